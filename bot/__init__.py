@@ -1,0 +1,1 @@
+"""briefbot's service: chat adapters, commands, store and scheduler around the briefing engine."""

@@ -1,0 +1,136 @@
+"""The `briefbot` command line."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from datetime import datetime
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from bot.config import EngineSettings, load_engine_settings
+from briefings.analysis import AnalysisResult, analyze_sources
+from briefings.contract import analysis_json
+from briefings.ingest.dates import parse_published
+from briefings.ingest.errors import SourceError
+from briefings.ingest.fetch import FetchPolicy
+from briefings.ingest.sources import ReadOptions
+from briefings.nlp import PipelineNotInstalled, load_pipeline
+
+app = typer.Typer(
+    add_completion=False, no_args_is_help=True, help="briefbot: news briefings with their structure."
+)
+_err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+SourcesArg = Annotated[
+    list[str], typer.Argument(help="files, folders, http(s) URLs of pages or feeds, or - for stdin")
+]
+PublishedOpt = Annotated[
+    str | None, typer.Option("--published", help="publication time when the source has none (ISO 8601)")
+]
+
+
+def _published(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        return datetime.fromisoformat(value.strip())
+    except ValueError:
+        parsed = parse_published(value) if any(ch.isdigit() for ch in value) else None
+        if parsed is None:
+            _err.print(
+                f"briefbot: --published {value!r} is not a date (write it as ISO 8601, e.g. 2020-01-08)"
+            )
+            raise typer.Exit(2) from None
+        return parsed
+
+
+def _read_options(settings: EngineSettings) -> ReadOptions:
+    return ReadOptions(
+        max_article_chars=settings.max_article_chars,
+        fetch=FetchPolicy(
+            max_bytes=settings.fetch_max_bytes,
+            timeout_s=settings.fetch_timeout_s,
+            allow_private=settings.allow_private_urls,
+        ),
+    )
+
+
+def _report(error: SourceError) -> None:
+    _err.print(f"briefbot: {error.source}: {error.reason}", markup=False)
+
+
+def _run(sources: list[str], published: str | None, separate: bool, progress: bool) -> AnalysisResult:
+    when = _published(published)
+    settings = load_engine_settings()
+    try:
+        nlp = load_pipeline(settings.spacy_pipeline)
+    except PipelineNotInstalled as exc:
+        _err.print(f"briefbot: {exc}", markup=False)
+        raise typer.Exit(3) from None
+    if not progress:
+        return analyze_sources(nlp, sources, when, separate, _read_options(settings), on_error=_report)
+    from rich.progress import Progress
+
+    with Progress(console=_err, transient=True) as bar:
+        task = bar.add_task("reading articles", total=None)
+        result = analyze_sources(
+            nlp,
+            sources,
+            when,
+            separate,
+            _read_options(settings),
+            on_error=_report,
+            on_article=lambda _: bar.advance(task),
+        )
+    return result
+
+
+@app.command()
+def analyze(
+    sources: SourcesArg,
+    published: PublishedOpt = None,
+    separate: Annotated[
+        bool, typer.Option("--separate", help="one story per article, no clustering")
+    ] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="print the briefbot.analysis/1 JSON (CONTRACT.md)")
+    ] = False,
+) -> None:
+    """Analyse articles and print their event structure."""
+    result = _run(sources, published, separate, progress=False)
+    if not result.analyses:
+        _err.print("briefbot: no article could be read from the sources given")
+        raise typer.Exit(1)
+    if as_json:
+        sys.stdout.write(json.dumps(analysis_json(result.analyses, result.stories), ensure_ascii=False))
+        sys.stdout.write("\n")
+        return
+    from bot.terminal import print_stories
+
+    print_stories(Console(), result)
+
+
+@app.command()
+def brief(sources: SourcesArg, published: PublishedOpt = None) -> None:
+    """Print the digest, people, timeline and quotes of the stories in the sources."""
+    result = _run(sources, published, separate=False, progress=len(sources) > 3 or sys.stderr.isatty())
+    if not result.analyses:
+        _err.print("briefbot: no article could be read from the sources given")
+        raise typer.Exit(1)
+    from bot.terminal import print_stories
+
+    print_stories(Console(), result)
+
+
+def main() -> None:
+    """Entry point of the `briefbot` console script."""
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    app()
+
+
+if __name__ == "__main__":
+    main()

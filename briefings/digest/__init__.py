@@ -1,0 +1,1 @@
+"""Digests: the short text of a story and the answers behind each command."""

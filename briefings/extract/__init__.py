@@ -1,0 +1,1 @@
+"""Extraction of the event structure from a parsed article."""

@@ -1,0 +1,1 @@
+"""Reading articles from files, pages, feeds and URLs."""

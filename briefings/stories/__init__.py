@@ -1,0 +1,1 @@
+"""Stories: articles about one event, clustered and merged."""

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from briefings.models import ArticleAnalysis
+from briefings.models import ArticleAnalysis, Story
 
 MAX_DIGEST_WORDS = 120
 
 
-def summarize(analyses: list[ArticleAnalysis]) -> tuple[str, list[str]]:
-    """A headline and digest sentences (at most ~120 words) for the articles of one story."""
+def summarize(story: Story, analyses: list[ArticleAnalysis]) -> tuple[str, list[str]]:
+    """A headline and digest sentences (at most ~120 words) for a merged story and its articles."""
     lead = analyses[0]
     sentences = [s.text for s in lead.sentences]
     headline = lead.article.title or (sentences[0] if sentences else lead.article.source)

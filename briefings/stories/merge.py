@@ -53,14 +53,12 @@ def _timeline(analyses: list[ArticleAnalysis]) -> list[TimelineEntry]:
 
 def merge_story(story_id: str, analyses: list[ArticleAnalysis]) -> Story:
     """One story from the analyses of its articles (most recent last)."""
-    headline, digest = summarize(analyses)
     published = [a.article.published for a in analyses if a.article.published]
-    return Story(
+    story = Story(
         id=story_id,
-        name=headline,
-        headline=headline,
+        name="",
+        headline="",
         articles=[a.article.id for a in analyses],
-        digest=digest,
         actors=_merge_actors(analyses),
         places=_merge_places(analyses),
         timeline=_timeline(analyses),
@@ -70,6 +68,8 @@ def merge_story(story_id: str, analyses: list[ArticleAnalysis]) -> Story:
         first_published=min(published) if published else None,
         last_published=max(published) if published else None,
     )
+    headline, digest = summarize(story, analyses)
+    return story.model_copy(update={"name": headline, "headline": headline, "digest": digest})
 
 
 def build_stories(analyses: list[ArticleAnalysis], separate: bool = False) -> list[Story]:

@@ -179,6 +179,17 @@ class StoryQuote(Model):
     article: str
 
 
+class ArticleRef(Model):
+    """Where one of a story's articles came from: enough to cite it."""
+
+    id: str
+    source: str
+    title: str | None = None
+    outlet: str | None = None
+    url: str | None = None
+    published: datetime | None = None
+
+
 class Story(Model):
     """Articles about one event, merged: its name, digest, actors, places, timeline, quotes and claims."""
 
@@ -186,6 +197,7 @@ class Story(Model):
     name: str
     headline: str
     articles: list[str]
+    sources: list[ArticleRef] = Field(default_factory=list)
     digest: list[str] = Field(default_factory=list)
     actors: list[Actor] = Field(default_factory=list)
     places: list[Place] = Field(default_factory=list)

@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 from briefings.digest.summary import summarize
-from briefings.models import Actor, ArticleAnalysis, Place, SourcedClaim, Story, StoryQuote, TimelineEntry
+from briefings.models import (
+    Actor,
+    ArticleAnalysis,
+    ArticleRef,
+    Place,
+    SourcedClaim,
+    Story,
+    StoryQuote,
+    TimelineEntry,
+)
 from briefings.stories.clustering import cluster_analyses
 
 
@@ -59,6 +68,17 @@ def merge_story(story_id: str, analyses: list[ArticleAnalysis]) -> Story:
         name="",
         headline="",
         articles=[a.article.id for a in analyses],
+        sources=[
+            ArticleRef(
+                id=a.article.id,
+                source=a.article.source,
+                title=a.article.title,
+                outlet=a.article.outlet,
+                url=a.article.url,
+                published=a.article.published,
+            )
+            for a in analyses
+        ],
         actors=_merge_actors(analyses),
         places=_merge_places(analyses),
         timeline=_timeline(analyses),

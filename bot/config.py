@@ -2,18 +2,35 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BaseModel, Field, SecretStr
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
 
 from briefings.nlp import DEFAULT_PIPELINE
+
+CONFIG_FILE_ENV = "BRIEFBOT_CONFIG"
+DEFAULT_CONFIG_FILE = Path("briefbot.toml")
+
+
+def config_file_path() -> Path:
+    """The TOML file settings are read from: $BRIEFBOT_CONFIG, else ./briefbot.toml (if it exists)."""
+    return Path(os.environ.get(CONFIG_FILE_ENV) or DEFAULT_CONFIG_FILE)
 
 
 class EngineSettings(BaseSettings):
     """How the engine reads the news."""
 
-    model_config = SettingsConfigDict(env_prefix="BRIEFBOT_", env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="BRIEFBOT_", env_file=".env", env_nested_delimiter="__", extra="ignore"
+    )
 
     spacy_pipeline: str = Field(DEFAULT_PIPELINE, description="name of an installed spaCy English pipeline")
     max_article_chars: int = Field(500_000, gt=0)
@@ -24,7 +41,101 @@ class EngineSettings(BaseSettings):
     fetch_max_bytes: int = Field(5 * 1024 * 1024, gt=0)
     data_dir: Path = Path("data")
 
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Arguments first, then the environment, `.env`, the TOML file, and secret files."""
+        toml_file = settings_cls.model_config.get("toml_file") or config_file_path()
+        toml = TomlConfigSettingsSource(settings_cls, toml_file=toml_file)
+        return (init_settings, env_settings, dotenv_settings, toml, file_secret_settings)
+
 
 def load_engine_settings() -> EngineSettings:
     """Read the engine settings now (never at import time)."""
     return EngineSettings()
+
+
+class FeedSettings(BaseModel):
+    """How feeds are polled (BRIEFBOT_FEEDS__*, or a [feeds] table in the TOML file)."""
+
+    default_interval_s: int = Field(900, ge=60, description="time between two polls of a healthy feed")
+    concurrency: int = Field(16, ge=1, le=512, description="feeds fetched at the same time")
+    max_backoff_s: int = Field(6 * 3600, ge=60, description="longest wait after repeated failures")
+    disable_after_failures: int = Field(
+        48, ge=1, description="a feed failing this many polls in a row is paused and its channels told"
+    )
+    extraction_workers: int = Field(
+        1, ge=0, description="processes running the engine (0: in a thread of the bot's own process)"
+    )
+    poll_timeout_s: float = Field(60.0, gt=0, description="a feed's whole poll (fetch, parse, store)")
+
+
+class SchedulerSettings(BaseModel):
+    """When digests run and what happens to a missed one (BRIEFBOT_SCHEDULER__*)."""
+
+    digest_grace_s: int = Field(
+        3 * 3600,
+        ge=0,
+        description="a digest missed while briefbot was down is posted this late at most, else skipped "
+        "with a note to the channel",
+    )
+    feed_poll_tick_s: int = Field(30, ge=1, description="how often the scheduler looks for feeds due")
+    resync_s: int = Field(
+        60, ge=1, description="how often schedules changed by other processes are picked up"
+    )
+    leader_lock_key: int = Field(
+        0x62726966, description="PostgreSQL advisory lock that makes one scheduler active among processes"
+    )
+    leader_retry_s: float = Field(5.0, gt=0, description="how often a standby scheduler tries to take over")
+
+
+class QueueSettings(BaseModel):
+    """Where feed polls run: in this process, or fanned out to workers (BRIEFBOT_QUEUE__*)."""
+
+    backend: Literal["local", "procrastinate"] = Field(
+        "local",
+        description="local: in the bot's process; procrastinate: jobs on PostgreSQL for `briefbot worker`",
+    )
+    name: str = Field("feeds", description="the procrastinate queue feed polls are put on")
+
+
+class BotSettings(EngineSettings):
+    """Everything the service needs: store, feeds, scheduler, queue and platform secrets."""
+
+    database_url: str | None = Field(
+        None, description="SQLAlchemy URL of the store; default: SQLite in data_dir/briefbot.db"
+    )
+    feeds: FeedSettings = Field(default_factory=FeedSettings)
+    scheduler: SchedulerSettings = Field(default_factory=SchedulerSettings)
+    queue: QueueSettings = Field(default_factory=QueueSettings)
+    discord_token: SecretStr | None = None
+    slack_bot_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+
+    def store_url(self) -> str:
+        """The database URL to use: the one configured, else a SQLite file under the data directory."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'briefbot.db').as_posix()}"
+
+
+def load_settings(config_file: Path | None = None) -> BotSettings:
+    """Read the service settings now: arguments, environment, .env, then the TOML file (never at import)."""
+    if config_file is None:
+        return BotSettings()
+    if not config_file.is_file():
+        raise FileNotFoundError(f"the configuration file {config_file} does not exist")
+    # A subclass carries the file name so the TOML source reads that file instead of the default one.
+    with_file = type(
+        "BotSettings",
+        (BotSettings,),
+        {"model_config": {**BotSettings.model_config, "toml_file": config_file}},
+    )
+    return with_file()

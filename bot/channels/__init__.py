@@ -1,0 +1,1 @@
+"""Channel configuration and the admin API the chat adapters call."""

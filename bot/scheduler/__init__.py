@@ -1,0 +1,1 @@
+"""The scheduler: channels' digests at their local time, feed polls, one active scheduler among processes."""

@@ -1,0 +1,121 @@
+"""Deliveries of digests: one per channel per period, claimed before sending and finished after."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.store.models import Delivery
+
+
+class DeliveryStatus(StrEnum):
+    """Where a delivery is: claimed (about to be sent, or sent and not yet recorded), sent, skipped, failed."""
+
+    CLAIMED = "claimed"
+    SENT = "sent"
+    SKIPPED = "skipped"
+    FAILED = "failed"
+
+
+FINISHED = (DeliveryStatus.SENT, DeliveryStatus.SKIPPED)
+
+
+def idempotency_key(channel_id: int, period: str) -> str:
+    """The key a delivery carries to the platform, the same on every retry of the same digest."""
+    return f"briefbot-digest-{channel_id}-{period}"
+
+
+async def find_delivery(session: AsyncSession, channel_id: int, period: str) -> Delivery | None:
+    """The delivery of a channel's digest for a period, if one was ever claimed."""
+    query = select(Delivery).where(Delivery.channel_id == channel_id, Delivery.period == period)
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+async def deliveries_for(
+    session: AsyncSession, channel_ids: Sequence[int], period_by_channel: dict[int, str]
+) -> dict[int, Delivery]:
+    """The existing deliveries of the channels for their given periods."""
+    found: dict[int, Delivery] = {}
+    for start in range(0, len(channel_ids), 2000):
+        chunk = channel_ids[start : start + 2000]
+        rows = await session.execute(select(Delivery).where(Delivery.channel_id.in_(chunk)))
+        for delivery in rows.scalars():
+            if period_by_channel.get(delivery.channel_id) == delivery.period:
+                found[delivery.channel_id] = delivery
+    return found
+
+
+async def last_finished(session: AsyncSession, channel_id: int) -> Delivery | None:
+    """The channel's most recent sent or skipped digest."""
+    query = (
+        select(Delivery)
+        .where(Delivery.channel_id == channel_id, Delivery.status.in_([s.value for s in FINISHED]))
+        .order_by(Delivery.scheduled_for.desc())
+        .limit(1)
+    )
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+async def last_sent_by_channel(session: AsyncSession, channel_ids: Sequence[int]) -> dict[int, Delivery]:
+    """Each channel's most recent sent digest (what "since the last digest" counts from)."""
+    found: dict[int, Delivery] = {}
+    for start in range(0, len(channel_ids), 2000):
+        chunk = channel_ids[start : start + 2000]
+        latest = (
+            select(Delivery.channel_id, func.max(Delivery.scheduled_for).label("at"))
+            .where(Delivery.channel_id.in_(chunk), Delivery.status == DeliveryStatus.SENT.value)
+            .group_by(Delivery.channel_id)
+            .subquery()
+        )
+        query = select(Delivery).join(
+            latest, (Delivery.channel_id == latest.c.channel_id) & (Delivery.scheduled_for == latest.c.at)
+        )
+        for delivery in (await session.execute(query)).scalars():
+            found[delivery.channel_id] = delivery
+    return found
+
+
+def new_delivery(
+    channel_id: int,
+    period: str,
+    scheduled_for: datetime,
+    now: datetime,
+    status: DeliveryStatus,
+    claimed_by: str | None = None,
+) -> Delivery:
+    """A delivery row for a channel's period (the caller adds it to a session)."""
+    return Delivery(
+        channel_id=channel_id,
+        period=period,
+        scheduled_for=scheduled_for,
+        idempotency_key=idempotency_key(channel_id, period),
+        status=status.value,
+        attempts=0,
+        claimed_at=now,
+        claimed_by=claimed_by,
+        covered={},
+    )
+
+
+def finish(
+    delivery: Delivery,
+    status: DeliveryStatus,
+    now: datetime,
+    message_ref: str | None = None,
+    covered: dict[str, Any] | None = None,
+    note: str | None = None,
+    error: str | None = None,
+) -> None:
+    """Record how a delivery ended."""
+    delivery.status = status.value
+    delivery.finished_at = now
+    delivery.message_ref = message_ref
+    if covered is not None:
+        delivery.covered = covered
+    delivery.note = note
+    delivery.error = error

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 
 
 class OffsetMap:
@@ -31,9 +31,16 @@ class OffsetMap:
         i = bisect_right(self._clean, position) - 1
         return self._source[i] + (position - self._clean[i])
 
+    def to_source_end(self, position: int) -> int:
+        """The source position of a cleaned position that ends a span: before what cleaning removed there."""
+        i = bisect_left(self._clean, position)
+        if i < len(self._clean) and self._clean[i] == position:
+            return self._source[i]
+        return self._source[i - 1] + (position - self._clean[i - 1])
+
     def span_to_source(self, start: int, end: int) -> tuple[int, int]:
         """The source span of a span in the cleaned text."""
-        return self.to_source(start), self.to_source(end)
+        return self.to_source(start), self.to_source_end(end)
 
     @property
     def is_identity(self) -> bool:

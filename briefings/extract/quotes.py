@@ -1,12 +1,381 @@
-"""Quotes: direct and reported speech with their speakers."""
+"""Quotes: direct and reported speech with their speakers.
+
+Direct quotes are the quoted spans of the text (see `quoted_spans`) that someone is said to have said: a
+verb of saying right before the quote (`X said, "…"`), after it (`"…," X said`, `"…," said X`), or between
+two halves of one quote (`"The situation," he said, "is calm."`). A quote with no cue of its own that
+follows a speaker's quote in the same or the next paragraph goes on in that speaker's voice. Pronoun
+speakers are resolved to the person meant (see `speakers`). Reported speech (`X said that …`) becomes an
+indirect quote. Everything is read off the one parse of the article.
+"""
 
 from __future__ import annotations
 
-from spacy.tokens import Doc
+import bisect
+import logging
+import re
+from dataclasses import dataclass, field
 
+from spacy.tokens import Doc, Token
+
+from briefings.extract.quoted_spans import QuotedSpan, find_quoted_spans
+from briefings.extract.sentences import sentence_at
+from briefings.extract.speakers import (
+    PERSONAL_PRONOUNS,
+    SpeakerResolver,
+    is_relative_pronoun,
+)
+from briefings.extract.speech_verbs import is_according_to, is_reporting_verb, is_speech_verb
 from briefings.models import Actor, Quote, Sentence
+
+_log = logging.getLogger(__name__)
+
+# A quote needs this many words; shorter quoted spans are scare quotes, titles or nicknames.
+MIN_QUOTE_WORDS = 3
+# How many tokens after a closing mark may hold its cue ("…," said the Pentagon's chief spokesman).
+_AFTER_REACH = 14
+# How many tokens before an opening mark may hold its cue (X said on Tuesday at a rally in Ohio, "…").
+_BEFORE_REACH = 40
+# Two halves of one paragraph's quote separated by no more than this many tokens (the cue clause).
+_FOLLOW_ON_GAP = 16
+_SENTENCE_END = frozenset(".!?")
+_SUBJECT_DEPS = ("nsubj", "nsubjpass")
+_OBJECT_DEPS = frozenset(["dobj", "ccomp", "xcomp", "attr", "oprd"])
+_CLIMB_DEPS = frozenset(["advcl", "conj", "xcomp", "ccomp"])
+_LINKING_WORDS = frozenset(["that", "as"])
+_SPACES = re.compile(r"\s+")
+
+
+@dataclass
+class _Cue:
+    """What attributes a quote: the verb of saying (or "according to"), and the speaker's head word."""
+
+    verb: Token
+    subject: Token | None
+    side: str  # "before", "after" or "colon"
+
+
+@dataclass
+class _Found:
+    """A direct quote being assembled: its spans, cue and speaker."""
+
+    spans: list[QuotedSpan]
+    first_token: int
+    last_token: int
+    paragraph: int
+    cue: _Cue | None
+    speaker: str | None = None
+    speaker_token: int = -1
+    embedded: bool = False
+    parts: list[str] = field(default_factory=list)
+
+
+def _words(text: str) -> int:
+    return sum(1 for word in text.split() if any(ch.isalnum() for ch in word))
+
+
+def _clean_text(text: str) -> str:
+    return _SPACES.sub(" ", text).strip().rstrip(",;:—– ").strip()
+
+
+def _ends_line(token: Token) -> bool:
+    return "\n" in token.whitespace_ or "\n" in token.text
+
+
+class _Reader:
+    """One pass over an article's quoted spans, with the token maps they need."""
+
+    def __init__(self, doc: Doc, actors: list[Actor]) -> None:
+        self.doc = doc
+        self.text = doc.text
+        self.starts = [token.idx for token in doc]
+        self.spans = find_quoted_spans(self.text)
+        self.quoted = bytearray(len(doc))
+        self.opening_at: dict[int, int] = {}
+        self.closing_at: dict[int, int] = {}
+        self.token_ranges: list[tuple[int, int]] = []
+        for number, span in enumerate(self.spans):
+            first = self.token_at(span.start)
+            last = self.token_at(max(span.start, span.end - 1))
+            self.token_ranges.append((first, last))
+            self.opening_at[first] = number
+            self.closing_at[last] = number
+            for i in range(first, last + 1):
+                self.quoted[i] = 1
+        self.line_starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
+        self.resolver = SpeakerResolver(doc, actors, self.quoted)
+
+    def token_at(self, position: int) -> int:
+        return max(0, bisect.bisect_right(self.starts, position) - 1)
+
+    def paragraph_of(self, position: int) -> int:
+        """Paragraphs are counted by non-empty lines, so blank lines between them do not matter."""
+        return bisect.bisect_right(self.line_starts, position)
+
+    # ------------------------------------------------------------------ cues
+
+    def cue_after(self, number: int) -> _Cue | None:
+        """A verb of saying in the few words after a quote ("…," he said / "…," said Jane Roe)."""
+        doc = self.doc
+        span = self.spans[number]
+        _, last = self.token_ranges[number]
+        if _ends_line(doc[last]):
+            return None
+        inner = self.text[span.inner_start : span.inner_end].rstrip()
+        for i in range(last + 1, min(len(doc), last + 1 + _AFTER_REACH)):
+            token = doc[i]
+            if self.quoted[i] or token.text in _SENTENCE_END:
+                return None
+            if is_speech_verb(token):
+                if inner.endswith(".") and any(
+                    child.dep_ in _OBJECT_DEPS and not self.quoted[child.i] for child in token.children
+                ):
+                    # "…." Jane said the plan … : a new sentence with its own content, not this quote's cue.
+                    return None
+                return _Cue(token, self.subject_of(token, i), "after")
+            if _ends_line(token):
+                return None
+        return None
+
+    def cue_before(self, number: int) -> tuple[_Cue | None, bool]:
+        """A verb of saying before a quote; the flag says whether the quote follows it directly."""
+        doc = self.doc
+        span = self.spans[number]
+        first, last = self.token_ranges[number]
+        inner_first = self.token_at(span.inner_start)
+        i = first - 1
+        if i >= 0 and _ends_line(doc[i]) and doc[i].text not in (":",):
+            return None, False
+        if i >= 0 and doc[i].text == ":" and i > 0:
+            colon_cue = self._colon_speaker(i)
+            if colon_cue is not None:
+                return colon_cue, True
+        limit = max(-1, first - 1 - _BEFORE_REACH)
+        only_links = True
+        while i > limit:
+            token = doc[i]
+            if self.quoted[i] or token.text in _SENTENCE_END:
+                break
+            if i < first - 1 and _ends_line(token):
+                break
+            if is_according_to(token):
+                source = next((c for c in token.children if c.dep_ == "pobj"), None)
+                if source is not None:
+                    return _Cue(token, source, "before"), only_links
+            if is_speech_verb(token) and (only_links or self._governs(token, inner_first, last)):
+                return _Cue(token, self.subject_of(token, i), "before"), only_links
+            if not (token.is_punct or token.lower_ in _LINKING_WORDS):
+                only_links = False
+            i -= 1
+        return None, False
+
+    def _colon_speaker(self, colon: int) -> _Cue | None:
+        """`Jane Roe: "…"` at the start of a line (headlines, transcripts): the name before the colon."""
+        doc = self.doc
+        head = doc[colon - 1]
+        ent = next((e for e in doc.ents if e.start <= head.i < e.end), None)
+        if ent is None or ent.label_ not in ("PERSON", "ORG"):
+            return None
+        start = ent.start
+        if start > 0 and not _ends_line(doc[start - 1]):
+            return None
+        return _Cue(doc[colon], doc[ent.end - 1], "colon")
+
+    def _governs(self, verb: Token, first: int, last: int) -> bool:
+        """Whether a quote's words hang (through at most a few heads) on the verb."""
+        for i in range(first, min(last + 1, first + 40)):
+            token = self.doc[i]
+            for _ in range(4):
+                if token.head.i == verb.i:
+                    return True
+                if token.head.i == token.i:
+                    break
+                token = token.head
+        return False
+
+    def subject_of(self, verb: Token, at: int) -> Token | None:
+        """The speaker's head word: the verb's subject, or that of the verb a participle hangs on."""
+        head = verb
+        for _ in range(3):
+            for child in head.children:
+                if child.dep_ in _SUBJECT_DEPS and not self.quoted[child.i]:
+                    if is_relative_pronoun(child) and head.dep_ == "relcl":
+                        return head.head
+                    return child
+            if head.dep_ in ("relcl", "acl") and not self.quoted[head.head.i]:
+                return head.head
+            if head.dep_ not in _CLIMB_DEPS or head.head.i == head.i or self.quoted[head.head.i]:
+                break
+            head = head.head
+        # A parse that missed the subject: a name or pronoun right after or before the verb.
+        doc = self.doc
+        for i in (at + 1, at - 1, at + 2, at - 2):
+            if 0 <= i < len(doc) and not self.quoted[i]:
+                token = doc[i]
+                if token.pos_ == "PROPN" or token.lower_ in PERSONAL_PRONOUNS:
+                    return token
+        return None
+
+    def speaker_of(self, subject: Token | None, speakers: list[tuple[int, str]]) -> str | None:
+        """The speaker a cue's subject names (pronouns resolved), or None."""
+        if subject is None:
+            return None
+        if subject.lower_ in PERSONAL_PRONOUNS:
+            return self.resolver.resolve_pronoun(subject, speakers)
+        if subject.pos_ == "PRON":
+            return None
+        if subject.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") or subject.pos_ in ("PROPN", "NOUN"):
+            return self.resolver.name_of(subject)
+        return None
+
+    def is_embedded(self, number: int, cue: _Cue | None) -> bool:
+        """Whether a quote sits inside a clause of the writer's ("called it a "…" of the US")."""
+        first, _ = self.token_ranges[number]
+        if first == 0:
+            return False
+        before = self.doc[first - 1]
+        if _ends_line(before) or before.is_punct or before.lower_ in _LINKING_WORDS:
+            return False
+        return not (cue is not None and cue.side == "before" and before.i == cue.verb.i)
+
+
+def _assemble(reader: _Reader) -> list[_Found]:
+    """Direct quotes with their cues: halves around a cue joined, cue-less follow-ons given a speaker."""
+    found: list[_Found] = []
+    speakers: list[tuple[int, str]] = []
+    for number, span in enumerate(reader.spans):
+        first, last = reader.token_ranges[number]
+        before, direct = reader.cue_before(number)
+        after = reader.cue_after(number)
+        cue: _Cue | None
+        if before is not None and direct:
+            cue = before
+        elif after is not None:
+            cue = after
+        else:
+            cue = before
+        paragraph = reader.paragraph_of(span.start)
+        text = reader.text[span.inner_start : span.inner_end]
+        previous = found[-1] if found else None
+        if (
+            previous is not None
+            and cue is not None
+            and previous.cue is not None
+            and cue.side == "before"
+            and previous.cue.verb.i == cue.verb.i
+        ):
+            # "The situation," he said, "is calm.": one quote around its cue.
+            previous.spans.append(span)
+            previous.parts.append(text)
+            previous.last_token = last
+            continue
+        if (
+            previous is not None
+            and cue is None
+            and previous.speaker is not None
+            and previous.paragraph == paragraph
+            and first - previous.last_token <= _FOLLOW_ON_GAP
+            and not previous.embedded
+        ):
+            # "…," said Jane Roe. "More of the same quote.": one quote, as news copy runs it.
+            previous.spans.append(span)
+            previous.parts.append(text)
+            previous.last_token = last
+            continue
+        item = _Found([span], first, last, paragraph, cue, parts=[text])
+        item.embedded = reader.is_embedded(number, cue)
+        if cue is not None:
+            item.speaker = reader.speaker_of(cue.subject, speakers)
+            if cue.subject is not None:
+                item.speaker_token = cue.subject.i
+        elif previous is not None and previous.speaker is not None and not item.embedded:
+            continued = previous.spans[-1].continues
+            if continued or paragraph - previous.paragraph <= 1:
+                # A quote paragraph with no cue goes on in the voice of the quote before it.
+                item.speaker = previous.speaker
+                item.speaker_token = previous.speaker_token
+        if previous is not None and previous.speaker is None and previous.spans[-1].continues:
+            previous.speaker = item.speaker
+        if item.speaker is not None:
+            speakers.append((item.speaker_token if item.speaker_token >= 0 else first, item.speaker))
+        found.append(item)
+    return found
+
+
+def _indirect_quotes(reader: _Reader, sentences: list[Sentence], direct_tokens: bytearray) -> list[Quote]:
+    """Reported speech: "X said (that) …" and "according to X, …", outside quotation marks."""
+    doc = reader.doc
+    quotes: list[Quote] = []
+    for token in doc:
+        if reader.quoted[token.i]:
+            continue
+        if is_reporting_verb(token):
+            complement = next((c for c in token.children if c.dep_ == "ccomp"), None)
+            if complement is None or reader.quoted[complement.i] or direct_tokens[complement.i]:
+                continue
+            subject = reader.subject_of(token, token.i)
+            if subject is None or subject.lower_ in ("i", "we", "you"):
+                continue
+            words = [t for t in complement.subtree if t.dep_ != "mark" or t.head.i != complement.i]
+        elif is_according_to(token) and token.head.lower_ == "according":
+            subject = next((c for c in token.children if c.dep_ == "pobj"), None)
+            clause = token.head.head
+            if subject is None or clause.i == token.head.i:
+                continue
+            skip = {t.i for t in token.head.subtree}
+            words = [t for t in clause.subtree if t.i not in skip]
+        else:
+            continue
+        while words and words[0].is_punct:
+            words = words[1:]
+        while words and words[-1].is_punct:
+            words = words[:-1]
+        if len(words) < MIN_QUOTE_WORDS:
+            continue
+        speaker = reader.speaker_of(subject, [])
+        if speaker is None:
+            continue
+        start, end = words[0].idx, words[-1].idx + len(words[-1])
+        quotes.append(
+            Quote(
+                text=_clean_text(doc.text[start:end]),
+                speaker=speaker,
+                start=start,
+                end=end,
+                sentence=sentence_at(sentences, start),
+                direct=False,
+                cue=token.text if token.lower_ != "to" else "according to",
+            )
+        )
+    return quotes
 
 
 def extract_quotes(doc: Doc, sentences: list[Sentence], actors: list[Actor]) -> list[Quote]:
     """Quotes with their speakers, named by the canonical names of the actors."""
-    return []
+    if len(doc) == 0:
+        return []
+    reader = _Reader(doc, actors)
+    quotes: list[Quote] = []
+    direct_tokens = bytearray(len(doc))
+    for item in _assemble(reader):
+        text = _clean_text(" ".join(_clean_text(part) for part in item.parts))
+        if _words(text) < MIN_QUOTE_WORDS or item.embedded:
+            continue
+        if item.cue is None and item.speaker is None:
+            continue
+        start, end = item.spans[0].inner_start, item.spans[-1].inner_end
+        for i in range(item.first_token, item.last_token + 1):
+            direct_tokens[i] = 1
+        quotes.append(
+            Quote(
+                text=text,
+                speaker=item.speaker,
+                start=start,
+                end=end,
+                sentence=sentence_at(sentences, start),
+                direct=True,
+                cue=item.cue.verb.text if item.cue is not None else None,
+            )
+        )
+    quotes.extend(_indirect_quotes(reader, sentences, direct_tokens))
+    quotes.sort(key=lambda q: q.start)
+    return quotes

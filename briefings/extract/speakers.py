@@ -1,0 +1,265 @@
+"""Who a speaker phrase names: the canonical actor behind a name, a title, or a pronoun.
+
+Built once per parsed article from the actors' mentions; every look-up is a walk over a few tokens, so the
+quote and claim extractors can ask for as many speakers as they find.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import Counter
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Token
+
+from briefings.models import Actor
+
+Gender = str  # "m", "f" or "" when the text does not show it
+
+_MALE_PRONOUNS = frozenset(["he", "him", "his", "himself"])
+_FEMALE_PRONOUNS = frozenset(["she", "her", "hers", "herself"])
+_PLURAL_PRONOUNS = frozenset(["they", "them", "their"])
+_NEUTER_PRONOUNS = frozenset(["it"])
+PERSONAL_PRONOUNS = _MALE_PRONOUNS | _FEMALE_PRONOUNS | _PLURAL_PRONOUNS | _NEUTER_PRONOUNS
+_RELATIVE_PRONOUNS = frozenset(["who", "which", "that", "whom"])
+_MALE_HONORIFICS = frozenset(["mr", "mr.", "sir", "lord", "king", "prince", "father", "brother"])
+_FEMALE_HONORIFICS = frozenset(
+    ["mrs", "mrs.", "ms", "ms.", "miss", "madam", "lady", "queen", "princess", "mother", "sister", "dame"]
+)
+# Nouns that show a person's gender when they stand beside the name ("spokeswoman Jane Roe").
+_MALE_NOUNS = frozenset(
+    [
+        "man",
+        "businessman",
+        "spokesman",
+        "congressman",
+        "chairman",
+        "husband",
+        "father",
+        "son",
+        "brother",
+        "boy",
+        "uncle",
+        "grandfather",
+        "nephew",
+        "actor",
+        "king",
+    ]
+)
+_FEMALE_NOUNS = frozenset(
+    [
+        "woman",
+        "businesswoman",
+        "spokeswoman",
+        "congresswoman",
+        "chairwoman",
+        "wife",
+        "mother",
+        "daughter",
+        "sister",
+        "girl",
+        "aunt",
+        "grandmother",
+        "niece",
+        "actress",
+        "queen",
+    ]
+)
+# How far back (in tokens) a pronoun may look for the person it stands for.
+_PRONOUN_REACH = 400
+# Dependency labels of a phrase's own words (its determiner, adjectives, compounds, possessor, case).
+_PHRASE_DEPS = frozenset(["det", "amod", "compound", "poss", "nmod", "nummod", "case", "quantmod", "advmod"])
+_MAX_PHRASE_TOKENS = 8
+
+
+@dataclass(frozen=True)
+class PersonMention:
+    """A person named outside quotation marks: where, who, and whether as a clause's subject."""
+
+    token: int
+    name: str
+    subject: bool
+
+
+def _token_index(starts: list[int], position: int) -> int:
+    """The index of the token that holds a character position."""
+    return max(0, bisect.bisect_right(starts, position) - 1)
+
+
+class SpeakerResolver:
+    """Names speakers by their actors' canonical names and resolves pronouns to the person meant."""
+
+    def __init__(self, doc: Doc, actors: list[Actor], quoted: bytearray) -> None:
+        self._doc = doc
+        self._quoted = quoted
+        self._actor_at: dict[int, Actor] = {}
+        self._names: dict[str, Actor] = {}
+        starts = [token.idx for token in doc]
+        persons: list[PersonMention] = []
+        for actor in actors:
+            self._names.setdefault(actor.name.lower(), actor)
+            for alias in actor.aliases:
+                self._names.setdefault(alias.lower(), actor)
+            for mention in actor.mentions:
+                if not starts or mention.end <= mention.start:
+                    continue
+                first = _token_index(starts, mention.start)
+                last = _token_index(starts, mention.end - 1)
+                for i in range(first, last + 1):
+                    self._actor_at.setdefault(i, actor)
+                if actor.kind == "person" and not quoted[last]:
+                    head = doc[last]
+                    persons.append(PersonMention(last, actor.name, head.dep_ in ("nsubj", "nsubjpass")))
+        persons.sort(key=lambda p: p.token)
+        self._persons = persons
+        self._person_tokens = [p.token for p in persons]
+        self._gender = self._infer_genders()
+
+    # ------------------------------------------------------------------ gender
+
+    def _infer_genders(self) -> dict[str, Gender]:
+        """Each person's gender as the text shows it: honorifics, gendered nouns, then pronouns that follow."""
+        votes: dict[str, Counter[str]] = {}
+        doc = self._doc
+        for mention in self._persons:
+            token = doc[mention.token]
+            tally = votes.setdefault(mention.name, Counter())
+            for word in _phrase_words(token):
+                if word in _MALE_HONORIFICS or word in _MALE_NOUNS:
+                    tally["m"] += 3
+                elif word in _FEMALE_HONORIFICS or word in _FEMALE_NOUNS:
+                    tally["f"] += 3
+        for token in doc:
+            lower = token.lower_
+            if self._quoted[token.i] or (lower not in _MALE_PRONOUNS and lower not in _FEMALE_PRONOUNS):
+                continue
+            previous = self._previous_persons(token.i, reach=60)
+            if not previous:
+                continue
+            # Only a pronoun with a single person close before it is evidence of that person's gender.
+            names = {p.name for p in previous[:3]}
+            if len(names) == 1:
+                gender = "m" if lower in _MALE_PRONOUNS else "f"
+                votes.setdefault(previous[0].name, Counter())[gender] += 1
+        genders: dict[str, Gender] = {}
+        for name, tally in votes.items():
+            if tally["m"] > tally["f"]:
+                genders[name] = "m"
+            elif tally["f"] > tally["m"]:
+                genders[name] = "f"
+        return genders
+
+    def _previous_persons(self, token: int, reach: int = _PRONOUN_REACH) -> list[PersonMention]:
+        """Person mentions before a token, nearest first, within `reach` tokens."""
+        end = bisect.bisect_left(self._person_tokens, token)
+        found: list[PersonMention] = []
+        for index in range(end - 1, -1, -1):
+            mention = self._persons[index]
+            if token - mention.token > reach:
+                break
+            found.append(mention)
+        return found
+
+    def gender_of(self, name: str) -> Gender:
+        """The gender the text shows for a person ("" when it does not)."""
+        return self._gender.get(name, "")
+
+    # ------------------------------------------------------------------ names
+
+    def actor_at(self, token: Token) -> Actor | None:
+        """The actor a token's mention belongs to, if any."""
+        return self._actor_at.get(token.i)
+
+    def name_of(self, head: Token) -> str:
+        """The canonical name of the actor a speaker phrase names, or the phrase as written."""
+        actor = self._actor_at.get(head.i)
+        if actor is None:
+            # "the group's leader, Jane Roe, said": the apposition names the person.
+            for child in head.children:
+                if child.dep_ == "appos":
+                    named = self._actor_at.get(child.i)
+                    if named is not None and named.kind == "person":
+                        return named.name
+        if actor is not None and (actor.kind == "person" or head.ent_type_ not in ("PERSON",)):
+            return actor.name
+        if head.ent_iob_ != "O" and head.ent_type_:
+            for ent in self._doc.ents:
+                if ent.start <= head.i < ent.end:
+                    return _clean(ent.text)
+        known = self._names.get(head.text.lower())
+        if known is not None and head.pos_ == "PROPN":
+            return known.name
+        return speaker_phrase(head)
+
+    def resolve_pronoun(self, pronoun: Token, speakers: list[tuple[int, str]]) -> str | None:
+        """The person (or organisation, for "it"/"they") a pronoun speaker stands for, or None."""
+        lower = pronoun.lower_
+        if lower in _NEUTER_PRONOUNS or lower in _PLURAL_PRONOUNS:
+            return self._resolve_group(pronoun)
+        wanted = "m" if lower in _MALE_PRONOUNS else "f" if lower in _FEMALE_PRONOUNS else ""
+        candidates: list[tuple[int, str]] = [(p.token, p.name) for p in self._previous_persons(pronoun.i)]
+        candidates.extend((at, name) for at, name in speakers if at < pronoun.i)
+        candidates.sort(key=lambda c: -c[0])
+        fallback: str | None = None
+        for _, name in candidates:
+            gender = self._gender.get(name, "")
+            if wanted and gender and gender != wanted:
+                continue
+            if not wanted or gender == wanted:
+                return name
+            if fallback is None:
+                fallback = name
+        return fallback
+
+    def _resolve_group(self, pronoun: Token) -> str | None:
+        """ "it"/"they" as a speaker: the nearest organisation, country or group named before it."""
+        for i in range(pronoun.i - 1, max(-1, pronoun.i - _PRONOUN_REACH), -1):
+            if self._quoted[i]:
+                continue
+            actor = self._actor_at.get(i)
+            if actor is not None and actor.kind in ("organization", "group"):
+                return actor.name
+        return None
+
+
+def _phrase_words(token: Token) -> list[str]:
+    """Lower-cased words of the phrase around a name: its left children and an apposition's head."""
+    words = [child.lower_ for child in token.lefts]
+    words.extend(child.lower_ for child in token.children if child.dep_ == "appos")
+    if token.dep_ in ("compound", "appos"):
+        words.append(token.head.lower_)
+    if token.i > 0:
+        words.append(token.doc[token.i - 1].lower_)
+        if token.i > 1:
+            words.append(token.doc[token.i - 2].lower_)
+    return words
+
+
+def _clean(text: str) -> str:
+    text = text.strip().rstrip(",;:")
+    if text.lower().startswith("the "):
+        return text
+    return text.removesuffix("'s").removesuffix("’s")
+
+
+def speaker_phrase(head: Token) -> str:
+    """A speaker phrase as written, without its relative clauses and appositions ("a police spokesman")."""
+    keep = {head.i}
+    stack = [child for child in head.lefts if child.dep_ in _PHRASE_DEPS]
+    while stack:
+        token = stack.pop()
+        keep.add(token.i)
+        stack.extend(token.children)
+    for child in head.rights:
+        if child.dep_ == "prep" and child.lower_ in ("of", "for", "at", "from", "with"):
+            subtree = list(child.subtree)
+            if len(keep) + len(subtree) <= _MAX_PHRASE_TOKENS and not any(t.is_punct for t in subtree):
+                keep.update(t.i for t in subtree)
+    start, end = min(keep), max(keep)
+    span = head.doc[start : end + 1]
+    return _clean(span.text)
+
+
+def is_relative_pronoun(token: Token) -> bool:
+    """Whether a subject is a relative pronoun ("who said"), standing for the noun its clause modifies."""
+    return token.lower_ in _RELATIVE_PRONOUNS

@@ -1,0 +1,184 @@
+"""What the story index compares: an article's salient terms, named actors and places, event types and days."""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from briefings.extract.lexicons import countries
+from briefings.extract.names import normalise_name, org_key, person_core
+from briefings.models import ArticleAnalysis
+
+# Words read from the text: letters (with inner apostrophes or hyphens) and four-digit years; other
+# numbers (counts, times of day) differ between reports of one event, so they say nothing of identity.
+_WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['’-](?=[^\W\d_]))+|\b(?:1[89]|20)\d\d\b")
+_DAY_VALUE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
+# Words that every news report uses whatever it is about: they only blur the comparison.
+_REPORTING_WORDS = frozenset(
+    [
+        "said",
+        "says",
+        "say",
+        "told",
+        "tell",
+        "telling",
+        "according",
+        "reported",
+        "reports",
+        "report",
+        "reporting",
+        "added",
+        "statement",
+        "news",
+        "people",
+        "year",
+        "years",
+        "day",
+        "days",
+        "time",
+        "week",
+        "weeks",
+        "month",
+        "months",
+        "today",
+        "yesterday",
+        "tomorrow",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "also",
+        "like",
+    ]
+)
+_ENTITY_PREFIX = {"person": "p:", "organization": "o:", "country": "g:", "group": "n:"}
+# Read at most this many characters of an article: what identifies a story is said near the top.
+MAX_TEXT_CHARS = 20_000
+
+
+@dataclass
+class ArticleFeatures:
+    """The features of one article the index needs: weighted salient features, days, and its shingles."""
+
+    article_id: str
+    terms: Counter[str] = field(default_factory=Counter)
+    entities: Counter[str] = field(default_factory=Counter)
+    published_day: int | None = None
+    mentioned_days: list[int] = field(default_factory=list)
+    event_types: list[str] = field(default_factory=list)
+    words: list[str] = field(default_factory=list)
+
+    def feature_keys(self) -> set[str]:
+        """Every feature key the article carries (for document frequencies)."""
+        return set(self.terms) | set(self.entities)
+
+
+@functools.lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """A crude English stem, so that "strikes", "striking" and "strike" count as one term."""
+    if len(word) <= 4:
+        return word
+    if word.endswith(("'s", "’s")):
+        word = word[:-2]
+    if word.endswith("ies") and len(word) > 5:
+        return word[:-3] + "y"
+    if word.endswith(("sses", "shes", "ches", "xes")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    if word.endswith("ing") and len(word) > 6:
+        return word[:-3]
+    if word.endswith("ed") and len(word) > 5:
+        return word[:-2]
+    return word
+
+
+def _is_content(word: str) -> bool:
+    return len(word) > 2 and word not in STOP_WORDS and word not in _REPORTING_WORDS
+
+
+def to_day(value: datetime | date) -> int:
+    """A calendar day as an ordinal number, for arithmetic on gaps between days."""
+    return value.toordinal()
+
+
+def _day_of_value(value: str) -> int | None:
+    match = _DAY_VALUE.match(value)
+    if match is None:
+        return None
+    try:
+        return date(int(match[1]), int(match[2]), int(match[3])).toordinal()
+    except ValueError:
+        return None
+
+
+def _entity_key(kind: str, name: str) -> str | None:
+    if kind == "person":
+        # A person is known by the surname across articles ("Lindsay Lohan" here, "Lohan" there).
+        core = person_core(name)
+        return "p:" + core[-1] if core else None
+    if kind == "country":
+        country = countries().country_named(name)
+        if country is not None:
+            return "g:" + normalise_name(country)
+    key = org_key(name) if kind in ("organization", "group") else normalise_name(name)
+    return _ENTITY_PREFIX.get(kind, "o:") + key if key else None
+
+
+def _sublinear(count: int) -> float:
+    return 1.0 + math.log(count) if count > 0 else 0.0
+
+
+def extract_features(analysis: ArticleAnalysis) -> ArticleFeatures:
+    """The comparable features of an analysed article, in one linear pass over its text and extractions."""
+    article = analysis.article
+    text = article.text[:MAX_TEXT_CHARS]
+    words = [w.lower() for w in _WORD.findall(text)]
+    terms: Counter[str] = Counter(stem(w) for w in words if _is_content(w))
+    if article.title:
+        title_words = [w.lower() for w in _WORD.findall(article.title)]
+        # The title says what the article is about: count its words once more.
+        terms.update(stem(w) for w in title_words if _is_content(w))
+    entities: Counter[str] = Counter()
+    for actor in analysis.actors:
+        key = _entity_key(actor.kind, actor.name)
+        if key is not None:
+            entities[key] += max(1, len(actor.mentions))
+    for place in analysis.places:
+        country = countries().country_named(place.name)
+        key = normalise_name(country or place.name)
+        if key:
+            entities["l:" + key] += max(1, len(place.mentions))
+    mentioned = sorted(
+        {day for t in analysis.times if t.type in ("DATE", "TIME") and (day := _day_of_value(t.value))}
+    )
+    events = sorted({e.type for e in analysis.events if e.type})
+    for event_type in events:
+        entities["e:" + event_type] += 1
+    return ArticleFeatures(
+        article_id=article.id,
+        terms=terms,
+        entities=entities,
+        published_day=to_day(article.published) if article.published else None,
+        mentioned_days=mentioned,
+        event_types=events,
+        words=words,
+    )
+
+
+def sublinear(count: int) -> float:
+    """1 + log(count): repeated mentions count, but less and less."""
+    return _sublinear(count)

@@ -1,0 +1,353 @@
+"""The story index: articles join stories one at a time, at a cost that does not grow with the collection.
+
+An article is compared only with the open stories that share one of its most salient features (an
+inverted index whose lists are capped), never with every story. Stories close when nothing has been added
+to them for `window_days`, which keeps the open set small. The whole state is plain data
+(`StoryIndexState`), so a caller can persist it and carry on later.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import heapq
+import logging
+import math
+from dataclasses import dataclass
+
+from pydantic import BaseModel, Field
+
+from briefings.models import ArticleAnalysis
+from briefings.stories.features import ArticleFeatures, extract_features, sublinear
+from briefings.stories.near_duplicates import (
+    REPRINT_JACCARD,
+    band_keys,
+    estimated_jaccard,
+    minhash_signature,
+)
+
+_log = logging.getLogger(__name__)
+
+STATE_VERSION = 1
+
+
+@dataclass(frozen=True)
+class IndexSettings:
+    """The knobs of the story index (the defaults are what the evaluations were measured with)."""
+
+    join_similarity: float = 0.30
+    entity_weight: float = 2.0
+    window_days: int = 14
+    same_days: int = 2
+    day_decay: float = 5.0
+    article_features: int = 80
+    query_features: int = 30
+    posted_features: int = 25
+    posting_cap: int = 40
+    candidates: int = 25
+    centroid_features: int = 250
+    band_cap: int = 12
+
+
+class StoryProfile(BaseModel):
+    """What the index remembers of an open story: its members, feature centroid and days."""
+
+    id: str
+    articles: list[str] = Field(default_factory=list)
+    centroid: dict[str, float] = Field(default_factory=dict)
+    norm: float = 0.0
+    first_day: int | None = None
+    last_day: int | None = None
+    days: dict[int, int] = Field(default_factory=dict)
+    last_seen: int = 0
+
+
+class IndexedArticle(BaseModel):
+    """An article the index has placed: its story, and what recognises a reprint of it."""
+
+    story: str
+    duplicate_of: str | None = None
+    signature: list[int] = Field(default_factory=list)
+
+
+class StoryIndexState(BaseModel):
+    """The index as plain data: enough to persist it and rebuild the same index later."""
+
+    version: int = STATE_VERSION
+    stories: dict[str, StoryProfile] = Field(default_factory=dict)
+    closed: list[str] = Field(default_factory=list)
+    articles: dict[str, IndexedArticle] = Field(default_factory=dict)
+    fingerprints: dict[str, str] = Field(default_factory=dict)
+    postings: dict[str, list[str]] = Field(default_factory=dict)
+    bands: dict[str, list[str]] = Field(default_factory=dict)
+    df: dict[str, int] = Field(default_factory=dict)
+    documents: int = 0
+    clock: int | None = None
+    sequence: int = 0
+
+
+class Placement(BaseModel):
+    """Where one article went: its story, whether that story is new, and what it repeats."""
+
+    article: str
+    story: str
+    new_story: bool
+    duplicate_of: str | None = None
+    similarity: float = 0.0
+
+
+def story_id_for(analysis: ArticleAnalysis) -> str:
+    """A stable story id derived from the article that starts the story (its URL, title and text)."""
+    article = analysis.article
+    basis = "\n".join([article.url or "", article.title or "", article.text[:2000]])
+    return "st-" + hashlib.blake2b(basis.encode("utf-8", "replace"), digest_size=6).hexdigest()
+
+
+def text_fingerprint(analysis: ArticleAnalysis) -> str:
+    """A hash of the article's words: the same text delivered twice has the same fingerprint."""
+    words = " ".join(analysis.article.text.split()).lower()
+    return hashlib.blake2b(words.encode("utf-8", "replace"), digest_size=10).hexdigest()
+
+
+class StoryIndex:
+    """Incremental clustering of articles into stories, with bounded work per article."""
+
+    def __init__(self, settings: IndexSettings | None = None, state: StoryIndexState | None = None) -> None:
+        self.settings = settings or IndexSettings()
+        self.state = state or StoryIndexState()
+        # Stories by the time they were last touched, to close idle ones without scanning them all.
+        self._idle: list[tuple[int, str]] = [
+            (s.last_day, s.id) for s in self.state.stories.values() if s.last_day is not None
+        ]
+        heapq.heapify(self._idle)
+
+    # ------------------------------------------------------------------ public
+
+    def observe(self, analysis: ArticleAnalysis) -> None:
+        """Count an article's features in the document frequencies, without placing it (batch priming)."""
+        self._count(extract_features(analysis))
+
+    def add(self, analysis: ArticleAnalysis, counted: bool = False) -> Placement:
+        """Place one article in a story (an open one it belongs to, or a new one) and return where."""
+        article_id = analysis.article.id
+        known = self.state.articles.get(article_id)
+        if known is not None:
+            return Placement(article=article_id, story=known.story, new_story=False, duplicate_of=article_id)
+        features = extract_features(analysis)
+        if not counted:
+            self._count(features)
+        fingerprint = text_fingerprint(analysis)
+        self._advance_clock(features.published_day)
+        same_text = self.state.fingerprints.get(fingerprint)
+        if same_text is not None and same_text in self.state.articles:
+            story = self.state.articles[same_text].story
+            if story in self.state.stories:
+                return self._join(story, analysis, features, fingerprint, [], same_text, 1.0, [])
+        signature = minhash_signature(features.words)
+        reprint_of = self._find_reprint(signature)
+        vector = self._vector(features)
+        if reprint_of is not None:
+            story = self.state.articles[reprint_of].story
+            return self._join(story, analysis, features, fingerprint, signature, reprint_of, 1.0, vector)
+        best, similarity = self._best_story(features, vector)
+        if best is not None and similarity >= self.settings.join_similarity:
+            return self._join(best, analysis, features, fingerprint, signature, None, similarity, vector)
+        story = self._unique_story_id(story_id_for(analysis))
+        self.state.stories[story] = StoryProfile(id=story)
+        placement = self._join(story, analysis, features, fingerprint, signature, None, 0.0, vector)
+        return placement.model_copy(update={"new_story": True})
+
+    def story_of(self, article_id: str) -> str | None:
+        """The story an article was placed in, or None when the index has not seen it."""
+        known = self.state.articles.get(article_id)
+        return known.story if known else None
+
+    def open_stories(self) -> list[StoryProfile]:
+        """The stories that can still take articles."""
+        return list(self.state.stories.values())
+
+    def similarity(self, analysis: ArticleAnalysis, story_id: str) -> float:
+        """How well an article fits one open story (cosine of features, times the agreement of days)."""
+        profile = self.state.stories.get(story_id)
+        if profile is None:
+            return 0.0
+        features = extract_features(analysis)
+        return self._score(profile, features, self._vector(features))
+
+    # ------------------------------------------------------------------ features
+
+    def _count(self, features: ArticleFeatures) -> None:
+        self.state.documents += 1
+        df = self.state.df
+        for key in features.feature_keys():
+            df[key] = df.get(key, 0) + 1
+
+    def _idf(self, key: str) -> float:
+        return math.log((self.state.documents + 1) / (self.state.df.get(key, 0) + 1)) + 1.0
+
+    def _vector(self, features: ArticleFeatures) -> list[tuple[str, float]]:
+        """The article's strongest features as (key, weight), weights of unit length, strongest first."""
+        weights: dict[str, float] = {}
+        for term, count in features.terms.items():
+            weights[term] = sublinear(count) * self._idf(term)
+        boost = self.settings.entity_weight
+        for key, count in features.entities.items():
+            weights[key] = boost * sublinear(count) * self._idf(key)
+        top = heapq.nlargest(self.settings.article_features, weights.items(), key=lambda kv: kv[1])
+        norm = math.sqrt(sum(w * w for _, w in top)) or 1.0
+        return [(k, w / norm) for k, w in top]
+
+    # ------------------------------------------------------------------ matching
+
+    def _find_reprint(self, signature: list[int]) -> str | None:
+        if not signature:
+            return None
+        seen: set[str] = set()
+        best: tuple[float, str] | None = None
+        for key in band_keys(signature):
+            for other in self.state.bands.get(key, ()):
+                if other in seen:
+                    continue
+                seen.add(other)
+                indexed = self.state.articles.get(other)
+                if indexed is None or indexed.story not in self.state.stories:
+                    continue
+                jaccard = estimated_jaccard(signature, indexed.signature)
+                if jaccard >= REPRINT_JACCARD and (best is None or jaccard > best[0]):
+                    best = (jaccard, other)
+        return best[1] if best else None
+
+    def _best_story(
+        self, features: ArticleFeatures, vector: list[tuple[str, float]]
+    ) -> tuple[str | None, float]:
+        hits: dict[str, float] = {}
+        stories = self.state.stories
+        for key, weight in vector[: self.settings.query_features]:
+            for story in self.state.postings.get(key, ()):
+                if story in stories:
+                    hits[story] = hits.get(story, 0.0) + weight
+        candidates = heapq.nlargest(self.settings.candidates, hits.items(), key=lambda kv: kv[1])
+        best: str | None = None
+        best_score = 0.0
+        for story, _ in candidates:
+            score = self._score(stories[story], features, vector)
+            if score > best_score:
+                best, best_score = story, score
+        return best, best_score
+
+    def _score(
+        self, profile: StoryProfile, features: ArticleFeatures, vector: list[tuple[str, float]]
+    ) -> float:
+        if profile.norm <= 0:
+            return 0.0
+        centroid = profile.centroid
+        dot = sum(w * centroid.get(k, 0.0) for k, w in vector)
+        return dot / profile.norm * self._day_agreement(profile, features)
+
+    def _day_agreement(self, profile: StoryProfile, features: ArticleFeatures) -> float:
+        """1 when the article is from the story's days; less the further apart they are."""
+        gap = None
+        if (
+            features.published_day is not None
+            and profile.first_day is not None
+            and profile.last_day is not None
+        ):
+            day = features.published_day
+            gap = max(0, profile.first_day - day, day - profile.last_day)
+        if features.mentioned_days and profile.days:
+            mentioned_gap = min(abs(d - s) for d in features.mentioned_days for s in profile.days)
+            gap = mentioned_gap if gap is None else min(gap, mentioned_gap)
+        if gap is None or gap <= self.settings.same_days:
+            return 1.0
+        return math.exp(-(gap - self.settings.same_days) / self.settings.day_decay)
+
+    # ------------------------------------------------------------------ updating
+
+    def _join(
+        self,
+        story: str,
+        analysis: ArticleAnalysis,
+        features: ArticleFeatures,
+        fingerprint: str,
+        signature: list[int],
+        duplicate_of: str | None,
+        similarity: float,
+        vector: list[tuple[str, float]],
+    ) -> Placement:
+        state = self.state
+        article_id = analysis.article.id
+        profile = state.stories[story]
+        profile.articles.append(article_id)
+        state.sequence += 1
+        profile.last_seen = state.sequence
+        state.articles[article_id] = IndexedArticle(
+            story=story, duplicate_of=duplicate_of, signature=signature
+        )
+        state.fingerprints.setdefault(fingerprint, article_id)
+        # A reprint adds days to the story but no new wording: the centroid stays as it was.
+        self._update_profile(profile, features, vector if duplicate_of is None else [])
+        for key in band_keys(signature):
+            self._post(state.bands, key, article_id, self.settings.band_cap)
+        return Placement(
+            article=article_id, story=story, new_story=False, duplicate_of=duplicate_of, similarity=similarity
+        )
+
+    def _update_profile(
+        self, profile: StoryProfile, features: ArticleFeatures, vector: list[tuple[str, float]]
+    ) -> None:
+        centroid = profile.centroid
+        for key, weight in vector:
+            centroid[key] = centroid.get(key, 0.0) + weight
+        if len(centroid) > self.settings.centroid_features:
+            kept = heapq.nlargest(self.settings.centroid_features, centroid.items(), key=lambda kv: kv[1])
+            profile.centroid = centroid = dict(kept)
+        profile.norm = math.sqrt(sum(w * w for w in centroid.values()))
+        day = features.published_day
+        if day is not None:
+            profile.first_day = day if profile.first_day is None else min(profile.first_day, day)
+            if profile.last_day is None or day > profile.last_day:
+                profile.last_day = day
+                heapq.heappush(self._idle, (day, profile.id))
+        for mentioned in features.mentioned_days[:20]:
+            profile.days[mentioned] = profile.days.get(mentioned, 0) + 1
+        if len(profile.days) > 40:
+            profile.days = dict(sorted(profile.days.items(), key=lambda kv: -kv[1])[:30])
+        for key, _ in vector[: self.settings.posted_features]:
+            self._post(self.state.postings, key, profile.id, self.settings.posting_cap)
+
+    @staticmethod
+    def _post(postings: dict[str, list[str]], key: str, value: str, cap: int) -> None:
+        listed = postings.setdefault(key, [])
+        if value in listed:
+            # Most recent last: a story that is still growing stays in reach.
+            listed.remove(value)
+        listed.append(value)
+        if len(listed) > cap:
+            del listed[0]
+
+    def _advance_clock(self, day: int | None) -> None:
+        if day is None or (self.state.clock is not None and day <= self.state.clock):
+            return
+        self.state.clock = day
+        cutoff = day - self.settings.window_days
+        while self._idle and self._idle[0][0] < cutoff:
+            last_day, story = heapq.heappop(self._idle)
+            profile = self.state.stories.get(story)
+            if profile is not None and profile.last_day == last_day:
+                self._close(profile)
+
+    def _close(self, profile: StoryProfile) -> None:
+        del self.state.stories[profile.id]
+        self.state.closed.append(profile.id)
+        for article in profile.articles:
+            indexed = self.state.articles.get(article)
+            if indexed is not None:
+                indexed.signature = []
+        _log.debug("story %s closed after %d articles", profile.id, len(profile.articles))
+
+    def _unique_story_id(self, story: str) -> str:
+        if story not in self.state.stories:
+            return story
+        n = 2
+        while f"{story}-{n}" in self.state.stories:
+            n += 1
+        return f"{story}-{n}"

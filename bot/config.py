@@ -133,7 +133,7 @@ def load_settings(config_file: Path | None = None) -> BotSettings:
     if not config_file.is_file():
         raise FileNotFoundError(f"the configuration file {config_file} does not exist")
     # A subclass carries the file name so the TOML source reads that file instead of the default one.
-    with_file = type(
+    with_file: type[BotSettings] = type(
         "BotSettings",
         (BotSettings,),
         {"model_config": {**BotSettings.model_config, "toml_file": config_file}},

@@ -164,7 +164,9 @@ def parse_schedule(text: str) -> Schedule:
     if words and words[0].lower() in ("am", "pm"):
         time_words.append(words.pop(0))
     fields: dict[str, object] = {"time": parse_time_of_day("".join(time_words))}
-    if (words and ("/" in words[0] or words[0].upper() in ("UTC", "GMT") or words[0] in _zone_names())) or (words and not _looks_like_days(words[0])):
+    if (words and ("/" in words[0] or words[0].upper() in ("UTC", "GMT") or words[0] in _zone_names())) or (
+        words and not _looks_like_days(words[0])
+    ):
         fields["timezone"] = check_timezone(words.pop(0))
     if words:
         fields["days"] = parse_days(" ".join(words))

@@ -22,7 +22,7 @@ def digest_trigger(schedule: Schedule) -> CronTrigger:
 
 def next_run(schedule: Schedule, now: datetime) -> datetime:
     """The first time at or after `now` the digest is due (aware, in the schedule's timezone)."""
-    fire = digest_trigger(schedule).get_next_fire_time(None, now)
+    fire: datetime | None = digest_trigger(schedule).get_next_fire_time(None, now)
     if fire is None:  # a cron trigger without an end date always has a next time
         raise ValueError(f"the schedule {schedule.describe()} never fires")
     return fire
@@ -31,7 +31,7 @@ def next_run(schedule: Schedule, now: datetime) -> datetime:
 def previous_run(schedule: Schedule, now: datetime) -> datetime | None:
     """The last time at or before `now` the digest was due (within the past eight days)."""
     trigger = digest_trigger(schedule)
-    candidate = trigger.get_next_fire_time(None, now - timedelta(days=8))
+    candidate: datetime | None = trigger.get_next_fire_time(None, now - timedelta(days=8))
     last: datetime | None = None
     while candidate is not None and candidate <= now:
         last = candidate

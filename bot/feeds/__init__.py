@@ -1,0 +1,1 @@
+"""Feed polling: conditional GET, bounded concurrency, per-feed back-off, de-duplication, extraction."""

@@ -1,0 +1,246 @@
+"""Polling feeds: each on its own interval, a bounded number at once, backing off the ones that fail.
+
+One feed's trouble never holds up the others: every poll runs under its own time limit, and a failure only
+moves that feed's next poll further away (doubling up to a maximum, or what Retry-After asks). A feed that
+answers 304 Not Modified costs one request and nothing else.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Literal
+
+from sqlalchemy.exc import IntegrityError
+
+from bot.clock import Clock
+from bot.config import FeedSettings
+from bot.feeds.canonical import canonical_url, content_hash
+from bot.feeds.extraction import Extractor
+from bot.feeds.fetching import FeedFetcher, parse_feed
+from bot.store import articles as article_store
+from bot.store import feeds as feed_store
+from bot.store.db import Store, StoreUnavailable
+from bot.store.models import ArticleRow, Feed
+from briefings.ingest.errors import FetchError, SourceError
+from briefings.ingest.language import looks_english
+from briefings.ingest.raw import RawArticle
+from briefings.models import ArticleAnalysis
+
+_log = logging.getLogger(__name__)
+
+PollStatus = Literal["new", "unchanged", "not_modified", "failed"]
+
+
+@dataclass(frozen=True)
+class FeedSnapshot:
+    """What a poll needs of a feed, read before the network is touched."""
+
+    id: int
+    url: str
+    etag: str | None
+    last_modified: str | None
+    interval_s: int
+    consecutive_failures: int
+
+
+@dataclass(frozen=True)
+class PollOutcome:
+    """How the poll of one feed went."""
+
+    feed_id: int
+    url: str
+    status: PollStatus
+    new_articles: int = 0
+    error: str | None = None
+    next_poll_at: datetime | None = None
+
+
+def backoff_delay(interval_s: int, failures: int, max_backoff_s: int, retry_after_s: float | None) -> float:
+    """Seconds until the next try after `failures` failures in a row: doubling, capped, at least Retry-After."""
+    delay = min(float(max_backoff_s), float(interval_s * 2 ** max(failures - 1, 0)))
+    if retry_after_s is not None:
+        delay = max(delay, min(retry_after_s, float(max_backoff_s)))
+    return delay
+
+
+def _snapshot(feed: Feed) -> FeedSnapshot:
+    return FeedSnapshot(
+        feed.id, feed.url, feed.etag, feed.last_modified, feed.interval_s, feed.consecutive_failures
+    )
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    raw: RawArticle
+    canonical: str | None
+    digest: str
+
+
+class FeedPoller:
+    """Polls due feeds and stores their new articles with the engine's analysis of each."""
+
+    def __init__(
+        self, store: Store, fetcher: FeedFetcher, extractor: Extractor, clock: Clock, settings: FeedSettings
+    ) -> None:
+        self.store = store
+        self.fetcher = fetcher
+        self.extractor = extractor
+        self.clock = clock
+        self.settings = settings
+        self._gate = asyncio.Semaphore(settings.concurrency)
+
+    async def due_feed_ids(self, now: datetime | None = None) -> list[int]:
+        """The feeds whose time to poll has come."""
+        async with self.store.transaction() as session:
+            return [feed.id for feed in await feed_store.due_feeds(session, now or self.clock.now())]
+
+    async def poll_due(self, now: datetime | None = None) -> list[PollOutcome]:
+        """Poll every feed that is due, `concurrency` at a time; return how each went."""
+        now = now or self.clock.now()
+        async with self.store.transaction() as session:
+            feeds = [_snapshot(feed) for feed in await feed_store.due_feeds(session, now)]
+        if not feeds:
+            return []
+        outcomes = await asyncio.gather(*(self._poll_gated(feed) for feed in feeds))
+        failed = sum(1 for o in outcomes if o.status == "failed")
+        _log.info("polled %d feeds: %d failed", len(outcomes), failed)
+        return list(outcomes)
+
+    async def poll_feed(self, feed_id: int) -> PollOutcome | None:
+        """Poll one feed now, whatever its schedule (a queued job, an admin's "check now")."""
+        async with self.store.transaction() as session:
+            feed = await session.get(Feed, feed_id)
+            snapshot = _snapshot(feed) if feed is not None and not feed.disabled else None
+        if snapshot is None:
+            return None
+        return await self._poll_gated(snapshot)
+
+    async def _poll_gated(self, feed: FeedSnapshot) -> PollOutcome:
+        async with self._gate:
+            try:
+                return await asyncio.wait_for(self._poll(feed), timeout=self.settings.poll_timeout_s)
+            except TimeoutError:
+                error: SourceError = FetchError(
+                    feed.url, f"the poll took longer than {self.settings.poll_timeout_s:g} s", transient=True
+                )
+            except SourceError as exc:
+                error = exc
+            except StoreUnavailable:
+                raise
+            except Exception as exc:  # a bug in one feed's handling must not stop the round
+                _log.exception("polling %s failed unexpectedly", feed.url)
+                error = SourceError(feed.url, f"internal error ({exc.__class__.__name__})")
+            return await self._record_failure(feed, error)
+
+    async def _poll(self, feed: FeedSnapshot) -> PollOutcome:
+        fetched = await self.fetcher.fetch(feed.url, feed.etag, feed.last_modified)
+        if fetched.not_modified:
+            return await self._record_success(
+                feed, [], [], fetched.etag, fetched.last_modified, "not_modified"
+            )
+        raws = await parse_feed(feed.url, fetched.content)
+        candidates = await self._new_candidates(raws)
+        english = [c for c in candidates if looks_english(c.raw.text)]
+        analyses = await self.extractor.analyze([c.raw for c in english])
+        status: PollStatus = "new" if english else "unchanged"
+        return await self._record_success(
+            feed, english, analyses, fetched.etag, fetched.last_modified, status
+        )
+
+    async def _new_candidates(self, raws: Sequence[RawArticle]) -> list[_Candidate]:
+        """The items not stored yet: by canonical URL, then by a hash of their words (reprints, re-posts)."""
+        seen_urls: set[str] = set()
+        seen_hashes: set[str] = set()
+        candidates: list[_Candidate] = []
+        for raw in raws:
+            url = canonical_url(raw.url) if raw.url else None
+            digest = content_hash(raw.title, raw.text)
+            if (url is not None and url in seen_urls) or digest in seen_hashes:
+                continue
+            if url is not None:
+                seen_urls.add(url)
+            seen_hashes.add(digest)
+            candidates.append(_Candidate(raw, url, digest))
+        if not candidates:
+            return []
+        async with self.store.transaction() as session:
+            known_urls = await article_store.known_urls(
+                session, [c.canonical for c in candidates if c.canonical]
+            )
+            known_hashes = await article_store.known_hashes(session, [c.digest for c in candidates])
+        return [c for c in candidates if c.canonical not in known_urls and c.digest not in known_hashes]
+
+    async def _record_success(
+        self,
+        feed: FeedSnapshot,
+        candidates: Sequence[_Candidate],
+        analyses: Sequence[ArticleAnalysis],
+        etag: str | None,
+        last_modified: str | None,
+        status: PollStatus,
+    ) -> PollOutcome:
+        now = self.clock.now()
+        next_poll = now + timedelta(seconds=feed.interval_s)
+        stored = 0
+        async with self.store.transaction() as session:
+            for candidate, analysis in zip(candidates, analyses, strict=True):
+                row = ArticleRow(
+                    feed_id=feed.id,
+                    canonical_url=candidate.canonical,
+                    content_hash=candidate.digest,
+                    title=candidate.raw.title,
+                    url=candidate.raw.url,
+                    published=_as_utc(analysis.article.published),
+                    fetched_at=now,
+                    analysis=analysis.model_dump_json(),
+                )
+                try:
+                    # Another poller (a feed sharing items) may have stored it a moment ago: keep theirs.
+                    async with session.begin_nested():
+                        session.add(row)
+                    stored += 1
+                except IntegrityError:
+                    continue
+            row_feed = await session.get(Feed, feed.id)
+            if row_feed is not None:
+                row_feed.etag = etag
+                row_feed.last_modified = last_modified
+                row_feed.last_polled_at = now
+                row_feed.last_success_at = now
+                row_feed.consecutive_failures = 0
+                row_feed.articles_seen += stored
+                row_feed.next_poll_at = next_poll
+        return PollOutcome(feed.id, feed.url, status, stored, next_poll_at=next_poll)
+
+    async def _record_failure(self, feed: FeedSnapshot, error: SourceError) -> PollOutcome:
+        now = self.clock.now()
+        failures = feed.consecutive_failures + 1
+        retry_after = error.retry_after_s if isinstance(error, FetchError) else None
+        delay = backoff_delay(feed.interval_s, failures, self.settings.max_backoff_s, retry_after)
+        next_poll = now + timedelta(seconds=delay)
+        _log.warning(
+            "feed %s failed (%d in a row, next try in %.0f s): %s", feed.url, failures, delay, error.reason
+        )
+        async with self.store.transaction() as session:
+            row = await session.get(Feed, feed.id)
+            if row is not None:
+                row.consecutive_failures = failures
+                row.last_polled_at = now
+                row.last_error = error.reason
+                row.last_error_at = now
+                row.next_poll_at = next_poll
+                if failures >= self.settings.disable_after_failures:
+                    row.disabled = True
+                    _log.warning("feed %s disabled after %d failures in a row", feed.url, failures)
+        return PollOutcome(feed.id, feed.url, "failed", error=error.reason, next_poll_at=next_poll)
+
+
+def _as_utc(value: datetime | None) -> datetime | None:
+    """A publication time as aware UTC (a feed's time without zone is taken as UTC)."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)

@@ -1,0 +1,376 @@
+"""Posting channels' digests once per period: claimed before sending, recorded after, recovered after a crash.
+
+Misfire policy: a digest whose time passed while briefbot was down is posted late if it is at most
+`grace` late (a line says it is late); later than that it is skipped, recorded as skipped, and the channel
+gets a short notice saying so and when the next digest comes. Only the most recent missed period counts:
+a bot down for a week does not post a week of digests.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+
+from bot.channels.config import TopicFilter, schedule_of, topics_of
+from bot.channels.digest import DigestRequest, DigestSelection, StoredArticle, StoryPool
+from bot.channels.schedule import Schedule
+from bot.clock import Clock
+from bot.delivery import DeliveryFailed, DeliveryReceipt, DigestDelivery, OutgoingMessage
+from bot.identity import ChannelRef
+from bot.scheduler.timing import next_run, period_of, previous_run
+from bot.store import articles as article_store
+from bot.store import channels as channel_store
+from bot.store import deliveries as delivery_store
+from bot.store.db import Store
+from bot.store.deliveries import DeliveryStatus
+from bot.store.models import Channel, Delivery
+from briefings.models import ArticleAnalysis
+
+_log = logging.getLogger(__name__)
+
+FIRST_DIGEST_WINDOW = timedelta(hours=24)
+STORY_WINDOW = timedelta(days=3)
+ON_TIME = timedelta(minutes=2)
+
+
+@dataclass(frozen=True)
+class ChannelPlan:
+    """What the runner needs of a channel, read once from the store."""
+
+    channel_id: int
+    ref: ChannelRef
+    schedule: Schedule
+    request_topics: TopicFilter
+    length: int
+    paused: bool
+    created_at: datetime
+
+
+@dataclass
+class RunReport:
+    """What one run did: digests sent, recovered without posting, skipped with a notice, failed."""
+
+    sent: list[int] = field(default_factory=list)
+    recovered: list[int] = field(default_factory=list)
+    skipped: list[int] = field(default_factory=list)
+    failed: list[int] = field(default_factory=list)
+    retry_later: list[int] = field(default_factory=list)
+    stories_built: int = 0
+
+
+@dataclass(frozen=True)
+class _Due:
+    plan: ChannelPlan
+    scheduled_for: datetime
+    period: str
+    key: str
+    recover: bool
+
+
+def plan_of(channel: Channel) -> ChannelPlan:
+    """The runner's view of a stored channel."""
+    return ChannelPlan(
+        channel_id=channel.id,
+        ref=channel_store.channel_ref(channel),
+        schedule=schedule_of(channel),
+        request_topics=topics_of(channel),
+        length=channel.digest_length,
+        paused=channel.paused,
+        created_at=channel.created_at,
+    )
+
+
+class DigestRunner:
+    """Finds the digests that are due, builds them (stories shared), posts each once, and records it."""
+
+    def __init__(
+        self,
+        store: Store,
+        delivery: DigestDelivery,
+        clock: Clock,
+        grace: timedelta = timedelta(hours=3),
+        concurrency: int = 64,
+        instance_id: str | None = None,
+    ) -> None:
+        self.store = store
+        self.delivery = delivery
+        self.clock = clock
+        self.grace = grace
+        self.concurrency = concurrency
+        self.instance_id = instance_id or uuid.uuid4().hex
+        self._in_flight: set[int] = set()
+
+    async def run_due(
+        self, channel_ids: Sequence[int] | None = None, now: datetime | None = None
+    ) -> RunReport:
+        """Post every digest due now (of the given channels, or all), once; skip the ones missed too long ago."""
+        now = now or self.clock.now()
+        report = RunReport()
+        async with self.store.transaction() as session:
+            channels = (
+                await channel_store.channels_by_id(session, channel_ids)
+                if channel_ids is not None
+                else list(await channel_store.all_channels(session))
+            )
+            plans = [plan_of(channel) for channel in channels if not channel.paused]
+            scheduled: dict[int, tuple[datetime, str]] = {}
+            for plan in plans:
+                when = previous_run(plan.schedule, now)
+                if when is not None and when >= plan.created_at - ON_TIME:
+                    scheduled[plan.channel_id] = (when, period_of(plan.schedule, when))
+            existing = await delivery_store.deliveries_for(
+                session, list(scheduled), {cid: period for cid, (_, period) in scheduled.items()}
+            )
+        due: list[_Due] = []
+        missed: list[_Due] = []
+        for plan in plans:
+            if plan.channel_id not in scheduled or plan.channel_id in self._in_flight:
+                continue
+            when, period = scheduled[plan.channel_id]
+            key = delivery_store.idempotency_key(plan.channel_id, period)
+            delivery = existing.get(plan.channel_id)
+            if delivery is not None and delivery.status != DeliveryStatus.CLAIMED.value:
+                continue
+            item = _Due(plan, when, period, key, recover=delivery is not None)
+            (due if now - when <= self.grace else missed).append(item)
+        for item in missed:
+            await self._skip(item, now, report)
+        if due:
+            await self._deliver_all(due, now, report)
+        return report
+
+    async def preview(self, channel_id: int) -> OutgoingMessage:
+        """The digest the channel would get now: built the same way, neither posted nor recorded."""
+        now = self.clock.now()
+        async with self.store.transaction() as session:
+            channels = await channel_store.channels_by_id(session, [channel_id])
+        if not channels:
+            raise LookupError(f"no channel {channel_id}")
+        plan = plan_of(channels[0])
+        item = _Due(plan, now, "preview", f"preview-{channel_id}", recover=False)
+        pool, requests = await self._build([item], now)
+        return digest_message(item, pool.select(requests[channel_id]), late=False)
+
+    async def _skip(self, item: _Due, now: datetime, report: RunReport) -> None:
+        if item.recover:
+            receipt = await self._find(item)
+            if receipt is not None:
+                await self._record_sent(item, receipt, {}, now)
+                report.recovered.append(item.plan.channel_id)
+                return
+        next_time = next_run(item.plan.schedule, now)
+        local = item.plan.schedule.local(item.scheduled_for)
+        note = (
+            f"The digest due at {local:%H:%M} ({item.plan.schedule.timezone}) on {local:%a %d %b} was skipped: "
+            f"briefbot was not running then. The next digest comes at "
+            f"{item.plan.schedule.local(next_time):%H:%M on %a %d %b}."
+        )
+        async with self.store.transaction() as session:
+            delivery = await delivery_store.find_delivery(session, item.plan.channel_id, item.period)
+            if delivery is None:
+                delivery = delivery_store.new_delivery(
+                    item.plan.channel_id, item.period, item.scheduled_for, now, DeliveryStatus.SKIPPED
+                )
+                session.add(delivery)
+            delivery_store.finish(delivery, DeliveryStatus.SKIPPED, now, note=note)
+        report.skipped.append(item.plan.channel_id)
+        _log.info("skipped the digest of %s for %s: %s", item.plan.ref.key(), item.period, note)
+        notice = OutgoingMessage(
+            kind="notice",
+            channel=item.plan.ref,
+            idempotency_key=f"{item.key}-skipped",
+            scheduled_for=item.scheduled_for,
+            title="Digest skipped",
+            text=note,
+        )
+        try:
+            await self.delivery.deliver(notice)
+        except DeliveryFailed as exc:  # the notice is a courtesy: the skip is recorded either way
+            _log.warning("could not tell %s its digest was skipped: %s", item.plan.ref.key(), exc.reason)
+
+    async def _find(self, item: _Due) -> DeliveryReceipt | None:
+        try:
+            return await self.delivery.find_delivered(item.plan.ref, item.key)
+        except DeliveryFailed as exc:
+            _log.warning("could not ask whether %s was delivered: %s", item.key, exc.reason)
+            raise
+
+    async def _claim(self, due: Sequence[_Due], now: datetime) -> list[_Due]:
+        """Record "claimed" for the new ones in one transaction; a claim another process made wins."""
+        fresh = [item for item in due if not item.recover]
+        if not fresh:
+            return list(due)
+        try:
+            async with self.store.transaction() as session:
+                for item in fresh:
+                    session.add(
+                        delivery_store.new_delivery(
+                            item.plan.channel_id,
+                            item.period,
+                            item.scheduled_for,
+                            now,
+                            DeliveryStatus.CLAIMED,
+                            self.instance_id,
+                        )
+                    )
+            return list(due)
+        except IntegrityError:
+            # Someone claimed some of them between our read and write: claim one by one, keep what we get.
+            claimed = [item for item in due if item.recover]
+            for item in fresh:
+                try:
+                    async with self.store.transaction() as session:
+                        session.add(
+                            delivery_store.new_delivery(
+                                item.plan.channel_id,
+                                item.period,
+                                item.scheduled_for,
+                                now,
+                                DeliveryStatus.CLAIMED,
+                                self.instance_id,
+                            )
+                        )
+                    claimed.append(item)
+                except IntegrityError:
+                    continue
+            return claimed
+
+    async def _deliver_all(self, due: list[_Due], now: datetime, report: RunReport) -> None:
+        self._in_flight.update(item.plan.channel_id for item in due)
+        try:
+            claimed = await self._claim(due, now)
+            pool, requests = await self._build(claimed, now)
+            report.stories_built = len(pool)
+            gate = asyncio.Semaphore(self.concurrency)
+
+            async def one(item: _Due) -> None:
+                async with gate:
+                    await self._deliver_one(item, pool, requests[item.plan.channel_id], now, report)
+
+            await asyncio.gather(*(one(item) for item in claimed))
+        finally:
+            self._in_flight.difference_update(item.plan.channel_id for item in due)
+
+    async def _build(self, due: Sequence[_Due], now: datetime) -> tuple[StoryPool, dict[int, DigestRequest]]:
+        """One story pool for every channel due, from the articles of all their feeds."""
+        channel_ids = [item.plan.channel_id for item in due]
+        async with self.store.transaction() as session:
+            feeds = await channel_store.feed_ids_by_channel(session, channel_ids)
+            last = await delivery_store.last_sent_by_channel(session, channel_ids)
+            since = {cid: (d.claimed_at if d else None) for cid, d in ((c, last.get(c)) for c in channel_ids)}
+            earliest = min(
+                (s if s is not None else now - FIRST_DIGEST_WINDOW for s in since.values()), default=now
+            )
+            window_start = max(earliest, now - STORY_WINDOW)
+            # Stories reach back further than the news, so a new article joins the story it continues.
+            rows = await article_store.articles_since(
+                session,
+                {feed for ids in feeds.values() for feed in ids},
+                min(window_start, now - STORY_WINDOW),
+                now,
+            )
+            stored = [
+                StoredArticle(row.id, row.feed_id or 0, row.fetched_at, _analysis_of(row.id, row.analysis))
+                for row in rows
+            ]
+        pool = await asyncio.to_thread(StoryPool, stored)
+        requests = {
+            item.plan.channel_id: DigestRequest(
+                channel_id=item.plan.channel_id,
+                feed_ids=feeds.get(item.plan.channel_id, []),
+                topics=item.plan.request_topics,
+                length=item.plan.length,
+                since=since.get(item.plan.channel_id) or now - FIRST_DIGEST_WINDOW,
+                covered=dict(last[item.plan.channel_id].covered) if item.plan.channel_id in last else {},
+            )
+            for item in due
+        }
+        return pool, requests
+
+    async def _deliver_one(
+        self, item: _Due, pool: StoryPool, request: DigestRequest, now: datetime, report: RunReport
+    ) -> None:
+        channel_id = item.plan.channel_id
+        if item.recover:
+            receipt = await self._find(item)
+            if receipt is not None:
+                await self._record_sent(item, receipt, None, now)
+                report.recovered.append(channel_id)
+                return
+        selection = pool.select(request)
+        message = digest_message(item, selection, late=now - item.scheduled_for > ON_TIME)
+        try:
+            receipt = await self.delivery.deliver(message)
+        except DeliveryFailed as exc:
+            await self._record_failure(item, exc, now)
+            (report.retry_later if exc.retryable else report.failed).append(channel_id)
+            return
+        await self._record_sent(item, receipt, selection.covered, now)
+        report.sent.append(channel_id)
+
+    async def _record_sent(
+        self, item: _Due, receipt: DeliveryReceipt, covered: dict[str, Any] | None, now: datetime
+    ) -> None:
+        async with self.store.transaction() as session:
+            delivery = await delivery_store.find_delivery(session, item.plan.channel_id, item.period)
+            if delivery is None:  # the claim is always written first; this is a store that lost it
+                delivery = delivery_store.new_delivery(
+                    item.plan.channel_id, item.period, item.scheduled_for, now, DeliveryStatus.CLAIMED
+                )
+                session.add(delivery)
+            delivery.attempts += 1
+            delivery_store.finish(delivery, DeliveryStatus.SENT, now, receipt.message_ref, covered)
+
+    async def _record_failure(self, item: _Due, exc: DeliveryFailed, now: datetime) -> None:
+        _log.warning("the digest of %s for %s failed: %s", item.plan.ref.key(), item.period, exc.reason)
+        async with self.store.transaction() as session:
+            delivery = await delivery_store.find_delivery(session, item.plan.channel_id, item.period)
+            if delivery is None:
+                return
+            delivery.attempts += 1
+            delivery.error = exc.reason
+            if not exc.retryable:
+                delivery_store.finish(delivery, DeliveryStatus.FAILED, now, error=exc.reason)
+
+
+def _analysis_of(row_id: int, data: str) -> ArticleAnalysis:
+    analysis = ArticleAnalysis.model_validate_json(data)
+    analysis.article.id = f"a{row_id}"
+    return analysis
+
+
+def digest_message(item: _Due, selection: DigestSelection, late: bool) -> OutgoingMessage:
+    """The message of a channel's digest."""
+    local = item.plan.schedule.local(item.scheduled_for)
+    text = None
+    if late:
+        text = f"This is the {local:%H:%M} digest, posted late: briefbot was not running at {local:%H:%M}."
+    if not selection.items:
+        text = (
+            text + " " if text else ""
+        ) + "No new stories from this channel's feeds since the last digest."
+    return OutgoingMessage(
+        kind="digest",
+        channel=item.plan.ref,
+        idempotency_key=item.key,
+        scheduled_for=item.scheduled_for,
+        title=f"Your briefing for {local:%a %d %b}",
+        items=selection.items,
+        more=selection.more,
+        text=text,
+        late=late,
+    )
+
+
+def delivery_summary(delivery: Delivery | None) -> str:
+    """A delivery in words, for status."""
+    if delivery is None:
+        return "no digest yet"
+    return f"{delivery.period}: {delivery.status}" + (f" ({delivery.error})" if delivery.error else "")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import sys
@@ -14,10 +15,10 @@ from rich.console import Console
 from bot.config import EngineSettings, load_engine_settings
 from briefings.analysis import AnalysisResult, analyze_sources
 from briefings.contract import analysis_json
-from briefings.ingest.dates import parse_published
+from briefings.ingest.dates import parse_date_option
 from briefings.ingest.errors import SourceError
 from briefings.ingest.fetch import FetchPolicy
-from briefings.ingest.sources import ReadOptions
+from briefings.ingest.sources import ReadOptions, list_source_files
 from briefings.nlp import PipelineNotInstalled, load_pipeline
 
 app = typer.Typer(
@@ -37,15 +38,13 @@ def _published(value: str | None) -> datetime | None:
     if value is None:
         return None
     try:
-        return datetime.fromisoformat(value.strip())
+        return parse_date_option(value)
     except ValueError:
-        parsed = parse_published(value) if any(ch.isdigit() for ch in value) else None
-        if parsed is None:
-            _err.print(
-                f"briefbot: --published {value!r} is not a date (write it as ISO 8601, e.g. 2020-01-08)"
-            )
-            raise typer.Exit(2) from None
-        return parsed
+        _err.print(
+            f"briefbot: --published {value!r} is not a date (write it as ISO 8601, e.g. 2020-01-08)",
+            markup=False,
+        )
+        raise typer.Exit(2) from None
 
 
 def _read_options(settings: EngineSettings) -> ReadOptions:
@@ -71,22 +70,32 @@ def _run(sources: list[str], published: str | None, separate: bool, progress: bo
     except PipelineNotInstalled as exc:
         _err.print(f"briefbot: {exc}", markup=False)
         raise typer.Exit(3) from None
-    if not progress:
-        return analyze_sources(nlp, sources, when, separate, _read_options(settings), on_error=_report)
-    from rich.progress import Progress
+    options = _read_options(settings)
+    files = _count_files(sources) if progress and _err.is_terminal else 0
+    if files < PROGRESS_MIN_FILES:
+        return analyze_sources(nlp, sources, when, separate, options, on_error=_report)
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    with Progress(console=_err, transient=True) as bar:
-        task = bar.add_task("reading articles", total=None)
-        result = analyze_sources(
-            nlp,
-            sources,
-            when,
-            separate,
-            _read_options(settings),
-            on_error=_report,
-            on_article=lambda _: bar.advance(task),
-        )
-    return result
+    # The bar counts files and URLs read; the articles are analysed in batches just behind the reading.
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=_err, transient=True) as bar:
+        task = bar.add_task("reading articles", total=files)
+        options = dataclasses.replace(options, on_source_read=lambda _: bar.advance(task))
+        return analyze_sources(nlp, sources, when, separate, options, on_error=_report)
+
+
+# `briefbot brief` shows a progress bar on a terminal when it reads at least this many files.
+PROGRESS_MIN_FILES = 4
+
+
+def _count_files(sources: list[str]) -> int:
+    total = 0
+    for spec in sources:
+        try:
+            total += len(list_source_files(spec))
+        except SourceError:
+            total += 1
+    return total
 
 
 @app.command()
@@ -117,7 +126,7 @@ def analyze(
 @app.command()
 def brief(sources: SourcesArg, published: PublishedOpt = None) -> None:
     """Print the digest, people, timeline and quotes of the stories in the sources."""
-    result = _run(sources, published, separate=False, progress=len(sources) > 3 or sys.stderr.isatty())
+    result = _run(sources, published, separate=False, progress=True)
     if not result.analyses:
         _err.print("briefbot: no article could be read from the sources given")
         raise typer.Exit(1)
@@ -129,6 +138,9 @@ def brief(sources: SourcesArg, published: PublishedOpt = None) -> None:
 def main() -> None:
     """Entry point of the `briefbot` console script."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    # Page extraction libraries log their own fallbacks; a source they fail on gets briefbot's one line.
+    for noisy in ("trafilatura", "htmldate", "courlan"):
+        logging.getLogger(noisy).setLevel(logging.CRITICAL)
     app()
 
 

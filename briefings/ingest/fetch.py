@@ -148,7 +148,8 @@ def _check_scheme(url: str, original: str) -> None:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         if url == original:
-            raise FetchError(original, "only http:// and https:// URLs can be fetched")
+            reason = "a URL without a host" if parts.scheme in ("http", "https") else "not an http(s) URL"
+            raise FetchError(original, reason)
         raise FetchError(original, f"it redirects to {url!r}, which is not an http(s) URL")
 
 
@@ -213,6 +214,8 @@ def fetch_url(
                         content_type=response.headers.get("content-type", ""),
                         **validators,
                     )
+            except (httpx.InvalidURL, UnicodeError) as exc:
+                raise FetchError(url, f"not a valid URL ({exc})") from exc
             except AddressNotAllowed as exc:
                 raise _refusal(url, current, exc) from exc
             except HostNotResolved as exc:

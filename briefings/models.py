@@ -186,6 +186,8 @@ class ArticleRef(Model):
     source: str
     title: str | None = None
     outlet: str | None = None
+    # Every article that carries this quote (the same words in several reports are one quote).
+    articles: list[str] = Field(default_factory=list)
     url: str | None = None
     published: datetime | None = None
 
@@ -197,6 +199,8 @@ class Story(Model):
     name: str
     headline: str
     articles: list[str]
+    # The article this one reprints (a wire story carried by several outlets counts as one source).
+    duplicate_of: str | None = None
     sources: list[ArticleRef] = Field(default_factory=list)
     digest: list[str] = Field(default_factory=list)
     actors: list[Actor] = Field(default_factory=list)
@@ -208,3 +212,5 @@ class Story(Model):
     w: FiveW = Field(default_factory=FiveW)
     first_published: datetime | None = None
     last_published: datetime | None = None
+    # Independent reports: the articles less the reprints of another article of the story.
+    source_count: int = 0

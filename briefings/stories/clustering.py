@@ -1,10 +1,56 @@
-"""Group articles about the same event into stories."""
+"""Group a batch of articles about the same events into stories, with the incremental story index."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
 from briefings.models import ArticleAnalysis
+from briefings.stories.index import IndexSettings, StoryIndex
+
+
+@dataclass
+class StoryGroup:
+    """One story of a batch: its id, its articles (indexes into the batch) and which of them are reprints."""
+
+    id: str
+    members: list[int] = field(default_factory=list)
+    duplicates: dict[str, str] = field(default_factory=dict)
+
+
+def _publication_order(analyses: list[ArticleAnalysis]) -> list[int]:
+    """Indexes in the order the articles appeared; undated ones first, each group in the batch's order."""
+    floor = datetime.min.replace(tzinfo=UTC)
+
+    def key(i: int) -> datetime:
+        published = analyses[i].article.published
+        if published is None:
+            return floor
+        return published if published.tzinfo else published.replace(tzinfo=UTC)
+
+    return sorted(range(len(analyses)), key=key)
+
+
+def cluster_articles(
+    analyses: list[ArticleAnalysis], settings: IndexSettings | None = None
+) -> list[StoryGroup]:
+    """The stories of a batch of articles, in order of their first article."""
+    index = StoryIndex(settings)
+    # The batch is known in full: its document frequencies are counted before any article is placed.
+    for analysis in analyses:
+        index.observe(analysis)
+    groups: dict[str, StoryGroup] = {}
+    for i in _publication_order(analyses):
+        analysis = analyses[i]
+        placement = index.add(analysis, counted=True)
+        group = groups.setdefault(placement.story, StoryGroup(id=placement.story))
+        group.members.append(i)
+        article_id = analysis.article.id
+        if placement.duplicate_of is not None and placement.duplicate_of != article_id:
+            group.duplicates[article_id] = placement.duplicate_of
+    return list(groups.values())
 
 
 def cluster_analyses(analyses: list[ArticleAnalysis]) -> list[list[int]]:
     """Groups of indexes into `analyses`, one group per story."""
-    return [[i] for i in range(len(analyses))]
+    return [group.members for group in cluster_articles(analyses)]

@@ -2,98 +2,118 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import UTC, datetime
+
 from briefings.digest.summary import summarize
-from briefings.models import (
-    Actor,
-    ArticleAnalysis,
-    ArticleRef,
-    Place,
-    SourcedClaim,
-    Story,
-    StoryQuote,
-    TimelineEntry,
-)
-from briefings.stories.clustering import cluster_analyses
+from briefings.models import ArticleAnalysis, ArticleRef, FiveW, Story
+from briefings.stories.clustering import StoryGroup, cluster_articles
+from briefings.stories.disagreements import find_disagreements, sourced_claims
+from briefings.stories.identity import NameResolver, merge_actors, merge_places
+from briefings.stories.index import story_id_for
+from briefings.stories.naming import distinct_names, story_headline, story_name
+from briefings.stories.quotes import merge_quotes
+from briefings.stories.timeline import merge_timeline
 
 
-def _merge_actors(analyses: list[ArticleAnalysis]) -> list[Actor]:
-    merged: dict[tuple[str, str], Actor] = {}
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _oldest_first(analyses: list[ArticleAnalysis]) -> list[ArticleAnalysis]:
+    """The articles once each (by id), oldest first; undated ones keep their place before the dated."""
+    seen: set[str] = set()
+    unique = []
     for analysis in analyses:
-        for actor in analysis.actors:
-            key = (actor.kind, actor.name)
-            into = merged.get(key)
-            if into is None:
-                merged[key] = actor.model_copy(deep=True)
-                continue
-            into.aliases.extend(a for a in actor.aliases if a not in into.aliases)
-            into.roles.extend(r for r in actor.roles if r not in into.roles)
-            into.mentions.extend(actor.mentions)
-    return sorted(merged.values(), key=lambda a: -len(a.mentions))
+        if analysis.article.id not in seen:
+            seen.add(analysis.article.id)
+            unique.append(analysis)
+    floor = datetime.min.replace(tzinfo=UTC)
+    return sorted(unique, key=lambda a: _aware(a.article.published) if a.article.published else floor)
 
 
-def _merge_places(analyses: list[ArticleAnalysis]) -> list[Place]:
-    merged: dict[str, Place] = {}
-    for analysis in analyses:
-        for place in analysis.places:
-            into = merged.get(place.name)
-            if into is None:
-                merged[place.name] = place.model_copy(deep=True)
-                continue
-            into.aliases.extend(a for a in place.aliases if a not in into.aliases)
-            into.mentions.extend(place.mentions)
-    return sorted(merged.values(), key=lambda p: -len(p.mentions))
+def _story_w(analyses: list[ArticleAnalysis], actors: NameResolver, places: NameResolver) -> FiveW:
+    """The main event as the earliest, fullest report gives it, its names as the story shows them."""
+    filled = max(analyses, key=lambda a: sum(v is not None for v in a.w.model_dump().values()))
+    w = filled.w
+    return w.model_copy(update={"who": actors.resolve(w.who), "where": places.resolve(w.where)})
 
 
-def _timeline(analyses: list[ArticleAnalysis]) -> list[TimelineEntry]:
-    entries: list[TimelineEntry] = []
-    for analysis in analyses:
-        for event in analysis.events:
-            if event.when:
-                entries.append(
-                    TimelineEntry(
-                        when=event.when,
-                        what=event.evidence,
-                        articles=[analysis.article.id],
-                        event_type=event.type,
-                    )
-                )
-    return sorted(entries, key=lambda e: e.when)
+def _source_ref(analysis: ArticleAnalysis, duplicate_of: str | None) -> ArticleRef:
+    article = analysis.article
+    return ArticleRef(
+        id=article.id,
+        source=article.source,
+        title=article.title,
+        outlet=article.outlet,
+        url=article.url,
+        published=article.published,
+        duplicate_of=duplicate_of,
+    )
 
 
-def merge_story(story_id: str, analyses: list[ArticleAnalysis]) -> Story:
-    """One story from the analyses of its articles (most recent last)."""
-    published = [a.article.published for a in analyses if a.article.published]
+def merge_story(
+    story_id: str,
+    analyses: list[ArticleAnalysis],
+    duplicates: Mapping[str, str] | None = None,
+    previous: Story | None = None,
+) -> Story:
+    """One story from the analyses of its articles: actors, places, timeline, quotes, claims and disagreements.
+
+    `duplicates` maps an article to the article it reprints (reprints count as one source and add no
+    claims of their own); with `previous`, the story keeps the name it was already known by.
+    """
+    reprints = dict(duplicates or {})
+    ordered = _oldest_first(analyses)
+    actors, actor_names = merge_actors([actor for a in ordered for actor in a.actors])
+    places, place_names = merge_places([place for a in ordered for place in a.places])
+    originals = [a for a in ordered if a.article.id not in reprints]
+    claims = sourced_claims(originals, actor_names)
+    published = [_aware(a.article.published) for a in ordered if a.article.published]
     story = Story(
         id=story_id,
-        name="",
-        headline="",
-        articles=[a.article.id for a in analyses],
-        sources=[
-            ArticleRef(
-                id=a.article.id,
-                source=a.article.source,
-                title=a.article.title,
-                outlet=a.article.outlet,
-                url=a.article.url,
-                published=a.article.published,
-            )
-            for a in analyses
-        ],
-        actors=_merge_actors(analyses),
-        places=_merge_places(analyses),
-        timeline=_timeline(analyses),
-        quotes=[StoryQuote(quote=q, article=a.article.id) for a in analyses for q in a.quotes],
-        claims=[SourcedClaim(claim=c, article=a.article.id) for a in analyses for c in a.claims],
-        w=analyses[0].w,
+        name=previous.name if previous is not None and previous.name else story_name(originals or ordered),
+        headline=story_headline(originals or ordered),
+        articles=[a.article.id for a in ordered],
+        sources=[_source_ref(a, reprints.get(a.article.id)) for a in ordered],
+        actors=actors,
+        places=places,
+        timeline=merge_timeline(ordered, actor_names, place_names),
+        quotes=merge_quotes(ordered, actor_names),
+        claims=claims,
+        disagreements=find_disagreements(claims),
+        w=_story_w(originals or ordered, actor_names, place_names),
         first_published=min(published) if published else None,
         last_published=max(published) if published else None,
+        source_count=len(originals),
     )
-    headline, digest = summarize(story, analyses)
-    return story.model_copy(update={"name": headline, "headline": headline, "digest": digest})
+    headline, digest = summarize(story, ordered)
+    # The headline follows the latest report; the digest writer's headline stands in when there is none.
+    return story.model_copy(update={"headline": story.headline or headline, "digest": digest})
+
+
+def _qualifier(story: Story) -> str:
+    if story.places:
+        return story.places[0].name
+    if story.first_published is not None:
+        return story.first_published.strftime("%d %b %Y")
+    return ""
 
 
 def build_stories(analyses: list[ArticleAnalysis], separate: bool = False) -> list[Story]:
     """Stories of the analysed articles, largest first; with `separate`, one story per article."""
-    groups = [[i] for i in range(len(analyses))] if separate else cluster_analyses(analyses)
-    groups = sorted(groups, key=lambda g: (-len(g), g[0]))
-    return [merge_story(f"s{n}", [analyses[i] for i in group]) for n, group in enumerate(groups, start=1)]
+    if separate:
+        groups = [StoryGroup(id=story_id_for(a), members=[i]) for i, a in enumerate(analyses)]
+        seen: set[str] = set()
+        for group in groups:
+            # The same text given twice makes two stories here: each needs an id of its own.
+            base, n = group.id, 2
+            while group.id in seen:
+                group.id, n = f"{base}-{n}", n + 1
+            seen.add(group.id)
+    else:
+        groups = cluster_articles(analyses)
+    groups.sort(key=lambda g: (-len(g.members), min(g.members)))
+    stories = [merge_story(g.id, [analyses[i] for i in g.members], g.duplicates) for g in groups]
+    names = distinct_names([s.name for s in stories], [_qualifier(s) for s in stories])
+    return [s.model_copy(update={"name": n}) for s, n in zip(stories, names, strict=True)]

@@ -1,0 +1,58 @@
+"""A story's quotes: each quote once, however many articles carry it, with its speaker's story name."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from briefings.models import ArticleAnalysis, StoryQuote
+from briefings.stories.identity import NameResolver
+
+_WORD = re.compile(r"[^\W_]+")
+# One quote trimmed differently by two outlets still shares nearly all the words of the shorter version.
+SAME_QUOTE = 0.8
+
+
+@dataclass
+class _Kept:
+    quote: StoryQuote
+    words: set[str]
+
+
+def _words(text: str) -> set[str]:
+    return set(_WORD.findall(text.lower()))
+
+
+def _same(a: _Kept, words: set[str], speaker: str | None) -> bool:
+    other = a.quote.quote.speaker
+    if speaker and other and speaker != other:
+        return False
+    shorter = min(len(a.words), len(words))
+    return shorter > 0 and len(a.words & words) / shorter >= SAME_QUOTE
+
+
+def merge_quotes(analyses: list[ArticleAnalysis], actors: NameResolver) -> list[StoryQuote]:
+    """Every quote of the story once (the fullest wording kept), with all the articles that carry it."""
+    kept: list[_Kept] = []
+    for analysis in analyses:
+        article = analysis.article.id
+        for quote in analysis.quotes:
+            words = _words(quote.text)
+            if not words:
+                continue
+            speaker = actors.resolve(quote.speaker)
+            found = next((k for k in kept if _same(k, words, speaker)), None)
+            if found is None:
+                resolved = quote.model_copy(update={"speaker": speaker})
+                kept.append(_Kept(StoryQuote(quote=resolved, article=article, articles=[article]), words))
+                continue
+            if article not in found.quote.articles:
+                found.quote.articles.append(article)
+            if found.quote.quote.speaker is None and speaker is not None:
+                found.quote.quote = found.quote.quote.model_copy(update={"speaker": speaker})
+            if len(words) > len(found.words):
+                # The fuller wording, with the article it comes from: a quote cites where it was read.
+                found.quote.quote = quote.model_copy(update={"speaker": found.quote.quote.speaker or speaker})
+                found.quote.article = article
+                found.words = words
+    return [k.quote for k in kept]

@@ -1,0 +1,145 @@
+"""One timeline for a story: the dated events of its articles, one entry per real event with all its sources."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from briefings.models import ArticleAnalysis, Event, TimelineEntry
+from briefings.stories.identity import NameResolver
+
+_WORD = re.compile(r"[^\W_]+")
+# Two sentences about one event share most of their words once function words are set aside.
+SAME_EVIDENCE = 0.5
+_FUNCTION_WORDS = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "of",
+        "in",
+        "on",
+        "at",
+        "to",
+        "for",
+        "and",
+        "or",
+        "by",
+        "with",
+        "from",
+        "as",
+        "is",
+        "was",
+        "were",
+        "be",
+        "been",
+        "that",
+        "this",
+        "it",
+        "its",
+        "his",
+        "her",
+        "their",
+        "he",
+        "she",
+        "they",
+        "we",
+        "said",
+        "says",
+    ]
+)
+# Event types that can name one real event in different reports ("launched missiles", "the strike").
+_FAMILIES: dict[str, str] = {
+    "attack": "violence",
+    "strike": "violence",
+    "shoot": "violence",
+    "launch": "violence",
+    "kill": "harm",
+    "die": "harm",
+    "injure": "harm",
+}
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in _WORD.findall(text.lower()) if w not in _FUNCTION_WORDS}
+
+
+def _day(value: str) -> str:
+    return value[:10]
+
+
+@dataclass
+class _Entry:
+    when: str
+    event_type: str | None
+    family: str | None
+    participants: set[str]
+    evidence: list[str] = field(default_factory=list)
+    words: list[set[str]] = field(default_factory=list)
+    articles: list[str] = field(default_factory=list)
+
+    def matches(self, family: str | None, participants: set[str], words: set[str]) -> bool:
+        if family and self.family and family != self.family:
+            return False
+        for seen in self.words:
+            overlap = len(seen & words) / max(1, min(len(seen), len(words)))
+            if overlap >= SAME_EVIDENCE:
+                return True
+        return bool(participants & self.participants) and family is not None and family == self.family
+
+
+def _participants(event: Event, actors: NameResolver, places: NameResolver) -> set[str]:
+    names = {actors.resolve(n) or n for n in (*event.who, *event.whom)}
+    if event.where:
+        names.add(places.resolve(event.where) or event.where)
+    return {n.casefold() for n in names}
+
+
+def _specific(values: list[str]) -> str:
+    """The most precise of several values for one event's time ("2020-01-07T17:30" over "2020-01-07")."""
+    return max(values, key=lambda v: (sum(1 for o in values if o[:10] == v[:10]), len(v)))
+
+
+def merge_timeline(
+    analyses: list[ArticleAnalysis], actors: NameResolver, places: NameResolver
+) -> list[TimelineEntry]:
+    """The story's dated events in time order, each reported once with every article that reports it."""
+    by_day: dict[str, list[_Entry]] = {}
+    whens: dict[int, list[str]] = {}
+    for analysis in analyses:
+        article = analysis.article.id
+        for event in analysis.events:
+            if not event.when or not event.evidence:
+                continue
+            family = _FAMILIES.get(event.type, event.type) if event.type else None
+            participants = _participants(event, actors, places)
+            words = _words(event.evidence)
+            entries = by_day.setdefault(_day(event.when), [])
+            entry = next((e for e in entries if e.matches(family, participants, words)), None)
+            if entry is None:
+                entry = _Entry(
+                    when=event.when, event_type=event.type or None, family=family, participants=set()
+                )
+                entries.append(entry)
+            whens.setdefault(id(entry), []).append(event.when)
+            entry.participants |= participants
+            if event.evidence not in entry.evidence:
+                entry.evidence.append(event.evidence)
+                entry.words.append(words)
+            if article not in entry.articles:
+                entry.articles.append(article)
+    timeline = []
+    for entries in by_day.values():
+        for entry in entries:
+            # The shortest report of an event reads best in a list; a fragment is no report.
+            readable = [e for e in entry.evidence if len(e.split()) >= 5] or entry.evidence
+            timeline.append(
+                TimelineEntry(
+                    when=_specific(whens[id(entry)]),
+                    what=min(readable, key=len),
+                    articles=entry.articles,
+                    event_type=entry.event_type,
+                )
+            )
+    timeline.sort(key=lambda e: (e.when[:10], e.when, e.what))
+    return timeline

@@ -135,6 +135,12 @@ def brief(sources: SourcesArg, published: PublishedOpt = None) -> None:
     print_stories(Console(), result)
 
 
+# The service's commands (db upgrade, doctor, worker) live in their own module.
+from bot.service_cli import register as _register_service_commands  # noqa: E402
+
+_register_service_commands(app)
+
+
 def main() -> None:
     """Entry point of the `briefbot` console script."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")

@@ -1,72 +1,281 @@
-"""Actors: the people, organisations, countries and groups an article names, merged to one name each."""
+"""Actors: the people, organisations, countries and groups an article names, one canonical name each.
+
+Short forms join the full name they stand for ("Trump", "President Trump" → Donald Trump), honorifics
+become titles ("Ayatollah Ali Khamenei" → Ali Khamenei, title Ayatollah), demonyms count toward their
+country ("Iranian" → Iran), and organisations are merged across spellings, word orders and initials.
+"""
 
 from __future__ import annotations
 
-from spacy.tokens import Doc, Span
+from collections import Counter
+from dataclasses import dataclass, field
 
+from spacy.tokens import Doc
+
+from briefings.extract.entities import NamedMention, named_mentions
+from briefings.extract.lexicons import countries
+from briefings.extract.names import (
+    is_short_form,
+    metonym_group,
+    normalise_name,
+    person_core,
+    same_org_name,
+    same_person_name,
+)
+from briefings.extract.roles import RoleFinding, RoleReader
 from briefings.extract.sentences import sentence_at
 from briefings.models import Actor, ActorKind, Mention, Sentence
 
-_KIND_OF_LABEL: dict[str, ActorKind] = {
-    "PERSON": "person",
-    "ORG": "organization",
-    "GPE": "country",
-    "NORP": "group",
+_ACTOR_KINDS: dict[str, ActorKind] = {
+    "person": "person",
+    "organization": "organization",
+    "group": "group",
+    "country": "country",
 }
 
 
-def _clean_name(span: Span) -> str:
-    tokens = list(span)
-    while tokens and (tokens[0].lower_ in ("the", "a", "an") or tokens[0].is_punct):
-        tokens = tokens[1:]
-    while tokens and (tokens[-1].is_punct or tokens[-1].tag_ == "POS"):
-        tokens = tokens[:-1]
-    return " ".join(t.text for t in tokens)
+@dataclass
+class _Cluster:
+    """Mentions that name one actor, and what was read beside them."""
+
+    kind: ActorKind
+    names: Counter[str] = field(default_factory=Counter)
+    full_names: Counter[str] = field(default_factory=Counter)
+    surface: list[str] = field(default_factory=list)
+    mentions: list[NamedMention] = field(default_factory=list)
+    roles: list[RoleFinding] = field(default_factory=list)
+    titles: list[str] = field(default_factory=list)
+
+    def add(self, mention: NamedMention, name: str) -> None:
+        self.mentions.append(mention)
+        self.names[name] += 1
+        if name not in self.surface:
+            self.surface.append(name)
+
+    @property
+    def first(self) -> int:
+        return min(m.start for m in self.mentions)
+
+
+def _canonical(counts: Counter[str], order: list[str]) -> str:
+    """The most used name; on a tie the longest, then the first written."""
+    return max(order, key=lambda n: (counts[n], len(n), -order.index(n)))
+
+
+class _ActorBuilder:
+    """Groups one text's named mentions into actors."""
+
+    def __init__(self, doc: Doc, sentences: list[Sentence]) -> None:
+        self.doc = doc
+        self.sentences = sentences
+        self.mentions = named_mentions(doc)
+        self.reader = RoleReader(doc, self.mentions)
+        self.cluster_of: dict[int, _Cluster] = {}
+
+    def build(self) -> list[Actor]:
+        clusters = self._people() + self._organisations() + self._countries()
+        return self._actors(clusters)
+
+    # ------------------------------------------------------------------ people
+
+    def _people(self) -> list[_Cluster]:
+        people = [m for m in self.mentions if m.kind == "person"]
+        named = [(m, self.reader.person_name(m)) for m in people]
+        clusters: list[_Cluster] = []
+        shorts = []
+        for mention, person in named:
+            if len(person_core(person.name)) < 2:
+                shorts.append((mention, person))
+                continue
+            cluster = next(
+                (c for c in clusters if any(same_person_name(person.name, f) for f in c.full_names)), None
+            )
+            if cluster is None:
+                cluster = _Cluster("person")
+                clusters.append(cluster)
+            cluster.full_names[person.name] += 1
+            self._join(cluster, mention, person.name, person.titles, person.prefixed)
+        for mention, person in shorts:
+            candidates = [
+                c
+                for c in clusters
+                if c.full_names and any(is_short_form(person.name, f) for f in c.full_names)
+            ]
+            cluster = self._nearest(candidates, mention) if candidates else None
+            if cluster is None:
+                key = normalise_name(person.name)
+                cluster = next(
+                    (c for c in clusters if not c.full_names and normalise_name(c.surface[0]) == key), None
+                )
+            if cluster is None:
+                cluster = _Cluster("person")
+                clusters.append(cluster)
+            self._join(cluster, mention, person.name, person.titles, person.prefixed)
+        for cluster in clusters:
+            for mention in cluster.mentions:
+                cluster.roles.extend(self.reader.roles(mention))
+        return clusters
+
+    def _join(
+        self,
+        cluster: _Cluster,
+        mention: NamedMention,
+        name: str,
+        titles: tuple[str, ...],
+        prefixed: str | None,
+    ) -> None:
+        cluster.add(mention, name)
+        cluster.titles.extend(t for t in titles if t not in cluster.titles)
+        if prefixed and prefixed not in cluster.surface:
+            cluster.surface.append(prefixed)
+        self.cluster_of[mention.start] = cluster
+
+    def _nearest(self, candidates: list[_Cluster], mention: NamedMention) -> _Cluster:
+        """Of several people a short form may name, the one named last before it (else the most named)."""
+        if len(candidates) == 1:
+            return candidates[0]
+        before = [
+            (max(m.start for m in c.mentions if m.start < mention.start), c)
+            for c in candidates
+            if any(m.start < mention.start for m in c.mentions)
+        ]
+        if before:
+            return max(before, key=lambda pair: pair[0])[1]
+        return max(candidates, key=lambda c: len(c.mentions))
+
+    # ------------------------------------------------------------------ organisations, groups
+
+    def _organisations(self) -> list[_Cluster]:
+        clusters: list[_Cluster] = []
+        named_countries = {m.country for m in self.mentions if m.kind == "country" and m.country}
+        for mention in self.mentions:
+            if mention.kind not in ("organization", "group"):
+                continue
+            cluster = next((c for c in clusters if self._same_org(mention.name, c, named_countries)), None)
+            if cluster is None:
+                cluster = _Cluster(_ACTOR_KINDS[mention.kind])
+                clusters.append(cluster)
+            if mention.kind == "group":
+                cluster.kind = "group"
+            cluster.add(mention, mention.name)
+            self.cluster_of[mention.start] = cluster
+        return clusters
+
+    @staticmethod
+    def _same_org(name: str, cluster: _Cluster, named_countries: set[str]) -> bool:
+        if any(same_org_name(name, other) for other in cluster.surface):
+            return True
+        group = metonym_group(name)
+        # "the Pentagon" = "the Department of Defense" where the text names the country they belong to.
+        return (
+            group is not None
+            and group[1] in named_countries
+            and any(metonym_group(other) == group for other in cluster.surface)
+        )
+
+    # ------------------------------------------------------------------ countries
+
+    def _countries(self) -> list[_Cluster]:
+        clusters: dict[str, _Cluster] = {}
+        for mention in self.mentions:
+            if mention.kind != "country" or mention.country is None:
+                continue
+            cluster = clusters.setdefault(mention.country, _Cluster("country"))
+            is_name = (
+                normalise_name(mention.name) != normalise_name(mention.country) and mention.label != "NORP"
+            )
+            cluster.mentions.append(mention)
+            cluster.names[mention.country] += 1
+            if not cluster.surface:
+                cluster.surface.append(mention.country)
+            if is_name and mention.name not in cluster.surface and not _is_demonym(mention):
+                cluster.surface.append(mention.name)
+            self.cluster_of[mention.start] = cluster
+        return list(clusters.values())
+
+    # ------------------------------------------------------------------ output
+
+    def _actors(self, clusters: list[_Cluster]) -> list[Actor]:
+        actors: list[Actor] = []
+        for cluster in clusters:
+            if not cluster.mentions:
+                continue
+            if cluster.kind == "person" and cluster.full_names:
+                name = _canonical(cluster.full_names, list(cluster.full_names))
+            elif cluster.kind == "country":
+                name = cluster.surface[0]
+            else:
+                name = _canonical(cluster.names, cluster.surface)
+            aliases = []
+            seen = {normalise_name(name)}
+            for alias in cluster.surface:
+                if normalise_name(alias) not in seen:
+                    seen.add(normalise_name(alias))
+                    aliases.append(alias)
+            roles, affiliation = self._roles(cluster)
+            mentions = sorted(cluster.mentions, key=lambda m: m.start)
+            actors.append(
+                Actor(
+                    name=name,
+                    kind=cluster.kind,
+                    aliases=aliases,
+                    roles=roles,
+                    affiliation=affiliation,
+                    mentions=[
+                        Mention(
+                            text=m.name,
+                            start=m.start_char,
+                            end=m.end_char,
+                            sentence=sentence_at(self.sentences, m.start_char),
+                        )
+                        for m in mentions
+                    ],
+                )
+            )
+        actors.sort(key=lambda a: (-len(a.mentions), a.mentions[0].start))
+        return actors
+
+    def _roles(self, cluster: _Cluster) -> tuple[list[str], str | None]:
+        """Distinct roles, the fullest first, then titles; the affiliation of the first role that has one."""
+        described = [r for r in cluster.roles if not r.honorific]
+        titles = [r.role for r in cluster.roles if r.honorific] + cluster.titles
+        described.sort(key=lambda r: (-len(r.role.split()), cluster.roles.index(r)))
+        roles: list[str] = []
+        affiliation = None
+        for finding in described:
+            if not _covered(finding.role, roles):
+                roles.append(finding.role)
+            if affiliation is None and finding.affiliation is not None:
+                affiliation = self._actor_name(finding.affiliation)
+        for title in titles:
+            if not _covered(title, roles):
+                roles.append(title)
+        return roles, affiliation
+
+    def _actor_name(self, mention: NamedMention) -> str:
+        cluster = self.cluster_of.get(mention.start)
+        if cluster is None:
+            return mention.country or mention.name
+        if cluster.kind == "country":
+            return cluster.surface[0]
+        return _canonical(cluster.names, cluster.surface)
+
+
+def _is_demonym(mention: NamedMention) -> bool:
+    return countries().country_named(mention.name) is None
+
+
+def _covered(role: str, roles: list[str]) -> bool:
+    """Whether a role says nothing that one already listed does not ("Supreme Leader" in "Iran's supreme leader")."""
+    words = normalise_name(role).split()
+    for other in roles:
+        other_words = normalise_name(other).split()
+        n = len(words)
+        if any(other_words[i : i + n] == words for i in range(len(other_words) - n + 1)):
+            return True
+    return False
 
 
 def extract_actors(doc: Doc, sentences: list[Sentence]) -> list[Actor]:
-    """Actors from named entities, with short forms of a name merged into its longest form."""
-    found: dict[tuple[ActorKind, str], list[Mention]] = {}
-    for ent in doc.ents:
-        kind = _KIND_OF_LABEL.get(ent.label_)
-        if kind is None:
-            continue
-        name = _clean_name(ent)
-        if not name:
-            continue
-        mention = Mention(
-            text=ent.text,
-            start=ent.start_char,
-            end=ent.end_char,
-            sentence=sentence_at(sentences, ent.start_char),
-        )
-        found.setdefault((kind, name), []).append(mention)
-    # Merge a person's short forms ("Trump") into the longest name that ends with them ("Donald Trump").
-    names = sorted(found, key=lambda key: -len(key[1]))
-    canonical: dict[tuple[ActorKind, str], tuple[ActorKind, str]] = {}
-    for key in names:
-        key_kind, name = key
-        target = key
-        if key_kind == "person":
-            for other in names:
-                if (
-                    other[0] == "person"
-                    and other != key
-                    and len(other[1]) > len(name)
-                    and (other[1].endswith(" " + name) or other[1].startswith(name + " "))
-                ):
-                    target = canonical.get(other, other)
-                    break
-        canonical[key] = target
-    actors: dict[tuple[ActorKind, str], Actor] = {}
-    for key in names:
-        target = canonical[key]
-        actor = actors.setdefault(target, Actor(name=target[1], kind=target[0]))
-        if key != target and key[1] not in actor.aliases:
-            actor.aliases.append(key[1])
-        actor.mentions.extend(found[key])
-    result = list(actors.values())
-    for actor in result:
-        actor.mentions.sort(key=lambda m: m.start)
-    result.sort(key=lambda a: (-len(a.mentions), a.mentions[0].start))
-    return result
+    """Actors with one canonical name each, their aliases, roles, affiliation and every mention."""
+    return _ActorBuilder(doc, sentences).build()

@@ -1,0 +1,289 @@
+"""Names: normalised keys and matching of person, organisation, country and place names.
+
+Used inside one article (short forms to full names) and across articles (the stories merge asks
+`same_actor`): "Mike Pompeo" = "Michael R. Pompeo" = "Pompeo", "F.B.I." = "Federal Bureau of
+Investigation", "Irbil" = "Erbil", "the U.S." = "America".
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+
+from nicknames import NickNamer
+
+from briefings.extract.lexicons import countries, metonyms, word_list
+from briefings.models import Actor, Place
+
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u00b4": "'"})
+_DASHES = re.compile(r"[\u2010-\u2015\u2212]")
+_NON_WORD = re.compile(r"[^a-z0-9' ]+")
+_VOWELS = frozenset("aeiouy")
+_VOWEL_GROUP = re.compile(r"[aeiouy]+")
+
+# Name particles that are written or dropped at will ("al-Muhandis", "Muhandis"; "bin Hamad").
+PARTICLES = frozenset(
+    [
+        "al",
+        "el",
+        "ul",
+        "ad",
+        "ash",
+        "as",
+        "at",
+        "az",
+        "an",
+        "ar",
+        "bin",
+        "ibn",
+        "bint",
+        "ben",
+        "van",
+        "von",
+        "der",
+        "den",
+        "de",
+        "da",
+        "di",
+        "du",
+        "la",
+        "le",
+        "dos",
+        "das",
+        "del",
+        "della",
+        "ter",
+        "ten",
+    ]
+)
+# Generational suffixes that are no part of the name people are called by.
+_SUFFIXES = frozenset(["jr", "sr", "ii", "iii", "iv", "v"])
+# Words that do not count toward an organisation's initials ("Federal Bureau of Investigation" → FBI).
+_ACRONYM_SKIP = frozenset(["of", "the", "and", "for", "on", "in", "at", "to", "a", "an", "&"])
+# British spellings folded to one form so that "Department of Defence" = "Department of Defense".
+_SPELLINGS = {
+    "defence": "defense",
+    "organisation": "organization",
+    "centre": "center",
+    "labour": "labor",
+    "programme": "program",
+    "honour": "honor",
+}
+_OFFICE_HEADS = frozenset({"department", "ministry", "office", "agency", "bureau"})
+
+
+def strip_accents(text: str) -> str:
+    """The text with accents removed ("Mondelēz" → "Mondelez")."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def normalise_name(text: str) -> str:
+    """A name folded for comparison: no accents, lowercase, one kind of apostrophe, no leading "the"."""
+    text = _DASHES.sub("-", strip_accents(text).translate(_APOSTROPHES)).lower()
+    text = text.replace("-", " ").replace(".", " ")
+    text = _NON_WORD.sub(" ", text)
+    words = text.split()
+    if words and words[0] == "the":
+        words = words[1:]
+    if words and words[-1] in ("'s", "'"):
+        words = words[:-1]
+    words = [w[:-2] if w.endswith("'s") else w.rstrip("'") for w in words]
+    return " ".join(w for w in words if w)
+
+
+def name_tokens(text: str) -> list[str]:
+    """The words of a name, normalised (initials keep their letter: "J." → "j")."""
+    return normalise_name(text).split()
+
+
+@functools.cache
+def _honorific_words() -> frozenset[str]:
+    return word_list("honorifics")
+
+
+def person_core(text: str) -> list[str]:
+    """A person's name without leading honorifics, particles and generational suffixes."""
+    words = name_tokens(text)
+    honorifics = _honorific_words()
+    while len(words) > 1 and words[0] in honorifics:
+        words = words[1:]
+    while len(words) > 1 and words[-1] in _SUFFIXES:
+        words = words[:-1]
+    core = [w for w in words if w not in PARTICLES]
+    return core or words
+
+
+def consonant_skeleton(word: str) -> str:
+    """The consonants of a word with doubled letters collapsed ("Irbil" and "Erbil" → "rbl")."""
+    letters = [ch for ch in normalise_name(word) if ch.isalpha() and ch not in _VOWELS]
+    return "".join(ch for i, ch in enumerate(letters) if i == 0 or letters[i - 1] != ch)
+
+
+def transliteration_variants(a: str, b: str) -> bool:
+    """Whether two words are spellings of one name: same consonants, same number of vowel groups.
+
+    "Irbil"/"Erbil", "Qassem"/"Qasem", "Mazar-i-Sharif"/"Mazar-e-Sharif" are; "Niger"/"Nigeria" and
+    short names such as "Gaza"/"Giza" (fewer than three consonants) are not.
+    """
+    na, nb = normalise_name(a).replace(" ", ""), normalise_name(b).replace(" ", "")
+    if na == nb:
+        return True
+    skeleton = consonant_skeleton(na)
+    if len(skeleton) < 3 or skeleton != consonant_skeleton(nb):
+        return False
+    return len(_VOWEL_GROUP.findall(na)) == len(_VOWEL_GROUP.findall(nb))
+
+
+@functools.cache
+def _nicknamer() -> NickNamer:
+    return NickNamer()
+
+
+def known_given_name(word: str) -> bool:
+    """Whether a lowercase word is an English given name that the nickname list knows ("donald", "mike")."""
+    namer = _nicknamer()
+    return bool(namer.nicknames_of(word) or namer.canonicals_of(word))
+
+
+def same_given_name(a: str, b: str) -> bool:
+    """Whether two given names can name one person: equal, an initial of the other, or a nickname."""
+    if a == b:
+        return True
+    if len(a) == 1 or len(b) == 1:
+        return a[0] == b[0]
+    if len(a) >= 4 and len(b) >= 4 and transliteration_variants(a, b):
+        return True
+    namer = _nicknamer()
+    return b in namer.nicknames_of(a) or a in namer.nicknames_of(b)
+
+
+def _same_surname(a: str, b: str) -> bool:
+    return a == b or (len(a) >= 5 and transliteration_variants(a, b))
+
+
+def same_person_name(a: str, b: str) -> bool:
+    """Whether two person names can name one person ("Trump" ~ "Donald J. Trump", "Mike" ~ "Michael")."""
+    ca, cb = person_core(a), person_core(b)
+    if not ca or not cb:
+        return False
+    short, long = (ca, cb) if len(ca) <= len(cb) else (cb, ca)
+    if len(short) == 1:
+        word = short[0]
+        if len(word) == 1:
+            return False
+        return _same_surname(word, long[-1]) or (len(long) > 1 and word == long[0])
+    if not _same_surname(short[-1], long[-1]):
+        # "Tamim bin Hamad" against "Tamim bin Hamad Al Thani": a leading part of a long name.
+        return len(long) >= 3 and long[: len(short)] == short
+    return same_given_name(short[0], long[0])
+
+
+def is_short_form(short: str, full: str) -> bool:
+    """Whether `short` is a part of `full` that news uses on its own ("Khamenei", "Tamim", "Al Thani")."""
+    s, f = person_core(short), person_core(full)
+    if not s or len(s) >= len(f):
+        return False
+    if f[-len(s) :] == s or f[: len(s)] == s:
+        return True
+    # "Al Thani" against "Tamim bin Hamad Al Thani": compare with particles kept.
+    fw, sw = name_tokens(full), name_tokens(short)
+    return len(sw) < len(fw) and fw[-len(sw) :] == sw
+
+
+def initials(text: str) -> str:
+    """The initials of a name's significant words ("Federal Bureau of Investigation" → "fbi")."""
+    words = [w for w in name_tokens(text) if w not in _ACRONYM_SKIP]
+    return "".join(w[0] for w in words if w)
+
+
+def compact(text: str) -> str:
+    """A name as one lowercase run of letters and digits ("F.B.I." → "fbi")."""
+    return "".join(ch for ch in normalise_name(text) if ch.isalnum())
+
+
+def is_acronym_of(short: str, long: str) -> bool:
+    """Whether `short` is written as the initials of `long` ("FBI", "F.B.I." of "Federal Bureau of …")."""
+    letters = compact(short)
+    stripped = short.replace(".", "").replace(" ", "")
+    if len(letters) < 2 or not stripped.isupper():
+        return False
+    words = name_tokens(long)
+    return len(words) >= 2 and letters == initials(long)
+
+
+def org_key(text: str) -> str:
+    """An organisation's name folded for comparison: spellings unified, "State Department" = "Department of State"."""
+    words = [_SPELLINGS.get(w, w) for w in name_tokens(text)]
+    # Drop a leading country or demonym: "Iranian Revolutionary Guards" = "Revolutionary Guards".
+    index = countries()
+    if len(words) > 2 and (index.country_named(words[0]) or index.country_of_demonym(words[0])):
+        words = words[1:]
+    if len(words) == 2 and words[1] in _OFFICE_HEADS:
+        words = [words[1], "of", words[0]]
+    return " ".join(words)
+
+
+def same_org_name(a: str, b: str) -> bool:
+    """Whether two organisation names name one organisation (spelling, word order, initials, country prefix)."""
+    ka, kb = org_key(a), org_key(b)
+    if ka == kb:
+        return True
+    if is_acronym_of(a, b) or is_acronym_of(b, a):
+        return True
+    short, long = (ka, kb) if len(ka) <= len(kb) else (kb, ka)
+    extra = long[len(short) :].split() if long.startswith(short + " ") else []
+    # "Labour" = "Labour Party": the longer name only adds words that say it is an organisation.
+    return bool(extra) and all(word in word_list("org_words") for word in extra)
+
+
+def metonym_group(name: str) -> tuple[str, str] | None:
+    """The metonym a name belongs to ("Department of Defense" → ("Pentagon", "United States")), if any."""
+    key = org_key(name)
+    for metonym in metonyms():
+        if key == org_key(metonym.name) or any(key == org_key(other) for other in metonym.others):
+            return metonym.name, metonym.country
+    return None
+
+
+def _names_of(actor: Actor) -> list[str]:
+    return [actor.name, *actor.aliases]
+
+
+def same_actor(a: Actor, b: Actor) -> bool:
+    """Whether two actors (from one article or from two) are the same person, organisation or country."""
+    if (a.kind == "person") != (b.kind == "person"):
+        return False
+    if a.kind == "person":
+        full_a = [n for n in _names_of(a) if len(person_core(n)) > 1] or [a.name]
+        full_b = [n for n in _names_of(b) if len(person_core(n)) > 1] or [b.name]
+        return any(same_person_name(x, y) for x in full_a for y in full_b)
+    if a.kind == "country" or b.kind == "country":
+        country_a = countries().country_named(a.name)
+        return country_a is not None and country_a == countries().country_named(b.name)
+    if any(same_org_name(x, y) for x in _names_of(a) for y in _names_of(b)):
+        return True
+    group_a, group_b = metonym_group(a.name), metonym_group(b.name)
+    return group_a is not None and group_a == group_b
+
+
+def actor_key(actor: Actor) -> str:
+    """A coarse key for finding candidates to compare with `same_actor` (equal for every match it finds)."""
+    if actor.kind == "person":
+        core = person_core(actor.name)
+        return "person:" + (consonant_skeleton(core[-1]) if core else "")
+    if actor.kind == "country":
+        return "country:" + normalise_name(countries().country_named(actor.name) or actor.name)
+    group = metonym_group(actor.name)
+    if group is not None:
+        return "org:" + normalise_name(group[0])
+    return "org:" + actor.kind
+
+
+def same_place(a: Place, b: Place) -> bool:
+    """Whether two places are one: a country by any of its names, or spellings of one name."""
+    country_a, country_b = countries().country_named(a.name), countries().country_named(b.name)
+    if country_a or country_b:
+        return country_a == country_b
+    return any(transliteration_variants(x, y) for x in [a.name, *a.aliases] for y in [b.name, *b.aliases])

@@ -91,13 +91,15 @@ def read_feed(source: str, data: bytes) -> list[RawArticle]:
     """Every item of an RSS or Atom feed, with its text as the feed gives it (title on the first line)."""
     parsed = feedparser.parse(data)
     if not parsed.entries:
-        if parsed.get("version"):
-            raise SourceError(source, "a feed with no items")
-        reason = "not an RSS or Atom feed"
-        problem = parsed.get("bozo_exception")
-        if parsed.get("bozo") and problem is not None:
-            reason += f" ({_describe_parse_problem(problem)})"
-        raise SourceError(source, reason)
+        problem = parsed.get("bozo_exception") if parsed.get("bozo") else None
+        if problem is not None:
+            kind = (
+                "not a well-formed RSS or Atom feed" if parsed.get("version") else "not an RSS or Atom feed"
+            )
+            raise SourceError(source, f"{kind} ({_describe_parse_problem(problem)})")
+        raise SourceError(
+            source, "a feed with no items" if parsed.get("version") else "not an RSS or Atom feed"
+        )
     outlet = parsed.feed.get("title") or None
     articles = []
     for i, entry in enumerate(parsed.entries):

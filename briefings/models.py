@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from briefings.offsets import OffsetMap
 
 ActorKind = Literal["person", "organization", "country", "group"]
+PlaceKind = Literal["country", "city_or_region", "location", "facility"]
 TimeType = Literal["DATE", "TIME", "DURATION", "SET"]
 
 
@@ -83,6 +84,8 @@ class Place(Model):
     name: str
     aliases: list[str] = Field(default_factory=list)
     mentions: list[Mention] = Field(default_factory=list)
+    # A country is also an actor; a city, region, location or facility is only a place.
+    kind: PlaceKind | None = None
 
 
 class Quote(Model):

@@ -1,14 +1,10 @@
-"""Temporal expressions normalised to TIMEX3 values against the publication time."""
+"""Temporal expressions normalised to TIMEX3 values against the publication time.
+
+The work is done in `briefings.extract.temporal`; this module keeps the pipeline's import stable.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+from briefings.extract.temporal import extract_times
 
-from spacy.tokens import Doc
-
-from briefings.models import Sentence, TimeExpression
-
-
-def extract_times(doc: Doc, sentences: list[Sentence], published: datetime | None) -> list[TimeExpression]:
-    """Every temporal expression of the document with its TIMEX3 type and value."""
-    return []
+__all__ = ["extract_times"]

@@ -1,0 +1,243 @@
+"""Temporal expressions of a parsed article: recognise (grammar), check against the parse, anchor (resolve)."""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import date, datetime
+
+from spacy.tokens import Doc
+
+from briefings.extract.sentences import sentence_at
+from briefings.extract.temporal.grammar import choose, find_candidates
+from briefings.extract.temporal.meaning import (
+    CalendarDate,
+    Candidate,
+    ClockTime,
+    DatedTime,
+    GeneralReference,
+    NamedPeriod,
+    Recurrence,
+)
+from briefings.extract.temporal.resolve import Resolved, Resolver
+from briefings.extract.temporal.tense import Tense, clause_tense
+from briefings.models import Sentence, TimeExpression
+
+_log = logging.getLogger(__name__)
+
+# Words before "a year" / "per day" that make it a rate ("$5 million a year", "three times a day").
+_RATE_WORDS = frozenset(
+    {
+        "million",
+        "billion",
+        "trillion",
+        "thousand",
+        "hundred",
+        "percent",
+        "%",
+        "cents",
+        "dollars",
+        "times",
+        "once",
+        "twice",
+        "each",
+        "apiece",
+    }
+)
+# Entities in which a four-digit number is a name or an amount, not a year.
+_NOT_YEAR_ENTITIES = frozenset({"MONEY", "PERCENT", "QUANTITY", "PRODUCT", "ORG", "FAC", "LAW", "CARDINAL"})
+_MOD_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"^(?:early|earlier|the\s+(?:very\s+)?(?:beginning|start)\s+of)\b", re.I), "START"),
+    (re.compile(r"^(?:mid|middle|the\s+middle\s+of)\b", re.I), "MID"),
+    (re.compile(r"^(?:late|later|the\s+(?:very\s+)?end\s+of|the\s+close\s+of)\b|year[\s-]end", re.I), "END"),
+    (re.compile(r"^(?:about|around|approximately|roughly|some|close\s+to|an\s+estimated)\b", re.I), "APPROX"),
+    (re.compile(r"^(?:more\s+than|over|upwards\s+of|well\s+over|just\s+over)\b", re.I), "MORE_THAN"),
+    (re.compile(r"^(?:less\s+than|under|fewer\s+than|just\s+under)\b", re.I), "LESS_THAN"),
+    (re.compile(r"^(?:at\s+least|no\s+less\s+than)\b", re.I), "EQUAL_OR_MORE"),
+    (re.compile(r"^(?:at\s+most|up\s+to|no\s+more\s+than)\b", re.I), "EQUAL_OR_LESS"),
+    (re.compile(r"^(?:nearly|almost)\b", re.I), "LESS_THAN"),
+)
+
+
+def _mod(text: str) -> str | None:
+    for pattern, mod in _MOD_PATTERNS:
+        if pattern.search(text):
+            return mod
+    return None
+
+
+def _tokens(doc: Doc, start: int, end: int) -> list[int]:
+    span = doc.char_span(start, end, alignment_mode="expand")
+    return [] if span is None else [t.i for t in span]
+
+
+def _plausible(doc: Doc, c: Candidate) -> bool:
+    """Checks against the parse that a regular expression cannot make: "May" the verb, "1990" the amount."""
+    indices = _tokens(doc, c.start, c.end)
+    if not indices:
+        return False
+    first, last = doc[indices[0]], doc[indices[-1]]
+    meaning = c.meaning
+    if c.rule == "month" and len(indices) == 1:
+        # A month name alone: not a verb ("March on"), not the modal "May", not part of a name.
+        if first.tag_ == "MD" or first.pos_ in ("VERB", "AUX"):
+            return False
+        if first.ent_type_ in ("PERSON", "ORG") and first.ent_iob_ != "O":
+            return False
+    if (
+        c.rule == "season"
+        and isinstance(meaning, NamedPeriod)
+        and meaning.shift is None
+        and meaning.year is None
+    ):
+        season = last if last.lower_ in ("spring", "summer", "fall", "autumn", "winter") else first
+        if season.pos_ not in ("NOUN", "PROPN"):
+            return False
+        if (
+            len(indices) == 1
+            and season.i > 0
+            and doc[season.i - 1].lower_
+            not in (
+                "in",
+                "this",
+                "last",
+                "next",
+                "the",
+                "since",
+                "until",
+                "by",
+                "during",
+                "through",
+                "late",
+                "early",
+                "mid",
+                "of",
+                "that",
+                "every",
+                "each",
+                "this",
+                "before",
+                "after",
+            )
+        ):
+            return False
+    if c.rule in ("year",) and isinstance(meaning, CalendarDate) and len(indices) == 1:
+        token = first
+        if token.ent_type_ in _NOT_YEAR_ENTITIES:
+            return False
+        if token.i + 1 < len(doc) and doc[token.i + 1].lower_ in (
+            "%",
+            "percent",
+            "cents",
+            "points",
+            "people",
+            "troops",
+            "feet",
+            "meters",
+            "miles",
+            "votes",
+            "yards",
+            "units",
+            "shares",
+        ):
+            return False
+        if token.i > 0 and doc[token.i - 1].lower_ in (
+            "no.",
+            "number",
+            "flight",
+            "route",
+            "room",
+            "page",
+            "paragraph",
+            "article",
+            "section",
+            "rule",
+            "resolution",
+            "$",
+            "us$",
+        ):
+            return False
+    if c.rule == "set_per":
+        before = doc[indices[0] - 1] if indices[0] > 0 else None
+        if before is None or not (
+            before.like_num
+            or before.lower_ in _RATE_WORDS
+            or before.ent_type_ in ("MONEY", "PERCENT", "QUANTITY", "CARDINAL")
+        ):
+            return False
+    if c.rule == "reference" and isinstance(meaning, GeneralReference):
+        word = first.lower_
+        if word == "current" and first.pos_ not in ("ADJ",):
+            return False
+        if word == "future" and len(indices) == 1 and first.dep_ == "amod":
+            return False
+        if word == "soon" and indices[0] > 0 and doc[indices[0] - 1].lower_ == "as":
+            return False
+    if c.rule == "set_adverb" and isinstance(meaning, Recurrence) and first.pos_ in ("NOUN", "PROPN"):
+        return False
+    # A bare "night" or "morning" is a time of day, not a date ("at night", "in the morning").
+    return not (
+        c.rule == "part_of_day"
+        and len(indices) == 1
+        and first.lower_ in ("night", "morning", "evening", "afternoon")
+    )
+
+
+def _sentence_of(sentences: list[Sentence], position: int) -> int:
+    return sentence_at(sentences, position) if sentences else 0
+
+
+def extract_times(doc: Doc, sentences: list[Sentence], published: datetime | None) -> list[TimeExpression]:
+    """Every temporal expression of the document with its TIMEX3 type and value."""
+    text = doc.text
+    if not text.strip():
+        return []
+    candidates = [c for c in choose(list(find_candidates(text))) if _plausible(doc, c)]
+    resolver = Resolver(published)
+    resolved: list[tuple[Candidate, Resolved | None, int]] = []
+    pending_clocks: list[tuple[int, Candidate, Tense | None, date | None]] = []
+    days_by_sentence: dict[int, list[tuple[int, date]]] = {}
+    for c in candidates:
+        sentence = _sentence_of(sentences, c.start)
+        tense = clause_tense(doc, c.start, c.end)
+        meaning = c.meaning
+        if isinstance(meaning, ClockTime) or (
+            isinstance(meaning, DatedTime) and meaning.date is None and meaning.time.hour is not None
+        ):
+            pending_clocks.append((len(resolved), c, tense, resolver.last_day))
+            resolved.append((c, None, sentence))
+            continue
+        try:
+            value = resolver.resolve(meaning, tense)
+        except (ValueError, OverflowError):
+            _log.debug("could not anchor %r", c)
+            value = None
+        if value is not None and value.day is not None:
+            days_by_sentence.setdefault(sentence, []).append((c.start, value.day))
+        resolved.append((c, value, sentence))
+    for index, c, tense, last_day in pending_clocks:
+        sentence = resolved[index][2]
+        nearby = days_by_sentence.get(sentence)
+        day = min(nearby, key=lambda item: abs(item[0] - c.start))[1] if nearby else None
+        if day is None:
+            day = last_day if published is None else resolver.dct
+        clock = c.meaning
+        assert isinstance(clock, DatedTime | ClockTime)
+        resolved[index] = (c, resolver.resolve_time_on(clock, day, tense), sentence)
+    times: list[TimeExpression] = []
+    for c, value, sentence in resolved:
+        if value is None:
+            continue
+        span_text = text[c.start : c.end]
+        times.append(
+            TimeExpression(
+                text=span_text,
+                start=c.start,
+                end=c.end,
+                type=value.type,
+                value=value.value,
+                mod=_mod(span_text),
+                sentence=sentence,
+            )
+        )
+    return times

@@ -1,0 +1,109 @@
+"""The tense of the clause a temporal expression sits in, read from the parse: it decides which Friday is meant."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from spacy.tokens import Doc, Token
+
+Tense = Literal["past", "present", "future"]
+
+_FUTURE_AUX = frozenset({"will", "'ll", "shall", "wo", "’ll"})
+_VERBAL = frozenset({"VERB", "AUX"})
+# Verbs whose complement looks ahead ("plans to meet Friday", "is expected to vote Tuesday").
+_PROSPECTIVE = frozenset(
+    {
+        "plan",
+        "expect",
+        "schedule",
+        "set",
+        "hope",
+        "intend",
+        "want",
+        "aim",
+        "prepare",
+        "agree",
+        "promise",
+        "vow",
+        "threaten",
+        "decide",
+        "propose",
+        "seek",
+        "try",
+        "begin",
+        "start",
+        "need",
+        "have",
+        "be",
+        "going",
+        "go",
+    }
+)
+
+
+def _auxiliaries(verb: Token) -> list[Token]:
+    return [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
+
+
+def verb_tense(verb: Token, depth: int = 0) -> Tense | None:
+    """The tense of a verb with its auxiliaries: will go (future), went / has gone (past), goes (present)."""
+    auxes = _auxiliaries(verb)
+    lowered = {a.lower_ for a in auxes}
+    if lowered & _FUTURE_AUX:
+        return "future"
+    modal = [a for a in auxes if a.tag_ == "MD"]
+    if modal:
+        # "would have gone" looks back; "could go", "would go" look ahead of the time spoken of
+        if any(a.lemma_ == "have" for a in auxes) and verb.tag_ == "VBN":
+            return "past"
+        return "future"
+    if verb.tag_ == "VBD" or any(a.tag_ == "VBD" for a in auxes):
+        return "past"
+    if verb.tag_ == "VBN":
+        if any(a.lemma_ == "have" for a in auxes):
+            return "past"
+        if any(a.lemma_ == "be" for a in auxes):
+            return "present"
+        return "past"  # a reduced relative: "the strike ordered on Friday"
+    if verb.tag_ == "VB" and "to" in lowered:
+        head = verb.head
+        if head is not verb and head.pos_ in _VERBAL and depth < 3:
+            if head.lemma_ in _PROSPECTIVE or head.lemma_ in ("be",):
+                return "future"
+            governing = verb_tense(head, depth + 1)
+            return "future" if governing in ("present", "future") else governing
+        return "future"
+    if verb.tag_ == "VBG":
+        if any(a.tag_ == "VBD" for a in auxes):
+            return "past"
+        if lowered & {"going"}:
+            return "future"
+        if any(a.tag_ in ("VBZ", "VBP") for a in auxes):
+            return "present"
+        return None
+    if verb.tag_ in ("VBZ", "VBP"):
+        return "present"
+    return None
+
+
+def clause_tense(doc: Doc, start: int, end: int) -> Tense | None:
+    """The tense of the clause holding the characters start..end of the document; None when no verb says."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return None
+    token = span.root
+    for _ in range(8):
+        if token.pos_ in _VERBAL and token.dep_ not in ("aux", "auxpass"):
+            break
+        if token.head is token:
+            break
+        token = token.head
+    if token.pos_ not in _VERBAL:
+        # A verbless clause (a headline, a dateline): take the first verb of the sentence.
+        for candidate in span.sent:
+            if candidate.pos_ in _VERBAL and candidate.dep_ not in ("aux", "auxpass"):
+                token = candidate
+                break
+        else:
+            return None
+    return verb_tense(token)

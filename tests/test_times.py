@@ -1,0 +1,146 @@
+"""Temporal expressions: spans as TimeML draws them, values anchored on the publication time."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from spacy.language import Language
+
+from briefings.contract import article_json
+from briefings.extract.sentences import extract_sentences
+from briefings.extract.times import extract_times
+from briefings.models import TimeExpression
+
+# Wednesday 8 January 2020: the Friday before is the 3rd, the one after the 10th.
+PUBLISHED = datetime(2020, 1, 8)
+
+
+def times_of(nlp: Language, text: str, published: datetime | None = PUBLISHED) -> list[TimeExpression]:
+    doc = nlp(text)
+    return extract_times(doc, extract_sentences(doc), published)
+
+
+def found(nlp: Language, text: str, published: datetime | None = PUBLISHED) -> dict[str, tuple[str, str]]:
+    """Each expression's text with its type and value."""
+    return {t.text: (t.type, t.value) for t in times_of(nlp, text, published)}
+
+
+def test_weekday_in_a_past_clause_is_the_one_before(nlp: Language) -> None:
+    assert found(nlp, "The mayor of Tarnby resigned on Friday.")["Friday"] == ("DATE", "2020-01-03")
+
+
+def test_weekday_in_a_future_clause_is_the_one_after(nlp: Language) -> None:
+    assert found(nlp, "The council of Tarnby will vote on Friday.")["Friday"] == ("DATE", "2020-01-10")
+
+
+def test_weekday_of_the_publication_day_is_that_day(nlp: Language) -> None:
+    assert found(nlp, "The ferry sank on Wednesday, officials said.")["Wednesday"] == ("DATE", "2020-01-08")
+
+
+def test_last_night_is_the_night_before_publication(nlp: Language) -> None:
+    assert found(nlp, "Last night, the dam at Ostervik broke.")["Last night"] == ("TIME", "2020-01-07TNI")
+
+
+def test_weekday_of_last_week(nlp: Language) -> None:
+    assert found(nlp, "The bridge was closed on Friday last week.")["Friday last week"] == (
+        "DATE",
+        "2020-01-03",
+    )
+
+
+def test_clock_time_takes_the_date_written_beside_it(nlp: Language) -> None:
+    result = found(nlp, "The first quake struck around 5:30 pm on January 7, the institute said.")
+    assert result["around 5:30 pm"] == ("TIME", "2020-01-07T17:30")
+    assert result["January 7"] == ("DATE", "2020-01-07")
+
+
+def test_clock_time_without_a_date_is_on_the_publication_day(nlp: Language) -> None:
+    assert found(nlp, "Polls close at 8 p.m. local time.")["8 p.m. local time"] == (
+        "TIME",
+        "2020-01-08T20:00",
+    )
+
+
+def test_tomorrow_morning(nlp: Language) -> None:
+    assert found(nlp, "The minister will speak tomorrow morning.")["tomorrow morning"] == (
+        "TIME",
+        "2020-01-09TMO",
+    )
+
+
+def test_durations(nlp: Language) -> None:
+    result = found(nlp, "The strike lasted three years, after a two-week pause and 5 1/2 hours of talks.")
+    assert result["three years"] == ("DURATION", "P3Y")
+    assert result["two-week"] == ("DURATION", "P2W")
+    assert result["5 1/2 hours"] == ("DURATION", "PT5H30M")
+
+
+def test_ages_are_not_durations(nlp: Language) -> None:
+    assert found(nlp, "A 44-year-old fisherman from Lindholm was rescued.") == {}
+
+
+def test_recurring_times_are_sets(nlp: Language) -> None:
+    result = found(nlp, "The ferry runs daily, the market opens each week and rent is $900 a month.")
+    assert result["daily"] == ("SET", "P1D")
+    assert result["each week"] == ("SET", "P1W")
+    assert result["a month"] == ("SET", "P1M")
+
+
+def test_recent_days_is_the_past(nlp: Language) -> None:
+    assert found(nlp, "Prices in Vellmar have risen in recent days.")["recent days"] == ("DATE", "PAST_REF")
+
+
+def test_now_is_the_present(nlp: Language) -> None:
+    assert found(nlp, "The museum is now closed.")["now"] == ("DATE", "PRESENT_REF")
+
+
+def test_quarter_of_a_past_clause_written_before_it_ends_is_last_years(nlp: Language) -> None:
+    assert found(nlp, "Sales at Norrland Mills fell in the third quarter.")["the third quarter"] == (
+        "DATE",
+        "2019-Q3",
+    )
+
+
+def test_year_ago_compares_with_the_quarter_named_before(nlp: Language) -> None:
+    result = found(nlp, "Profit rose in the fourth quarter, up from $3 million a year earlier.")
+    assert result["the fourth quarter"] == ("DATE", "2019-Q4")
+    assert result["a year earlier"] == ("DATE", "2018-Q4")
+
+
+def test_this_week_and_last_month(nlp: Language) -> None:
+    result = found(nlp, "Talks resumed this week after they stalled last month.")
+    assert result["this week"] == ("DATE", "2020-W02")
+    assert result["last month"] == ("DATE", "2019-12")
+
+
+def test_ago_counts_back_from_publication(nlp: Language) -> None:
+    assert found(nlp, "The mill closed two years ago.")["two years ago"] == ("DATE", "2018")
+
+
+def test_years_and_decades(nlp: Language) -> None:
+    result = found(nlp, "The town grew in the 1990s and built its harbour in 1998.")
+    assert result["the 1990s"] == ("DATE", "199")
+    assert result["1998"] == ("DATE", "1998")
+
+
+def test_without_publication_date_values_keep_what_is_known(nlp: Language) -> None:
+    result = found(
+        nlp, "The mayor resigned on Friday, a week after the vote on March 3, 2019.", published=None
+    )
+    assert result["March 3, 2019"] == ("DATE", "2019-03-03")
+    assert result["Friday"][0] == "DATE"
+    assert found(nlp, "The mayor resigned on Friday.", published=None)["Friday"] == ("DATE", "XXXX-WXX-5")
+
+
+def test_offsets_map_back_through_a_stray_escape(analyze) -> None:  # type: ignore[no-untyped-def]
+    source = "\\'Flood\\' warning: the river rose on Friday."
+    analysis = analyze(source, published="2020-01-08")
+    (time,) = article_json(analysis)["times"]
+    assert source[time["start"] : time["end"]] == "Friday"
+    assert analysis.article.text[analysis.times[0].start : analysis.times[0].end] == "Friday"
+
+
+def test_empty_and_odd_texts_do_not_raise(nlp: Language) -> None:
+    assert times_of(nlp, "") == []
+    assert times_of(nlp, "   \n ") == []
+    assert isinstance(times_of(nlp, "ẞ 𝔘𝔫𝔦𝔠𝔬𝔡𝔢 — 12:99 99/99/9999 31 February 2020 0000-00-00"), list)

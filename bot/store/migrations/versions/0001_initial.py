@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-29 08:15:04.523654
+Create Date: 2026-11-29 08:23:03.623530
 """
 
 from __future__ import annotations
@@ -154,6 +154,7 @@ def upgrade() -> None:
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("claimed_at", bot.store.types.UTCDateTime(), nullable=False),
+        sa.Column("claimed_by", sa.String(length=64), nullable=True),
         sa.Column("finished_at", bot.store.types.UTCDateTime(), nullable=True),
         sa.Column("message_ref", sa.String(length=200), nullable=True),
         sa.Column("note", sa.Text(), nullable=True),

@@ -22,6 +22,8 @@ from bot.identity import ChannelRef
 from bot.store.db import Store
 from bot.store.migrate import upgrade_store
 
+__all__ = ["RecordingDelivery", "SimulatedCrash", "StoreSpec", "pg_schema", "store", "store_spec"]
+
 POSTGRES_URL = os.environ.get("BRIEFBOT_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
 

@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from conftest_store import StoreSpec, pg_schema, store, store_spec  # noqa: F401 - fixtures
+from conftest_store import *  # noqa: F403 - the store fixtures
+from conftest_store import StoreSpec
 from sqlalchemy import inspect, text
 
 from bot.channels.admin import ChannelAdmin, FeedInfo

@@ -61,12 +61,13 @@ def _double_marks(text: str) -> list[_Mark]:
     marks: list[_Mark] = []
     for match in _DOUBLE_MARK.finditer(text):
         mark = match.group()
+        facing = _facing(text, match.start(), len(mark))
+        # Curly marks face the way they are drawn unless the text around them plainly says otherwise
+        # (scrapers and phone keyboards put “ at the end of a quote and ” at its start).
         if mark in _OPENERS or mark == "``":
-            facing = "open"
+            facing = "close" if facing == "close" else "open"
         elif mark in _CLOSERS:
-            facing = "close"
-        else:
-            facing = _facing(text, match.start(), len(mark))
+            facing = "open" if facing == "open" else "close"
         marks.append(_Mark(match.start(), len(mark), facing))
     return marks
 

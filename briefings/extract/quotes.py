@@ -32,7 +32,7 @@ _log = logging.getLogger(__name__)
 # A quote needs this many words; shorter quoted spans are scare quotes, titles or nicknames.
 MIN_QUOTE_WORDS = 3
 # How many tokens after a closing mark may hold its cue ("…," said the Pentagon's chief spokesman).
-_AFTER_REACH = 14
+_AFTER_REACH = 30
 # How many tokens before an opening mark may hold its cue (X said on Tuesday at a rally in Ohio, "…").
 _BEFORE_REACH = 40
 # Two halves of one paragraph's quote separated by no more than this many tokens (the cue clause).
@@ -43,6 +43,8 @@ _OBJECT_DEPS = frozenset(["dobj", "ccomp", "xcomp", "attr", "oprd"])
 _CLIMB_DEPS = frozenset(["advcl", "conj", "xcomp", "ccomp"])
 _LINKING_WORDS = frozenset(["that", "as"])
 _SPACES = re.compile(r"\s+")
+_DASHES = frozenset(["―", "—", "–", "-", "--"])
+_NOT_SPEAKER_ENTITIES = frozenset(["DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT"])
 
 
 @dataclass
@@ -52,6 +54,8 @@ class _Cue:
     verb: Token
     subject: Token | None
     side: str  # "before", "after" or "colon"
+    # The cue stands right beside the quote (only punctuation or "that" between them).
+    adjacent: bool = False
 
 
 @dataclass
@@ -67,6 +71,20 @@ class _Found:
     speaker_token: int = -1
     embedded: bool = False
     parts: list[str] = field(default_factory=list)
+
+
+def _could_be_speaker(token: Token) -> bool:
+    """Whether a token can head a speaker phrase: a name, a noun or a personal pronoun, not a date."""
+    if token.ent_type_ in _NOT_SPEAKER_ENTITIES or not any(ch.isalpha() for ch in token.text):
+        return False
+    return token.pos_ in ("PROPN", "NOUN") or token.lower_ in PERSONAL_PRONOUNS
+
+
+def _cue_text(cue: _Cue | None) -> str | None:
+    """The cue as written, without a closing mark the tokenizer glued to a dash."""
+    if cue is None:
+        return None
+    return cue.verb.text.strip("\"“”'’") or cue.verb.text
 
 
 def _words(text: str) -> int:
@@ -114,12 +132,15 @@ class _Reader:
     # ------------------------------------------------------------------ cues
 
     def cue_after(self, number: int) -> _Cue | None:
-        """A verb of saying in the few words after a quote ("…," he said / "…," said Jane Roe)."""
+        """A verb of saying in the few words after a quote ("…," he said / "…," said Jane Roe / "…" ― Jane Roe)."""
         doc = self.doc
         span = self.spans[number]
         _, last = self.token_ranges[number]
-        if _ends_line(doc[last]):
+        if last + 1 >= len(doc) or (_ends_line(doc[last]) and doc[last].idx >= span.inner_end):
             return None
+        byline = self._dash_byline(last + 1)
+        if byline is not None:
+            return byline
         inner = self.text[span.inner_start : span.inner_end].rstrip()
         for i in range(last + 1, min(len(doc), last + 1 + _AFTER_REACH)):
             token = doc[i]
@@ -131,26 +152,84 @@ class _Reader:
                 ):
                     # "…." Jane said the plan … : a new sentence with its own content, not this quote's cue.
                     return None
-                return _Cue(token, self.subject_of(token, i), "after")
+                return _Cue(token, self._subject_after(token, last), "after", adjacent=i - last <= 4)
             if _ends_line(token):
                 return None
         return None
 
-    def cue_before(self, number: int) -> tuple[_Cue | None, bool]:
-        """A verb of saying before a quote; the flag says whether the quote follows it directly."""
+    def _subject_after(self, verb: Token, close: int) -> Token | None:
+        """The speaker of a cue that follows a quote: between the quote and the verb, or right after it."""
+        subject = self.subject_of(verb, verb.i, fallback=False)
+        if subject is not None and close < subject.i and (subject.i < verb.i or subject.i - verb.i <= 6):
+            return subject
+        if verb.i - close > 1:
+            # "…," Flynn, a top surrogate, said: the first name after the quote heads the subject.
+            return self._first_noun_phrase(close + 1, verb.i)
+        return self._first_noun_phrase(verb.i + 1, min(len(self.doc), verb.i + 6))
+
+    def _first_noun_phrase(self, start: int, end: int) -> Token | None:
+        """The head (last word) of the first run of nouns and names in a token range."""
+        found: Token | None = None
+        for i in range(start, end):
+            token = self.doc[i]
+            if self.quoted[i]:
+                break
+            if found is not None:
+                if token.pos_ not in ("PROPN", "NOUN") or token.ent_type_ in _NOT_SPEAKER_ENTITIES:
+                    break
+                found = token
+            elif _could_be_speaker(token):
+                found = token
+                if token.lower_ in PERSONAL_PRONOUNS:
+                    break
+            elif token.pos_ not in ("DET", "ADJ", "PUNCT", "ADV", "NUM"):
+                break
+        return found
+
+    def _dash_byline(self, at: int) -> _Cue | None:
+        """`"…" ― Jane Roe` (listings, epigraphs): a dash, then a name that ends the line."""
+        doc = self.doc
+        dash = doc[at]
+        if dash.text not in _DASHES:
+            # The tokenizer may glue the dash to the closing mark ("”―").
+            glued = doc[at - 1].text[-1:] if at > 0 else ""
+            if glued not in _DASHES:
+                return None
+            dash, at = doc[at - 1], at - 1
+        name: Token | None = None
+        for i in range(at + 1, min(len(doc), at + 8)):
+            token = doc[i]
+            if self.quoted[i]:
+                return None
+            if token.pos_ == "PROPN" or token.ent_type_ == "PERSON":
+                name = token
+            elif name is not None and (token.is_punct or token.is_space):
+                break
+            else:
+                return None
+            if _ends_line(token):
+                break
+        if name is None:
+            return None
+        return _Cue(dash, name, "after", adjacent=True)
+
+    def cue_before(self, number: int) -> _Cue | None:
+        """A verb of saying before a quote, or a speaker introducing it with a colon."""
         doc = self.doc
         span = self.spans[number]
         first, last = self.token_ranges[number]
         inner_first = self.token_at(span.inner_start)
         i = first - 1
-        if i >= 0 and _ends_line(doc[i]) and doc[i].text not in (":",):
-            return None, False
-        if i >= 0 and doc[i].text == ":" and i > 0:
-            colon_cue = self._colon_speaker(i)
+        if i < 0 or (_ends_line(doc[i]) and doc[i].text != ":"):
+            return None
+        colon = i if doc[i].text == ":" else -1
+        if colon > 0:
+            colon_cue = self._colon_speaker(colon)
             if colon_cue is not None:
-                return colon_cue, True
+                return colon_cue
         limit = max(-1, first - 1 - _BEFORE_REACH)
         only_links = True
+        verb_between = False
         while i > limit:
             token = doc[i]
             if self.quoted[i] or token.text in _SENTENCE_END:
@@ -160,13 +239,19 @@ class _Reader:
             if is_according_to(token):
                 source = next((c for c in token.children if c.dep_ == "pobj"), None)
                 if source is not None:
-                    return _Cue(token, source, "before"), only_links
-            if is_speech_verb(token) and (only_links or self._governs(token, inner_first, last)):
-                return _Cue(token, self.subject_of(token, i), "before"), only_links
+                    return _Cue(token, source, "before", adjacent=only_links)
+            if is_speech_verb(token) and (
+                only_links or not verb_between or self._governs(token, inner_first, last)
+            ):
+                return _Cue(token, self.subject_of(token, i), "before", adjacent=only_links)
             if not (token.is_punct or token.lower_ in _LINKING_WORDS):
                 only_links = False
+            if token.pos_ in ("VERB", "AUX"):
+                verb_between = True
             i -= 1
-        return None, False
+        if colon > 0:
+            return self._colon_clause_subject(colon)
+        return None
 
     def _colon_speaker(self, colon: int) -> _Cue | None:
         """`Jane Roe: "…"` at the start of a line (headlines, transcripts): the name before the colon."""
@@ -178,7 +263,22 @@ class _Reader:
         start = ent.start
         if start > 0 and not _ends_line(doc[start - 1]):
             return None
-        return _Cue(doc[colon], doc[ent.end - 1], "colon")
+        return _Cue(doc[colon], doc[ent.end - 1], "colon", adjacent=True)
+
+    def _colon_clause_subject(self, colon: int) -> _Cue | None:
+        """`The senator had a message: "…"`: a named subject of the clause the colon ends."""
+        doc = self.doc
+        root = doc[colon - 1]
+        for _ in range(8):
+            if root.head.i == root.i or root.head.i >= colon:
+                break
+            root = root.head
+        subject = next((c for c in root.children if c.dep_ in _SUBJECT_DEPS and c.i < colon), None)
+        if subject is None or self.quoted[subject.i]:
+            return None
+        if subject.ent_type_ in ("PERSON", "ORG", "NORP") or subject.lower_ in PERSONAL_PRONOUNS:
+            return _Cue(doc[colon], subject, "colon", adjacent=True)
+        return None
 
     def _governs(self, verb: Token, first: int, last: int) -> bool:
         """Whether a quote's words hang (through at most a few heads) on the verb."""
@@ -192,28 +292,51 @@ class _Reader:
                 token = token.head
         return False
 
-    def subject_of(self, verb: Token, at: int) -> Token | None:
+    def subject_of(self, verb: Token, at: int, fallback: bool = True) -> Token | None:
         """The speaker's head word: the verb's subject, or that of the verb a participle hangs on."""
+        doc = self.doc
+        if verb.tag_ == "VBG" and verb.i > 0 and not self.quoted[verb.i - 1]:
+            before = doc[verb.i - 1]
+            if before.pos_ == "PROPN" and _could_be_speaker(before):
+                return before
         head = verb
         for _ in range(3):
             for child in head.children:
                 if child.dep_ in _SUBJECT_DEPS and not self.quoted[child.i]:
                     if is_relative_pronoun(child) and head.dep_ == "relcl":
                         return head.head
-                    return child
+                    if _could_be_speaker(child):
+                        return child
             if head.dep_ in ("relcl", "acl") and not self.quoted[head.head.i]:
                 return head.head
             if head.dep_ not in _CLIMB_DEPS or head.head.i == head.i or self.quoted[head.head.i]:
                 break
             head = head.head
-        # A parse that missed the subject: a name or pronoun right after or before the verb.
+        return self._nearby_subject(verb) if fallback else None
+
+    def _nearby_subject(self, verb: Token) -> Token | None:
+        """A parse that missed the subject: the nearest noun before the verb, or the name right after it."""
         doc = self.doc
-        for i in (at + 1, at - 1, at + 2, at - 2):
-            if 0 <= i < len(doc) and not self.quoted[i]:
-                token = doc[i]
-                if token.pos_ == "PROPN" or token.lower_ in PERSONAL_PRONOUNS:
-                    return token
-        return None
+        for i in range(verb.i - 1, max(-1, verb.i - 8), -1):
+            token = doc[i]
+            if self.quoted[i] or token.is_punct:
+                break
+            if _could_be_speaker(token):
+                return token
+        found: Token | None = None
+        for i in range(verb.i + 1, min(len(doc), verb.i + 6)):
+            token = doc[i]
+            if self.quoted[i] or token.is_punct:
+                break
+            if found is not None:
+                if token.pos_ != "PROPN":
+                    break
+                found = token
+            elif _could_be_speaker(token):
+                found = token
+                if token.pos_ != "PROPN":
+                    break
+        return found
 
     def speaker_of(self, subject: Token | None, speakers: list[tuple[int, str]]) -> str | None:
         """The speaker a cue's subject names (pronouns resolved), or None."""
@@ -244,15 +367,16 @@ def _assemble(reader: _Reader) -> list[_Found]:
     speakers: list[tuple[int, str]] = []
     for number, span in enumerate(reader.spans):
         first, last = reader.token_ranges[number]
-        before, direct = reader.cue_before(number)
+        before = reader.cue_before(number)
         after = reader.cue_after(number)
         cue: _Cue | None
-        if before is not None and direct:
+        if before is not None and before.adjacent:
             cue = before
         elif after is not None:
             cue = after
         else:
             cue = before
+        embedded = reader.is_embedded(number, cue)
         paragraph = reader.paragraph_of(span.start)
         text = reader.text[span.inner_start : span.inner_end]
         previous = found[-1] if found else None
@@ -261,6 +385,7 @@ def _assemble(reader: _Reader) -> list[_Found]:
             and cue is not None
             and previous.cue is not None
             and cue.side == "before"
+            and cue.adjacent
             and previous.cue.verb.i == cue.verb.i
         ):
             # "The situation," he said, "is calm.": one quote around its cue.
@@ -275,6 +400,7 @@ def _assemble(reader: _Reader) -> list[_Found]:
             and previous.paragraph == paragraph
             and first - previous.last_token <= _FOLLOW_ON_GAP
             and not previous.embedded
+            and not embedded
         ):
             # "…," said Jane Roe. "More of the same quote.": one quote, as news copy runs it.
             previous.spans.append(span)
@@ -282,7 +408,7 @@ def _assemble(reader: _Reader) -> list[_Found]:
             previous.last_token = last
             continue
         item = _Found([span], first, last, paragraph, cue, parts=[text])
-        item.embedded = reader.is_embedded(number, cue)
+        item.embedded = embedded
         if cue is not None:
             item.speaker = reader.speaker_of(cue.subject, speakers)
             if cue.subject is not None:
@@ -301,12 +427,14 @@ def _assemble(reader: _Reader) -> list[_Found]:
     return found
 
 
-def _indirect_quotes(reader: _Reader, sentences: list[Sentence], direct_tokens: bytearray) -> list[Quote]:
+def _indirect_quotes(
+    reader: _Reader, sentences: list[Sentence], direct_tokens: bytearray, cue_verbs: set[int]
+) -> list[Quote]:
     """Reported speech: "X said (that) …" and "according to X, …", outside quotation marks."""
     doc = reader.doc
     quotes: list[Quote] = []
     for token in doc:
-        if reader.quoted[token.i]:
+        if reader.quoted[token.i] or token.i in cue_verbs:
             continue
         if is_reporting_verb(token):
             complement = next((c for c in token.children if c.dep_ == "ccomp"), None)
@@ -329,7 +457,11 @@ def _indirect_quotes(reader: _Reader, sentences: list[Sentence], direct_tokens: 
             words = words[1:]
         while words and words[-1].is_punct:
             words = words[:-1]
-        if len(words) < MIN_QUOTE_WORDS:
+        if words and words[0].i < token.i < words[-1].i:
+            # "which Tehran said was …": the clause wraps around its own verb; no clean reported span.
+            continue
+        if len(words) < MIN_QUOTE_WORDS or any(direct_tokens[t.i] for t in words):
+            # Too short, or reported speech around a direct quote already listed in its own right.
             continue
         speaker = reader.speaker_of(subject, [])
         if speaker is None:
@@ -356,15 +488,18 @@ def extract_quotes(doc: Doc, sentences: list[Sentence], actors: list[Actor]) -> 
     reader = _Reader(doc, actors)
     quotes: list[Quote] = []
     direct_tokens = bytearray(len(doc))
+    cue_verbs: set[int] = set()
     for item in _assemble(reader):
         text = _clean_text(" ".join(_clean_text(part) for part in item.parts))
-        if _words(text) < MIN_QUOTE_WORDS or item.embedded:
+        if item.embedded or (_words(text) < MIN_QUOTE_WORDS and (item.cue is None or not item.cue.adjacent)):
             continue
         if item.cue is None and item.speaker is None:
             continue
         start, end = item.spans[0].inner_start, item.spans[-1].inner_end
         for i in range(item.first_token, item.last_token + 1):
             direct_tokens[i] = 1
+        if item.cue is not None:
+            cue_verbs.add(item.cue.verb.i)
         quotes.append(
             Quote(
                 text=text,
@@ -373,9 +508,9 @@ def extract_quotes(doc: Doc, sentences: list[Sentence], actors: list[Actor]) -> 
                 end=end,
                 sentence=sentence_at(sentences, start),
                 direct=True,
-                cue=item.cue.verb.text if item.cue is not None else None,
+                cue=_cue_text(item.cue),
             )
         )
-    quotes.extend(_indirect_quotes(reader, sentences, direct_tokens))
+    quotes.extend(_indirect_quotes(reader, sentences, direct_tokens, cue_verbs))
     quotes.sort(key=lambda q: q.start)
     return quotes

@@ -119,6 +119,9 @@ SPEECH_VERB_LEMMAS = frozenset(
     ]
 )
 
+# Forms that are verbs of saying whatever the tagger made of them ("Said Jane Roe: …" opens a sentence).
+_UNAMBIGUOUS_FORMS = frozenset(["said", "says", "told", "tweeted", "asked", "added"])
+
 # Verbs that only attribute when something quoted follows them, never as bare reported speech.
 _WEAK_SPEECH_LEMMAS = frozenset(
     ["continue", "read", "point", "figure", "project", "signal", "indicate", "describe", "quote", "cite"]
@@ -130,6 +133,8 @@ BELIEF_VERB_LEMMAS = frozenset(["believe", "think", "feel", "reckon", "suspect",
 
 def is_speech_verb(token: Token) -> bool:
     """Whether a token is a verb of saying (its lemma is in the lexicon and it is tagged a verb)."""
+    if token.lower_ in _UNAMBIGUOUS_FORMS:
+        return True
     return token.pos_ in ("VERB", "AUX") and token.lemma_.lower() in SPEECH_VERB_LEMMAS
 
 

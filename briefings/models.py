@@ -110,6 +110,10 @@ class Claim(Model):
     sentence: int = 0
     start: int = 0
     end: int = 0
+    # The number itself ("at least 80" → 80.0, "no victims" → 0.0), for comparing sources' figures.
+    value: float | None = None
+    # What kind of figure: killed, injured, arrested, missing, displaced, casualties, money, percent, count.
+    category: str | None = None
 
 
 class Event(Model):

@@ -1,12 +1,416 @@
-"""Claims: numbers, what they count and who claims them."""
+"""Claims: numbers, what they count and who claims them.
+
+A claim is a counted quantity ("at least 80 soldiers were killed", "a total of 22 missiles hit", "24 percent
+of the contributors", "$3 million raised") or a casualty figure of zero ("no victims"). What it counts is
+named as the lemma of the counted noun plus the event it took part in ("soldiers killed"), so that the
+same figure in two reports lines up. Who claims it comes from the quote it sits in, "according to X" or a
+verb of saying in its sentence; figures the writer states on their own authority have no claimant. Dates,
+times, ordinals, years and ages are not claims.
+"""
 
 from __future__ import annotations
 
-from spacy.tokens import Doc
+import logging
+import re
 
-from briefings.models import Actor, Claim, Sentence
+from spacy.tokens import Doc, Span, Token
+
+from briefings.extract.quantities import leading_qualifier, quantity_value
+from briefings.extract.quotes import QUOTES_KEY, extract_quotes
+from briefings.extract.sentences import sentence_at
+from briefings.extract.speech_verbs import SPEECH_VERB_LEMMAS, is_according_to
+from briefings.models import Actor, Claim, Quote, Sentence
+
+_log = logging.getLogger(__name__)
+
+_NUMBER_LABELS = frozenset(["CARDINAL", "MONEY", "PERCENT", "QUANTITY"])
+# Event words that make a count a casualty, arrest or displacement figure, by the participle they map to.
+_EVENT_CLASSES = {
+    "killed": ["kill", "die", "dead", "death", "slay", "perish", "fatality", "murder", "massacre", "execute"],
+    "injured": ["injure", "wound", "hurt", "injury", "injured", "wounded"],
+    "arrested": ["arrest", "detain", "apprehend", "detention", "jail", "imprison"],
+    "missing": ["missing"],
+    "displaced": ["displace", "evacuate", "flee", "uproot"],
+    "casualties": ["casualty", "victim"],
+}
+_EVENT_CLASS = {word: name for name, words in _EVENT_CLASSES.items() for word in words}
+# Irregular participles of verbs news counts with; the rest take -ed.
+_PARTICIPLES = {
+    "hit": "hit",
+    "shoot": "shot",
+    "take": "taken",
+    "give": "given",
+    "steal": "stolen",
+    "fall": "fallen",
+    "rise": "risen",
+    "sell": "sold",
+    "buy": "bought",
+    "build": "built",
+    "send": "sent",
+    "spend": "spent",
+    "lose": "lost",
+    "hold": "held",
+    "seize": "seized",
+    "find": "found",
+    "fly": "flown",
+    "drive": "driven",
+    "write": "written",
+    "make": "made",
+    "pay": "paid",
+    "catch": "caught",
+    "fight": "fought",
+    "bring": "brought",
+    "throw": "thrown",
+    "leave": "left",
+    "win": "won",
+    "grow": "grown",
+    "see": "seen",
+    "do": "done",
+    "go": "gone",
+    "get": "got",
+    "put": "put",
+    "cut": "cut",
+    "set": "set",
+    "let": "let",
+    "run": "run",
+    "keep": "kept",
+    "lead": "led",
+    "meet": "met",
+    "hide": "hidden",
+    "blow": "blown",
+    "tear": "torn",
+    "wear": "worn",
+    "swear": "sworn",
+    "choose": "chosen",
+    "freeze": "frozen",
+    "speak": "spoken",
+    "break": "broken",
+}
+_IRREGULAR_PLURALS = {
+    "person": "people",
+    "people": "people",
+    "man": "men",
+    "woman": "women",
+    "child": "children",
+    "police": "police",
+    "staff": "staff",
+    "personnel": "personnel",
+    "troops": "troops",
+    "aircraft": "aircraft",
+    "sheep": "sheep",
+    "fish": "fish",
+    "foot": "feet",
+    "tooth": "teeth",
+    "mouse": "mice",
+    "datum": "data",
+    "medium": "media",
+    "criterion": "criteria",
+    "crisis": "crises",
+    "analysis": "analyses",
+}
+# Verbs that carry no event of their own ("there were 80", "80 have", "it is 80").
+_EMPTY_VERBS = frozenset(
+    ["be", "have", "do", "become", "remain", "include", "total", "number", "reach", "exceed"]
+)
+# Nouns that head a count without being what is counted ("a total of 22 missiles").
+_COLLECTIVE_NOUNS = frozenset(
+    ["total", "number", "group", "dozens", "hundreds", "thousands", "millions", "tens"]
+)
+_AGE_NOUNS = frozenset(["year", "years", "yr", "yrs"])
+_AGE_WORDS = frozenset(["aged", "age", "ages"])
+_YEAR = re.compile(r"^(1[5-9]|20)\d\d$")
+_QUOTE_MARKS = re.compile(r"[\"“”„«»]|''|``")
+_SPACES = re.compile(r"\s+")
+_SMALL_WORDS = frozenset(["one", "a", "an", "1"])
+
+
+def _plural(lemma: str) -> str:
+    """The plural of a noun lemma, for a stable "what" ("soldier" → "soldiers", "casualty" → "casualties")."""
+    lemma = lemma.lower()
+    if lemma in _IRREGULAR_PLURALS:
+        return _IRREGULAR_PLURALS[lemma]
+    if lemma.endswith(("ss", "x", "z", "ch", "sh")):
+        return lemma + "es"
+    if lemma.endswith("s"):
+        # "news", "series", "troops": already plural or the same in both numbers.
+        return lemma
+    if lemma.endswith("y") and len(lemma) > 1 and lemma[-2] not in "aeiou":
+        return lemma[:-1] + "ies"
+    return lemma + "s"
+
+
+def _participle(verb: Token) -> str:
+    """A verb as a past participle ("killed", "hit", "launched"), whatever tense the text used."""
+    if verb.tag_ == "VBN" or (verb.tag_ == "VBD" and verb.lemma_.lower() not in _PARTICIPLES):
+        return verb.lower_
+    lemma = verb.lemma_.lower()
+    if lemma in _PARTICIPLES:
+        return _PARTICIPLES[lemma]
+    if lemma.endswith("e"):
+        return lemma + "d"
+    if lemma.endswith("y") and len(lemma) > 1 and lemma[-2] not in "aeiou":
+        return lemma[:-1] + "ied"
+    return lemma + "ed"
+
+
+def _event_class(word: Token) -> str | None:
+    return _EVENT_CLASS.get(word.lemma_.lower()) or _EVENT_CLASS.get(word.lower_)
+
+
+def _counted_noun(number: Token, label: str) -> Token | None:
+    """The noun a number counts ("80" → "soldiers"), or for a percentage what it is a share of."""
+    head = number.head
+    if number.dep_ in ("nummod", "quantmod", "compound", "amod") and head.pos_ in ("NOUN", "PROPN"):
+        if label == "PERCENT" or head.lower_ in ("percent", "per", "%"):
+            return _share_of(head) or _share_of(number)
+        if head.ent_type_ not in ("", "CARDINAL", "MONEY", "QUANTITY", "PERCENT") and head.pos_ == "PROPN":
+            return None
+        return head
+    if label == "PERCENT":
+        return _share_of(number)
+    # "a total of 22 missiles" / "dozens of protesters": the count heads its own "of" phrase.
+    return _share_of(number)
+
+
+def _share_of(token: Token) -> Token | None:
+    for child in token.children:
+        if child.dep_ == "prep" and child.lower_ == "of":
+            for grandchild in child.children:
+                if grandchild.dep_ == "pobj" and grandchild.pos_ in ("NOUN", "PROPN"):
+                    return grandchild
+    return None
+
+
+def _event_verb(noun: Token) -> Token | None:
+    """The event a counted noun takes part in: "soldiers were killed", "killed 12 people", "missiles hit"."""
+    for child in noun.children:
+        if child.pos_ != "VERB" or child.lemma_.lower() in _EMPTY_VERBS:
+            continue
+        if child.dep_ == "acl" and child.tag_ in ("VBN", "VBD"):
+            return child
+        if child.dep_ == "relcl" and any(
+            c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in ("who", "that", "which") for c in child.children
+        ):
+            # "80 people who were killed": the relative clause is about the counted people themselves.
+            return child
+    head = noun.head
+    if noun.dep_ == "pobj" and head.lower_ == "of" and head.head.lower_ in _COLLECTIVE_NOUNS:
+        # "a total of 22 missiles hit": the event belongs to the phrase the count heads.
+        return _event_verb(head.head)
+    if noun.dep_ in ("nsubj", "nsubjpass", "dobj", "attr") and head.pos_ in ("VERB", "AUX"):
+        lemma = head.lemma_.lower()
+        if lemma in _EMPTY_VERBS or lemma in SPEECH_VERB_LEMMAS:
+            # "there were no victims", "80 were dead": the event is in the complement, if anywhere.
+            for child in head.children:
+                if child.dep_ in ("acomp", "oprd", "xcomp") and _event_class(child):
+                    return child
+            return None
+        return head
+    if noun.dep_ == "conj":
+        return _event_verb(noun.head)
+    return None
+
+
+def _what(noun: Token | None, verb: Token | None, label: str) -> tuple[str | None, str | None]:
+    """The normalised "what" of a claim and its category."""
+    category: str | None = None
+    if noun is not None:
+        category = _event_class(noun)
+    if verb is not None and category is None:
+        category = _event_class(verb)
+    if label == "MONEY":
+        category = "money"
+    elif label == "PERCENT":
+        category = "percent"
+    event = ""
+    if verb is not None:
+        event = category if category in ("killed", "injured", "arrested", "displaced") else _participle(verb)
+    if noun is not None:
+        noun_word = (
+            noun.lower_ if noun.tag_ == "NNS" else _plural(noun.lemma_ if noun.pos_ == "NOUN" else noun.text)
+        )
+        what = f"{noun_word} {event}".strip()
+    elif event:
+        what = f"people {event}" if category in _EVENT_CLASSES else event
+    else:
+        what = None
+    if what is None and label in ("MONEY", "PERCENT"):
+        what = "money" if label == "MONEY" else "percent"
+    return what, category or ("count" if what else None)
+
+
+def _is_age(span: Span) -> bool:
+    """Ages in passing: "Jane Roe, 45,", "a 45-year-old", "aged 45"."""
+    doc = span.doc
+    after = doc[span.end] if span.end < len(doc) else None
+    before = doc[span.start - 1] if span.start > 0 else None
+    if after is not None and after.lower_ in _AGE_NOUNS | {"-"}:
+        look = doc[span.end : span.end + 4].text.lower()
+        if "year" in look and "old" in look:
+            return True
+    if before is not None and before.lower_ in _AGE_WORDS:
+        return True
+    root = span.root
+    if root.dep_ == "appos" and root.head.ent_type_ == "PERSON":
+        return True
+    return bool(
+        before is not None
+        and before.text == ","
+        and span.start > 1
+        and doc[span.start - 2].ent_type_ == "PERSON"
+        and after is not None
+        and after.text in (",", ".", ";")
+    )
+
+
+def _skip_number(span: Span) -> bool:
+    """Years, ages, ordinals, phone-like strings, numbers inside names, anaphoric "the two"."""
+    text = span.text.strip()
+    if _YEAR.match(text) and span.label_ == "CARDINAL":
+        return True
+    if _is_age(span):
+        return True
+    if span.start > 0 and span.doc[span.start - 1].lower_ in ("the", "these", "those", "both", "all", "its"):
+        # "the two leaders": a reference back to people already counted, not a new figure.
+        return span.label_ == "CARDINAL"
+    root = span.root
+    if root.dep_ == "compound" and root.head.pos_ == "PROPN":
+        return True
+    return bool(root.dep_ == "pobj" and root.head.lower_ in ("page", "number", "no.", "route", "room"))
+
+
+def _quantity_span(span: Span) -> tuple[int, int]:
+    """Token range of the quantity with its qualifier ("at least 80", "a total of 22")."""
+    doc = span.doc
+    start = span.start
+    words = [t.lower_ for t in doc[max(0, start - 4) : start]]
+    size = leading_qualifier(words)
+    if size:
+        start -= size
+    return start, span.end
+
+
+def _clean(text: str) -> str:
+    return _SPACES.sub(" ", _QUOTE_MARKS.sub("", text)).strip(" ,;:")
+
+
+class _Attribution:
+    """Who claims what is said in a stretch of text: quotes by span, then the sentence's own cues."""
+
+    def __init__(self, doc: Doc, quotes: list[Quote], actors: list[Actor]) -> None:
+        self._doc = doc
+        self._quotes = sorted(quotes, key=lambda q: (q.start, -q.end))
+        self._names: dict[int, str] = {}
+        for actor in actors:
+            for mention in actor.mentions:
+                self._names[mention.start] = actor.name
+
+    def claimant(self, start: int, end: int, sentence: Span) -> str | None:
+        """The speaker of the quote holding a span, else the sentence's source ("according to", "said")."""
+        for quote in self._quotes:
+            if quote.start > start:
+                break
+            if quote.end >= end and quote.speaker and quote.direct:
+                return quote.speaker
+        for quote in self._quotes:
+            if quote.start > start:
+                break
+            if quote.end >= end and quote.speaker:
+                return quote.speaker
+        for token in sentence:
+            if is_according_to(token):
+                source = next((c for c in token.children if c.dep_ == "pobj"), None)
+                if source is not None:
+                    return self._name(source)
+        return None
+
+    def _name(self, head: Token) -> str:
+        left = head.left_edge
+        first = next((t for t in head.subtree if t.ent_type_), left)
+        name = self._names.get(first.idx)
+        if name is not None:
+            return name
+        words = [t for t in head.subtree if (t.i <= head.i and t.dep_ != "det") or t.i == head.i]
+        return _clean(" ".join(t.text for t in words)) or head.text
+
+
+def _zero_claims(doc: Doc) -> list[tuple[Token, Token]]:
+    """ "no victims", "no casualties": a determiner "no" on a casualty noun, as a figure of zero."""
+    found = []
+    for token in doc:
+        head = token.head
+        if token.lower_ == "no" and token.dep_ == "det" and head.pos_ == "NOUN" and _event_class(head):
+            found.append((token, head))
+    return found
+
+
+def _claim_text(doc: Doc, tokens: list[int]) -> tuple[str, int, int]:
+    first, last = min(tokens), max(tokens)
+    start, end = doc[first].idx, doc[last].idx + len(doc[last])
+    return _clean(doc.text[start:end]), start, end
 
 
 def extract_claims(doc: Doc, sentences: list[Sentence], actors: list[Actor]) -> list[Claim]:
     """Numeric claims with what they count and the source that claims them."""
-    return []
+    if len(doc) == 0:
+        return []
+    quotes = doc.user_data.get(QUOTES_KEY)
+    if not isinstance(quotes, list):
+        quotes = extract_quotes(doc, sentences, actors)
+    attribution = _Attribution(doc, quotes, actors)
+    claims: list[Claim] = []
+    for ent in doc.ents:
+        if ent.label_ not in _NUMBER_LABELS or _skip_number(ent):
+            continue
+        number = ent.root
+        noun = _counted_noun(number, ent.label_)
+        verb = _event_verb(noun) if noun is not None else None
+        if noun is None and number.dep_ in ("dobj", "nsubj", "nsubjpass") and number.head.pos_ == "VERB":
+            verb = number.head if _event_class(number.head) else None
+        what, category = _what(noun, verb, ent.label_)
+        if what is None or (noun is None and verb is None and ent.label_ == "CARDINAL"):
+            continue
+        if ent.text.lower() in _SMALL_WORDS and category not in _EVENT_CLASSES:
+            continue
+        q_start, q_end = _quantity_span(ent)
+        tokens = [q_start, q_end - 1]
+        if noun is not None:
+            tokens.append(noun.i)
+        if verb is not None:
+            tokens.append(verb.i)
+        text, start, end = _claim_text(doc, tokens)
+        quantity = _clean(doc[q_start:q_end].text)
+        at, until = ent.start_char, ent.end_char
+        claims.append(
+            Claim(
+                text=text,
+                quantity=quantity,
+                what=what,
+                attributed_to=attribution.claimant(at, until, ent.sent),
+                sentence=sentence_at(sentences, start),
+                start=start,
+                end=end,
+                value=quantity_value(quantity),
+                category=category,
+            )
+        )
+    for det, noun in _zero_claims(doc):
+        verb = _event_verb(noun)
+        what, category = _what(noun, verb, "CARDINAL")
+        tokens = [det.i, noun.i] + ([verb.i] if verb is not None else [])
+        text, start, end = _claim_text(doc, tokens)
+        claims.append(
+            Claim(
+                text=text,
+                quantity="no",
+                what=what,
+                attributed_to=attribution.claimant(det.idx, noun.idx + len(noun), noun.sent),
+                sentence=sentence_at(sentences, start),
+                start=start,
+                end=end,
+                value=0.0,
+                category=category,
+            )
+        )
+    claims.sort(key=lambda c: c.start)
+    return claims

@@ -29,6 +29,8 @@ from briefings.models import Actor, Quote, Sentence
 
 _log = logging.getLogger(__name__)
 
+# Where the quotes of a parsed article are kept for the claim extractor, so they are found once.
+QUOTES_KEY = "briefbot.quotes"
 # A quote needs this many words; shorter quoted spans are scare quotes, titles or nicknames.
 MIN_QUOTE_WORDS = 3
 # How many tokens after a closing mark may hold its cue ("…," said the Pentagon's chief spokesman).
@@ -43,6 +45,8 @@ _OBJECT_DEPS = frozenset(["dobj", "ccomp", "xcomp", "attr", "oprd"])
 _CLIMB_DEPS = frozenset(["advcl", "conj", "xcomp", "ccomp"])
 _LINKING_WORDS = frozenset(["that", "as"])
 _SPACES = re.compile(r"\s+")
+# Words that outlets write two ways for one source.
+_SPEAKER_SYNONYMS = {"television": "tv", "govt": "government", "ministry's": "ministry"}
 _DASHES = frozenset(["―", "—", "–", "-", "--"])
 _NOT_SPEAKER_ENTITIES = frozenset(["DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT"])
 
@@ -481,6 +485,27 @@ def _indirect_quotes(
     return quotes
 
 
+def _speaker_key(speaker: str) -> str:
+    """A speaker phrase folded so that two writings of one source meet ("the state television" = "state TV")."""
+    words = [_SPEAKER_SYNONYMS.get(w, w) for w in _SPACES.split(speaker.lower().strip())]
+    while words and words[0] in ("the", "a", "an"):
+        words = words[1:]
+    return " ".join(words)
+
+
+def _unify_speakers(quotes: list[Quote]) -> list[Quote]:
+    """Name a source the way the article first wrote it, whichever way a later sentence writes it."""
+    first: dict[str, str] = {}
+    unified: list[Quote] = []
+    for quote in quotes:
+        if quote.speaker is None:
+            unified.append(quote)
+            continue
+        name = first.setdefault(_speaker_key(quote.speaker), quote.speaker)
+        unified.append(quote if name == quote.speaker else quote.model_copy(update={"speaker": name}))
+    return unified
+
+
 def extract_quotes(doc: Doc, sentences: list[Sentence], actors: list[Actor]) -> list[Quote]:
     """Quotes with their speakers, named by the canonical names of the actors."""
     if len(doc) == 0:
@@ -513,4 +538,6 @@ def extract_quotes(doc: Doc, sentences: list[Sentence], actors: list[Actor]) -> 
         )
     quotes.extend(_indirect_quotes(reader, sentences, direct_tokens, cue_verbs))
     quotes.sort(key=lambda q: q.start)
+    quotes = _unify_speakers(quotes)
+    doc.user_data[QUOTES_KEY] = quotes
     return quotes

@@ -45,6 +45,33 @@ _RATE_WORDS = frozenset(
     }
 )
 # Entities in which a four-digit number is a name or an amount, not a year.
+_BEFORE_MONTH = frozenset(
+    {
+        "in",
+        "by",
+        "since",
+        "until",
+        "till",
+        "before",
+        "after",
+        "from",
+        "through",
+        "during",
+        "of",
+        "last",
+        "next",
+        "this",
+        "early",
+        "late",
+        "mid",
+        "to",
+        "between",
+        "and",
+        "or",
+        "on",
+        "for",
+    }
+)
 _NOT_YEAR_ENTITIES = frozenset({"MONEY", "PERCENT", "QUANTITY", "PRODUCT", "ORG", "FAC", "LAW", "CARDINAL"})
 _MOD_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^(?:early|earlier|the\s+(?:very\s+)?(?:beginning|start)\s+of)\b", re.I), "START"),
@@ -80,7 +107,8 @@ def _plausible(doc: Doc, c: Candidate) -> bool:
     meaning = c.meaning
     if c.rule == "month" and len(indices) == 1:
         # A month name alone: not a verb ("March on"), not the modal "May", not part of a name.
-        if first.tag_ == "MD" or first.pos_ in ("VERB", "AUX"):
+        after_preposition = first.i > 0 and doc[first.i - 1].lower_ in _BEFORE_MONTH
+        if not after_preposition and (first.tag_ == "MD" or first.pos_ in ("VERB", "AUX")):
             return False
         if first.ent_type_ in ("PERSON", "ORG") and first.ent_iob_ != "O":
             return False
@@ -192,7 +220,7 @@ def extract_times(doc: Doc, sentences: list[Sentence], published: datetime | Non
     text = doc.text
     if not text.strip():
         return []
-    candidates = [c for c in choose(list(find_candidates(text))) if _plausible(doc, c)]
+    candidates = choose([c for c in find_candidates(text) if _plausible(doc, c)])
     resolver = Resolver(published)
     resolved: list[tuple[Candidate, Resolved | None, int]] = []
     pending_clocks: list[tuple[int, Candidate, Tense | None, date | None]] = []

@@ -46,7 +46,7 @@ Builder = Callable[[re.Match[str]], "Meaning | DatedTime | None"]
 
 # ---------------------------------------------------------------- fragments
 
-_FULL_MONTHS = [m for m in MONTHS if len(m) > 3 and m != "sept"]
+_FULL_MONTHS = [m for m in MONTHS if (len(m) > 3 and m != "sept") or m == "may"]
 _ABBR_MONTHS = [m for m in MONTHS if len(m) <= 4 and m != "may" and m not in ("june", "july")]
 MONTH = (
     "(?-i:"
@@ -93,20 +93,19 @@ ORDINAL_WORDS = "|".join(
 )
 DAY_ORDINAL_WORD = rf"(?:(?:twenty|thirty)[-\s](?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)|{ORDINAL_WORDS}|thirtieth)"
 APPROX = (
-    r"(?:about|around|approximately|roughly|some|nearly|almost|more\s+than|less\s+than|fewer\s+than|over|under|"
-    r"at\s+least|at\s+most|up\s+to|no\s+more\s+than|no\s+less\s+than|just\s+over|just\s+under|well\s+over|"
-    r"close\s+to|an\s+estimated|only|just|barely|fully|a\s+full|the\s+better\s+part\s+of|upwards\s+of)"
+    r"(?:around|approximately|roughly|nearly|almost|more\s+than|less\s+than|fewer\s+than|at\s+least|at\s+most|"
+    r"up\s+to|no\s+more\s+than|no\s+less\s+than|upwards\s+of|an\s+estimated)"
 )
 # Position inside a period: kept inside the span (TIMEX3 mod START, MID, END).
 POSITION = (
     r"(?:the\s+(?:very\s+)?(?:end|beginning|start|middle|close|turn|first\s+half|second\s+half|last\s+half)\s+of(?:\s+the)?|"
     r"earlier|later|early|late|mid|middle|the\s+rest\s+of|the\s+remainder\s+of|the\s+balance\s+of)"
 )
-ZONE = r"(?-i:GMT|UTC|EST|EDT|CST|CDT|MST|MDT|PST|PDT|BST|CET|CEST|EET|EEST|IST|JST|AEST|AEDT|ET|PT|CT)|local\s+time|Z"
+ZONE = r"(?-i:GMT|UTC|EST|EDT|CST|CDT|MST|MDT|PST|PDT|BST|CET|CEST|EET|EEST|IST|JST|AEST|AEDT|ET|PT|CT)|local\s+time"
 AMPM = r"(?:a\.\s?m\.?|p\.\s?m\.?|am\b|pm\b|AM\b|PM\b|A\.M\.|P\.M\.)"
 PART = r"(?:morning|afternoon|evening|night)"
 B = r"(?<![\w'’-])"  # start of a word (not inside one, not after an apostrophe)
-E = r"(?![\w’]|'\w)"  # end of a word
+E = r"(?!\w|-\w)"  # end of a word, not of a hyphenated compound's first part ("year" of "year-ago")
 
 _ERA_PREFIX = r"(?:(?P<mod>early|late|mid|the\s+early|the\s+late|the\s+mid)[\s-]+)?"
 
@@ -784,7 +783,7 @@ _RULES_SOURCE: list[tuple[str, str, Builder, int]] = [
     # month and day: January 7, 2020; Friday, Oct. 23; 7 January 2020; the 7th of January; March eighth
     (
         "month_day",
-        rf"{B}(?:(?:{POSITION})[\s-]+)?(?:(?:{WEEKDAY}),?\s+)?(?:the\s+)?(?P<mon>{MONTH})\s+(?P<day>{DAYNUM}|{DAY_ORDINAL_WORD})(?:,?\s+(?P<yr>{YEAR}|{SPELLED_YEAR}))?(?:\s+(?P<part>{PART}))?{E}",
+        rf"{B}(?:(?:{POSITION})[\s-]+)?(?:(?:(?:this\s+coming|this|next|last)\s+)?(?:{WEEKDAY}),?\s+)?(?P<mon>{MONTH})\s+(?P<day>{DAYNUM}|{DAY_ORDINAL_WORD})(?:,?\s+(?P<yr>{YEAR}|{SPELLED_YEAR}))?(?:\s+(?P<part>{PART}))?{E}",
         build_month_day,
         5,
     ),
@@ -802,14 +801,14 @@ _RULES_SOURCE: list[tuple[str, str, Builder, int]] = [
     ),
     (
         "month",
-        rf"{B}(?:(?:{POSITION})[\s-]+)?(?:(?P<shift>last|next|this|this\s+past|this\s+coming|past|coming)\s+)?(?:(?:early|late|mid)[\s-]+)?(?P<mon>{MONTH})(?:\s+(?P<yrel>last|this|next)\s+year)?{E}",
+        rf"{B}(?:(?:{POSITION})[\s-]+)?(?:(?P<shift>last|next|this|this\s+past|this\s+coming|past|coming)\s+)?(?:(?:early|late|mid)[\s-]+)?(?P<mon>{MONTH})(?:\s+(?P<yrel>last|this|next)\s+year)?{E}(?!\s+\d)",
         build_month,
         3,
     ),
     # years
     (
         "year",
-        rf"{B}(?:(?:{POSITION})[\s-]+)?(?:(?:the\s+)?(?:fiscal|calendar|financial|model|school|academic|tax)(?:\s+year)?[\s-]+)?(?P<yr>{YEAR}){E}",
+        rf"{B}(?:(?:{POSITION})[\s-]+)?(?:(?:the\s+)?(?:fiscal|calendar|financial|model|school|academic|tax)(?:\s+year)?[\s-]+)?(?P<yr>{YEAR}){E}(?:\s+(?:or\s+(?:later|earlier|after|before)|and\s+beyond){E})?",
         build_year,
         2,
     ),
@@ -842,7 +841,7 @@ _RULES_SOURCE: list[tuple[str, str, Builder, int]] = [
     # weekdays
     (
         "weekday",
-        rf"{B}(?:(?:{POSITION})[\s-]+)?(?:(?P<shift>last|next|this|this\s+coming|this\s+past|coming|past|the\s+previous|the\s+following|previous|following)\s+)?(?P<wd>{WEEKDAY})(?!['’]s){E}(?:\s+(?P<part>{PART}){E})?(?:\s+(?P<wk>last|next|this)\s+week{E})?",
+        rf"{B}(?:(?:{POSITION})[\s-]+)?(?:(?P<shift>last|next|this|this\s+coming|this\s+past|coming|past|the\s+previous|the\s+following|previous|following)\s+)?(?P<wd>{WEEKDAY}){E}(?:\s+(?P<part>{PART}){E})?(?:\s+(?P<wk>last|next|this)\s+week{E})?",
         build_weekday,
         4,
     ),
@@ -861,27 +860,27 @@ _RULES_SOURCE: list[tuple[str, str, Builder, int]] = [
     # today, yesterday, tomorrow, tonight
     (
         "relative_day",
-        rf"{B}(?:(?:{POSITION})[\s-]+)?(?:the\s+day\s+(?P<beyond>before|after)\s+)?(?P<relday>today|tonight|yesterday|tomorrow)(?!['’]s){E}(?:\s+(?P<part>{PART}){E})?",
+        rf"{B}(?:(?:{POSITION})[\s-]+)?(?:the\s+day\s+(?P<beyond>before|after)\s+)?(?P<relday>today|tonight|yesterday|tomorrow){E}(?:\s+(?P<part>{PART}){E})?",
         build_relative_day,
         4,
     ),
     (
         "part_of_day",
-        rf"{B}(?:(?:{POSITION})[\s-]+)?(?:(?P<which>this|last|that|the\s+same|the\s+next|the\s+following|the\s+previous|the)\s+)?(?P<part>morning|afternoon|evening|night|overnight)(?!['’]s){E}",
+        rf"{B}(?:(?:{POSITION})[\s-]+)?(?:(?P<which>this|last|that|the\s+same|the\s+next|the\s+following|the\s+previous|the)\s+)?(?P<part>morning|afternoon|evening|night|overnight){E}",
         build_part_of_day,
         1,
     ),
     # this week, last month, next year, the past year, that year, the weekend, earlier this month
     (
         "relative_unit",
-        rf"{B}(?:(?:{POSITION})[\s-]+(?:in\s+|of\s+)?)?(?P<rel>this|last|next|the\s+past|the\s+last|the\s+current|this\s+past|this\s+coming|the\s+coming|current|the\s+same|that|the\s+previous|the\s+following|the\s+preceding|the\s+prior|past|coming|the)\s+(?P<unit>week|month|year|weekend|decade|(?:fiscal|calendar)\s+year|quarter){E}(?!['’]s)(?!\s+(?:of|ended|ending|to)\b)",
+        rf"{B}(?:(?:{POSITION}|sometime)[\s-]+(?:in\s+|of\s+)?)?(?P<rel>this|last|next|the\s+past|the\s+last|the\s+current|this\s+past|this\s+coming|the\s+coming|current|the\s+same|that|the\s+previous|the\s+following|the\s+preceding|the\s+prior|past|coming|the)\s+(?P<unit>week|month|year|weekend|decade|(?:fiscal|calendar)\s+year|quarter){E}(?!\s+(?:of|ended|ending|to)\b)",
         build_relative_unit,
         2,
     ),
     # two years ago, a year earlier, a week or so ago
     (
         "ago",
-        rf"{B}(?:{APPROX}\s+)?(?:(?P<num>(?:{NUMBER}|{VAGUE})(?:{FRACTION})?)\s+)?(?:(?:more|additional|full|long)\s+)?(?P<unit>{UNIT_ANY})\s+(?:or\s+(?:so|more|two|less)\s+)?(?P<dir>ago|earlier|later|back|from\s+now|hence|before(?=\s*[,.;:)]|\s+(?:that|then)\b)|after(?=\s*[,.;:)]|\s+(?:that|then)\b)){E}",
+        rf"{B}(?:{APPROX}\s+)?(?:(?P<num>(?:{NUMBER}|{VAGUE})(?:{FRACTION})?)\s+)?(?:(?:more|additional|full|long)\s+)?(?P<unit>{UNIT_ANY})\s+(?:or\s+(?:so|more|two|less)\s+)?(?P<dir>ago|earlier|back|from\s+now|hence){E}",
         build_ago,
         5,
     ),
@@ -902,7 +901,13 @@ _RULES_SOURCE: list[tuple[str, str, Builder, int]] = [
     # durations
     (
         "duration",
-        rf"{B}(?:{APPROX}\s+)?(?:(?:the|its|their)\s+(?:(?:first|last|past|next|coming|previous|following|latest|final|initial|year-earlier|year-ago|same|entire|whole|full|remaining|ensuing|intervening|subsequent)\s+)?)?(?P<num>(?:{NUMBER}|{VAGUE})(?:{FRACTION})?)(?:\s+(?:more|additional|full|straight|consecutive|long|trading|business|working|calendar|successive|extra))?[\s-]+(?P<unit>{UNIT_ANY})(?:\s+or\s+so|\s+or\s+(?:more|longer))?(?:-long)?(?![\w’-]|'\w|-old|\s+old\b)",
+        rf"{B}(?:{APPROX}\s+)?(?:the\s+(?:(?:first|last|past|next|coming|previous|following|latest|final|initial|year-earlier|year-ago|same|entire|whole|full|remaining|ensuing|intervening|subsequent)\s+)?)?(?P<num>(?:{NUMBER}|{VAGUE})(?:{FRACTION})?)(?:\s+(?:more|additional|full|straight|consecutive|long|trading|business|working|calendar|successive|extra))?\s+(?P<unit>{UNIT_ANY})(?:\s+or\s+so|\s+or\s+(?:more|longer))?(?:-long)?(?!\w|-\w|\s+old\b)",
+        build_duration,
+        1,
+    ),
+    (
+        "duration_adjective",
+        rf"{B}(?P<num>{DIGITS}|{NUMWORD_BIG}|(?:{DIGITS}|{NUMWORD})(?:{FRACTION}))-(?P<unit>{UNIT_SINGULAR})(?:-long)?(?!\w|-\w|\s+old\b)",
         build_duration,
         1,
     ),
@@ -914,7 +919,7 @@ _RULES_SOURCE: list[tuple[str, str, Builder, int]] = [
     ),
     (
         "duration_vague",
-        rf"{B}(?:the\s+(?:past|last|next|coming|first|early|final)\s+)?(?P<unit>years|months|weeks|days|decades|centuries|hours|minutes){E}(?!\s+(?:ago|old|earlier|later)\b)(?!-old)",
+        rf"{B}(?:(?:the\s+)?(?:past|last|next|coming|first|early|final)\s+|the\s+(?=years\b))?(?P<unit>years|months|weeks|days|decades|centuries|hours|minutes){E}(?!\s+(?:ago|old|earlier|later)\b)(?!-old)",
         build_vague_duration,
         0,
     ),
@@ -946,13 +951,13 @@ _RULES_SOURCE: list[tuple[str, str, Builder, int]] = [
     # quarters, halves, fiscal years, seasons
     (
         "quarter",
-        rf"{B}(?:(?:the|its|their|a|this|that)\s+)?(?:(?P<yp>{YEAR})(?:['’]s)?\s+|(?P<yrel>this|last|next)\s+year['’]s\s+|(?P<ago>year-earlier|year-ago|comparable|comparable\s+year-(?:earlier|ago))\s+)?(?:(?:fiscal|calendar)[\s-]+)?(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th|final)[\s-]+(?:(?:fiscal|calendar)[\s-]+)?(?P<unit>quarter|half|period)(?![\w-]|'\w)(?:\s+of\s+(?:(?:fiscal|calendar)\s+)?(?P<ys>{YEAR})|\s+(?:of\s+)?(?P<yrel2>this|last|next)\s+year)?(?!['’]s)",
+        rf"{B}(?:(?:the|this|that)\s+(?=\S+\s+(?:fiscal\s+)?(?:quarter|half|period)\b|(?:fiscal|calendar)\s))?(?:(?P<yp>{YEAR})(?:['’]s)?\s+|(?P<yrel>this|last|next)\s+year['’]s\s+|(?P<ago>year-earlier|year-ago|comparable|comparable\s+year-(?:earlier|ago))\s+)?(?:(?:fiscal|calendar)[\s-]+)?(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th|final)[\s-]+(?:(?:fiscal|calendar)[\s-]+)?(?P<unit>quarter|period)(?!\w|-\w)(?:\s+of\s+(?:(?:fiscal|calendar)\s+)?(?P<ys>{YEAR})|\s+(?:of\s+)?(?P<yrel2>this|last|next)\s+year)?",
         build_quarter,
         4,
     ),
     (
         "quarter_anaphor",
-        rf"{B}(?P<pre>the|this|that|its|last|next|last\s+year['’]s|this\s+year['’]s|the\s+latest\s+year['’]s)\s+(?P<mods>(?:(?:latest|current|same|comparable|corresponding|previous|prior|year-earlier|year-ago|most\s+recent|recent|fiscal|just-ended|just\s+ended|latest\s+fiscal)[\s-]+)*)(?:(?P<yp>{YEAR})\s+)?(?P<unit>quarter|period){E}(?!['’]s)(?:\s+(?P<tail>a\s+year\s+(?:ago|earlier)|(?:of\s+)?last\s+year|a\s+year\s+before))?",
+        rf"{B}(?P<pre>the|this|that|its|last|next|last\s+year['’]s|this\s+year['’]s|the\s+latest\s+year['’]s)\s+(?P<mods>(?:(?:latest|current|same|comparable|corresponding|previous|prior|year-earlier|year-ago|most\s+recent|recent|fiscal|just-ended|just\s+ended|latest\s+fiscal)[\s-]+)*)(?:(?P<yp>{YEAR})\s+)?(?P<unit>quarter|period){E}(?:\s+(?P<tail>a\s+year\s+(?:ago|earlier)|(?:of\s+)?last\s+year|a\s+year\s+before))?",
         build_quarter_anaphor,
         3,
     ),
@@ -965,13 +970,13 @@ _RULES_SOURCE: list[tuple[str, str, Builder, int]] = [
     ),
     (
         "fiscal_year",
-        rf"{B}(?:(?P<rel>the\s+current|the\s+latest|the\s+previous|the\s+prior|the\s+next|the\s+coming|this|last|next|the)\s+)?(?:fiscal|financial)\s+year(?:\s+(?P<yr>{YEAR}))?{E}(?!['’]s)",
+        rf"{B}(?:(?P<rel>the\s+current|the\s+latest|the\s+previous|the\s+prior|the\s+next|the\s+coming|this|last|next|the)\s+)?(?:fiscal|financial)\s+year(?:\s+(?P<yr>{YEAR}))?{E}",
         build_fiscal_year,
         3,
     ),
     (
         "season",
-        rf"{B}(?:(?:{POSITION})[\s-]+)?(?:(?P<rel>this|last|next|this\s+past|this\s+coming|the\s+past|the\s+coming|the|past|coming)\s+)?(?:(?:early|late|mid)[\s-]+)?(?P<season>spring|summer|fall|autumn|winter)(?!['’]s){E}(?:\s+(?:of\s+)?(?P<yr>{YEAR}|{SPELLED_YEAR}))?",
+        rf"{B}(?:(?:{POSITION})[\s-]+)?(?:(?P<rel>this|last|next|this\s+past|this\s+coming|the\s+past|the\s+coming|the|past|coming)\s+)?(?:(?:early|late|mid)[\s-]+)?(?P<season>spring|summer|fall|autumn|winter){E}(?:\s+(?:of\s+)?(?P<yr>{YEAR}|{SPELLED_YEAR}))?",
         build_season,
         2,
     ),
@@ -991,10 +996,10 @@ _RULES_SOURCE: list[tuple[str, str, Builder, int]] = [
     # the past, the present, the future
     (
         "reference",
-        r"(?<![\w'’-])(?:right\s+now|just\s+now|now|nowadays|these\s+days|currently|at\s+present|at\s+the\s+moment|"
+        r"(?<![\w'’-])(?:now|nowadays|these\s+days|currently|at\s+present|at\s+the\s+moment|"
         r"the\s+present|present[\s-]day|"
-        r"recently|lately|more\s+recently|most\s+recently|until\s+recently|recent\s+(?:days|weeks|months|years|decades|times|history)|recent|"
-        r"the\s+past|in\s+the\s+past|the\s+distant\s+past|the\s+recent\s+past|"
+        r"recently|lately|recent\s+(?:days|weeks|months|years|quarters|decades|times|history)|recent|"
+        r"the\s+past|the\s+distant\s+past|the\s+recent\s+past|"
         r"the\s+(?:near|distant|foreseeable|immediate)\s+future|the\s+future|future|the\s+(?:near|short|long|medium)\s+term|"
         r"soon|the\s+coming\s+(?:days|weeks|months|years|decades)|coming\s+(?:days|weeks|months|years|decades|quarters)|"
         r"the\s+(?:days|weeks|months|years)\s+ahead|the\s+(?:days|weeks|months|years)\s+to\s+come|(?:some\s+)?years\s+ago|"

@@ -169,25 +169,31 @@ class Resolver:
     # ------------------------------------------------------------ calendar dates
 
     def _infer_year(self, month: int, day: int | None, tense: Tense | None) -> int | None:
-        """The year of a month (and day) written without one: the one the tense points to, else the nearest."""
+        """The year of a month (and day) written without one: the nearest, unless the tense points nearby.
+
+        News names dates close to the day it is written. A past clause may reach back most of a year for
+        a month ("in March") but only half a year for a day ("on March 12"): a day further back would
+        usually carry its year. The parse's tense is a hint, not a rule: "payable Dec. 7" in a past-tense
+        sentence is still next month.
+        """
         anchor = self.anchor
         if anchor is None:
             return None
         options = []
         for year in (anchor.year - 1, anchor.year, anchor.year + 1):
-            when = _safe_date(year, month, day or 1) if day else date(year, month, 1)
-            if when is None:
-                continue
-            options.append((year, when))
+            when = _safe_date(year, month, day) if day else date(year, month, 1)
+            if when is not None:
+                options.append((year, when))
         if not options:
             return anchor.year
         here = anchor if day else date(anchor.year, anchor.month, 1)
+        window = 190 if day else 330
         if tense == "past":
-            past = [y for y, w in options if w <= here]
+            past = [y for y, w in options if w <= here and (here - w).days <= window]
             if past:
                 return max(past)
         elif tense == "future":
-            future = [y for y, w in options if w >= here]
+            future = [y for y, w in options if w >= here and (w - here).days <= window]
             if future:
                 return min(future)
         return min(options, key=lambda o: (abs((o[1] - here).days), o[0] != anchor.year))[0]
@@ -225,13 +231,13 @@ class Resolver:
             if meaning.year_offset is not None:
                 year = anchor.year + meaning.year_offset
             else:
-                this_year = rule(anchor.year)
-                if tense == "past" and this_year > anchor:
-                    year = anchor.year - 1
-                elif tense == "future" and this_year < anchor:
-                    year = anchor.year + 1
-                else:
-                    year = anchor.year
+                options = [(y, rule(y)) for y in (anchor.year - 1, anchor.year, anchor.year + 1)]
+                nearest = min(options, key=lambda o: abs((o[1] - anchor).days))
+                year = nearest[0]
+                if tense == "past" and nearest[1] > anchor and (anchor - rule(year - 1)).days <= 190:
+                    year -= 1
+                elif tense == "future" and nearest[1] < anchor and (rule(year + 1) - anchor).days <= 190:
+                    year += 1
         if year is None:
             return None
         day = rule(year)

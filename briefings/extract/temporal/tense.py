@@ -66,13 +66,19 @@ def verb_tense(verb: Token, depth: int = 0) -> Tense | None:
             return "present"
         return "past"  # a reduced relative: "the strike ordered on Friday"
     if verb.tag_ == "VB" and "to" in lowered:
-        head = verb.head
-        if head is not verb and head.pos_ in _VERBAL and depth < 3:
-            if head.lemma_ in _PROSPECTIVE or head.lemma_ in ("be",):
-                return "future"
-            governing = verb_tense(head, depth + 1)
-            return "future" if governing in ("present", "future") else governing
-        return "future"
+        # An infinitive takes its time from the verb it completes: "plans to meet Friday" looks ahead,
+        # "had been due to expire Friday" looks back.
+        governor = verb.head
+        for _ in range(3):
+            if governor.pos_ in _VERBAL or governor.head is governor:
+                break
+            governor = governor.head
+        if governor is verb or governor.pos_ not in _VERBAL or depth >= 3:
+            return "future"
+        governing = verb_tense(governor, depth + 1)
+        if governing == "past" and governor.lemma_ not in _PROSPECTIVE:
+            return "past"
+        return "future" if governing != "past" else None
     if verb.tag_ == "VBG":
         if any(a.tag_ == "VBD" for a in auxes):
             return "past"
@@ -92,18 +98,27 @@ def clause_tense(doc: Doc, start: int, end: int) -> Tense | None:
     if span is None or len(span) == 0:
         return None
     token = span.root
-    for _ in range(8):
+    if token.dep_ == "poss":
+        # "Friday's ruling", "last month's vote": a possessive date names an event already reported.
+        return "past"
+    # Climb from the expression to the verbs that govern it; a participle without auxiliaries ("found
+    # Thursday clinging to a tube") says nothing, its governing verb does.
+    seen_verb = False
+    for _ in range(12):
         if token.pos_ in _VERBAL and token.dep_ not in ("aux", "auxpass"):
-            break
+            seen_verb = True
+            tense = verb_tense(token)
+            if tense is not None:
+                return tense
         if token.head is token:
             break
         token = token.head
-    if token.pos_ not in _VERBAL:
-        # A verbless clause (a headline, a dateline): take the first verb of the sentence.
-        for candidate in span.sent:
-            if candidate.pos_ in _VERBAL and candidate.dep_ not in ("aux", "auxpass"):
-                token = candidate
-                break
-        else:
-            return None
-    return verb_tense(token)
+    if seen_verb:
+        return None
+    # A verbless clause (a headline, a dateline): take the first verb of the sentence that has a tense.
+    for candidate in span.sent:
+        if candidate.pos_ in _VERBAL and candidate.dep_ not in ("aux", "auxpass"):
+            tense = verb_tense(candidate)
+            if tense is not None:
+                return tense
+    return None

@@ -38,6 +38,8 @@ _log = logging.getLogger(__name__)
 FIRST_DIGEST_WINDOW = timedelta(hours=24)
 STORY_WINDOW = timedelta(days=3)
 ON_TIME = timedelta(minutes=2)
+# Sent digests are recorded this many per transaction.
+RECORD_BATCH = 200
 
 
 @dataclass(frozen=True)
@@ -209,17 +211,12 @@ class DigestRunner:
             return list(due)
         try:
             async with self.store.transaction() as session:
-                for item in fresh:
-                    session.add(
-                        delivery_store.new_delivery(
-                            item.plan.channel_id,
-                            item.period,
-                            item.scheduled_for,
-                            now,
-                            DeliveryStatus.CLAIMED,
-                            self.instance_id,
-                        )
-                    )
+                await delivery_store.claim_many(
+                    session,
+                    [(item.plan.channel_id, item.period, item.scheduled_for) for item in fresh],
+                    now,
+                    self.instance_id,
+                )
             return list(due)
         except IntegrityError:
             # Someone claimed some of them between our read and write: claim one by one, keep what we get.
@@ -249,12 +246,23 @@ class DigestRunner:
             pool, requests = await self._build(claimed, now)
             report.stories_built = len(pool)
             gate = asyncio.Semaphore(self.concurrency)
+            recording = asyncio.Lock()
+            sent: list[tuple[_Due, DeliveryReceipt, dict[str, Any] | None]] = []
 
             async def one(item: _Due) -> None:
                 async with gate:
-                    await self._deliver_one(item, pool, requests[item.plan.channel_id], now, report)
+                    await self._deliver_one(item, pool, requests[item.plan.channel_id], now, report, sent)
+                if len(sent) >= RECORD_BATCH and not recording.locked():
+                    async with recording:
+                        batch = sent[:]
+                        sent.clear()
+                        await self._record_sent_many(batch, now)
 
-            await asyncio.gather(*(one(item) for item in claimed))
+            try:
+                await asyncio.gather(*(one(item) for item in claimed))
+            finally:
+                if sent:
+                    await self._record_sent_many(sent, now)
         finally:
             self._in_flight.difference_update(item.plan.channel_id for item in due)
 
@@ -295,13 +303,19 @@ class DigestRunner:
         return pool, requests
 
     async def _deliver_one(
-        self, item: _Due, pool: StoryPool, request: DigestRequest, now: datetime, report: RunReport
+        self,
+        item: _Due,
+        pool: StoryPool,
+        request: DigestRequest,
+        now: datetime,
+        report: RunReport,
+        sent: list[tuple[_Due, DeliveryReceipt, dict[str, Any] | None]],
     ) -> None:
         channel_id = item.plan.channel_id
         if item.recover:
             receipt = await self._find(item)
             if receipt is not None:
-                await self._record_sent(item, receipt, None, now)
+                sent.append((item, receipt, None))
                 report.recovered.append(channel_id)
                 return
         selection = pool.select(request)
@@ -312,8 +326,17 @@ class DigestRunner:
             await self._record_failure(item, exc, now)
             (report.retry_later if exc.retryable else report.failed).append(channel_id)
             return
-        await self._record_sent(item, receipt, selection.covered, now)
+        sent.append((item, receipt, selection.covered))
         report.sent.append(channel_id)
+
+    async def _record_sent_many(
+        self, sent: Sequence[tuple[_Due, DeliveryReceipt, dict[str, Any] | None]], now: datetime
+    ) -> None:
+        """Mark delivered digests sent, many per transaction (one lost to a crash is recovered by its key)."""
+        async with self.store.transaction() as session:
+            await delivery_store.mark_sent_many(
+                session, [(item.key, receipt.message_ref, covered) for item, receipt, covered in sent], now
+            )
 
     async def _record_sent(
         self, item: _Due, receipt: DeliveryReceipt, covered: dict[str, Any] | None, now: datetime

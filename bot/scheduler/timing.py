@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime, timedelta
 
 from apscheduler.triggers.cron import CronTrigger
@@ -28,15 +29,22 @@ def next_run(schedule: Schedule, now: datetime) -> datetime:
     return fire
 
 
+@functools.lru_cache(maxsize=4096)
 def previous_run(schedule: Schedule, now: datetime) -> datetime | None:
-    """The last time at or before `now` the digest was due (within the past eight days)."""
+    """The last time at or before `now` the digest was due (within the past eight days).
+
+    Cached: thousands of channels share a few schedules, and a sweep asks with one `now` for all of them.
+    """
     trigger = digest_trigger(schedule)
-    candidate: datetime | None = trigger.get_next_fire_time(None, now - timedelta(days=8))
-    last: datetime | None = None
-    while candidate is not None and candidate <= now:
-        last = candidate
-        candidate = trigger.get_next_fire_time(candidate, candidate + timedelta(seconds=1))
-    return last
+    for lookback in (timedelta(days=1, hours=2), timedelta(days=8)):
+        candidate: datetime | None = trigger.get_next_fire_time(None, now - lookback)
+        last: datetime | None = None
+        while candidate is not None and candidate <= now:
+            last = candidate
+            candidate = trigger.get_next_fire_time(candidate, candidate + timedelta(seconds=1))
+        if last is not None:
+            return last
+    return None
 
 
 def period_of(schedule: Schedule, scheduled_for: datetime) -> str:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, select
+from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.store.models import Delivery
@@ -34,6 +34,15 @@ async def find_delivery(session: AsyncSession, channel_id: int, period: str) -> 
     """The delivery of a channel's digest for a period, if one was ever claimed."""
     query = select(Delivery).where(Delivery.channel_id == channel_id, Delivery.period == period)
     return (await session.execute(query)).scalar_one_or_none()
+
+
+async def deliveries_by_key(session: AsyncSession, keys: Sequence[str]) -> list[Delivery]:
+    """The deliveries with these idempotency keys."""
+    found: list[Delivery] = []
+    for start in range(0, len(keys), 1000):
+        query = select(Delivery).where(Delivery.idempotency_key.in_(keys[start : start + 1000]))
+        found.extend((await session.execute(query)).scalars())
+    return found
 
 
 async def deliveries_for(
@@ -78,6 +87,60 @@ async def last_sent_by_channel(session: AsyncSession, channel_ids: Sequence[int]
         for delivery in (await session.execute(query)).scalars():
             found[delivery.channel_id] = delivery
     return found
+
+
+async def claim_many(
+    session: AsyncSession, claims: Sequence[tuple[int, str, datetime]], now: datetime, claimed_by: str
+) -> None:
+    """Insert "claimed" deliveries (channel, period, scheduled time) in one statement; a duplicate fails it."""
+    if not claims:
+        return
+    await session.execute(
+        insert(Delivery),
+        [
+            {
+                "channel_id": channel_id,
+                "period": period,
+                "scheduled_for": scheduled_for,
+                "idempotency_key": idempotency_key(channel_id, period),
+                "status": DeliveryStatus.CLAIMED.value,
+                "attempts": 0,
+                "claimed_at": now,
+                "claimed_by": claimed_by,
+                "covered": {},
+            }
+            for channel_id, period, scheduled_for in claims
+        ],
+    )
+
+
+async def mark_sent_many(
+    session: AsyncSession, sent: Sequence[tuple[str, str, dict[str, Any] | None]], now: datetime
+) -> None:
+    """Mark deliveries sent by idempotency key, with the platform's message id and what they covered."""
+    with_covered = [
+        {"key": key, "ref": ref, "covered": covered, "now": now}
+        for key, ref, covered in sent
+        if covered is not None
+    ]
+    without = [{"key": key, "ref": ref, "now": now} for key, ref, covered in sent if covered is None]
+    table = cast(Table, Delivery.__table__)
+    base = (
+        update(table)
+        .where(table.c.idempotency_key == bindparam("key"))
+        .values(
+            status=DeliveryStatus.SENT.value,
+            finished_at=bindparam("now"),
+            message_ref=bindparam("ref"),
+            attempts=table.c.attempts + 1,
+            error=None,
+        )
+    )
+    connection = await session.connection()
+    if with_covered:
+        await connection.execute(base.values(covered=bindparam("covered")), with_covered)
+    if without:
+        await connection.execute(base, without)
 
 
 def new_delivery(

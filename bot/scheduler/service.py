@@ -11,6 +11,7 @@ minute, a digest missed while down, a schedule changed by another process).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC
@@ -78,10 +79,8 @@ class SchedulerService:
                         _log.exception("scheduler check failed")
                     else:
                         _log.error("scheduler: cannot take the lock (%s); retrying", exc)
-                try:
+                with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), timeout=self.settings.leader_retry_s)
-                except TimeoutError:
-                    pass
         finally:
             self._deactivate()
             await self.lock.release()

@@ -6,36 +6,28 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
+from briefings.ingest.checks import check_article
 from briefings.ingest.errors import SourceError
-from briefings.ingest.feeds import fill_from_linked_pages
-from briefings.ingest.fetch import FetchPolicy, FetchResult, fetch_url, make_client
-from briefings.ingest.formats import FEED_SUFFIXES, KNOWN_SUFFIXES, read_bytes, read_html, sniff_suffix
-from briefings.ingest.language import detect_language
+from briefings.ingest.fetch import make_client
+from briefings.ingest.formats import KNOWN_SUFFIXES, read_bytes, sniff_suffix
+from briefings.ingest.options import MAX_ARTICLE_CHARS, MAX_FILE_BYTES, ReadOptions
 from briefings.ingest.raw import RawArticle
+from briefings.ingest.urls import read_url
 
 _log = logging.getLogger(__name__)
 
-MAX_ARTICLE_CHARS = 500_000
-MAX_FILE_BYTES = 20 * 1024 * 1024
 _URL_PREFIXES = ("http://", "https://")
 
-
-@dataclass(frozen=True)
-class ReadOptions:
-    """Limits on what is read, and what is done beyond reading."""
-
-    max_article_chars: int = MAX_ARTICLE_CHARS
-    max_file_bytes: int = MAX_FILE_BYTES
-    fetch: FetchPolicy = field(default_factory=FetchPolicy)
-    # A feed named by URL whose items carry only a teaser: read up to this many linked pages (0: none).
-    # Feeds read from files never cause a fetch.
-    max_linked_pages: int = 20
-    english_only: bool = True
-    # Called with each file or URL once it has been read (for a progress display).
-    on_source_read: Callable[[str], None] | None = field(default=None, compare=False)
+__all__ = [
+    "MAX_ARTICLE_CHARS",
+    "MAX_FILE_BYTES",
+    "ReadOptions",
+    "check_article",
+    "list_source_files",
+    "read_sources",
+]
 
 
 def is_url(spec: str) -> bool:
@@ -51,34 +43,9 @@ def _os_reason(exc: OSError) -> str:
     return f"cannot be read: {(exc.strerror or str(exc)).lower()}"
 
 
-def _suffix_of(kind_by_type: str, data: bytes) -> str:
-    """The kind of a fetched body, from the server's content type and the bytes themselves."""
-    sniffed = sniff_suffix(data, "")
-    if sniffed:
-        return sniffed
-    media_type = kind_by_type.split(";")[0].strip().lower()
-    if media_type in ("text/plain",):
-        return ".txt"
-    if media_type.endswith("json"):
-        return ".json"
-    if "rss" in media_type or "atom" in media_type or media_type in ("application/xml", "text/xml"):
-        return FEED_SUFFIXES[0]
-    return ".html"
-
-
 def _read_url(spec: str, options: ReadOptions) -> list[RawArticle]:
     with make_client(options.fetch) as client:
-        page = fetch_url(spec, options.fetch, client)
-        suffix = _suffix_of(page.content_type, page.content)
-        articles = read_bytes(spec, page.content, suffix, url=page.url, charset=page.charset)
-        if suffix in FEED_SUFFIXES and options.max_linked_pages > 0:
-
-            def read_linked_page(url: str) -> RawArticle:
-                linked: FetchResult = fetch_url(url, options.fetch, client)
-                return read_html(url, linked.content, url=linked.url)[0]
-
-            articles = fill_from_linked_pages(articles, read_linked_page, options.max_linked_pages)
-        return articles
+        return read_url(spec, options, client).articles
 
 
 def _read_file(path: Path, source: str, options: ReadOptions) -> list[RawArticle]:
@@ -131,26 +98,6 @@ def list_source_files(spec: str) -> list[str]:
     for problem in problems:
         _log.warning("%s: a subfolder %s", problem.filename, _os_reason(problem))
     return [str(p) for p in sorted(files)]
-
-
-def check_article(article: RawArticle, options: ReadOptions) -> RawArticle:
-    """Refuse an article that is empty, too long for the pipeline, or not in English."""
-    if not article.text.strip():
-        raise SourceError(article.source, "empty: there is no text in it")
-    if len(article.text) > options.max_article_chars:
-        raise SourceError(
-            article.source,
-            f"{len(article.text):,} characters is more than the {options.max_article_chars:,} one article "
-            "may have (split it into articles, or raise BRIEFBOT_MAX_ARTICLE_CHARS)",
-        )
-    if options.english_only:
-        language = detect_language(article.text)
-        if not language.is_english:
-            raise SourceError(
-                article.source,
-                f"not English ({language.name}): briefbot's language pipeline reads English only",
-            )
-    return article
 
 
 def read_sources(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 
@@ -93,13 +94,23 @@ class ChannelConfig(BaseModel):
         return check_digest_length(value)
 
 
+@functools.lru_cache(maxsize=4096)
+def _schedule(time: str, timezone: str, days: str) -> Schedule:
+    return Schedule(time=time, timezone=timezone, days=tuple(days.split(",")))
+
+
 def schedule_of(channel: Channel) -> Schedule:
-    """The stored schedule of a channel."""
-    return Schedule(time=channel.digest_time, timezone=channel.timezone, days=tuple(channel.days.split(",")))
+    """The stored schedule of a channel (validated once per distinct schedule: thousands share a few)."""
+    return _schedule(channel.digest_time, channel.timezone, channel.days)
+
+
+_NO_TOPICS = TopicFilter()
 
 
 def topics_of(channel: Channel) -> TopicFilter:
     """The stored topics of a channel."""
+    if not channel.topic_keywords and not channel.topic_actors:
+        return _NO_TOPICS
     return TopicFilter(keywords=list(channel.topic_keywords), actors=list(channel.topic_actors))
 
 

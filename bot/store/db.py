@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -96,6 +97,9 @@ class Store:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
         self.sessions = async_sessionmaker(engine, expire_on_commit=False)
+        # SQLite has one writer at a time, and a transaction that reads before it writes fails at once
+        # ("database is locked") rather than wait when another wrote meanwhile: take turns in-process.
+        self._turns: asyncio.Lock | None = asyncio.Lock() if engine.dialect.name == "sqlite" else None
 
     @classmethod
     def from_url(cls, url: str, schema: str | None = None, **engine_options: Any) -> Store:
@@ -129,14 +133,19 @@ class Store:
             "check BRIEFBOT_DATABASE_URL and that the server is running. Nothing stored has been changed."
         )
 
-    @asynccontextmanager
+    @contextlib.asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         """A session in one transaction: committed when the block ends, rolled back if it raises.
 
         A lost connection surfaces as StoreUnavailable, so callers can tell "database away" from a bug.
+        Transactions must not be nested (on SQLite they take turns).
         """
         try:
-            async with self.sessions() as session, session.begin():
+            async with contextlib.AsyncExitStack() as stack:
+                if self._turns is not None:
+                    await stack.enter_async_context(self._turns)
+                session = await stack.enter_async_context(self.sessions())
+                await stack.enter_async_context(session.begin())
                 yield session
         except StoreUnavailable:
             raise

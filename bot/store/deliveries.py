@@ -50,9 +50,11 @@ async def deliveries_for(
 ) -> dict[int, Delivery]:
     """The existing deliveries of the channels for their given periods."""
     found: dict[int, Delivery] = {}
+    periods = sorted(set(period_by_channel.values()))
     for start in range(0, len(channel_ids), 2000):
         chunk = channel_ids[start : start + 2000]
-        rows = await session.execute(select(Delivery).where(Delivery.channel_id.in_(chunk)))
+        query = select(Delivery).where(Delivery.channel_id.in_(chunk), Delivery.period.in_(periods))
+        rows = await session.execute(query)
         for delivery in rows.scalars():
             if period_by_channel.get(delivery.channel_id) == delivery.period:
                 found[delivery.channel_id] = delivery

@@ -85,6 +85,9 @@ _PARTICIPLES = {
     "freeze": "frozen",
     "speak": "spoken",
     "break": "broken",
+    "repay": "repaid",
+    "lay": "laid",
+    "say": "said",
 }
 _IRREGULAR_PLURALS = {
     "person": "people",
@@ -110,7 +113,7 @@ _IRREGULAR_PLURALS = {
 }
 # Verbs that carry no event of their own ("there were 80", "80 have", "it is 80").
 _EMPTY_VERBS = frozenset(
-    ["be", "have", "do", "become", "remain", "include", "total", "number", "reach", "exceed"]
+    ["be", "have", "do", "become", "remain", "include", "total", "number", "reach", "exceed", "age"]
 )
 # Nouns that head a count without being what is counted ("a total of 22 missiles").
 _COLLECTIVE_NOUNS = frozenset(
@@ -119,6 +122,14 @@ _COLLECTIVE_NOUNS = frozenset(
 _AGE_NOUNS = frozenset(["year", "years", "yr", "yrs"])
 _AGE_WORDS = frozenset(["aged", "age", "ages"])
 _YEAR = re.compile(r"^(1[5-9]|20)\d\d$")
+_CURRENCY_SIGNS = frozenset(["$", "£", "€", "¥", "₹", "US$", "A$", "C$", "HK$"])
+# Words after a number that make it a clock time, a score or an odds figure rather than a count.
+_TIME_WORDS = frozenset(
+    ["am", "pm", "a.m.", "p.m.", "gmt", "utc", "bst", "est", "edt", "pst", "o'clock", "hrs"]
+)
+_SCORE = re.compile(r"^\d+(?:[-–/:]\d+)+$")
+_PERCENT = re.compile(r"per ?cent|%", re.IGNORECASE)
+_DOUBLES_FINAL = re.compile(r"^[^aeiou]*[aeiou][bdgmnprt]$")
 _QUOTE_MARKS = re.compile(r"[\"“”„«»]|''|``")
 _SPACES = re.compile(r"\s+")
 _SMALL_WORDS = frozenset(["one", "a", "an", "1"])
@@ -150,6 +161,9 @@ def _participle(verb: Token) -> str:
         return lemma + "d"
     if lemma.endswith("y") and len(lemma) > 1 and lemma[-2] not in "aeiou":
         return lemma[:-1] + "ied"
+    if _DOUBLES_FINAL.match(lemma):
+        # "stop" → "stopped", "ban" → "banned".
+        return lemma + lemma[-1] + "ed"
     return lemma + "ed"
 
 
@@ -218,10 +232,10 @@ def _what(noun: Token | None, verb: Token | None, label: str) -> tuple[str | Non
         category = _event_class(noun)
     if verb is not None and category is None:
         category = _event_class(verb)
-    if label == "MONEY":
-        category = "money"
-    elif label == "PERCENT":
+    if label == "PERCENT":
         category = "percent"
+    elif label == "MONEY":
+        category = "money"
     event = ""
     if verb is not None:
         event = category if category in ("killed", "injured", "arrested", "displaced") else _participle(verb)
@@ -235,7 +249,7 @@ def _what(noun: Token | None, verb: Token | None, label: str) -> tuple[str | Non
     else:
         what = None
     if what is None and label in ("MONEY", "PERCENT"):
-        what = "money" if label == "MONEY" else "percent"
+        what = "money" if category == "money" else "percent"
     return what, category or ("count" if what else None)
 
 
@@ -273,8 +287,20 @@ def _skip_number(span: Span) -> bool:
     if span.start > 0 and span.doc[span.start - 1].lower_ in ("the", "these", "those", "both", "all", "its"):
         # "the two leaders": a reference back to people already counted, not a new figure.
         return span.label_ == "CARDINAL"
+    doc = span.doc
+    after = doc[span.end] if span.end < len(doc) else None
+    if after is not None and (
+        after.lower_ in _TIME_WORDS or (after.text == "-" and not span[-1].whitespace_)
+    ):
+        # "3 am"; "a 24-race season", "a six-year term": a clock time or a hyphenated modifier.
+        return True
+    if span.start > 0 and doc[span.start - 1].text == "-" and not doc[span.start - 1].whitespace_:
+        return True
+    if _SCORE.match(text) or any(_SCORE.match(t.text) for t in span):
+        return True
     root = span.root
-    if root.dep_ == "compound" and root.head.pos_ == "PROPN":
+    if root.dep_ in ("compound", "nummod") and root.head.pos_ == "PROPN":
+        # "Boeing 737", "Six Nations", "Route 66": part of a name.
         return True
     return bool(root.dep_ == "pobj" and root.head.lower_ in ("page", "number", "no.", "route", "room"))
 
@@ -283,6 +309,8 @@ def _quantity_span(span: Span) -> tuple[int, int]:
     """Token range of the quantity with its qualifier ("at least 80", "a total of 22")."""
     doc = span.doc
     start = span.start
+    if start > 0 and doc[start - 1].text in _CURRENCY_SIGNS:
+        start -= 1
     words = [t.lower_ for t in doc[max(0, start - 4) : start]]
     size = leading_qualifier(words)
     if size:
@@ -363,12 +391,13 @@ def extract_claims(doc: Doc, sentences: list[Sentence], actors: list[Actor]) -> 
         if ent.label_ not in _NUMBER_LABELS or _skip_number(ent):
             continue
         number = ent.root
-        noun = _counted_noun(number, ent.label_)
+        label = "PERCENT" if _PERCENT.search(ent.text) else ent.label_
+        noun = _counted_noun(number, label)
         verb = _event_verb(noun) if noun is not None else None
         if noun is None and number.dep_ in ("dobj", "nsubj", "nsubjpass") and number.head.pos_ == "VERB":
             verb = number.head if _event_class(number.head) else None
-        what, category = _what(noun, verb, ent.label_)
-        if what is None or (noun is None and verb is None and ent.label_ == "CARDINAL"):
+        what, category = _what(noun, verb, label)
+        if what is None or (noun is None and verb is None and label == "CARDINAL"):
             continue
         if ent.text.lower() in _SMALL_WORDS and category not in _EVENT_CLASSES:
             continue

@@ -144,3 +144,74 @@ def test_empty_and_odd_texts_do_not_raise(nlp: Language) -> None:
     assert times_of(nlp, "") == []
     assert times_of(nlp, "   \n ") == []
     assert isinstance(times_of(nlp, "ẞ 𝔘𝔫𝔦𝔠𝔬𝔡𝔢 — 12:99 99/99/9999 31 February 2020 0000-00-00"), list)
+
+
+def test_possessive_weekday_names_the_day_without_the_s(nlp: Language) -> None:
+    assert found(nlp, "Critics attacked Tuesday's ruling by the court in Harlow.")["Tuesday"] == (
+        "DATE",
+        "2020-01-07",
+    )
+
+
+def test_weekday_after_a_deadline_word_is_ahead(nlp: Language) -> None:
+    assert found(nlp, "The envoy said talks could resume as soon as Monday.")["Monday"] == (
+        "DATE",
+        "2020-01-13",
+    )
+
+
+def test_weekday_under_a_scheduling_verb_is_ahead(nlp: Language) -> None:
+    result = found(nlp, "Organisers planned a march through Eskby on Saturday.")
+    assert result["Saturday"] == ("DATE", "2020-01-11")
+
+
+def test_position_words_stay_inside_the_span_approximations_outside(nlp: Language) -> None:
+    result = found(
+        nlp, "Earlier this week the plant stopped for about five hours, at least 30 days after the fire."
+    )
+    assert result["Earlier this week"] == ("DATE", "2020-W02")
+    assert result["five hours"] == ("DURATION", "PT5H")
+    assert result["at least 30 days"] == ("DURATION", "P30D")
+
+
+def test_adjective_durations_leave_the_determiner_out(nlp: Language) -> None:
+    assert found(nlp, "The union rejected the 14-day waiting period.")["14-day"] == ("DURATION", "P14D")
+
+
+def test_year_range_gives_two_years(nlp: Language) -> None:
+    result = found(nlp, "The drought of 2009-2010 emptied the Lund reservoir.")
+    assert result["2009"] == ("DATE", "2009")
+    assert result["2010"] == ("DATE", "2010")
+
+
+def test_quarter_ended_names_the_quarter_of_that_date(nlp: Language) -> None:
+    result = found(nlp, "Revenue rose in the quarter ended Sept. 30.")
+    assert result["the quarter"] == ("DATE", "2019-Q3")
+
+
+def test_the_previous_weekday_counts_from_the_date_just_mentioned(nlp: Language) -> None:
+    result = found(nlp, "Shares closed at 40 on Friday, Dec. 20, down from the previous Friday.")
+    assert result["the previous Friday"] == ("DATE", "2019-12-13")
+
+
+def test_holidays(nlp: Language) -> None:
+    result = found(nlp, "The boat capsized on Thanksgiving Day and the ferry resumed service at Christmas.")
+    assert result["Thanksgiving Day"] == ("DATE", "2019-11-28")
+    assert result["Christmas"] == ("DATE", "2019-12-25")
+
+
+def test_seasons_and_decades(nlp: Language) -> None:
+    result = found(nlp, "The mine closed last fall, its first setback since the early 1990s.")
+    assert result["last fall"] == ("DATE", "2019-FA")
+    assert result["the early 1990s"] == ("DATE", "199")
+
+
+def test_part_of_day_before_yesterday(nlp: Language) -> None:
+    assert found(nlp, "At mid-afternoon yesterday the index fell.")["mid-afternoon yesterday"] == (
+        "TIME",
+        "2020-01-07TAF",
+    )
+
+
+def test_may_the_verb_is_no_month(nlp: Language) -> None:
+    assert "May" not in found(nlp, "May I ask what the minister meant? Officials may resign.")

@@ -16,8 +16,13 @@ from briefings.extract.temporal.meaning import (
     ClockTime,
     DatedTime,
     GeneralReference,
+    Holiday,
+    Meaning,
     NamedPeriod,
     Recurrence,
+    RelativeUnit,
+    Weekday,
+    WeekOf,
 )
 from briefings.extract.temporal.resolve import Resolved, Resolver
 from briefings.extract.temporal.tense import Tense, clause_tense
@@ -211,6 +216,17 @@ def _plausible(doc: Doc, c: Candidate) -> bool:
     )
 
 
+def _needs_tense(meaning: Meaning | DatedTime) -> bool:
+    """Whether the clause's tense can change the value: which Friday, which March, which quarter."""
+    if isinstance(meaning, DatedTime):
+        return meaning.date is not None and _needs_tense(meaning.date)
+    if isinstance(meaning, CalendarDate):
+        return meaning.year is None and meaning.year_offset is None
+    if isinstance(meaning, RelativeUnit):
+        return meaning.unit == "weekend"
+    return isinstance(meaning, Weekday | NamedPeriod | Holiday | WeekOf)
+
+
 def _sentence_of(sentences: list[Sentence], position: int) -> int:
     return sentence_at(sentences, position) if sentences else 0
 
@@ -227,8 +243,8 @@ def extract_times(doc: Doc, sentences: list[Sentence], published: datetime | Non
     days_by_sentence: dict[int, list[tuple[int, date]]] = {}
     for c in candidates:
         sentence = _sentence_of(sentences, c.start)
-        tense = clause_tense(doc, c.start, c.end)
         meaning = c.meaning
+        tense = clause_tense(doc, c.start, c.end) if _needs_tense(meaning) else None
         if isinstance(meaning, ClockTime) or (
             isinstance(meaning, DatedTime) and meaning.date is None and meaning.time.hour is not None
         ):

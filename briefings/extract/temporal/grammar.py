@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from briefings.extract.temporal.lexicon import (
     DECADE_WORDS,
     MONTHS,
-    NUMBER_WORDS,
     ORDINALS,
     PARTS_OF_DAY,
     SEASONS,
@@ -40,6 +39,7 @@ from briefings.extract.temporal.meaning import (
     RelativeUnit,
     Unit,
     Weekday,
+    WeekOf,
 )
 
 Builder = Callable[[re.Match[str]], "Meaning | DatedTime | None"]
@@ -82,7 +82,10 @@ UNIT_SINGULAR = (
 )
 UNIT_PLURAL = r"(?:seconds|minutes|hours|days|nights|weeks|fortnights|months|quarters|years|decades|centuries|millennia)"
 UNIT_ANY = rf"(?:{UNIT_PLURAL}|{UNIT_SINGULAR})"
-YEAR = r"(?<![\d$.,/:-])(?:1[0-9]\d\d|20\d\d)(?![\d%]|\.\d|,\d{3}|-\d|/\d|:\d)"
+# A four-digit year, not an amount ("$1990", "1,990", "1990%") nor part of a code; "2009-2010" holds two.
+YEAR = (
+    r"(?:(?<![\d$.,/:-])|(?<=\d{4}[-–]))(?:1[0-9]\d\d|20\d\d)(?![\d%]|\.\d|,\d{3}|[-–]\d(?!\d{3}\b)|/\d|:\d)"
+)
 SPELLED_YEAR = (
     rf"(?:(?:nineteen|eighteen)[-\s]+(?:hundred(?:\s+and)?\s+)?(?:{_TENS})(?:[-\s](?:{_ONES}))?|"
     rf"two\s+thousand(?:\s+(?:and\s+)?(?:{_TEENS}|{_ONES}|twenty(?:[-\s](?:{_ONES}))?))?)"
@@ -118,6 +121,7 @@ class Rule:
     pattern: re.Pattern[str]
     build: Builder
     priority: int = 0
+    needs: frozenset[str] = frozenset()  # kinds of trigger word, one of which every match holds
 
 
 def _g(m: re.Match[str], name: str) -> str | None:
@@ -186,8 +190,8 @@ def duration_value(amount: float | None, unit: Unit) -> str:
         "quarter": "Q",
         "half": "M",
         "year": "Y",
-        "decade": "DE",
-        "century": "CE",
+        "decade": "Y",  # TimeBank writes an unknown number of decades as years (PXY)
+        "century": "C",
     }[unit]
     if amount is None:
         return f"{prefix}X{symbol}"
@@ -394,6 +398,15 @@ def build_month_day(m: re.Match[str]) -> Meaning | DatedTime | None:
     return _with_time(CalendarDate(year, month_number(m.group("mon")), day), m)
 
 
+def build_week_of(m: re.Match[str]) -> Meaning | DatedTime | None:
+    """The week of March 6: the ISO week holding that day."""
+    day = _day_of(m.group("day"))
+    if day is None:
+        return None
+    year_text = _g(m, "yr")
+    return WeekOf(CalendarDate(int(year_text) if year_text else None, month_number(m.group("mon")), day))
+
+
 def build_month_year(m: re.Match[str]) -> Meaning | DatedTime | None:
     """July 1997; January nineteen ninety-seven."""
     year = _year_of(m.group("yr"))
@@ -461,7 +474,8 @@ def build_weekday(m: re.Match[str]) -> Meaning | DatedTime | None:
     if week:
         date: Meaning = Weekday(weekday, week_offset=_shift(week))
     else:
-        date = Weekday(weekday, shift=_shift(shift_word))
+        anaphoric = shift_word is not None and shift_word.lower().startswith("the ")
+        date = Weekday(weekday, shift=_shift(shift_word), anaphoric=anaphoric)
     return _with_time(date, m)
 
 
@@ -475,7 +489,10 @@ def build_weekday_plural(m: re.Match[str]) -> Meaning | DatedTime | None:
 
 def build_relative_day(m: re.Match[str]) -> Meaning | DatedTime | None:
     """Today, yesterday, tomorrow, tonight, the day before yesterday; with a part of the day."""
-    word = m.group("relday").lower()
+    word = (_g(m, "relday") or m.group("relday2")).lower()
+    if _g(m, "part2"):
+        day = {"today": 0, "yesterday": -1, "tomorrow": 1}[word]
+        return DatedTime(RelativeUnit("day", day), ClockTime(part=PARTS_OF_DAY[m.group("part2").lower()]))
     offset = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1}[word]
     if _g(m, "beyond"):
         offset += -1 if word == "yesterday" else 1
@@ -591,6 +608,16 @@ def build_quarter_anaphor(m: re.Match[str]) -> Meaning | DatedTime | None:
         k in mods or k in tail or k in pre
         for k in ("year-ago", "year-earlier", "year ago", "year earlier", "last year")
     )
+    end_month = _g(m, "endmon")
+    if end_month:
+        # "the quarter ended Sept. 30": the three months up to that day, named by the month most of them share
+        month = (month_number(end_month) - 2) % 12 or 12
+        return NamedPeriod(
+            "Q",
+            str((month - 1) // 3 + 1),
+            year=int(year_text) if year_text else None,
+            year_offset=-1 if ago else None,
+        )
     if year_text:
         return NamedPeriod("Q", "X", year=int(year_text), anaphoric=True)
     if ago:
@@ -708,6 +735,7 @@ FIXED_HOLIDAYS: dict[str, tuple[int, int]] = {
     "boxing day": (12, 26),
 }
 MOVING_HOLIDAYS: dict[str, str] = {
+    "easter week": "easter week",
     "thanksgiving": "thanksgiving",
     "thanksgiving day": "thanksgiving",
     "easter": "easter",
@@ -788,6 +816,12 @@ _RULES_SOURCE: list[tuple[str, str, Builder, int]] = [
         5,
     ),
     (
+        "week_of",
+        rf"{B}the\s+week\s+of\s+(?P<mon>{MONTH})\s+(?P<day>{DAYNUM})(?:,?\s+(?P<yr>{YEAR}))?{E}",
+        build_week_of,
+        6,
+    ),
+    (
         "day_month",
         rf"{B}(?:(?:{WEEKDAY}),?\s+)?(?:the\s+)?(?P<day>{DAYNUM}|{DAY_ORDINAL_WORD})(?:\s+of)?\s+(?P<mon>{MONTH})(?:,?\s+(?P<yr>{YEAR}))?{E}",
         build_month_day,
@@ -808,7 +842,7 @@ _RULES_SOURCE: list[tuple[str, str, Builder, int]] = [
     # years
     (
         "year",
-        rf"{B}(?:(?:{POSITION})[\s-]+)?(?:(?:the\s+)?(?:fiscal|calendar|financial|model|school|academic|tax)(?:\s+year)?[\s-]+)?(?P<yr>{YEAR}){E}(?:\s+(?:or\s+(?:later|earlier|after|before)|and\s+beyond){E})?",
+        rf"(?:{B}|(?<=\d{{4}}[-–]))(?:(?:{POSITION})[\s-]+)?(?:(?:the\s+)?(?:fiscal|calendar|financial|model|school|academic|tax)(?:\s+year)?[\s-]+)?(?P<yr>{YEAR})(?!\w|-[^\W\d])(?:\s+(?:or\s+(?:later|earlier|after|before)|and\s+beyond){E})?",
         build_year,
         2,
     ),
@@ -860,7 +894,7 @@ _RULES_SOURCE: list[tuple[str, str, Builder, int]] = [
     # today, yesterday, tomorrow, tonight
     (
         "relative_day",
-        rf"{B}(?:(?:{POSITION})[\s-]+)?(?:the\s+day\s+(?P<beyond>before|after)\s+)?(?P<relday>today|tonight|yesterday|tomorrow){E}(?:\s+(?P<part>{PART}){E})?",
+        rf"{B}(?:(?:{POSITION})[\s-]+)?(?:the\s+day\s+(?P<beyond>before|after)\s+)?(?P<relday>today|tonight|yesterday|tomorrow){E}(?:\s+(?P<part>{PART}){E})?|{B}(?:(?:{POSITION})[\s-]+)?(?P<part2>morning|afternoon|evening|night)\s+(?P<relday2>today|yesterday|tomorrow){E}",
         build_relative_day,
         4,
     ),
@@ -957,7 +991,7 @@ _RULES_SOURCE: list[tuple[str, str, Builder, int]] = [
     ),
     (
         "quarter_anaphor",
-        rf"{B}(?P<pre>the|this|that|its|last|next|last\s+year['’]s|this\s+year['’]s|the\s+latest\s+year['’]s)\s+(?P<mods>(?:(?:latest|current|same|comparable|corresponding|previous|prior|year-earlier|year-ago|most\s+recent|recent|fiscal|just-ended|just\s+ended|latest\s+fiscal)[\s-]+)*)(?:(?P<yp>{YEAR})\s+)?(?P<unit>quarter|period){E}(?:\s+(?P<tail>a\s+year\s+(?:ago|earlier)|(?:of\s+)?last\s+year|a\s+year\s+before))?",
+        rf"{B}(?P<pre>the|this|that|its|last|next|last\s+year['’]s|this\s+year['’]s|the\s+latest\s+year['’]s)\s+(?P<mods>(?:(?:latest|current|same|comparable|corresponding|previous|prior|year-earlier|year-ago|most\s+recent|recent|fiscal|just-ended|just\s+ended|latest\s+fiscal)[\s-]+)*)(?:(?P<yp>{YEAR})\s+)?(?P<unit>quarter|period){E}(?:\s+(?P<tail>a\s+year\s+(?:ago|earlier)|(?:of\s+)?last\s+year|a\s+year\s+before))?(?=\s+end(?:ed|ing)\s+(?P<endmon>{MONTH})\s+(?P<endday>{DAYNUM}))?",
         build_quarter_anaphor,
         3,
     ),
@@ -989,7 +1023,7 @@ _RULES_SOURCE: list[tuple[str, str, Builder, int]] = [
     # holidays
     (
         "holiday",
-        rf"{B}(?:(?P<rel>last|next|this)\s+)?(?P<holiday>(?-i:Christmas(?:\s+(?:Eve|Day))?|New\s+Year['’]s(?:\s+(?:Eve|Day))?|Thanksgiving(?:\s+Day)?|Easter(?:\s+Sunday)?|Good\s+Friday|Election\s+Day|Independence\s+Day|Labor\s+Day|Memorial\s+Day|Veterans\s+Day|Halloween|Valentine['’]s\s+Day|Boxing\s+Day)){E}(?:,?\s+(?P<yr>{YEAR}))?",
+        rf"{B}(?:(?P<rel>last|next|this)\s+)?(?P<holiday>(?-i:Easter\s+week|Christmas(?:\s+(?:Eve|Day))?|New\s+Year['’]s(?:\s+(?:Eve|Day))?|Thanksgiving(?:\s+Day)?|Easter(?:\s+Sunday)?|Good\s+Friday|Election\s+Day|Independence\s+Day|Labor\s+Day|Memorial\s+Day|Veterans\s+Day|Halloween|Valentine['’]s\s+Day|Boxing\s+Day)){E}(?:,?\s+(?P<yr>{YEAR}))?",
         build_holiday,
         4,
     ),
@@ -1006,7 +1040,7 @@ _RULES_SOURCE: list[tuple[str, str, Builder, int]] = [
         r"(?:many|several|some|a\s+few)\s+(?:years|months|decades)\s+ago|decades\s+ago|months\s+ago|years\s+earlier|"
         r"current)(?![\w’-]|'\w)",
         build_reference,
-        0,
+        1,
     ),
 ]
 
@@ -1015,47 +1049,138 @@ def _compile(source: str) -> re.Pattern[str]:
     return re.compile(source, re.IGNORECASE)
 
 
+# Which kinds of trigger word each rule's matches hold (see `_TRIGGERS`): a rule runs only in windows
+# that hold one of them.
+_RULE_NEEDS: dict[str, frozenset[str]] = {
+    name: frozenset(kinds.split())
+    for name, kinds in {
+        "iso": "year",
+        "numeric": "year",
+        "clock": "clock",
+        "clock24": "clock",
+        "clockword": "clock part",
+        "oclock": "clock part",
+        "month_day": "month",
+        "week_of": "month",
+        "day_month": "month",
+        "month_year": "month",
+        "month": "month",
+        "year": "year",
+        "year_spelled": "spelled",
+        "year_word": "year",
+        "decade": "decade year",
+        "century": "unit",
+        "century_rel": "unit",
+        "weekday": "weekday",
+        "weekday_plural": "weekday",
+        "relative_day": "relday",
+        "part_of_day": "part",
+        "relative_unit": "unit period",
+        "ago": "unit",
+        "anaphoric_unit": "unit",
+        "duration": "unit",
+        "duration_adjective": "unit",
+        "duration_range": "unit",
+        "duration_vague": "unit",
+        "set_adverb": "set",
+        "set_every": "unit weekday month part",
+        "set_per": "unit",
+        "set_times": "unit",
+        "quarter": "period unit",
+        "quarter_anaphor": "period unit",
+        "year_ago_adjective": "unit",
+        "half": "period",
+        "fiscal_year": "unit",
+        "season": "season",
+        "year_end": "unit",
+        "holiday": "holiday unit weekday",
+        "reference": "ref unit",
+    }.items()
+}
 RULES: tuple[Rule, ...] = tuple(
-    Rule(name, _compile(src), build, prio) for name, src, build, prio in _RULES_SOURCE
+    Rule(name, _compile(src), build, prio, _RULE_NEEDS[name]) for name, src, build, prio in _RULES_SOURCE
 )
 
-# A cheap first look: texts without any of these words or digits hold no temporal expression.
-_TRIGGER = re.compile(
-    r"\d|"
-    + "|".join(
+# Every temporal expression holds one of these: a name, a unit, a time word, a year, a clock time. One pass
+# over the text finds them; the rules then run only in windows around them, and only the rules whose
+# kind of trigger the window holds. That keeps the grammar cheap on long articles.
+_TRIGGERS: dict[str, str] = {
+    "month": "|".join(
         sorted(
             {
-                *(w for w in MONTHS if len(w) > 3),
-                *WEEKDAYS,
-                *SEASONS,
-                *PARTS_OF_DAY,
-                *DECADE_WORDS,
-                *NUMBER_WORDS,
-            }
-            - {"a", "an", "a hundred", "a couple of", "a couple", "couple of", "a dozen", "half a"}
+                *(w for w in MONTHS if len(w) > 3 or w == "may"),
+                *(w[:3] + r"\." for w in MONTHS if len(w) > 3),
+                *(w + r"(?=\s+\d)" for w in MONTHS if len(w) <= 4),
+            },
+            key=len,
+            reverse=True,
         )
-    )
-    + r"|day|week|month|year|quarter|decade|centur|hour|minute|second|now|current|recent|past|future|soon|daily|annual|nightly|noon|midnight|midday|christmas|easter|thanksgiving",
+    ),
+    "weekday": "(?:" + "|".join(w[:-3] for w in WEEKDAYS if w.endswith("day")) + ")days?",
+    "relday": "today|tonight|tomorrow|yesterday",
+    "part": "morning|afternoon|evening|night|overnight|noon|midday",
+    "unit": "seconds?|minutes?|hours?|days?|nights?|weeks?|weekends?|fortnights?|months?|quarters?|years?|decades?|centur(?:y|ies)|millenni(?:um|a)",
+    "period": "quarter|half|period|fiscal",
+    "ref": "now|nowadays|currently|current|recently|recent|lately|past|present|future|soon|term|moment",
+    "set": "daily|weekly|monthly|annually|yearly|hourly|nightly|biweekly",
+    "season": "|".join(SEASONS),
+    "holiday": "christmas|easter|thanksgiving|halloween|new\\s+year|valentine",
+    "spelled": "nineteen|eighteen|two\\s+thousand",
+    "decade": "|".join(DECADE_WORDS) + r"|(?:1\d|20)?\d0'?s|'\d0'?s",
+    "year": r"(?:1\d|20)\d\d(?!\d)",
+    "clock": r"\d{1,2}[:.][0-5]\d|\d{1,2}\s*[ap]\.?\s?m\b|noon|midnight|midday|mid-day|o'clock",
+}
+_TRIGGER = re.compile(
+    r"(?<![\w'’])(?:" + "|".join(f"(?P<{kind}>{words})" for kind, words in _TRIGGERS.items()) + r")(?!\w)",
     re.IGNORECASE,
 )
+_WINDOW_BEFORE = 60  # the longest lead-in before a trigger: "at least the first two ..."
+_WINDOW_AFTER = 90  # the longest tail after one: "January 7, 2020, at 5:30 p.m. EST"
+
+
+def _windows(text: str) -> Iterator[tuple[int, int, frozenset[str]]]:
+    """Stretches of the text around triggers, merged when they touch, with the kinds of trigger they hold."""
+    start = end = -1
+    kinds: set[str] = set()
+    for m in _TRIGGER.finditer(text):
+        s, e = max(0, m.start() - _WINDOW_BEFORE), m.end() + _WINDOW_AFTER
+        if start >= 0 and s <= end:
+            end = max(end, e)
+        else:
+            if start >= 0:
+                yield start, _to_space(text, end), frozenset(kinds)
+            start, end, kinds = s, e, set()
+        if m.lastgroup:
+            kinds.add(m.lastgroup)
+    if start >= 0:
+        yield start, _to_space(text, end), frozenset(kinds)
+
+
+def _to_space(text: str, position: int) -> int:
+    """The first white space at or after a position (the end of the text when there is none)."""
+    if position >= len(text):
+        return len(text)
+    found = re.compile(r"\s").search(text, position)
+    return found.start() if found else len(text)
 
 
 def find_candidates(text: str) -> Iterator[Candidate]:
     """Every match of every rule in the text, overlapping, with what it means."""
-    if not _TRIGGER.search(text):
-        return
-    for rule in RULES:
-        for m in rule.pattern.finditer(text):
-            if m.end() == m.start():
+    for window_start, window_end, kinds in _windows(text):
+        for rule in RULES:
+            if rule.needs.isdisjoint(kinds):
                 continue
-            meaning = rule.build(m)
-            if meaning is None:
-                continue
-            start, end = m.start(), m.end()
-            # Trailing white space or a comma never belongs to the expression.
-            while end > start and text[end - 1] in " \t\n,":
-                end -= 1
-            yield Candidate(start, end, meaning, rule.name, rule.priority)
+            for m in rule.pattern.finditer(text, window_start, window_end):
+                if m.end() == m.start():
+                    continue
+                meaning = rule.build(m)
+                if meaning is None:
+                    continue
+                start, end = m.start(), m.end()
+                # Trailing white space or a comma never belongs to the expression.
+                while end > start and text[end - 1] in " \t\n,":
+                    end -= 1
+                yield Candidate(start, end, meaning, rule.name, rule.priority)
 
 
 def choose(candidates: list[Candidate]) -> list[Candidate]:

@@ -49,6 +49,7 @@ class Weekday:
     weekday: int
     shift: int | None = None  # -1 the one before the anchor, +1 the one after, 0 this week's
     week_offset: int | None = None  # "Friday last week": the weekday of the week before the anchor's
+    anaphoric: bool = False  # "the previous Friday": the one before the last date the text mentioned
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +82,13 @@ class NamedPeriod:
     year_offset: int | None = None
     shift: int | None = None  # "last quarter": the one before the anchor's; "this summer": 0
     anaphoric: bool = False  # "the quarter", "the year-ago quarter": the quarter the text last named
+
+
+@dataclass(frozen=True, slots=True)
+class WeekOf:
+    """The week holding a date: "the week of March 6"."""
+
+    date: CalendarDate
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +142,7 @@ Meaning = (
     | Recurrence
     | ClockTime
     | Holiday
+    | WeekOf
 )
 
 

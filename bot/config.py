@@ -74,6 +74,12 @@ class FeedSettings(BaseModel):
         1, ge=0, description="processes running the engine (0: in a thread of the bot's own process)"
     )
     poll_timeout_s: float = Field(60.0, gt=0, description="a feed's whole poll (fetch, parse, store)")
+    linked_pages: int = Field(
+        5,
+        ge=0,
+        le=50,
+        description="per poll, items that are only a teaser are read from this many linked pages",
+    )
 
 
 class SchedulerSettings(BaseModel):

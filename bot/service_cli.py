@@ -133,17 +133,17 @@ def worker(config: ConfigOpt = None) -> None:
     if settings.queue.backend != "procrastinate":
         _err.print("briefbot: the worker needs BRIEFBOT_QUEUE__BACKEND=procrastinate and PostgreSQL")
         raise typer.Exit(2)
-    from bot.bootstrap import fetch_policy, open_store
+    from bot.bootstrap import open_store, read_options
     from bot.clock import SystemClock
     from bot.feeds.extraction import make_extractor
-    from bot.feeds.fetching import EngineFeedFetcher
+    from bot.feeds.fetching import EngineFeedReader
     from bot.feeds.poller import FeedPoller
     from bot.feeds.queue import FeedQueue
     from bot.store.db import StoreUnavailable
 
     async def run() -> None:
         store = await open_store(settings)
-        fetcher = EngineFeedFetcher(fetch_policy(settings), settings.feeds.concurrency)
+        fetcher = EngineFeedReader(read_options(settings), settings.feeds.concurrency)
         extractor = make_extractor(settings.spacy_pipeline, settings.feeds.extraction_workers)
         queue = FeedQueue(settings)
         await queue.open()

@@ -18,7 +18,7 @@ from bot.channels.errors import FeedRefused
 from bot.clock import FixedClock
 from bot.config import BotSettings, FeedSettings
 from bot.feeds.extraction import ThreadExtractor
-from bot.feeds.fetching import EngineFeedFetcher
+from bot.feeds.fetching import EngineFeedReader
 from bot.feeds.poller import FeedPoller, backoff_delay
 from bot.feeds.probe import EngineFeedProbe
 from bot.identity import Caller, ChannelRef
@@ -26,6 +26,7 @@ from bot.store.db import Store
 from bot.store.migrate import upgrade_store
 from bot.store.models import ArticleRow, Feed
 from briefings.ingest.fetch import FetchPolicy
+from briefings.ingest.options import ReadOptions
 from briefings.ingest.raw import RawArticle
 from briefings.models import ArticleAnalysis
 
@@ -156,7 +157,10 @@ class CountingExtractor:
 
 def make_parts(store: Store, nlp, clock: FixedClock, **feed_settings: object):  # type: ignore[no-untyped-def]
     settings = FeedSettings(**feed_settings)  # type: ignore[arg-type]
-    fetcher = EngineFeedFetcher(FetchPolicy(allow_private=True, timeout_s=5), settings.concurrency)
+    fetcher = EngineFeedReader(
+        ReadOptions(fetch=FetchPolicy(allow_private=True, timeout_s=5), max_linked_pages=0),
+        settings.concurrency,
+    )
     extractor = CountingExtractor(nlp)
     poller = FeedPoller(store, fetcher, extractor, clock, settings)
     admin = ChannelAdmin(store, EngineFeedProbe(fetcher), clock, settings.default_interval_s)
@@ -298,10 +302,7 @@ async def test_a_url_that_is_not_a_feed_and_a_duplicate_are_refused_and_nothing_
         before = await admin.history(REF, ADMIN)
         with pytest.raises(FeedRefused) as not_feed:
             await admin.add_feed(REF, ADMIN, f"{feed_server.base}/page.html")
-        assert (
-            "cannot be followed" in not_feed.value.message
-            and "not an RSS or Atom feed" in not_feed.value.message
-        )
+        assert "is not an RSS or Atom feed" in not_feed.value.message
         with pytest.raises(FeedRefused) as missing:
             await admin.add_feed(REF, ADMIN, f"{feed_server.base}/nowhere.xml")
         assert "404" in missing.value.message

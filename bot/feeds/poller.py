@@ -20,13 +20,12 @@ from bot.clock import Clock
 from bot.config import FeedSettings
 from bot.feeds.canonical import canonical_url, content_hash
 from bot.feeds.extraction import Extractor
-from bot.feeds.fetching import FeedFetcher, parse_feed
+from bot.feeds.fetching import FeedReader
 from bot.store import articles as article_store
 from bot.store import feeds as feed_store
 from bot.store.db import Store, StoreUnavailable
 from bot.store.models import ArticleRow, Feed
 from briefings.ingest.errors import FetchError, SourceError
-from briefings.ingest.language import looks_english
 from briefings.ingest.raw import RawArticle
 from briefings.models import ArticleAnalysis
 
@@ -84,10 +83,10 @@ class FeedPoller:
     """Polls due feeds and stores their new articles with the engine's analysis of each."""
 
     def __init__(
-        self, store: Store, fetcher: FeedFetcher, extractor: Extractor, clock: Clock, settings: FeedSettings
+        self, store: Store, reader: FeedReader, extractor: Extractor, clock: Clock, settings: FeedSettings
     ) -> None:
         self.store = store
-        self.fetcher = fetcher
+        self.reader = reader
         self.extractor = extractor
         self.clock = clock
         self.settings = settings
@@ -137,18 +136,16 @@ class FeedPoller:
             return await self._record_failure(feed, error)
 
     async def _poll(self, feed: FeedSnapshot) -> PollOutcome:
-        fetched = await self.fetcher.fetch(feed.url, feed.etag, feed.last_modified)
-        if fetched.not_modified:
-            return await self._record_success(
-                feed, [], [], fetched.etag, fetched.last_modified, "not_modified"
-            )
-        raws = await parse_feed(feed.url, fetched.content)
-        candidates = await self._new_candidates(raws)
-        english = [c for c in candidates if looks_english(c.raw.text)]
-        analyses = await self.extractor.analyze([c.raw for c in english])
-        status: PollStatus = "new" if english else "unchanged"
+        polled = await self.reader.poll(feed.url, feed.etag, feed.last_modified)
+        if polled.not_modified:
+            return await self._record_success(feed, [], [], polled.etag, polled.last_modified, "not_modified")
+        for refused in polled.refused:  # not English, too long, empty: the feed itself is fine
+            _log.info("feed %s: item skipped: %s", feed.url, refused)
+        candidates = await self._new_candidates(polled.articles)
+        analyses = await self.extractor.analyze([c.raw for c in candidates])
+        status: PollStatus = "new" if candidates else "unchanged"
         return await self._record_success(
-            feed, english, analyses, fetched.etag, fetched.last_modified, status
+            feed, candidates, analyses, polled.etag, polled.last_modified, status
         )
 
     async def _new_candidates(self, raws: Sequence[RawArticle]) -> list[_Candidate]:

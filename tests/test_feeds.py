@@ -344,3 +344,26 @@ async def test_feed_polls_fan_out_through_the_procrastinate_queue(
         await fetcher.close()
         await extractor.close()
         await store.close()
+
+
+async def test_polls_finishing_together_share_one_extraction_call() -> None:
+    import asyncio
+
+    from bot.feeds.extraction import BatchingExtractor
+
+    calls: list[int] = []
+
+    class Recording:
+        async def analyze(self, articles: list[RawArticle]) -> list[ArticleAnalysis]:
+            calls.append(len(articles))
+            return [ArticleAnalysis.model_construct(article=None, language=a.source) for a in articles]  # type: ignore[arg-type]
+
+        async def close(self) -> None:
+            return None
+
+    batching = BatchingExtractor(Recording(), max_batch=100, wait_s=0.01)
+    groups = [[RawArticle(source=f"{g}-{i}", text="x") for i in range(g % 3 + 1)] for g in range(10)]
+    results = await asyncio.gather(*(batching.analyze(group) for group in groups))
+    assert calls == [sum(len(g) for g in groups)]
+    for group, result in zip(groups, results, strict=True):
+        assert [r.language for r in result] == [a.source for a in group]

@@ -155,8 +155,9 @@ class StoryPool:
         items: list[DigestItem] = []
         for pooled, _, matched in shown:
             before = request.covered.get(pooled.key)
+            # Built from the pool's own validated data: skip re-validation (thousands per minute at scale).
             items.append(
-                DigestItem(
+                DigestItem.model_construct(
                     story=pooled.story,
                     key=pooled.key,
                     first_time=before is None,

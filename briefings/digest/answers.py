@@ -1,0 +1,314 @@
+"""The answers behind each slash command, as platform-neutral blocks.
+
+Pure functions from stories (and, for what actors did, their article analyses) to a `Reply`. Every line
+names where it comes from: the articles' outlets, or their ids where an article has no outlet (`/sources`
+lists them all).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from briefings.digest.disagreements import claim_source, disagreement_sentences, outlet_names
+from briefings.digest.lookup import actor_names, find_actor
+from briefings.digest.trimming import trim_sentence
+from briefings.digest.when import describe_date, describe_when
+from briefings.models import Actor, ArticleAnalysis, Story, StoryQuote
+from briefings.render import (
+    Block,
+    BulletList,
+    Context,
+    Divider,
+    FieldItem,
+    Fields,
+    Heading,
+    Link,
+    Paragraph,
+    Reply,
+)
+
+MAX_STORIES = 5
+MAX_ACTORS = 15
+MAX_DEEDS = 3
+# Who a `/who` lists: people and organisations (countries and nationalities are places and adjectives).
+_WHO_KINDS = ("person", "organization", "group")
+
+
+# ------------------------------------------------------------------------------------------ citing
+
+
+def cite(story: Story, articles: Sequence[str]) -> str:
+    """'[Reuters, BBC]' for the articles given (their ids where an article has no outlet)."""
+    outlets = {ref.id: ref.outlet or ref.id for ref in story.sources}
+    names = list(dict.fromkeys(outlets.get(a, a) for a in articles))
+    return f"[{', '.join(names)}]" if names else ""
+
+
+def _independent_sources(story: Story) -> int:
+    return (
+        story.source_count or len([r for r in story.sources if r.duplicate_of is None]) or len(story.articles)
+    )
+
+
+def story_context(story: Story) -> Context:
+    """'2 sources · Reuters, BBC · 7 Jan 2020' for a story."""
+    count = _independent_sources(story)
+    elements = [f"{count} source" + ("" if count == 1 else "s")]
+    outlets = list(dict.fromkeys(r.outlet for r in story.sources if r.outlet))
+    if outlets:
+        elements.append(", ".join(outlets[:5]) + (f" +{len(outlets) - 5}" if len(outlets) > 5 else ""))
+    when = story.last_published or story.first_published
+    if when is not None:
+        elements.append(describe_date(when))
+    return Context(elements=elements)
+
+
+# ------------------------------------------------------------------------------------------ /brief
+
+
+def brief_answer(stories: Sequence[Story], limit: int = MAX_STORIES) -> Reply:
+    """The top stories: each one's headline, the first line of its digest and its sources."""
+    if not stories:
+        return Reply(blocks=[Paragraph(text="No stories yet: nothing has been read from the feeds.")])
+    blocks: list[Block] = []
+    for story in stories[:limit]:
+        blocks.append(Heading(text=story.headline or story.name))
+        if story.digest:
+            blocks.append(Paragraph(text=story.digest[0]))
+        blocks.append(story_context(story))
+    if len(stories) > limit:
+        blocks.append(Context(elements=[f"{len(stories) - limit} more stories: /stories"]))
+    return Reply(blocks=blocks)
+
+
+def story_brief_answer(story: Story) -> Reply:
+    """One story in full: headline, the whole digest (disputed figures included) and its sources."""
+    text = " ".join(story.digest) if story.digest else "No digest for this story yet."
+    return Reply(
+        blocks=[Heading(text=story.headline or story.name), Paragraph(text=text), story_context(story)]
+    )
+
+
+# ------------------------------------------------------------------------------------------- /who
+
+
+def _mentions(actor: Actor, text: str) -> bool:
+    lowered = text.casefold()
+    return any(name.casefold() in lowered for name in actor_names(actor) if len(name) > 2)
+
+
+def _deeds(actor: Actor, story: Story, analyses: Sequence[ArticleAnalysis]) -> list[tuple[str, str]]:
+    """What an actor did, as (text, article id): its events' actions, else its sentences on the timeline."""
+    names = {n.casefold() for n in actor_names(actor)}
+    deeds: list[tuple[str, str]] = []
+    for analysis in analyses:
+        for event in analysis.events:
+            if any(w.casefold() in names for w in event.who):
+                text = event.action or trim_sentence(event.evidence)
+                if text and text not in (d for d, _ in deeds):
+                    deeds.append((text, analysis.article.id))
+    if not deeds:
+        for entry in story.timeline:
+            if _mentions(actor, entry.what) and entry.what not in (d for d, _ in deeds):
+                deeds.append((entry.what, entry.articles[0] if entry.articles else ""))
+    return deeds
+
+
+def _quotes_of(actor: Actor, story: Story) -> list[StoryQuote]:
+    names = {n.casefold() for n in actor_names(actor)}
+    return [q for q in story.quotes if q.quote.speaker and q.quote.speaker.casefold() in names]
+
+
+def _quote_articles(quote: StoryQuote) -> list[str]:
+    return quote.articles or [quote.article]
+
+
+def _title_line(actor: Actor) -> str:
+    titles = ", ".join(actor.roles[:2])
+    return f"{actor.name} — {titles}" if titles else actor.name
+
+
+def _who_value(actor: Actor, story: Story, analyses: Sequence[ArticleAnalysis]) -> str:
+    parts: list[str] = []
+    deeds = _deeds(actor, story, analyses)
+    if deeds:
+        text, article = deeds[0]
+        parts.append(f"{text} {cite(story, [article])}")
+    quotes = _quotes_of(actor, story)
+    direct = [q for q in quotes if q.quote.direct]
+    if direct:
+        q = direct[0]
+        parts.append(f"“{q.quote.text}” {cite(story, _quote_articles(q))}")
+    if len(quotes) > 1:
+        parts.append(f"{len(quotes)} statements")
+    if not parts:
+        parts.append(f"named {len(actor.mentions)} time" + ("" if len(actor.mentions) == 1 else "s"))
+    return " · ".join(parts)
+
+
+def who_answer(story: Story, analyses: Sequence[ArticleAnalysis] = (), limit: int = MAX_ACTORS) -> Reply:
+    """The people and organisations of a story, with their titles, what each did and said."""
+    actors = [a for a in story.actors if a.kind in _WHO_KINDS]
+    # People first, then organisations; within each, the most mentioned first.
+    actors.sort(key=lambda a: (a.kind != "person", -len(a.mentions)))
+    blocks: list[Block] = [Heading(text=f"Who — {story.name or story.headline}")]
+    if not actors:
+        blocks.append(Paragraph(text="No people or organisations are named in this story."))
+        return Reply(blocks=blocks)
+    fields = [FieldItem(name=_title_line(a), value=_who_value(a, story, analyses)) for a in actors[:limit]]
+    blocks.append(Fields(fields=fields))
+    if len(actors) > limit:
+        blocks.append(Context(elements=[f"{len(actors) - limit} more: /who name:…"]))
+    return Reply(blocks=blocks)
+
+
+def actor_card(story: Story, name: str, analyses: Sequence[ArticleAnalysis] = ()) -> Reply:
+    """One actor's card (titles, other names, what they did and said, figures they gave), or suggestions."""
+    found = find_actor(story.actors, name)
+    actor = found.found
+    if actor is None:
+        blocks: list[Block] = [Paragraph(text=f"No one called “{name}” in “{story.name or story.headline}”.")]
+        if found.suggestions:
+            blocks.append(Paragraph(text="Did you mean:"))
+            blocks.append(BulletList(items=found.suggestions))
+        return Reply(blocks=blocks)
+    card: list[Block] = [Heading(text=_title_line(actor))]
+    about: list[str] = [actor.kind]
+    if actor.affiliation:
+        about.append(actor.affiliation)
+    if actor.aliases:
+        about.append("also " + ", ".join(f"“{a}”" for a in actor.aliases[:4]))
+    about.append(f"named {len(actor.mentions)} time" + ("" if len(actor.mentions) == 1 else "s"))
+    card.append(Paragraph(text=" · ".join(about)))
+    deeds = _deeds(actor, story, analyses)[:MAX_DEEDS]
+    if deeds:
+        card.append(Paragraph(text="Did:"))
+        card.append(BulletList(items=[f"{text} {cite(story, [article])}" for text, article in deeds]))
+    quotes = _quotes_of(actor, story)
+    if quotes:
+        card.append(Paragraph(text="Said:"))
+        card.append(BulletList(items=[_quote_line(q, story, speaker=False) for q in quotes]))
+    figures = [c for c in story.claims if c.claim.attributed_to and _mentions(actor, c.claim.attributed_to)]
+    if figures:
+        card.append(Paragraph(text="Figures given:"))
+        card.append(BulletList(items=[f"{c.claim.text} {cite(story, [c.article])}" for c in figures]))
+    return Reply(blocks=card)
+
+
+# --------------------------------------------------------------------------------------- /timeline
+
+
+def timeline_answer(story: Story) -> Reply:
+    """The story's dated events in order, relative dates already resolved, each with its sources."""
+    heading = Heading(text=f"Timeline — {story.name or story.headline}")
+    if not story.timeline:
+        return Reply(blocks=[heading, Paragraph(text="No dated events in this story yet.")])
+    items = [f"{describe_when(e.when)} — {e.what} {cite(story, e.articles)}".rstrip() for e in story.timeline]
+    return Reply(blocks=[heading, BulletList(items=items)])
+
+
+# ------------------------------------------------------------------------------------------ /where
+
+
+def where_answer(story: Story, analyses: Sequence[ArticleAnalysis] = ()) -> Reply:
+    """The places of a story, their other spellings, and what happened at each."""
+    heading = Heading(text=f"Where — {story.name or story.headline}")
+    if not story.places:
+        return Reply(blocks=[heading, Paragraph(text="No places are named in this story.")])
+    fields = []
+    for place in story.places:
+        names = {n.casefold() for n in [place.name, *place.aliases]}
+        happened = [
+            (event.action or trim_sentence(event.evidence), analysis.article.id)
+            for analysis in analyses
+            for event in analysis.events
+            if event.where and event.where.casefold() in names
+        ]
+        parts = []
+        if place.aliases:
+            parts.append("also " + ", ".join(place.aliases))
+        if happened:
+            text, article = happened[0]
+            parts.append(f"{text} {cite(story, [article])}")
+        parts.append(f"named {len(place.mentions)} time" + ("" if len(place.mentions) == 1 else "s"))
+        fields.append(FieldItem(name=place.name, value=" · ".join(parts)))
+    return Reply(blocks=[heading, Fields(fields=fields)])
+
+
+# ----------------------------------------------------------------------------------------- /quotes
+
+
+def _quote_line(quote: StoryQuote, story: Story, speaker: bool = True) -> str:
+    words = f"“{quote.quote.text}”" if quote.quote.direct else quote.quote.text
+    who = f" — {quote.quote.speaker or 'unattributed'}" if speaker else ""
+    return f"{words}{who} {cite(story, _quote_articles(quote))}"
+
+
+def quotes_answer(story: Story, speaker: str | None = None) -> Reply:
+    """Who said what in a story (direct quotes first), optionally only one speaker's words."""
+    heading = Heading(text=f"Quotes — {story.name or story.headline}")
+    quotes = sorted(story.quotes, key=lambda q: not q.quote.direct)
+    if speaker:
+        found = find_actor(story.actors, speaker)
+        if found.found is not None:
+            quotes = _quotes_of(found.found, story)
+            heading = Heading(text=f"Quotes — {found.found.name}")
+        else:
+            typed = speaker.casefold()
+            quotes = [q for q in quotes if q.quote.speaker and typed in q.quote.speaker.casefold()]
+            if not quotes:
+                blocks: list[Block] = [
+                    heading,
+                    Paragraph(text=f"No quotes from “{speaker}” in this story."),
+                ]
+                if found.suggestions:
+                    blocks += [Paragraph(text="Did you mean:"), BulletList(items=found.suggestions)]
+                return Reply(blocks=blocks)
+    if not quotes:
+        return Reply(blocks=[heading, Paragraph(text="No quotes in this story yet.")])
+    return Reply(blocks=[heading, BulletList(items=[_quote_line(q, story) for q in quotes])])
+
+
+# ---------------------------------------------------------------------------------------- /sources
+
+
+def sources_answer(story: Story) -> Reply:
+    """The articles of a story (title, outlet, date, link) and where their figures disagree."""
+    blocks: list[Block] = [Heading(text=f"Sources — {story.name or story.headline}")]
+    for ref in story.sources:
+        title = ref.title or ref.source
+        label = f"{ref.id}: {title}"
+        blocks.append(Link(text=label, url=ref.url) if ref.url else Paragraph(text=label))
+        small = [x for x in (ref.outlet, describe_date(ref.published)) if x]
+        if ref.duplicate_of:
+            small.append(f"reprints {ref.duplicate_of}")
+        if small:
+            blocks.append(Context(elements=small))
+    disputes = disagreement_sentences(story)
+    if disputes:
+        blocks.append(Divider())
+        blocks.append(Heading(text="Where they disagree"))
+        blocks.append(BulletList(items=[*disputes]))
+    elif story.claims:
+        outlets = outlet_names(story)
+        sources = {claim_source(c, outlets) for c in story.claims}
+        blocks.append(Context(elements=[f"No conflicting figures among {len(sources)} sources of figures"]))
+    return Reply(blocks=blocks)
+
+
+# ---------------------------------------------------------------------------------------- /stories
+
+
+def stories_answer(stories: Sequence[Story]) -> Reply:
+    """The active stories, largest and latest first: name, sources, when last updated."""
+    if not stories:
+        return Reply(blocks=[Paragraph(text="No active stories.")])
+    items = []
+    for story in stories:
+        count = _independent_sources(story)
+        updated = describe_date(story.last_published or story.first_published)
+        items.append(
+            f"{story.name or story.headline} — {count} source{'s' if count != 1 else ''}"
+            + (f" · {updated}" if updated else "")
+        )
+    return Reply(blocks=[Heading(text="Active stories"), BulletList(items=items)])

@@ -1,0 +1,156 @@
+"""Score every sentence of a story's articles as a candidate for its digest.
+
+A sentence scores by where it stands in its article (news puts the main facts first), by how central it
+is to the story (its content words recur in the other sentences, of every article), by the events it
+reports (the more salient the event, the more it adds; the main event's cause adds too), and by whether
+it carries a figure some source disputes. It loses for what reads badly out of context: a quotation or a
+question on its own, a fragment, a run-on caption, and a standfirst or boilerplate line that its article
+repeats word for word.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, replace
+
+from briefings.digest.text import content_terms, word_count
+from briefings.digest.trimming import trim_sentence
+from briefings.models import ArticleAnalysis, Story
+
+# Weights of the score's parts (the centrality part is scaled to at most 1).
+POSITION_WEIGHT = 1.5
+POSITION_DECAY = 0.2  # per sentence: the 4th sentence keeps e^-0.6 ≈ 55 % of the lead's prior
+LENGTH_DAMPING = 0.7  # centrality is divided by terms**0.7: long sentences gain, but less than linearly
+EVENT_WEIGHT = 0.5
+WHY_BONUS = 0.3
+DISPUTED_BONUS = 0.2
+QUOTE_PENALTY = 0.5
+REPEAT_PENALTY = 1.0
+UNFIT_PENALTY = 2.0
+MIN_WORDS = 8
+MAX_WORDS = 60
+
+_OPENING_QUOTES = "\"'‘“«"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A source sentence that could go into a digest, trimmed, with where it came from and its score."""
+
+    article: str
+    sentence: int
+    position: int
+    source: str
+    text: str
+    terms: frozenset[str]
+    words: int
+    score: float = 0.0
+
+
+def _normalised(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def _article_candidates(analysis: ArticleAnalysis) -> list[Candidate]:
+    """The sentences of one article that are not its title, trimmed, in order."""
+    title = _normalised(analysis.article.title or "")
+    found: list[Candidate] = []
+    for sentence in analysis.sentences:
+        if title and _normalised(sentence.text) == title:
+            continue  # plain-text readers keep the title line in the text
+        text = trim_sentence(sentence.text)
+        if not text:
+            continue
+        found.append(
+            Candidate(
+                article=analysis.article.id,
+                sentence=sentence.index,
+                position=len(found),
+                source=sentence.text,
+                text=text,
+                terms=content_terms(text),
+                words=word_count(text),
+            )
+        )
+    return found
+
+
+def _disputed_sentences(story: Story) -> set[tuple[str, int]]:
+    """(article, sentence) of every claim that some other source contradicts."""
+    return {(c.article, c.claim.sentence) for d in story.disagreements for c in d.claims}
+
+
+def _event_weights(analyses: list[ArticleAnalysis]) -> dict[tuple[str, int], float]:
+    """(article, sentence) → the salience of the most salient event it reports, the story's top being 1."""
+    weights: dict[tuple[str, int], float] = {}
+    for analysis in analyses:
+        for event in analysis.events:
+            for sentence in event.mentions or [event.sentence]:
+                key = (analysis.article.id, sentence)
+                weights[key] = max(weights.get(key, 0.0), event.salience)
+    top = max(weights.values(), default=0.0)
+    return {key: value / top for key, value in weights.items()} if top > 0 else {}
+
+
+def _why_sentences(analyses: list[ArticleAnalysis]) -> set[tuple[str, int]]:
+    """(article, sentence) of the sentences that give the cause of their article's main event."""
+    found = set()
+    for analysis in analyses:
+        why = analysis.w.why
+        if not why:
+            continue
+        for sentence in analysis.sentences:
+            if why in sentence.text:
+                found.add((analysis.article.id, sentence.index))
+                break
+    return found
+
+
+def _reads_badly(candidate: Candidate) -> float:
+    text = candidate.text
+    penalty = 0.0
+    if text[:1] in _OPENING_QUOTES or text.rstrip("\"'’”»").endswith("?"):
+        penalty += QUOTE_PENALTY
+    if candidate.words < MIN_WORDS or candidate.words > MAX_WORDS:
+        penalty += UNFIT_PENALTY
+    return penalty
+
+
+def score_candidates(story: Story, analyses: list[ArticleAnalysis]) -> list[Candidate]:
+    """Every usable sentence of the story's articles with its score, in article and sentence order."""
+    per_article = [_article_candidates(a) for a in analyses]
+    candidates = [c for found in per_article for c in found]
+    if not candidates:
+        return []
+    # In how many sentences of the story each term occurs: a term used once says nothing of the whole.
+    frequency = Counter(term for c in candidates for term in c.terms)
+    centrality = [
+        sum(frequency[t] - 1 for t in c.terms) / (len(c.terms) ** LENGTH_DAMPING) if c.terms else 0.0
+        for c in candidates
+    ]
+    top = max(centrality) or 1.0
+    repeated = {
+        (found[0].article, text)
+        for found in per_article
+        if found
+        for text, n in Counter(_normalised(c.text) for c in found).items()
+        if n > 1
+    }
+    disputed = _disputed_sentences(story)
+    events = _event_weights(analyses)
+    why = _why_sentences(analyses)
+    scored = []
+    for candidate, central in zip(candidates, centrality, strict=True):
+        score = central / top + POSITION_WEIGHT * math.exp(-POSITION_DECAY * candidate.position)
+        score -= _reads_badly(candidate)
+        if (candidate.article, _normalised(candidate.text)) in repeated:
+            score -= REPEAT_PENALTY
+        where = (candidate.article, candidate.sentence)
+        score += EVENT_WEIGHT * events.get(where, 0.0)
+        if where in why:
+            score += WHY_BONUS
+        if where in disputed:
+            score += DISPUTED_BONUS
+        scored.append(replace(candidate, score=score))
+    return scored

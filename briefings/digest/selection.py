@@ -1,0 +1,44 @@
+"""Choose a digest's sentences from scored candidates: best first, no repeats, within a word budget."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from briefings.digest.scoring import Candidate
+
+MAX_SENTENCES = 3
+# A candidate whose content words are already more than half said adds too little to be worth its words.
+MAX_OVERLAP = 0.5
+
+
+def select_sentences(
+    candidates: list[Candidate], max_words: int, max_sentences: int = MAX_SENTENCES
+) -> list[Candidate]:
+    """The best candidates that fit `max_words` and do not repeat each other, in reading order."""
+    article_order = {c.article: i for i, c in reversed(list(enumerate(candidates)))}
+    chosen: list[Candidate] = []
+    said: set[str] = set()
+    words = 0
+    for candidate in sorted(candidates, key=lambda c: -c.score):
+        if len(chosen) >= max_sentences:
+            break
+        if words + candidate.words > max_words:
+            continue
+        if candidate.terms and len(candidate.terms & said) > MAX_OVERLAP * len(candidate.terms):
+            continue
+        chosen.append(candidate)
+        said |= candidate.terms
+        words += candidate.words
+    if not chosen and candidates:
+        # Nothing fits whole (one run-on sentence): its opening words, marked as cut, stand in.
+        best = max(candidates, key=lambda c: c.score)
+        return [replace(best, text=shorten(best.text, max_words), words=max_words)]
+    return sorted(chosen, key=lambda c: (article_order[c.article], c.position))
+
+
+def shorten(text: str, max_words: int) -> str:
+    """The text's first `max_words` words, with "…" when words were left out."""
+    words = text.split()
+    if len(words) <= max_words:
+        return text
+    return " ".join(words[:max_words]).rstrip(",;:-–—") + "…"

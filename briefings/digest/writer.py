@@ -1,0 +1,94 @@
+"""Digest writers behind one interface: the extractive writer now, an LLM writer possibly later.
+
+A writer turns a merged story and its articles into a `DigestDraft`: a headline and sentences that each
+say where they come from. `unsupported_sentences` checks a draft against the sources, so any writer's
+output can be verified before it is used.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal, Protocol
+
+from briefings.digest.disagreements import disagreement_sentences
+from briefings.digest.headline import make_headline
+from briefings.digest.scoring import score_candidates
+from briefings.digest.selection import select_sentences
+from briefings.digest.text import word_count
+from briefings.digest.trimming import is_compression_of
+from briefings.models import ArticleAnalysis, Story
+
+MAX_DIGEST_WORDS = 120
+# The disputed figures come first in the budget, but never crowd out the story itself.
+MAX_DISAGREEMENT_WORDS = 50
+
+SentenceKind = Literal["extract", "disagreement"]
+
+
+@dataclass(frozen=True)
+class DigestSentence:
+    """One sentence of a digest, with the articles and the source sentence it comes from."""
+
+    text: str
+    articles: tuple[str, ...]
+    kind: SentenceKind = "extract"
+    source: str | None = None  # for an extract: the article sentence it was trimmed from
+
+
+@dataclass(frozen=True)
+class DigestDraft:
+    """A headline and digest sentences, as a writer proposes them."""
+
+    headline: str
+    sentences: list[DigestSentence] = field(default_factory=list)
+
+    def texts(self) -> list[str]:
+        """The digest's sentences as plain text."""
+        return [s.text for s in self.sentences]
+
+    def words(self) -> int:
+        """How many words the digest sentences hold in all."""
+        return sum(word_count(s.text) for s in self.sentences)
+
+
+class DigestWriter(Protocol):
+    """Anything that writes a digest draft for a story from its articles."""
+
+    def write(self, story: Story, analyses: list[ArticleAnalysis]) -> DigestDraft:
+        """A headline and at most `MAX_DIGEST_WORDS` words of digest for the story."""
+        ...
+
+
+@dataclass(frozen=True)
+class ExtractiveWriter:
+    """Digest from the story's own sentences, trimmed, plus one line per disputed figure: offline, exact."""
+
+    max_words: int = MAX_DIGEST_WORDS
+
+    def write(self, story: Story, analyses: list[ArticleAnalysis]) -> DigestDraft:
+        """The best source sentences that fit the budget, then where sources disagree."""
+        disputes: list[DigestSentence] = []
+        dispute_words = 0
+        for line in disagreement_sentences(story):
+            n = word_count(line)
+            if dispute_words + n > min(MAX_DISAGREEMENT_WORDS, self.max_words // 2):
+                break
+            articles = tuple(dict.fromkeys(c.article for d in story.disagreements for c in d.claims))
+            disputes.append(DigestSentence(text=line, articles=articles, kind="disagreement"))
+            dispute_words += n
+        chosen = select_sentences(score_candidates(story, analyses), self.max_words - dispute_words)
+        extracts = [DigestSentence(text=c.text, articles=(c.article,), source=c.source) for c in chosen]
+        return DigestDraft(headline=make_headline(analyses, chosen), sentences=extracts + disputes)
+
+
+def unsupported_sentences(draft: DigestDraft, analyses: list[ArticleAnalysis]) -> list[DigestSentence]:
+    """The extract sentences of a draft that are not a word-for-word compression of a sentence of theirs."""
+    sentences = {a.article.id: [s.text for s in a.sentences] for a in analyses}
+    unsupported = []
+    for sentence in draft.sentences:
+        if sentence.kind != "extract":
+            continue
+        sources = [s for article in sentence.articles for s in sentences.get(article, [])]
+        if not any(is_compression_of(sentence.text, source) for source in sources):
+            unsupported.append(sentence)
+    return unsupported

@@ -1,0 +1,450 @@
+"""Platform-neutral replies: blocks, every platform's size limits in one place, pages that fit them.
+
+Answers are lists of blocks. The Discord, Slack and console adapters only convert blocks to embeds, Block
+Kit or terminal output; everything about size is settled here, by `paginate`:
+
+- A `Heading` or a `Divider` starts a new *section* (one embed on Discord, a run of blocks on Slack).
+- A block larger than its platform allows is split between words, never inside one; the parts after the
+  first say "(continued)". A list splits between items, fields between fields.
+- Pages (messages) hold as many sections as the platform allows; every page but the last ends with a
+  "more…" section (a divider and a context line), and a section carried over to the next page repeats
+  its heading with "(continued)".
+
+Text from articles is neutralised for the platform first (`neutralise`), so no article can ping
+@everyone, @here, a user, a role or a channel (a zero-width space goes after the "@" or "<", as discord.py's
+`escape_mentions` does; Slack's & < > are escaped), and limits are measured on the text that will be sent.
+Adapters should still send with mentions disabled (Discord `AllowedMentions.none()`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Platform = Literal["discord", "slack", "console"]
+
+CONTINUED = "(continued)"
+MORE = "more…"
+
+
+# ---------------------------------------------------------------------------------------------- blocks
+
+
+class _Block(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Heading(_Block):
+    """The title of a section: a story's headline, a person's name."""
+
+    kind: Literal["heading"] = "heading"
+    text: str
+
+
+class Paragraph(_Block):
+    """Running text: a digest, a quote, a message."""
+
+    kind: Literal["paragraph"] = "paragraph"
+    text: str
+
+
+class FieldItem(_Block):
+    """A labelled value: "Donald Trump" → "US President · tweeted …"."""
+
+    name: str
+    value: str
+    inline: bool = False
+
+
+class Fields(_Block):
+    """Labelled values shown together (Discord embed fields, Slack section fields)."""
+
+    kind: Literal["fields"] = "fields"
+    fields: list[FieldItem]
+
+
+class BulletList(_Block):
+    """Items one per line, bulleted or numbered."""
+
+    kind: Literal["list"] = "list"
+    items: list[str]
+    ordered: bool = False
+
+
+class Context(_Block):
+    """Small print: sources, dates, counts, "more…" (a Discord footer, a Slack context block)."""
+
+    kind: Literal["context"] = "context"
+    elements: list[str]
+
+
+class Link(_Block):
+    """A link to read more: an article's page."""
+
+    kind: Literal["link"] = "link"
+    text: str
+    url: str
+
+
+class Divider(_Block):
+    """A break between sections."""
+
+    kind: Literal["divider"] = "divider"
+
+
+Block = Annotated[
+    Heading | Paragraph | Fields | BulletList | Context | Link | Divider, Field(discriminator="kind")
+]
+
+
+class Reply(BaseModel):
+    """An answer as blocks, before it is fitted to a platform."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    blocks: list[Block] = Field(default_factory=list)
+
+
+# ---------------------------------------------------------------------------------------------- limits
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one platform accepts, in characters and counts; None where it sets no limit."""
+
+    heading: int | None = None  # Discord embed title 256; Slack header block 150
+    text: int | None = None  # one paragraph or list: Discord embed description 4096; Slack section 3000
+    section_text: int | None = None  # all running text of one section (Discord: one description)
+    fields_per_block: int | None = None  # Discord 25 per embed; Slack 10 per section
+    field_name: int | None = None  # Discord 256
+    field_value: int | None = None  # Discord 1024; Slack 2000 for a section field
+    context_elements: int | None = None  # Slack 10
+    context_text: int | None = None  # Discord footer 2048
+    link_text: int | None = None
+    sections_per_message: int | None = None  # Discord 10 embeds
+    blocks_per_message: int | None = None  # Slack 50
+    message_chars: int | None = None  # Discord 6000 across all embeds of a message
+
+
+LIMITS: dict[Platform, Limits] = {
+    "discord": Limits(
+        heading=256,
+        text=4096,
+        section_text=4096,
+        fields_per_block=25,
+        field_name=256,
+        field_value=1024,
+        context_text=2048,
+        link_text=256,
+        sections_per_message=10,
+        message_chars=6000,
+    ),
+    "slack": Limits(
+        heading=150,
+        text=3000,
+        fields_per_block=10,
+        field_name=2000,
+        field_value=2000,
+        context_elements=10,
+        context_text=3000,
+        link_text=3000,
+        blocks_per_message=50,
+    ),
+    "console": Limits(),
+}
+
+
+# ------------------------------------------------------------------------------------- neutralising
+
+_ZWSP = "\u200b"  # zero-width space: breaks a mention token without changing what a reader sees
+_DISCORD_MENTION = re.compile(r"@(everyone|here)|<(@[!&]?|#)(\d+)>")
+_SLACK_SPECIAL = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+_SLACK_AT = re.compile(r"@(channel|here|everyone)\b", re.IGNORECASE)
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[\]PX^_].*?(?:\x07|\x1b\\)|[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def _discord_mention(match: re.Match[str]) -> str:
+    if match.group(1):
+        return f"@{_ZWSP}{match.group(1)}"
+    return f"<{_ZWSP}{match.group(2)}{match.group(3)}>"
+
+
+def neutralise_discord(text: str) -> str:
+    """Text that cannot ping on Discord: @everyone, @here, <@id>, <@!id>, <@&role>, <#channel> broken up."""
+    return _DISCORD_MENTION.sub(_discord_mention, text)
+
+
+def neutralise_slack(text: str) -> str:
+    """Text Slack shows as written: & < > escaped (so no <!channel>, <@U…>), @channel/@here broken up."""
+    return _SLACK_AT.sub(lambda m: f"@{_ZWSP}{m.group(1)}", text.translate(_SLACK_SPECIAL))
+
+
+def neutralise_console(text: str) -> str:
+    """Text safe for a terminal: escape sequences and control characters out (new lines and tabs stay)."""
+    return _ANSI.sub("", text)
+
+
+NEUTRALISERS: dict[Platform, Callable[[str], str]] = {
+    "discord": neutralise_discord,
+    "slack": neutralise_slack,
+    "console": neutralise_console,
+}
+
+
+def neutralise(text: str, platform: Platform) -> str:
+    """Text from an article made safe to post on the platform."""
+    return NEUTRALISERS[platform](text)
+
+
+def neutralise_block(block: Block, platform: Platform) -> Block:
+    """A block with all of its text neutralised for the platform (a link's URL is left as it is)."""
+    safe = NEUTRALISERS[platform]
+    if isinstance(block, Heading | Paragraph):
+        return block.model_copy(update={"text": safe(block.text)})
+    if isinstance(block, Fields):
+        fields = [f.model_copy(update={"name": safe(f.name), "value": safe(f.value)}) for f in block.fields]
+        return block.model_copy(update={"fields": fields})
+    if isinstance(block, BulletList):
+        return block.model_copy(update={"items": [safe(i) for i in block.items]})
+    if isinstance(block, Context):
+        return block.model_copy(update={"elements": [safe(e) for e in block.elements]})
+    if isinstance(block, Link):
+        return block.model_copy(update={"text": safe(block.text)})
+    return block
+
+
+# ------------------------------------------------------------------------------------- splitting text
+
+
+def split_text(text: str, limit: int | None, marker: str = CONTINUED) -> list[str]:
+    """Text in pieces of at most `limit` characters, cut between words; later pieces start with `marker`.
+
+    Only a single word longer than a whole piece (a very long URL) is ever cut inside.
+    """
+    if limit is None or len(text) <= limit:
+        return [text]
+    pieces: list[str] = []
+    rest = text
+    prefix = ""
+    while rest:
+        room = limit - len(prefix)
+        if room <= 0:
+            raise ValueError(f"a limit of {limit} characters has no room for {marker!r}")
+        if len(rest) <= room:
+            pieces.append(prefix + rest)
+            break
+        cut = max(rest.rfind(" ", 0, room + 1), rest.rfind("\n", 0, room + 1))
+        if cut <= 0:
+            cut = room  # one word longer than the whole room: nothing else can be done
+            head, rest = rest[:cut], rest[cut:]
+        else:
+            head, rest = rest[:cut].rstrip(), rest[cut:].lstrip()
+        pieces.append(prefix + head)
+        prefix = f"{marker} " if marker else ""
+    return pieces
+
+
+def _list_line(item: str, number: int | None) -> str:
+    return f"{number}. {item}" if number is not None else f"• {item}"
+
+
+def list_text(block: BulletList, start: int = 1) -> str:
+    """A list as the lines adapters show ("• item" or "1. item")."""
+    return "\n".join(
+        _list_line(item, start + i if block.ordered else None) for i, item in enumerate(block.items)
+    )
+
+
+def _split_list(block: BulletList, limit: int | None) -> list[BulletList]:
+    if limit is None or len(list_text(block)) <= limit:
+        return [block]
+    parts: list[BulletList] = []
+    current: list[str] = []
+    size = 0
+    number_room = len(str(len(block.items))) + 2
+    for item in block.items:
+        # An item too long for a list on its own is split into items marked "(continued)".
+        for piece in split_text(item, limit - number_room):
+            line = len(piece) + number_room + (1 if current else 0)
+            if current and size + line > limit:
+                parts.append(block.model_copy(update={"items": current}))
+                current, size = [], 0
+                line -= 1
+            current.append(piece)
+            size += line
+    if current:
+        parts.append(block.model_copy(update={"items": current}))
+    return parts
+
+
+def _split_fields(block: Fields, limits: Limits) -> list[Fields]:
+    fields: list[FieldItem] = []
+    for field_item in block.fields:
+        name = split_text(field_item.name, limits.field_name, marker="")[0]
+        if name != field_item.name:
+            name = split_text(field_item.name, (limits.field_name or 2) - 1, marker="")[0] + "…"
+        values = split_text(field_item.value, limits.field_value)
+        for i, value in enumerate(values):
+            shown = name if i == 0 else split_text(f"{name} {CONTINUED}", limits.field_name, marker="")[0]
+            fields.append(FieldItem(name=shown, value=value, inline=field_item.inline))
+    size = limits.fields_per_block or len(fields) or 1
+    return [Fields(fields=fields[i : i + size]) for i in range(0, len(fields), size)]
+
+
+def _split_context(block: Context, limits: Limits) -> list[Context]:
+    elements = [p for e in block.elements for p in split_text(e, limits.context_text)]
+    parts: list[list[str]] = [[]]
+    for element in elements:
+        current = parts[-1]
+        joined = len(" · ".join([*current, element]))
+        full = limits.context_elements is not None and len(current) >= limits.context_elements
+        if current and (full or (limits.context_text is not None and joined > limits.context_text)):
+            parts.append([element])
+        else:
+            current.append(element)
+    return [Context(elements=p) for p in parts if p]
+
+
+def fit_block(block: Block, limits: Limits) -> list[Block]:
+    """One block as one or more blocks that each fit the platform's limits for their kind."""
+    if isinstance(block, Heading):
+        if limits.heading is None or len(block.text) <= limits.heading:
+            return [block]
+        # A heading cannot continue: its opening stands as the heading, the whole of it follows as text.
+        head = split_text(block.text, limits.heading - 1, marker="")[0] + "…"
+        return [Heading(text=head), *fit_block(Paragraph(text=block.text), limits)]
+    if isinstance(block, Paragraph):
+        limit = min(x for x in (limits.text, limits.section_text, 10**9) if x is not None)
+        return [Paragraph(text=t) for t in split_text(block.text, None if limit == 10**9 else limit)]
+    if isinstance(block, BulletList):
+        return list(_split_list(block, limits.text))
+    if isinstance(block, Fields):
+        return list(_split_fields(block, limits))
+    if isinstance(block, Context):
+        return list(_split_context(block, limits))
+    if isinstance(block, Link):
+        text = split_text(block.text, limits.link_text, marker="")[0]
+        return [block if text == block.text else block.model_copy(update={"text": text[:-1] + "…"})]
+    return [block]
+
+
+# ------------------------------------------------------------------------------------------ pages
+
+
+def block_chars(block: Block) -> int:
+    """The characters a block counts for in a platform's total (Discord's 6000 per message)."""
+    if isinstance(block, Heading | Paragraph):
+        return len(block.text)
+    if isinstance(block, Fields):
+        return sum(len(f.name) + len(f.value) for f in block.fields)
+    if isinstance(block, BulletList):
+        return len(list_text(block))
+    if isinstance(block, Context):
+        return len(" · ".join(block.elements))
+    if isinstance(block, Link):
+        return len(block.text)
+    return 0
+
+
+def _sections(blocks: Iterable[Block]) -> list[list[Block]]:
+    sections: list[list[Block]] = []
+    for block in blocks:
+        if isinstance(block, Heading | Divider) or not sections:
+            sections.append([])
+        sections[-1].append(block)
+    return sections
+
+
+def _section_overflows(section: list[Block], block: Block, limits: Limits) -> bool:
+    """Whether one more block breaks a limit of a section as a whole (one embed on Discord)."""
+    if limits.section_text is not None and isinstance(block, Paragraph | BulletList | Link):
+        running = sum(block_chars(b) + 1 for b in section if isinstance(b, Paragraph | BulletList | Link))
+        if running + block_chars(block) > limits.section_text:
+            return True
+    if limits.fields_per_block is not None and limits.section_text is not None and isinstance(block, Fields):
+        # On Discord every field of a section lands in the same embed.
+        count = sum(len(b.fields) for b in section if isinstance(b, Fields))
+        if count + len(block.fields) > limits.fields_per_block:
+            return True
+    if limits.section_text is not None and isinstance(block, Context):
+        # One footer per embed: a second small print starts a section of its own.
+        return any(isinstance(b, Context) for b in section)
+    return False
+
+
+def _fit_sections(blocks: list[Block], limits: Limits) -> list[list[Block]]:
+    """Sections whose blocks each fit, split where a section as a whole would not."""
+    fitted: list[list[Block]] = []
+    for section in _sections(blocks):
+        heading = section[0] if isinstance(section[0], Heading) else None
+        current: list[Block] = []
+        for block in (b for original in section for b in fit_block(original, limits)):
+            if current and _section_overflows(current, block, limits):
+                fitted.append(current)
+                current = [Heading(text=_continued(heading.text, limits))] if heading is not None else []
+            current.append(block)
+        if current:
+            fitted.append(current)
+    return fitted
+
+
+def _continued(heading: str, limits: Limits) -> str:
+    text = f"{heading} {CONTINUED}"
+    if limits.heading is None or len(text) <= limits.heading:
+        return text
+    room = limits.heading - len(CONTINUED) - 2
+    return split_text(heading, room, marker="")[0] + "… " + CONTINUED
+
+
+def _more_section() -> list[Block]:
+    return [Divider(), Context(elements=[MORE])]
+
+
+def _page_fits(page: list[list[Block]], section: list[Block], limits: Limits) -> bool:
+    # Every page keeps room for the "more…" section, whether or not it turns out to need it.
+    sections = [*page, section, _more_section()]
+    if limits.sections_per_message is not None and len(sections) > limits.sections_per_message:
+        return False
+    if limits.blocks_per_message is not None and sum(map(len, sections)) > limits.blocks_per_message:
+        return False
+    chars = sum(block_chars(b) for s in sections for b in s)
+    return limits.message_chars is None or chars <= limits.message_chars
+
+
+def _split_section(section: list[Block], limits: Limits) -> list[list[Block]]:
+    """A section too big for a page of its own, as sections that each fit one."""
+    heading = section[0] if isinstance(section[0], Heading) else None
+    parts: list[list[Block]] = []
+    current: list[Block] = []
+    for block in section:
+        if current and not _page_fits([], [*current, block], limits):
+            parts.append(current)
+            current = [Heading(text=_continued(heading.text, limits))] if heading is not None else []
+        current.append(block)
+    if current:
+        parts.append(current)
+    return parts
+
+
+def paginate(blocks: list[Block], limits: Limits) -> list[list[Block]]:
+    """Blocks grouped into pages (messages) that each fit the limits, "more…" at the end of all but the last."""
+    pages: list[list[list[Block]]] = [[]]
+    for fitted in _fit_sections(blocks, limits):
+        for section in [fitted] if _page_fits([], fitted, limits) else _split_section(fitted, limits):
+            if pages[-1] and not _page_fits(pages[-1], section, limits):
+                pages.append([])
+            pages[-1].append(section)
+    flat = [[b for section in page for b in section] for page in pages if page]
+    for page in flat[:-1]:
+        page.extend(_more_section())
+    return flat or [[]]
+
+
+def render_pages(reply: Reply, platform: Platform) -> list[list[Block]]:
+    """A reply neutralised for the platform and cut into the pages (messages) it will be sent as."""
+    safe = [neutralise_block(b, platform) for b in reply.blocks]
+    return paginate(safe, LIMITS[platform])

@@ -112,7 +112,8 @@ class BatchingExtractor:
         self.max_batch = max_batch
         self.wait_s = wait_s
         self._pending: list[tuple[list[RawArticle], asyncio.Future[list[ArticleAnalysis]]]] = []
-        self._flusher: asyncio.Task[None] | None = None
+        self._timer_armed = False
+        self._running: set[asyncio.Task[None]] = set()
 
     async def analyze(self, articles: list[RawArticle]) -> list[ArticleAnalysis]:
         """Analyse the articles as part of the next batch."""
@@ -120,25 +121,28 @@ class BatchingExtractor:
             return []
         future: asyncio.Future[list[ArticleAnalysis]] = asyncio.get_running_loop().create_future()
         self._pending.append((articles, future))
-        if sum(len(a) for a, _ in self._pending) >= self.max_batch:
-            self._start_flush(now=True)
-        elif self._flusher is None or self._flusher.done():
-            self._start_flush(now=False)
+        if sum(len(group) for group, _ in self._pending) >= self.max_batch:
+            self._dispatch()
+        elif not self._timer_armed:
+            self._timer_armed = True
+            self._keep(asyncio.create_task(self._dispatch_after_wait()))
         return await future
 
-    def _start_flush(self, now: bool) -> None:
-        batch, self._pending = self._pending, []
-        if not batch:
-            return
-        self._flusher = asyncio.create_task(self._flush(batch, 0.0 if now else self.wait_s))
+    async def _dispatch_after_wait(self) -> None:
+        await asyncio.sleep(self.wait_s)
+        self._timer_armed = False
+        self._dispatch()
 
-    async def _flush(
-        self, batch: list[tuple[list[RawArticle], asyncio.Future[list[ArticleAnalysis]]]], wait: float
-    ) -> None:
-        if wait:
-            await asyncio.sleep(wait)
-            batch = batch + self._pending  # those that arrived while waiting ride along
-            self._pending = []
+    def _dispatch(self) -> None:
+        batch, self._pending = self._pending, []
+        if batch:
+            self._keep(asyncio.create_task(self._run(batch)))
+
+    def _keep(self, task: asyncio.Task[None]) -> None:
+        self._running.add(task)
+        task.add_done_callback(self._running.discard)
+
+    async def _run(self, batch: list[tuple[list[RawArticle], asyncio.Future[list[ArticleAnalysis]]]]) -> None:
         articles = [article for group, _ in batch for article in group]
         try:
             analyses = await self.inner.analyze(articles)

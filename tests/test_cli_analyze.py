@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_fetch_support import Answer, LocalServer
+from test_ingest_support import GERMAN, Answer, LocalServer
 
 from briefings.ingest.cleaning import clean_text
 
@@ -20,10 +20,6 @@ ARTICLE = (
     "The ferry between Port Avel and Lanmore sailed again on Tuesday after a storm closed the harbour "
     "for three days, the island council said. Harbour master Ines Calloway said the pier was inspected "
     "overnight and found safe.\n"
-)
-GERMAN = (
-    "Die Fähre zwischen Port Avel und Lanmore fährt seit Dienstag wieder. Nach dem Sturm war der Hafen drei "
-    "Tage lang geschlossen, teilte der Inselrat mit. Die Hafenmeisterin sagte, der Anleger sei geprüft worden."
 )
 
 

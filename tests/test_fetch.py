@@ -7,7 +7,7 @@ import ipaddress
 from collections.abc import Iterator
 
 import pytest
-from test_fetch_support import Answer, LocalServer
+from test_ingest_support import Answer, LocalServer
 
 from briefings.ingest.errors import FetchError, RefusedAddressError
 from briefings.ingest.fetch import FetchPolicy, fetch_url

@@ -5,20 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from test_fetch_support import Answer, LocalServer
+from test_ingest_support import GERMAN, STORY, Answer, LocalServer
 
 from briefings.ingest.errors import FetchError, RefusedAddressError
 from briefings.ingest.options import ReadOptions
 from briefings.ingest.urls import poll_feed
-
-STORY = (
-    "The ferry between Port Avel and Lanmore sailed again on Tuesday after a storm closed the harbour for "
-    "three days, the island council said. Harbour master Ines Calloway said the pier was safe."
-)
-GERMAN = (
-    "Die Fähre zwischen Port Avel und Lanmore fährt seit Dienstag wieder. Nach dem Sturm war der Hafen drei "
-    "Tage lang geschlossen, teilte der Inselrat mit. Die Hafenmeisterin sagte, der Anleger sei geprüft worden."
-)
 
 
 @pytest.fixture

@@ -8,21 +8,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_fetch_support import Answer, LocalServer
+from test_ingest_support import GERMAN, STORY, Answer, LocalServer
 
 from briefings.ingest.errors import SourceError
 from briefings.ingest.raw import RawArticle
 from briefings.ingest.sources import ReadOptions, list_source_files, read_sources
-
-STORY = (
-    "Ferry returns to Lanmore\n"
-    "The ferry between Port Avel and Lanmore sailed again on Tuesday after a storm closed the harbour for "
-    "three days, the island council said. Harbour master Ines Calloway said the pier was safe.\n"
-)
-GERMAN = (
-    "Die Fähre zwischen Port Avel und Lanmore fährt seit Dienstag wieder. Nach dem Sturm war der Hafen drei "
-    "Tage lang geschlossen, teilte der Inselrat mit. Die Hafenmeisterin sagte, der Anleger sei geprüft worden."
-)
 
 
 @pytest.fixture

@@ -1,4 +1,6 @@
-"""A local HTTP server on 127.0.0.1 for the fetch tests: routes of canned answers, requests recorded.
+"""What the ingest tests share: short original articles, and a local HTTP server on 127.0.0.1.
+
+The server serves routes of canned answers and records the requests it receives.
 
 Tests never reach the internet: the server is the only thing fetched from, and loopback is refused by
 default, so a test allows exactly this server's address and port (`policy_for`).
@@ -13,6 +15,16 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import httpx
 
 from briefings.ingest.fetch import FetchPolicy
+
+STORY = (
+    "Ferry returns to Lanmore\n"
+    "The ferry between Port Avel and Lanmore sailed again on Tuesday after a storm closed the harbour for "
+    "three days, the island council said. Harbour master Ines Calloway said the pier was safe.\n"
+)
+GERMAN = (
+    "Die Fähre zwischen Port Avel und Lanmore fährt seit Dienstag wieder. Nach dem Sturm war der Hafen drei "
+    "Tage lang geschlossen, teilte der Inselrat mit. Die Hafenmeisterin sagte, der Anleger sei geprüft worden."
+)
 
 
 @dataclass

@@ -217,6 +217,8 @@ def test_only_http_urls_are_fetched(url: str) -> None:
         ("ff02::1", False),
         ("::ffff:127.0.0.1", False),  # IPv4-mapped loopback
         ("2002:7f00:1::", False),  # 6to4 around 127.0.0.1
+        ("64:ff9b::a00:1", False),  # NAT64 to 10.0.0.1
+        ("64:ff9b::5db8:d822", True),  # NAT64 to 93.184.216.34
     ],
 )
 def test_which_addresses_are_public(address: str, public: bool) -> None:

@@ -28,6 +28,10 @@ Resolver = Callable[[str, int], list[str]]
 SocketOption = tuple[int, int, int] | tuple[int, int, bytes | bytearray] | tuple[int, int, None, int]
 
 
+# The well-known NAT64 prefix: its last 32 bits are the IPv4 address a NAT64 gateway connects to.
+_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+
+
 class AddressNotAllowed(Exception):
     """A host that resolves to an address the policy forbids."""
 
@@ -50,6 +54,8 @@ def is_public_address(address: IPAddress) -> bool:
     if isinstance(address, ipaddress.IPv6Address):
         # An IPv6 address can carry an IPv4 one (mapped, 6to4, Teredo); the IPv4 one is what is reached.
         embedded = address.ipv4_mapped or address.sixtofour or (address.teredo[1] if address.teredo else None)
+        if embedded is None and address in _NAT64:
+            embedded = ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
         if embedded is not None:
             return is_public_address(embedded)
     return address.is_global and not (

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import gzip
 import ipaddress
+import shutil
+import ssl
+import subprocess
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from test_ingest_support import Answer, LocalServer
@@ -239,3 +243,44 @@ def test_ip_literals_are_vetted_without_resolving() -> None:
 
     assert vet_host("93.184.216.34", 80, AddressPolicy(), no_dns) == ["93.184.216.34"]
     assert vet_host("[::1]", 80, AddressPolicy(allow_private=True), no_dns) == ["::1"]
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="needs the openssl command to make a certificate")
+def test_https_to_a_vetted_address_keeps_the_name_for_the_certificate(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The socket goes to the vetted address, but TLS (SNI, certificate check) and Host use the name."""
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+            "-subj",
+            "/CN=news.briefbot.test",
+            "-addext",
+            "subjectAltName=DNS:news.briefbot.test",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # trust the test certificate, as an operator's CA bundle
+    tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    tls.load_cert_chain(cert, key)
+    with LocalServer(tls=tls) as server:
+        server.routes["/page"] = Answer(body=PAGE)
+        policy = server.policy_for(resolver=lambda host, port: ["127.0.0.1"])
+        result = fetch_url(f"https://news.briefbot.test:{server.port}/page", policy)
+        assert result.content == PAGE
+        assert server.seen[0].headers["host"] == f"news.briefbot.test:{server.port}"
+        with pytest.raises(FetchError, match="could not be fetched"):
+            fetch_url(server.url("/page"), policy)  # by address, the certificate does not match

@@ -8,6 +8,7 @@ default, so a test allows exactly this server's address and port (`policy_for`).
 
 from __future__ import annotations
 
+import ssl
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -53,7 +54,8 @@ class Seen:
 class LocalServer:
     """An HTTP server on a free loopback port, serving `routes`."""
 
-    def __init__(self) -> None:
+    def __init__(self, tls: ssl.SSLContext | None = None) -> None:
+        self.scheme = "https" if tls else "http"
         self.routes: dict[str, Answer] = {}
         self.seen: list[Seen] = []
         self.stopping = threading.Event()
@@ -100,6 +102,8 @@ class LocalServer:
                 pass  # a client that gave up (a timeout, a size limit) is what some tests are about
 
         self._httpd = QuietServer(("127.0.0.1", 0), Handler)
+        if tls is not None:
+            self._httpd.socket = tls.wrap_socket(self._httpd.socket, server_side=True)
         self._httpd.daemon_threads = True
         self.port = self._httpd.server_port
         self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,), daemon=True)
@@ -111,7 +115,7 @@ class LocalServer:
 
     def url(self, path: str) -> str:
         """The URL of a path on this server."""
-        return f"http://{self.address}{path}"
+        return f"{self.scheme}://{self.address}{path}"
 
     def policy_for(self, **limits: object) -> FetchPolicy:
         """A fetch policy that forbids private addresses except this server's exact address and port."""

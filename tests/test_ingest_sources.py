@@ -184,3 +184,25 @@ def test_a_url_that_times_out(local_server: LocalServer) -> None:
         [local_server.url("/slow")], ReadOptions(fetch=local_server.policy_for(timeout_s=0.3))
     )
     assert error.reason == "timed out after 0.3 s"
+
+
+def test_a_reader_that_fails_unexpectedly_costs_only_its_source(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import briefings.ingest.formats as formats
+
+    def broken(source: str, text: str) -> list[RawArticle]:
+        raise RuntimeError("parser bug")
+
+    monkeypatch.setattr(formats, "read_plain_text", broken)
+    (tmp_path / "a.txt").write_text(STORY, encoding="utf-8")
+    (tmp_path / "b.json").write_text(json.dumps({"text": STORY}), encoding="utf-8")
+    articles, (error,) = read_all([str(tmp_path)])
+    assert error.source == str(tmp_path / "a.txt") and "RuntimeError: parser bug" in error.reason
+    assert [a.source for a in articles] == [str(tmp_path / "b.json")]
+
+
+def test_json_nested_too_deeply(tmp_path: Path) -> None:
+    (tmp_path / "deep.json").write_text("[" * 100_000, encoding="utf-8")
+    _, (error,) = read_all([str(tmp_path / "deep.json")])
+    assert "not valid JSON" in error.reason

@@ -135,6 +135,8 @@ def read_json(source: str, text: str) -> list[RawArticle]:
         data = json.loads(text.lstrip("\ufeff"))
     except json.JSONDecodeError as exc:
         raise SourceError(source, f"not valid JSON ({exc.msg} at line {exc.lineno})") from exc
+    except RecursionError as exc:
+        raise SourceError(source, "not valid JSON (nested too deeply)") from exc
     if isinstance(data, list):
         if not data:
             raise SourceError(source, "an empty JSON list: no article in it")

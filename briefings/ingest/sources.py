@@ -119,6 +119,10 @@ def read_sources(
             except SourceError as exc:
                 yield exc
                 continue
+            except Exception as exc:  # a reader library failing on odd input must not end the whole run
+                _log.debug("reading %s failed", file, exc_info=True)
+                yield SourceError(file, f"could not be read ({exc.__class__.__name__}: {exc})")
+                continue
             finally:
                 if options.on_source_read is not None:
                     options.on_source_read(file)

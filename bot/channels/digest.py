@@ -46,6 +46,8 @@ class PooledStory:
     actor_names: frozenset[str]
     timeline_keys: dict[str, TimelineEntry]
     last_published: float
+    # What a delivery records for this story (shared by every channel that gets it).
+    covered_entry: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,12 @@ class DigestSelection:
     items: list[DigestItem]
     more: int
     covered: dict[str, Any]
+
+
+def _row_number(article_id: str) -> int:
+    """The store's row number of an article id ("a123" → 123; 0 for ids not from the store)."""
+    digits = article_id[1:]
+    return int(digits) if article_id.startswith("a") and digits.isdigit() else 0
 
 
 def _timeline_key(entry: TimelineEntry) -> str:
@@ -115,6 +123,10 @@ class StoryPool:
                 timeline_keys={_timeline_key(entry): entry for entry in story.timeline},
                 last_published=max(published, default=0.0),
             )
+            pooled.covered_entry = {
+                "upto": max((_row_number(a) for a in ids), default=0),
+                "timeline": sorted(pooled.timeline_keys),
+            }
             for article_id in ids:
                 story_of_article[article_id] = len(self.stories)
             self.stories.append(pooled)
@@ -125,6 +137,7 @@ class StoryPool:
                 (article.fetched_at, story_of_article[article.analysis.article.id])
             )
         self._by_feed = {feed: sorted(entries) for feed, entries in by_feed.items()}
+        self._story_keys = frozenset(story.key for story in self.stories)
         self._fetch_times = {feed: [t for t, _ in entries] for feed, entries in self._by_feed.items()}
 
     def __len__(self) -> int:
@@ -151,7 +164,12 @@ class StoryPool:
                 candidates.append((pooled, new_articles, matched))
         candidates.sort(key=lambda c: (-c[1], -len(c[0].article_ids), -c[0].last_published, c[0].key))
         shown = candidates[: request.length]
-        covered = {key: value for key, value in request.covered.items() if isinstance(value, dict)}
+        # Remember only stories still in the window: older ones cannot come back into a digest.
+        covered = {
+            key: value
+            for key, value in request.covered.items()
+            if isinstance(value, dict) and key in self._story_keys
+        }
         items: list[DigestItem] = []
         for pooled, _, matched in shown:
             before = request.covered.get(pooled.key)
@@ -165,7 +183,7 @@ class StoryPool:
                     matched_topics=matched,
                 )
             )
-            covered[pooled.key] = {"articles": pooled.article_ids, "timeline": sorted(pooled.timeline_keys)}
+            covered[pooled.key] = pooled.covered_entry
         return DigestSelection(items=items, more=len(candidates) - len(shown), covered=covered)
 
 
@@ -182,13 +200,14 @@ def matching_topics(pooled: PooledStory, topics: TopicFilter) -> list[str]:
 def whats_new(pooled: PooledStory, before: dict[str, Any]) -> list[str]:
     """What a story gained since the channel last had it: new timeline entries, new sources."""
     seen_entries = set(before.get("timeline") or [])
-    seen_articles = set(before.get("articles") or [])
+    upto = int(before.get("upto") or 0)
     lines = [
         f"{entry.when}: {entry.what}"
         for key, entry in pooled.timeline_keys.items()
         if key not in seen_entries and entry.what
     ]
-    new_sources = [a for a in pooled.article_ids if a not in seen_articles]
+    # Articles are numbered as they are stored, so the ones above the last digest's highest are new.
+    new_sources = [a for a in pooled.article_ids if _row_number(a) > upto]
     if new_sources:
         lines.append(f"{len(new_sources)} new source{'s' if len(new_sources) != 1 else ''}")
     return lines

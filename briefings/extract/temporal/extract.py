@@ -103,8 +103,14 @@ def _tokens(doc: Doc, start: int, end: int) -> list[int]:
     return [] if span is None else [t.i for t in span]
 
 
+# Rules whose matches the parse must confirm; the others stand as the grammar found them.
+_CHECKED_RULES = frozenset({"month", "season", "year", "set_per", "reference", "set_adverb", "part_of_day"})
+
+
 def _plausible(doc: Doc, c: Candidate) -> bool:
     """Checks against the parse that a regular expression cannot make: "May" the verb, "1990" the amount."""
+    if c.rule not in _CHECKED_RULES:
+        return True
     indices = _tokens(doc, c.start, c.end)
     if not indices:
         return False
@@ -227,13 +233,41 @@ def _needs_tense(meaning: Meaning | DatedTime) -> bool:
     return isinstance(meaning, Weekday | NamedPeriod | Holiday | WeekOf)
 
 
+def _document_text(doc: Doc, sentences: list[Sentence]) -> str:
+    """The document's text, rebuilt from its sentences (`Doc.text` joins every token again, which is slow).
+
+    Sentences hold every character but the white space between them; that white space is written as
+    spaces, so offsets stay those of the document. Without sentences that fit the document, `Doc.text`.
+    """
+    if not len(doc):
+        return ""
+    last = doc[-1]
+    length = last.idx + len(last.text_with_ws)
+    pieces: list[str] = []
+    position = 0
+    for sentence in sentences:
+        if (
+            sentence.start < position
+            or sentence.end > length
+            or sentence.end - sentence.start != len(sentence.text)
+        ):
+            return str(doc.text)
+        pieces.append(" " * (sentence.start - position))
+        pieces.append(sentence.text)
+        position = sentence.end
+    if not pieces:
+        return str(doc.text)
+    pieces.append(" " * (length - position))
+    return "".join(pieces)
+
+
 def _sentence_of(sentences: list[Sentence], position: int) -> int:
     return sentence_at(sentences, position) if sentences else 0
 
 
 def extract_times(doc: Doc, sentences: list[Sentence], published: datetime | None) -> list[TimeExpression]:
     """Every temporal expression of the document with its TIMEX3 type and value."""
-    text = doc.text
+    text = _document_text(doc, sentences)
     if not text.strip():
         return []
     candidates = choose([c for c in find_candidates(text) if _plausible(doc, c)])
@@ -244,7 +278,7 @@ def extract_times(doc: Doc, sentences: list[Sentence], published: datetime | Non
     for c in candidates:
         sentence = _sentence_of(sentences, c.start)
         meaning = c.meaning
-        tense = clause_tense(doc, c.start, c.end) if _needs_tense(meaning) else None
+        tense = clause_tense(doc, c.start, c.end, text) if _needs_tense(meaning) else None
         if isinstance(meaning, ClockTime) or (
             isinstance(meaning, DatedTime) and meaning.date is None and meaning.time.hour is not None
         ):

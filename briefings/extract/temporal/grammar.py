@@ -8,6 +8,7 @@ normaliser anchors it later. All patterns are compiled once, at import.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -1101,48 +1102,118 @@ RULES: tuple[Rule, ...] = tuple(
     Rule(name, _compile(src), build, prio, _RULE_NEEDS[name]) for name, src, build, prio in _RULES_SOURCE
 )
 
-# Every temporal expression holds one of these: a name, a unit, a time word, a year, a clock time. One pass
-# over the text finds them; the rules then run only in windows around them, and only the rules whose
-# kind of trigger the window holds. That keeps the grammar cheap on long articles.
-_TRIGGERS: dict[str, str] = {
-    "month": "|".join(
-        sorted(
-            {
-                *(w for w in MONTHS if len(w) > 3 or w == "may"),
-                *(w[:3] + r"\." for w in MONTHS if len(w) > 3),
-                *(w + r"(?=\s+\d)" for w in MONTHS if len(w) <= 4),
-            },
-            key=len,
-            reverse=True,
-        )
+# Every temporal expression holds a trigger word: a name, a unit, a time word, a year, a clock time. One
+# pass over the words of the text finds them; the rules then run only in windows around them, and only
+# the rules whose kind of trigger the window holds. That keeps the grammar cheap on long articles.
+_TRIGGER_WORDS: dict[str, tuple[str, ...]] = {
+    "month": (*MONTHS, "sep"),
+    "weekday": (
+        *(w for w in WEEKDAYS if w.endswith("day")),
+        *(w + "s" for w in WEEKDAYS if w.endswith("day")),
     ),
-    "weekday": "(?:" + "|".join(w[:-3] for w in WEEKDAYS if w.endswith("day")) + ")days?",
-    "relday": "today|tonight|tomorrow|yesterday",
-    "part": "morning|afternoon|evening|night|overnight|noon|midday",
-    "unit": "seconds?|minutes?|hours?|days?|nights?|weeks?|weekends?|fortnights?|months?|quarters?|years?|decades?|centur(?:y|ies)|millenni(?:um|a)",
-    "period": "quarter|half|period|fiscal",
-    "ref": "now|nowadays|currently|current|recently|recent|lately|past|present|future|soon|term|moment",
-    "set": "daily|weekly|monthly|annually|yearly|hourly|nightly|biweekly",
-    "season": "|".join(SEASONS),
-    "holiday": "christmas|easter|thanksgiving|halloween|new\\s+year|valentine",
-    "spelled": "nineteen|eighteen|two\\s+thousand",
-    "decade": "|".join(DECADE_WORDS) + r"|(?:1\d|20)?\d0'?s|'\d0'?s",
-    "year": r"(?:1\d|20)\d\d(?!\d)",
-    "clock": r"\d{1,2}[:.][0-5]\d|\d{1,2}\s*[ap]\.?\s?m\b|noon|midnight|midday|mid-day|o'clock",
+    "relday": ("today", "tonight", "tomorrow", "yesterday"),
+    "part": (
+        "morning",
+        "afternoon",
+        "evening",
+        "night",
+        "overnight",
+        "noon",
+        "midday",
+        "mornings",
+        "nights",
+        "evenings",
+        "afternoons",
+    ),
+    "unit": (
+        *(
+            u + s
+            for u in (
+                "second",
+                "minute",
+                "hour",
+                "day",
+                "night",
+                "week",
+                "weekend",
+                "fortnight",
+                "month",
+                "quarter",
+                "year",
+                "decade",
+            )
+            for s in ("", "s")
+        ),
+        "century",
+        "centuries",
+        "millennium",
+        "millennia",
+    ),
+    "period": ("quarter", "half", "period", "fiscal"),
+    "ref": (
+        "now",
+        "nowadays",
+        "currently",
+        "current",
+        "recently",
+        "recent",
+        "lately",
+        "past",
+        "present",
+        "future",
+        "soon",
+        "term",
+        "moment",
+    ),
+    "set": ("daily", "weekly", "monthly", "annually", "yearly", "hourly", "nightly", "biweekly"),
+    "season": tuple(SEASONS),
+    "holiday": ("christmas", "easter", "thanksgiving", "halloween", "valentine"),
+    "spelled": ("nineteen", "eighteen", "thousand"),
+    "decade": tuple(DECADE_WORDS),
+    "clock": ("noon", "midnight", "midday", "clock", "am", "pm"),
 }
-_TRIGGER = re.compile(
-    r"(?<![\w'’])(?:" + "|".join(f"(?P<{kind}>{words})" for kind, words in _TRIGGERS.items()) + r")(?!\w)",
-    re.IGNORECASE,
-)
-_WINDOW_BEFORE = 60  # the longest lead-in before a trigger: "at least the first two ..."
-_WINDOW_AFTER = 90  # the longest tail after one: "January 7, 2020, at 5:30 p.m. EST"
+_WORD_KINDS: dict[str, frozenset[str]] = {}
+for _kind, _words in _TRIGGER_WORDS.items():
+    for _word in _words:
+        _WORD_KINDS[_word] = _WORD_KINDS.get(_word, frozenset()) | {_kind}
+_WORD = re.compile(r"[A-Za-z]+|\d+")
+_CLOCK_TAIL = re.compile(r"[:.][0-5]\d|\s?[ap]\.?\s?m\b", re.IGNORECASE)
+
+
+def _trigger_kinds(text: str, m: re.Match[str]) -> frozenset[str] | None:
+    """The kinds of trigger a word is, if any: a month, a unit, a year, a clock time..."""
+    word = m.group()
+    if not word[0].isdigit():
+        return _WORD_KINDS.get(word.lower())
+    end = m.end()
+    if len(word) == 4 and "1000" <= word <= "2099":
+        return _YEAR_KINDS
+    if len(word) <= 2:
+        if word.endswith("0") and (text.startswith("s", end) or text.startswith("'s", end)):
+            return _DECADE_KINDS
+        if _CLOCK_TAIL.match(text, end):
+            return _CLOCK_KINDS
+    return None
+
+
+_YEAR_KINDS = frozenset({"year", "decade"})
+_DECADE_KINDS = frozenset({"decade"})
+_CLOCK_KINDS = frozenset({"clock"})
+
+# How far an expression reaches before its first trigger word ("no more than the past two" is 21
+# characters) and after its last ("Sept. 30, 1990" is 8): margins well beyond both.
+_WINDOW_BEFORE = 36
+_WINDOW_AFTER = 40
 
 
 def _windows(text: str) -> Iterator[tuple[int, int, frozenset[str]]]:
     """Stretches of the text around triggers, merged when they touch, with the kinds of trigger they hold."""
     start = end = -1
     kinds: set[str] = set()
-    for m in _TRIGGER.finditer(text):
+    for m in _WORD.finditer(text):
+        found = _trigger_kinds(text, m)
+        if found is None:
+            continue
         s, e = max(0, m.start() - _WINDOW_BEFORE), m.end() + _WINDOW_AFTER
         if start >= 0 and s <= end:
             end = max(end, e)
@@ -1150,8 +1221,7 @@ def _windows(text: str) -> Iterator[tuple[int, int, frozenset[str]]]:
             if start >= 0:
                 yield start, _to_space(text, end), frozenset(kinds)
             start, end, kinds = s, e, set()
-        if m.lastgroup:
-            kinds.add(m.lastgroup)
+        kinds.update(found)
     if start >= 0:
         yield start, _to_space(text, end), frozenset(kinds)
 
@@ -1164,12 +1234,16 @@ def _to_space(text: str, position: int) -> int:
     return found.start() if found else len(text)
 
 
+@functools.cache
+def _rules_for(kinds: frozenset[str]) -> tuple[Rule, ...]:
+    """The rules whose matches can hold one of these kinds of trigger word."""
+    return tuple(rule for rule in RULES if not rule.needs.isdisjoint(kinds))
+
+
 def find_candidates(text: str) -> Iterator[Candidate]:
     """Every match of every rule in the text, overlapping, with what it means."""
     for window_start, window_end, kinds in _windows(text):
-        for rule in RULES:
-            if rule.needs.isdisjoint(kinds):
-                continue
+        for rule in _rules_for(kinds):
             for m in rule.pattern.finditer(text, window_start, window_end):
                 if m.end() == m.start():
                     continue

@@ -101,8 +101,11 @@ def _perfect(verb: Token) -> bool:
     return any(a.lower_ == "had" for a in _auxiliaries(verb))
 
 
-def clause_tense(doc: Doc, start: int, end: int) -> Tense | None:
-    """The tense of the clause holding the characters start..end of the document; None when no verb says."""
+def clause_tense(doc: Doc, start: int, end: int, text: str | None = None) -> Tense | None:
+    """The tense of the clause holding the characters start..end of the document; None when no verb says.
+
+    `text` is the document's text when the caller has it (`Doc.text` is rebuilt on every access).
+    """
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None or len(span) == 0:
         return None
@@ -110,7 +113,9 @@ def clause_tense(doc: Doc, start: int, end: int) -> Tense | None:
     if token.dep_ == "poss":
         # "Friday's ruling", "last month's vote": a possessive date names an event already reported.
         return "past"
-    before = doc.text[max(0, start - 16) : start].lower()
+    if text is None:
+        text = doc.text
+    before = text[max(0, start - 16) : start].lower()
     if before.rstrip().endswith(_AHEAD_MARKERS):
         return "future"
     # Climb from the expression to the verbs that govern it; a participle without auxiliaries ("found

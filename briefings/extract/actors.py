@@ -18,11 +18,12 @@ from briefings.extract.names import (
     is_short_form,
     metonym_group,
     normalise_name,
+    org_key,
     person_core,
     same_org_name,
     same_person_name,
 )
-from briefings.extract.roles import RoleFinding, RoleReader
+from briefings.extract.roles import PersonName, RoleFinding, RoleReader
 from briefings.extract.sentences import sentence_at
 from briefings.models import Actor, ActorKind, Mention, Sentence
 
@@ -45,6 +46,7 @@ class _Cluster:
     mentions: list[NamedMention] = field(default_factory=list)
     roles: list[RoleFinding] = field(default_factory=list)
     titles: list[str] = field(default_factory=list)
+    prefix_titles: set[str] = field(default_factory=set)
 
     def add(self, mention: NamedMention, name: str) -> None:
         self.mentions.append(mention)
@@ -54,7 +56,7 @@ class _Cluster:
 
     @property
     def first(self) -> int:
-        return min(m.start for m in self.mentions)
+        return min((m.start for m in self.mentions), default=1 << 30)
 
 
 def _canonical(counts: Counter[str], order: list[str]) -> str:
@@ -79,42 +81,63 @@ class _ActorBuilder:
     # ------------------------------------------------------------------ people
 
     def _people(self) -> list[_Cluster]:
-        people = [m for m in self.mentions if m.kind == "person"]
-        named = [(m, self.reader.person_name(m)) for m in people]
+        named = [(m, self.reader.person_name(m)) for m in self.mentions if m.kind == "person"]
         clusters: list[_Cluster] = []
-        shorts = []
+        by_name: dict[str, _Cluster] = {}
+        # Full names first, so that a short form written before its full name still finds it.
         for mention, person in named:
             if len(person_core(person.name)) < 2:
-                shorts.append((mention, person))
                 continue
-            cluster = next(
+            cluster = by_name.get(person.name) or next(
                 (c for c in clusters if any(same_person_name(person.name, f) for f in c.full_names)), None
             )
             if cluster is None:
                 cluster = _Cluster("person")
                 clusters.append(cluster)
+            by_name[person.name] = cluster
             cluster.full_names[person.name] += 1
             self._join(cluster, mention, person.name, person.titles, person.prefixed)
-        for mention, person in shorts:
-            candidates = [
-                c
-                for c in clusters
-                if c.full_names and any(is_short_form(person.name, f) for f in c.full_names)
-            ]
-            cluster = self._nearest(candidates, mention) if candidates else None
-            if cluster is None:
-                key = normalise_name(person.name)
-                cluster = next(
-                    (c for c in clusters if not c.full_names and normalise_name(c.surface[0]) == key), None
-                )
-            if cluster is None:
-                cluster = _Cluster("person")
-                clusters.append(cluster)
-            self._join(cluster, mention, person.name, person.titles, person.prefixed)
+        full_clusters = list(clusters)
+        shorts: dict[str, list[NamedMention]] = {}
+        short_names: dict[int, PersonName] = {}
+        for mention, person in named:
+            if len(person_core(person.name)) < 2:
+                shorts.setdefault(normalise_name(person.name), []).append(mention)
+                short_names[mention.start] = person
+        for mentions in shorts.values():
+            example = short_names[mentions[0].start].name
+            candidates = [c for c in full_clusters if any(is_short_form(example, f) for f in c.full_names)]
+            # Someone introduced by surname alone ("President Obama") before a relative is named in full
+            # ("Michelle Obama") is a person of their own; the headline does not count as introducing.
+            body = [m for m in mentions if not self._in_headline(m)] or mentions
+            titled = {self._prefix_title(short_names[m.start]) for m in mentions} - {None}
+            shares_title = any(titled & c.prefix_titles for c in candidates)
+            if not candidates or (body[0].start < min(c.first for c in candidates) and not shares_title):
+                own = _Cluster("person")
+                clusters.append(own)
+                candidates.append(own)
+            # A surname that several people share, said alone, names the one the text introduced first.
+            cluster = min(candidates, key=lambda c: c.first if c.mentions else body[0].start)
+            for mention in mentions:
+                person = short_names[mention.start]
+                self._join(cluster, mention, person.name, person.titles, person.prefixed)
         for cluster in clusters:
             for mention in cluster.mentions:
                 cluster.roles.extend(self.reader.roles(mention))
         return clusters
+
+    @staticmethod
+    def _prefix_title(person: PersonName) -> str | None:
+        """The title written before a name ("President" of "President Trump"), lowercase."""
+        if not person.prefixed or not person.prefixed.endswith(person.name):
+            return None
+        return person.prefixed[: -len(person.name)].strip().lower() or None
+
+    def _in_headline(self, mention: NamedMention) -> bool:
+        """Whether a mention is in a first line that ends without a full stop (a headline)."""
+        if not self.sentences or sentence_at(self.sentences, mention.start_char) != 0:
+            return False
+        return not self.sentences[0].text.rstrip("\"'\u201d\u2019").endswith((".", "!", "?"))
 
     def _join(
         self,
@@ -125,36 +148,33 @@ class _ActorBuilder:
         prefixed: str | None,
     ) -> None:
         cluster.add(mention, name)
+        title = self._prefix_title(PersonName(name, titles, prefixed))
+        if title:
+            cluster.prefix_titles.add(title)
         cluster.titles.extend(t for t in titles if t not in cluster.titles)
         if prefixed and prefixed not in cluster.surface:
             cluster.surface.append(prefixed)
         self.cluster_of[mention.start] = cluster
-
-    def _nearest(self, candidates: list[_Cluster], mention: NamedMention) -> _Cluster:
-        """Of several people a short form may name, the one named last before it (else the most named)."""
-        if len(candidates) == 1:
-            return candidates[0]
-        before = [
-            (max(m.start for m in c.mentions if m.start < mention.start), c)
-            for c in candidates
-            if any(m.start < mention.start for m in c.mentions)
-        ]
-        if before:
-            return max(before, key=lambda pair: pair[0])[1]
-        return max(candidates, key=lambda c: len(c.mentions))
 
     # ------------------------------------------------------------------ organisations, groups
 
     def _organisations(self) -> list[_Cluster]:
         clusters: list[_Cluster] = []
         named_countries = {m.country for m in self.mentions if m.kind == "country" and m.country}
+        by_key: dict[str, _Cluster] = {}
         for mention in self.mentions:
             if mention.kind not in ("organization", "group"):
                 continue
-            cluster = next((c for c in clusters if self._same_org(mention.name, c, named_countries)), None)
+            key = org_key(mention.name)
+            cluster = by_key.get(key)
+            if cluster is None:
+                cluster = next(
+                    (c for c in clusters if self._same_org(mention.name, c, named_countries)), None
+                )
             if cluster is None:
                 cluster = _Cluster(_ACTOR_KINDS[mention.kind])
                 clusters.append(cluster)
+            by_key[key] = cluster
             if mention.kind == "group":
                 cluster.kind = "group"
             cluster.add(mention, mention.name)

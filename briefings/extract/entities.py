@@ -1,23 +1,25 @@
 """Named mentions: the parse's entities with the small model's usual errors corrected by general rules.
 
-One linear pass over `doc.ents` and the tokens, shared by the actor and the place extractors (the result
+Linear passes over `doc.ents` and the tokens, shared by the actor and the place extractors (the result
 is kept on the Doc). The corrections:
 
-- a capitalised common noun at a sentence start is no person ("Missiles launched from …");
-- a lone name after "in"/"near", or in a list after "at"/"from" with another place, is a place;
-- a name followed by "paramilitary force", "militia", "group" … is a group;
+- a person's name is cut free of what the model glued to it: photo credits in capitals ("GETTY
+  Obama"), a word before it that is no name ("Follow Ashley May"), a "/PA" credit, a bracket;
+- a capitalised common word is no person ("Missiles launched from …", "Oxygen", "Invalid Email");
+- a lone name after "in"/"near", or in a list after "at"/"from" with a name of another label, is a place;
+- a name followed by "paramilitary force", "militia", "rebels" … is a group;
 - a name ending in "Airport", "Station", "Base" … is a facility, whatever the label;
 - a name right after a person's title ("spokesperson Morgan Ortagus") is a person;
 - "X and Y" before "show"/"programme" is one programme, not two actors;
 - a word that belongs to a title ("Supreme Leader", "Secretary of State") is no actor of its own;
 - demonyms count toward their country ("Iranian" → Iran);
-- a short form of a person named in full elsewhere is that person, whatever label it got, and is found
-  where the model missed it.
+- one name, one kind: a short form of a person named in full is that person whatever label it got (and
+  is found where the model missed it); other names take the kind most of their mentions have;
+- in a headline written in title case, a lone common word ("Killing") is no name.
 """
 
 from __future__ import annotations
 
-import functools
 import itertools
 import logging
 from collections import Counter
@@ -26,13 +28,13 @@ from typing import Literal
 
 from spacy.tokens import Doc, Span, Token
 
+from briefings.extract.english_words import common_nouns, is_common_word
 from briefings.extract.lexicons import countries, word_list
-from briefings.extract.names import PARTICLES, is_short_form, known_given_name, normalise_name, person_core
+from briefings.extract.names import PARTICLES, known_given_name, normalise_name, person_core
 
 _log = logging.getLogger(__name__)
 
 MentionKind = Literal["person", "organization", "country", "group", "place", "location", "facility"]
-PLACE_KINDS: frozenset[str] = frozenset({"country", "place", "location", "facility"})
 
 _CACHE_KEY = "briefbot.named_mentions"
 _LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "EVENT"})
@@ -62,12 +64,18 @@ _IN_NOT_PLACE = frozenset(
         "career",
     ]
 )
-_QUOTES = frozenset({'"', "'", "\u201c", "\u201d", "\u2018", "\u2019", "``", "''", "(", "[", "-", "\u2014"})
+_OPENERS = frozenset({'"', "'", "\u201c", "\u201d", "\u2018", "\u2019", "``", "''", "(", "[", "-", "\u2014"})
+_BREAKS = frozenset({"[", "]", "(", ")", "{", "}", "|", "/", "\\", ",", ";", ":", '"', "\u201c", "\u201d"})
+_MEDIA_FILLERS = frozenset({"news", "tv", "radio", "talk", "morning", "breakfast", "evening"})
+# Generic words after a place's name that do not make it another place ("Hebei province" = "Hebei").
+PLACE_GENERICS = frozenset(
+    ["province", "state", "county", "city", "region", "district", "governorate", "prefecture", "town"]
+)
 
 
 @dataclass(frozen=True)
 class NamedMention:
-    """A name in the text (token span) with what it names after correction.
+    """A name in the text (token span and character span) with what it names after correction.
 
     `name` is the name as written, without a leading "the" or a trailing "'s"; `country` is the
     canonical country of a country name or demonym.
@@ -83,27 +91,6 @@ class NamedMention:
     country: str | None = None
 
 
-@functools.cache
-def english_nouns() -> frozenset[str]:
-    """English common nouns from the default spaCy pipeline's lemmatizer tables (empty if not installed)."""
-    try:
-        import spacy.util
-        from spacy.lookups import Lookups
-
-        from briefings.nlp import DEFAULT_PIPELINE
-
-        root = spacy.util.get_package_path(DEFAULT_PIPELINE)
-        for folder in root.glob("**/lemmatizer/lookups"):
-            lookups = Lookups().from_disk(folder)
-            if lookups.has_table("lemma_index"):
-                table = lookups.get_table("lemma_index")
-                if "noun" in table:
-                    return frozenset(table["noun"])
-    except (OSError, ImportError, ValueError, KeyError) as exc:
-        _log.debug("no noun list from the spaCy pipeline: %s", exc)
-    return frozenset()
-
-
 def _lower_key(token: Token) -> str:
     return token.text.lower().replace(".", "")
 
@@ -113,17 +100,8 @@ def _is_titleword(token: Token) -> bool:
     return key in word_list("titles") or key in word_list("honorifics")
 
 
-def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
-    """Token bounds without a leading article, quotes or punctuation and without a trailing "'s"."""
-    while start < end and (doc[start].lower_ in ("the", "a", "an") or doc[start].is_punct):
-        start += 1
-    while end > start and (doc[end - 1].is_punct or doc[end - 1].tag_ == "POS" or doc[end - 1].is_space):
-        end -= 1
-    return start, end
-
-
-def _has_upper(span: Span) -> bool:
-    return any(ch.isupper() for ch in span.text)
+def _is_caps_word(token: Token) -> bool:
+    return token.is_upper and token.is_alpha and len(token.text) >= 2
 
 
 def _next_words(doc: Doc, end: int, skip: frozenset[str]) -> Token | None:
@@ -136,9 +114,110 @@ def _next_words(doc: Doc, end: int, skip: frozenset[str]) -> Token | None:
 
 def _sentence_initial(doc: Doc, start: int) -> bool:
     i = start - 1
-    while i >= 0 and (doc[i].text in _QUOTES or doc[i].is_space):
+    while i >= 0 and (doc[i].text in _OPENERS or doc[i].is_space):
         i -= 1
     return start == 0 or doc[start].is_sent_start or i < 0 or doc[i].text in (".", "!", "?", ":")
+
+
+def _title_case_lines(doc: Doc) -> set[int]:
+    """Sentences written in title case (headlines, captions), where the model tags capitalised words."""
+    lines: set[int] = set()
+    for n, sent in enumerate(doc.sents):
+        words = [t for t in sent if t.is_alpha and len(t.text) > 3]
+        if len(words) >= 3 and sum(1 for t in words if t.is_title or t.is_upper) >= 0.7 * len(words):
+            lines.add(n)
+    return lines
+
+
+# ---------------------------------------------------------------------------- token spans
+
+
+def _joined_part(doc: Doc, i: int) -> int:
+    """The end of a hyphen-joined name part starting at token i ("Sharif", "i-Sharif"), or i if none."""
+    if i < len(doc) and doc[i].is_title and doc[i].is_alpha:
+        return i + 1
+    # A short particle joined on both sides: the "i" of "Mazar-i-Sharif", the "al" of "Hashed al-Shaabi".
+    if (
+        i + 2 < len(doc)
+        and doc[i].is_lower
+        and len(doc[i].text) <= 3
+        and not doc[i].whitespace_
+        and doc[i + 1].text == "-"
+        and not doc[i + 1].whitespace_
+        and doc[i + 2].is_title
+    ):
+        return i + 3
+    return i
+
+
+def _with_hyphens(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """Widen a span over hyphen-joined name parts the model left out ("Mazar" → "Mazar-i-Sharif")."""
+    while (
+        end + 1 < len(doc)
+        and not doc[end - 1].whitespace_
+        and doc[end].text == "-"
+        and not doc[end].whitespace_
+    ):
+        joined = _joined_part(doc, end + 1)
+        if joined == end + 1:
+            break
+        end = joined
+    return start, end
+
+
+def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """Token bounds without a leading article, quotes or punctuation and without a trailing "'s"."""
+    while start < end and (doc[start].lower_ in ("the", "a", "an") or doc[start].is_punct):
+        start += 1
+    while end > start and (doc[end - 1].is_punct or doc[end - 1].tag_ == "POS" or doc[end - 1].is_space):
+        end -= 1
+    return start, end
+
+
+def _person_pieces(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
+    """A person entity cut at what cannot be inside a name: capitals among mixed case, brackets, credits."""
+    span = doc[start:end]
+    mixed = any(t.is_alpha and not t.is_upper for t in span)
+    pieces: list[tuple[int, int]] = []
+    piece_start = start
+    for token in span:
+        breaks = token.text in _BREAKS or (token.text == "-" and token.whitespace_)
+        breaks = breaks or (mixed and _is_caps_word(token) and len(token.text) > 1 and token.text != "II")
+        if breaks:
+            if token.i > piece_start:
+                pieces.append((piece_start, token.i))
+            piece_start = token.i + 1
+    if end > piece_start:
+        pieces.append((piece_start, end))
+    trimmed = []
+    for a, b in pieces:
+        # "Follow Ashley May", "Comedian Ricky Gervais": a common word before a two-word name is no name.
+        while b - a > 2 and _leading_non_name(doc[a]) and doc[a + 1].is_title and doc[a + 2].is_title:
+            a += 1
+        if any(doc[i].is_title or doc[i].is_upper for i in range(a, b)):
+            trimmed.append((a, b))
+    return trimmed
+
+
+def _leading_non_name(token: Token) -> bool:
+    lower = token.lower_
+    return (
+        token.is_alpha
+        and is_common_word(lower)
+        and not known_given_name(lower)
+        and lower not in word_list("honorifics")
+    )
+
+
+def _looks_like_no_name(doc: Doc, start: int, end: int) -> bool:
+    """ "Invalid Email", "Watch Next": every word a common word and none a given name."""
+    words = [doc[i] for i in range(start, end) if doc[i].is_alpha]
+    return bool(words) and all(
+        is_common_word(t.lower_) and not known_given_name(t.lower_) and not _is_titleword(t) for t in words
+    )
+
+
+# ---------------------------------------------------------------------------- classification
 
 
 class _Corrector:
@@ -147,19 +226,31 @@ class _Corrector:
     def __init__(self, doc: Doc) -> None:
         self.doc = doc
         self.index = countries()
-        self.nouns = english_nouns()
+        self.nouns = common_nouns()
         self.lower_nouns = {t.lemma_.lower() for t in doc if t.pos_ == "NOUN" and t.is_lower}
+        self.headlines = _title_case_lines(doc)
+        # Every part of a person's full name, so that "Bush" or "Cook" alone is still that person.
+        self.person_short_forms = _short_forms(
+            sorted({e.text for e in doc.ents if e.label_ == "PERSON" and len(e) > 1})
+        )
+        self.sentence_of = {}
+        for n, sent in enumerate(doc.sents):
+            self.sentence_of[sent.start] = n
 
-    # ------------------------------------------------------------------ single entities
+    def _in_headline(self, start: int) -> bool:
+        sent_start = self.doc[start].sent.start
+        return self.sentence_of.get(sent_start, -1) in self.headlines
 
-    def classify(self, ent: Span) -> MentionKind | None:
+    def classify(self, span: Span, label: str) -> MentionKind | None:
         """The kind of one entity, or None when it names no actor and no place."""
-        doc, label = self.doc, ent.label_
-        text = ent.text
-        if not _has_upper(ent) or any(ch.isdigit() for ch in text):
+        doc = self.doc
+        text = span.text
+        if not any(ch.isupper() for ch in text) or any(ch.isdigit() for ch in text):
             return None
-        last = _lower_key(doc[ent.end - 1])
-        if doc[ent.end - 1].is_title and last in word_list("facility_words") and len(ent) > 1:
+        if text.startswith(("@", "#")) or "@" in text:
+            return None
+        last = doc[span.end - 1]
+        if last.is_title and _lower_key(last) in word_list("facility_words") and len(span) > 1:
             return "facility"
         if label == "EVENT":
             return None
@@ -167,18 +258,18 @@ class _Corrector:
             self.index.country_named(text) or self.index.country_of_demonym(text)
         ):
             return "country"
-        if self._belongs_to_title(ent):
+        if self._belongs_to_title(span):
             return None
-        if label in ("PERSON", "ORG") and self._names_group(ent):
+        if len(span) == 1 and self._in_headline(span.start) and is_common_word(span[0].lower_):
+            return None
+        if label in ("PERSON", "ORG") and self._names_group(span):
             return "group"
         if label == "PERSON":
-            return self._person_or_else(ent)
+            return self._person_or_else(span)
         if label == "ORG":
-            return self._organization_or_else(ent)
+            return self._organization_or_else(span)
         if label == "GPE":
-            if self._after_person_title(ent):
-                return "person"
-            return "place"
+            return "person" if self._after_person_title(span) else "place"
         if label == "LOC":
             return "location"
         if label == "FAC":
@@ -187,13 +278,13 @@ class _Corrector:
             return "group"
         return None
 
-    def _belongs_to_title(self, ent: Span) -> bool:
+    def _belongs_to_title(self, span: Span) -> bool:
         """ "Supreme" in "the Supreme Leader", "State" in "Secretary of State": part of a title."""
         doc = self.doc
-        if len(ent) != 1:
+        if len(span) != 1:
             return False
-        key = _lower_key(ent[0])
-        following = doc[ent.end] if ent.end < len(doc) else None
+        key = _lower_key(span[0])
+        following = doc[span.end] if span.end < len(doc) else None
         if (
             following is not None
             and _is_titleword(following)
@@ -202,14 +293,14 @@ class _Corrector:
             return True
         if key in word_list("titles") or key in word_list("honorifics"):
             return True
-        if key in word_list("office_domains") and ent.start >= 2:
-            before, title = doc[ent.start - 1], doc[ent.start - 2]
+        if key in word_list("office_domains") and span.start >= 2:
+            before, title = doc[span.start - 1], doc[span.start - 2]
             return before.lower_ in ("of", "for") and _is_titleword(title)
         return False
 
-    def _names_group(self, ent: Span) -> bool:
+    def _names_group(self, span: Span) -> bool:
         """A name followed by "paramilitary force", "militia", "rebels" … names a group."""
-        following = _next_words(self.doc, ent.end, word_list("group_fillers"))
+        following = _next_words(self.doc, span.end, word_list("group_fillers"))
         return (
             following is not None
             and following.is_lower
@@ -217,68 +308,70 @@ class _Corrector:
             and following.pos_ == "NOUN"
         )
 
-    def _after_person_title(self, ent: Span) -> bool:
+    def _after_person_title(self, span: Span) -> bool:
         """A capitalised two- to four-word name right after a person's title ("spokesperson Jane Roe")."""
         doc = self.doc
-        if ent.start == 0 or not 2 <= len(ent) <= 4:
+        if span.start == 0 or not 2 <= len(span) <= 4:
             return False
-        if not all(t.is_title and t.is_alpha for t in ent):
+        if not all(t.is_title and t.is_alpha for t in span):
             return False
-        if any(_lower_key(t) in word_list("org_words") for t in ent):
+        if any(_lower_key(t) in word_list("org_words") for t in span):
             return False
-        return _is_titleword(doc[ent.start - 1])
+        return _is_titleword(doc[span.start - 1])
 
-    def _person_or_else(self, ent: Span) -> MentionKind | None:
+    def _person_or_else(self, span: Span) -> MentionKind | None:
         doc = self.doc
-        if len(ent) == 1 and ent[0].is_upper and len(ent.text) >= 2:
+        if len(span) == 1 and span[0].is_upper and len(span.text) >= 2 and span.text.isalpha():
             return "organization"
-        if any(_lower_key(t) in word_list("org_words") and t.is_title for t in ent[1:]):
+        if any(_lower_key(t) in word_list("org_words") and t.is_title for t in span[1:]):
             return "organization"
-        if self._is_common_noun_at_start(ent):
+        if len(span) > 1 and span[-1].tag_ == "NNPS" and not span[-1].lower_.endswith("ss"):
+            return "group"  # "Cleveland Cavaliers", "the Obamas": a plural name is a team or a family
+        if len(span) == 1 and self._is_common_word_name(span):
             return None
-        if self._is_place_by_position(ent):
+        if len(span) > 1 and _looks_like_no_name(doc, span.start, span.end):
+            return None
+        if self._is_place_by_position(span):
             return "place"
-        if ent.end < len(doc) and _lower_key(doc[ent.end]) in word_list("media_words"):
+        if span.end < len(doc) and _lower_key(doc[span.end]) in word_list("media_words"):
             return "organization"
         return "person"
 
-    def _organization_or_else(self, ent: Span) -> MentionKind:
-        if self._after_person_title(ent):
+    def _organization_or_else(self, span: Span) -> MentionKind:
+        if self._after_person_title(span):
             return "person"
-        words = [t for t in ent if t.is_alpha]
-        single_name = len([t for t in words if t.lower_ not in PARTICLES]) == 1
+        words = [t for t in span if t.is_alpha]
+        names = [t for t in words if t.lower_ not in PARTICLES]
         if (
-            single_name
-            and not any(t.is_upper for t in words)
+            names
+            and len(names) <= 3
+            and all(t.is_title for t in names)
             and not any(_lower_key(t) in word_list("org_words") for t in words)
-            and self.doc[ent.start - 1].lower_ != "the"
-            and self._is_place_by_position(ent)
+            and (span.start == 0 or self.doc[span.start - 1].lower_ != "the")
+            and self._is_place_by_position(span)
         ):
             return "place"
         return "organization"
 
-    def _is_common_noun_at_start(self, ent: Span) -> bool:
-        """ "Missiles launched from …": a capitalised common noun that opens a sentence."""
-        if len(ent) != 1 or not _sentence_initial(self.doc, ent.start):
+    def _is_common_word_name(self, span: Span) -> bool:
+        """ "Missiles launched from …", "Oxygen": a capitalised common word taken for a person's name."""
+        doc = self.doc
+        lower = span[0].lower_
+        if lower in self.person_short_forms or known_given_name(lower):
             return False
-        if ent.start > 0 and _is_titleword(self.doc[ent.start - 1]):
+        if span.start > 0 and _is_titleword(doc[span.start - 1]):
             return False
-        lower = ent[0].lower_
-        forms = {
-            lower,
-            lower[:-1] if lower.endswith("s") else lower,
-            lower[:-2] if lower.endswith("es") else lower,
-        }
-        if forms & self.lower_nouns:
-            return True
-        # Without the word elsewhere in the text, only a plural of a known noun is evidence enough.
-        return lower.endswith("s") and (lower[:-1] in self.nouns or lower[:-2] in self.nouns)
+        singular = {lower[:-1], lower[:-2]} if lower.endswith("s") else set()
+        if _sentence_initial(doc, span.start):
+            # A word the text also uses in lower case, or the plural of a known noun, opens the sentence.
+            return bool(({lower} | singular) & self.lower_nouns) or bool(singular & self.nouns)
+        return is_common_word(lower)
 
-    def _is_place_by_position(self, ent: Span) -> bool:
+    def _is_place_by_position(self, span: Span) -> bool:
         """A name after "in"/"near" (alone) or "at"/"from" (in a list with another name) is a place."""
-        root = ent.root
+        root = span.root
         first = root
-        while first.dep_ == "conj" and first.head is not first:
+        while first.dep_ == "conj" and first.head.i != first.i:
             first = first.head
         if first.dep_ != "pobj":
             return False
@@ -286,7 +379,7 @@ class _Corrector:
         governor = first.head.head
         if governor.lemma_.lower() in _IN_NOT_PLACE:
             return False
-        core = person_core(ent.text)
+        core = person_core(span.text)
         if len(core) > 1 and known_given_name(core[0]):
             return False
         if prep in _LOCATIVE:
@@ -294,9 +387,9 @@ class _Corrector:
         if prep in _LIST_LOCATIVE:
             # "at Al-Assad and Irbil": a list of names of different labels after "at" names places
             # ("at Google and Apple", "at Smith and Jones" are organisations and people).
-            own = set(range(ent.start, ent.end))
+            own = set(range(span.start, span.end))
             others = {t.ent_type_ for t in _conjuncts(first) if t.i not in own and t.ent_type_}
-            return bool(others - {ent.label_})
+            return bool(others - {span.root.ent_type_ or ""})
         return False
 
 
@@ -316,9 +409,7 @@ def _media_pairs(doc: Doc, ents: list[Span]) -> dict[int, tuple[int, int]]:
     for a, b in itertools.pairwise(ents):
         if b.start != a.end + 1 or doc[a.end].lower_ not in ("and", "&"):
             continue
-        following = _next_words(
-            doc, b.end, frozenset({"news", "tv", "radio", "talk", "morning", "breakfast"})
-        )
+        following = _next_words(doc, b.end, _MEDIA_FILLERS)
         if following is not None and _lower_key(following) in word_list("media_words"):
             pairs[a.start] = (a.start, b.end)
             pairs[b.start] = (-1, -1)
@@ -330,43 +421,96 @@ def _mention(doc: Doc, start: int, end: int, kind: MentionKind, label: str) -> N
     if start >= end:
         return None
     span = doc[start:end]
+    text = span.text
+    end_char = span.end_char
+    if "/" in text:  # "Steve Parsons/PA": a photo credit after the name
+        cut = text.index("/")
+        text, end_char = text[:cut].rstrip(), span.start_char + len(text[:cut].rstrip())
+        if not text:
+            return None
     country = None
-    index = countries()
     if kind == "country":
-        country = index.country_named(span.text) or index.country_of_demonym(span.text)
+        index = countries()
+        country = index.country_named(text) or index.country_of_demonym(text)
     return NamedMention(
         start=start,
         end=end,
         start_char=span.start_char,
-        end_char=span.end_char,
-        name=span.text,
+        end_char=end_char,
+        name=text,
         kind=kind,
         label=label,
         country=country,
     )
 
 
+# ---------------------------------------------------------------------------- consistency
+
+
+def _short_forms(full_names: list[str]) -> set[str]:
+    """Every leading or trailing part of the full names, normalised ("Trump", "Al Thani", "Tamim")."""
+    forms: set[str] = set()
+    for full in full_names:
+        for words in (list(person_core(full)), normalise_name(full).split()):
+            for n in range(1, len(words) + 1):
+                forms.add(" ".join(words[:n]))
+                forms.add(" ".join(words[-n:]))
+    return forms
+
+
+def _split_glued_people(doc: Doc, mentions: list[NamedMention]) -> list[NamedMention]:
+    """ "Hillary Clinton Donald Trump", "Donald Trump Seattle": a known full name and what follows it."""
+    known = {normalise_name(m.name) for m in mentions if m.kind == "person" and 2 <= len(m.name.split()) <= 3}
+    result: list[NamedMention] = []
+    for m in mentions:
+        if m.kind != "person" or m.end - m.start < 3 or normalise_name(m.name) in known:
+            result.append(m)
+            continue
+        pieces: list[tuple[int, int]] = []
+        i = m.start
+        while i < m.end:
+            for j in range(m.end, i + 1, -1):
+                if normalise_name(doc[i:j].text) in known:
+                    pieces.append((i, j))
+                    i = j
+                    break
+            else:
+                i += 1
+        if not pieces:
+            result.append(m)
+            continue
+        for a, b in pieces:
+            piece = _mention(doc, a, b, "person", m.label)
+            if piece is not None:
+                result.append(piece)
+    return result
+
+
 def _relabel_by_consistency(mentions: list[NamedMention]) -> list[NamedMention]:
     """One name, one kind: a short form of a person named in full is that person; else the majority."""
-    full_people = [m.name for m in mentions if m.kind == "person" and len(person_core(m.name)) > 1]
+    full_people = {m.name for m in mentions if m.kind == "person" and len(person_core(m.name)) > 1}
+    short_forms = _short_forms(sorted(full_people))
     votes: dict[str, Counter[str]] = {}
     for m in mentions:
         votes.setdefault(normalise_name(m.name), Counter())[m.kind] += 1
     result = []
     for m in mentions:
         kind = m.kind
-        if kind in ("organization", "place", "group") and len(person_core(m.name)) <= 2:
-            if any(
-                is_short_form(m.name, full) or normalise_name(full) == normalise_name(m.name)
-                for full in full_people
-            ):
+        key = normalise_name(m.name)
+        core = person_core(m.name)
+        tally = votes[key]
+        if kind in ("organization", "place", "group", "location") and len(core) <= 2:
+            if key in short_forms or " ".join(core) in short_forms:
                 kind = "person"
-        elif kind == "person" and len(person_core(m.name)) == 1:
-            tally = votes[normalise_name(m.name)]
-            if not any(is_short_form(m.name, full) for full in full_people):
+            else:
                 best, count = tally.most_common(1)[0]
-                if best != "person" and count > tally["person"]:
+                if best not in ("person", "country") and count > tally[kind]:
                     kind = best  # type: ignore[assignment]
+        elif kind == "person" and len(core) == 1 and key not in short_forms:
+            # A lone word tagged as a person here and as something else elsewhere is that something else.
+            others = [(n, k) for k, n in tally.items() if k != "person"]
+            if others:
+                kind = max(others)[1]  # type: ignore[assignment]
         result.append(m if kind == m.kind else replace(m, kind=kind))
     return result
 
@@ -417,12 +561,19 @@ def named_mentions(doc: Doc) -> list[NamedMention]:
                 if m is not None:
                     mentions.append(m)
             continue
-        kind = corrector.classify(ent)
-        if kind is None:
-            continue
-        m = _mention(doc, ent.start, ent.end, kind, ent.label_)
-        if m is not None and any(ch.isupper() for ch in m.name):
-            mentions.append(m)
+        start, end = _with_hyphens(doc, ent.start, ent.end)
+        pieces = _person_pieces(doc, start, end) if ent.label_ == "PERSON" else [(start, end)]
+        for a, b in pieces:
+            a, b = _trim(doc, a, b)
+            if a >= b:
+                continue
+            kind = corrector.classify(doc[a:b], ent.label_)
+            if kind is None:
+                continue
+            m = _mention(doc, a, b, kind, ent.label_)
+            if m is not None and any(ch.isupper() for ch in m.name):
+                mentions.append(m)
+    mentions = _split_glued_people(doc, mentions)
     mentions = _relabel_by_consistency(mentions)
     mentions.extend(_missed_mentions(doc, mentions))
     mentions.sort(key=lambda m: m.start)

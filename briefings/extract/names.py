@@ -75,10 +75,13 @@ _OFFICE_HEADS = frozenset({"department", "ministry", "office", "agency", "bureau
 
 def strip_accents(text: str) -> str:
     """The text with accents removed ("Mondelēz" → "Mondelez")."""
+    if text.isascii():
+        return text
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+@functools.lru_cache(maxsize=8192)
 def normalise_name(text: str) -> str:
     """A name folded for comparison: no accents, lowercase, one kind of apostrophe, no leading "the"."""
     text = _DASHES.sub("-", strip_accents(text).translate(_APOSTROPHES)).lower()
@@ -103,7 +106,8 @@ def _honorific_words() -> frozenset[str]:
     return word_list("honorifics")
 
 
-def person_core(text: str) -> list[str]:
+@functools.lru_cache(maxsize=8192)
+def person_core(text: str) -> tuple[str, ...]:
     """A person's name without leading honorifics, particles and generational suffixes."""
     words = name_tokens(text)
     honorifics = _honorific_words()
@@ -111,16 +115,18 @@ def person_core(text: str) -> list[str]:
         words = words[1:]
     while len(words) > 1 and words[-1] in _SUFFIXES:
         words = words[:-1]
-    core = [w for w in words if w not in PARTICLES]
-    return core or words
+    core = tuple(w for w in words if w not in PARTICLES)
+    return core or tuple(words)
 
 
+@functools.lru_cache(maxsize=8192)
 def consonant_skeleton(word: str) -> str:
     """The consonants of a word with doubled letters collapsed ("Irbil" and "Erbil" → "rbl")."""
     letters = [ch for ch in normalise_name(word) if ch.isalpha() and ch not in _VOWELS]
     return "".join(ch for i, ch in enumerate(letters) if i == 0 or letters[i - 1] != ch)
 
 
+@functools.lru_cache(maxsize=8192)
 def transliteration_variants(a: str, b: str) -> bool:
     """Whether two words are spellings of one name: same consonants, same number of vowel groups.
 
@@ -141,12 +147,14 @@ def _nicknamer() -> NickNamer:
     return NickNamer()
 
 
+@functools.lru_cache(maxsize=8192)
 def known_given_name(word: str) -> bool:
     """Whether a lowercase word is an English given name that the nickname list knows ("donald", "mike")."""
     namer = _nicknamer()
     return bool(namer.nicknames_of(word) or namer.canonicals_of(word))
 
 
+@functools.lru_cache(maxsize=8192)
 def same_given_name(a: str, b: str) -> bool:
     """Whether two given names can name one person: equal, an initial of the other, or a nickname."""
     if a == b:
@@ -160,9 +168,10 @@ def same_given_name(a: str, b: str) -> bool:
 
 
 def _same_surname(a: str, b: str) -> bool:
-    return a == b or (len(a) >= 5 and transliteration_variants(a, b))
+    return a == b or (min(len(a), len(b)) >= 7 and transliteration_variants(a, b))
 
 
+@functools.lru_cache(maxsize=8192)
 def same_person_name(a: str, b: str) -> bool:
     """Whether two person names can name one person ("Trump" ~ "Donald J. Trump", "Mike" ~ "Michael")."""
     ca, cb = person_core(a), person_core(b)
@@ -180,6 +189,7 @@ def same_person_name(a: str, b: str) -> bool:
     return same_given_name(short[0], long[0])
 
 
+@functools.lru_cache(maxsize=8192)
 def is_short_form(short: str, full: str) -> bool:
     """Whether `short` is a part of `full` that news uses on its own ("Khamenei", "Tamim", "Al Thani")."""
     s, f = person_core(short), person_core(full)
@@ -203,6 +213,7 @@ def compact(text: str) -> str:
     return "".join(ch for ch in normalise_name(text) if ch.isalnum())
 
 
+@functools.lru_cache(maxsize=8192)
 def is_acronym_of(short: str, long: str) -> bool:
     """Whether `short` is written as the initials of `long` ("FBI", "F.B.I." of "Federal Bureau of …")."""
     letters = compact(short)
@@ -213,6 +224,7 @@ def is_acronym_of(short: str, long: str) -> bool:
     return len(words) >= 2 and letters == initials(long)
 
 
+@functools.lru_cache(maxsize=8192)
 def org_key(text: str) -> str:
     """An organisation's name folded for comparison: spellings unified, "State Department" = "Department of State"."""
     words = [_SPELLINGS.get(w, w) for w in name_tokens(text)]
@@ -225,6 +237,7 @@ def org_key(text: str) -> str:
     return " ".join(words)
 
 
+@functools.lru_cache(maxsize=8192)
 def same_org_name(a: str, b: str) -> bool:
     """Whether two organisation names name one organisation (spelling, word order, initials, country prefix)."""
     ka, kb = org_key(a), org_key(b)
@@ -238,13 +251,19 @@ def same_org_name(a: str, b: str) -> bool:
     return bool(extra) and all(word in word_list("org_words") for word in extra)
 
 
+@functools.lru_cache(maxsize=8192)
 def metonym_group(name: str) -> tuple[str, str] | None:
     """The metonym a name belongs to ("Department of Defense" → ("Pentagon", "United States")), if any."""
-    key = org_key(name)
+    return _metonym_keys().get(org_key(name))
+
+
+@functools.cache
+def _metonym_keys() -> dict[str, tuple[str, str]]:
+    keys: dict[str, tuple[str, str]] = {}
     for metonym in metonyms():
-        if key == org_key(metonym.name) or any(key == org_key(other) for other in metonym.others):
-            return metonym.name, metonym.country
-    return None
+        for name in (metonym.name, *metonym.others):
+            keys[org_key(name)] = (metonym.name, metonym.country)
+    return keys
 
 
 def _names_of(actor: Actor) -> list[str]:

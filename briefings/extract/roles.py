@@ -77,7 +77,7 @@ def _key(token: Token) -> str:
 
 @functools.cache
 def _title_heads() -> frozenset[str]:
-    return word_list("titles") | word_list("honorifics")
+    return word_list("titles") | word_list("honorifics") | word_list("relations")
 
 
 def _is_title(token: Token) -> bool:
@@ -87,7 +87,9 @@ def _is_title(token: Token) -> bool:
 def _is_head_title(token: Token) -> bool:
     """A title word that heads a title ("Emir", "spokesperson"), not only modifies one ("Crown", "Vice")."""
     key = _key(token)
-    return key in word_list("titles") and key not in word_list("title_modifiers")
+    return (key in word_list("titles") or key in word_list("relations")) and key not in word_list(
+        "title_modifiers"
+    )
 
 
 def _text(doc: Doc, indexes: list[int]) -> str:
@@ -166,10 +168,10 @@ class RoleReader:
 
     def roles(self, mention: NamedMention) -> list[RoleFinding]:
         """The roles and titles written beside one person mention."""
-        found: list[RoleFinding] = []
-        found.extend(self._compound_before(mention))
-        found.extend(self._appositions(mention))
-        return found
+        found = self._compound_before(mention) + self._appositions(mention)
+        return [
+            f for f in found if "@" not in f.role and f.role.lower().rstrip(".") not in plain_honorifics()
+        ]
 
     def _is_person_token(self, i: int) -> bool:
         m = self.mention_at.get(i)
@@ -178,7 +180,42 @@ class RoleReader:
     def _compound_before(self, mention: NamedMention) -> list[RoleFinding]:
         """ "Pentagon spokesperson Jonathan Hoffman", "Secretary of State Michael Pompeo"."""
         doc = self.doc
+        indexes = self._compound_tokens(mention)
+        # Mr, Mrs, Ms … are forms of address, not roles ("the family of Mr Logan").
+        while indexes and _key(doc[indexes[-1]]) in plain_honorifics():
+            indexes.pop()
+        while indexes and (doc[indexes[0]].lower_ in ("of", "for", "and") or doc[indexes[0]].tag_ == "POS"):
+            indexes = indexes[1:]
+        if not indexes or (mention.start > 0 and doc[mention.start - 1].lower_ in ("of", "for")):
+            return []  # "the head of Jane Roe's office": the name is what the title is of
+        if _is_title(doc[indexes[-1]]):
+            # "the lead of former Republican President X": what stands before a non-title "of" is no role.
+            for n in range(len(indexes) - 1, 0, -1):
+                if doc[indexes[n]].lower_ in ("of", "for") and not _is_title(doc[indexes[n - 1]]):
+                    indexes = indexes[n + 1 :]
+                    break
+            return self._split_address(indexes) if indexes else []
+        # "deputy chief of X Abu Mahdi": a title word followed by "of" inside the compound.
+        for n, j in enumerate(indexes[:-1]):
+            if _is_title(doc[j]) and doc[indexes[n + 1]].lower_ in _ROLE_OF:
+                return [self._finding(indexes[n - self._modifiers_before(indexes, n) :])]
+        return []
+
+    def _modifiers_before(self, indexes: list[int], n: int) -> int:
+        """How many of the tokens before position n modify the title there ("deputy", "former")."""
+        count = 0
+        for j in range(n - 1, -1, -1):
+            token = self.doc[indexes[j]]
+            if token.lower_ in ("of", "for") or token.tag_ == "POS":
+                break
+            count += 1
+        return count
+
+    def _compound_tokens(self, mention: NamedMention) -> list[int]:
+        """The noun phrase written right before a name, up to an article, verb, punctuation or person."""
+        doc = self.doc
         indexes: list[int] = []
+        capitalised_seen = False
         i = mention.start - 1
         while i >= 0 and len(indexes) < _MAX_ROLE_TOKENS:
             token = doc[i]
@@ -187,35 +224,33 @@ class RoleReader:
                 if other.kind == "person":
                     break
                 indexes[:0] = list(range(other.start, i + 1))
+                capitalised_seen = True
                 i = other.start - 1
                 if doc[other.start].is_sent_start:
                     break
                 continue
+            possessive = token.tag_ == "POS" and token.lower_ in ("'s", "’s")
+            word = token.pos_ in ("PROPN", "NOUN", "ADJ") and token.is_alpha
+            if word and capitalised_seen and token.is_lower and token.pos_ == "NOUN":
+                # "shooting Harborview Medical Center spokeswoman": a common noun before a name's
+                # words begins another phrase, unless it is a title ("former", "deputy chief").
+                word = _is_title(token) or _key(token) in word_list("title_modifiers")
             allowed = (
                 token.lower_ in ("of", "for")
-                or token.tag_ == "POS"
-                or (token.text == "-" and i > 0 and not doc[i - 1].is_punct)
-                or (token.pos_ in ("PROPN", "NOUN", "ADJ") and not token.is_punct and token.is_alpha)
+                or possessive
+                or (token.text == "-" and i > 0 and not doc[i - 1].is_punct and not token.whitespace_)
+                or word
                 or (token.lower_ == "and" and indexes and doc[indexes[0]].is_title and doc[i - 1].is_title)
             )
-            if not allowed or token.ent_type_ in ("DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT"):
+            if not allowed or token.ent_type_ in ("DATE", "TIME", "CARDINAL", "MONEY", "PERCENT", "QUANTITY"):
                 break
+            if token.is_title or token.is_upper:
+                capitalised_seen = True
             indexes.insert(0, i)
             if token.is_sent_start:
                 break
             i -= 1
-        while indexes and (doc[indexes[0]].lower_ in ("of", "for", "and") or doc[indexes[0]].tag_ == "POS"):
-            indexes = indexes[1:]
-        if not indexes:
-            return []
-        last = doc[indexes[-1]]
-        if _is_title(last):
-            return self._split_address(indexes)
-        # "deputy chief of X Abu Mahdi": a title word followed by "of" inside the compound.
-        for n, j in enumerate(indexes[:-1]):
-            if _is_title(doc[j]) and doc[indexes[n + 1]].lower_ in _ROLE_OF:
-                return [self._finding(indexes)]
-        return []
+        return indexes
 
     def _split_address(self, indexes: list[int]) -> list[RoleFinding]:
         """ "Qatari Emir Sheikh": the role "Qatari Emir" and the form of address "Sheikh"."""
@@ -244,15 +279,18 @@ class RoleReader:
         doc = self.doc
         root = doc[mention.start : mention.end].root
         found: list[RoleFinding] = []
-        if root.dep_ == "appos" and root.head.i < mention.start:
-            title = self._title_above(root.head)
-            if title is not None and self._comma_before(mention.start):
-                indexes = [t.i for t in title.subtree if t.i < mention.start]
-                found.extend(self._phrase(indexes))
+        comma = self._comma_before(mention.start)
+        if comma is not None:
+            # "the commander of X, General Jane Roe," (the parser may or may not call it an apposition).
+            closed = mention.end >= len(doc) or doc[mention.end].text in (",", ".", ";", ")", "\u2014")
+            anchor = root.head if root.dep_ == "appos" and root.head.i < comma else doc[comma - 1]
+            title = self._title_above(anchor) if closed or root.dep_ == "appos" else None
+            if title is not None:
+                found.extend(self._phrase([t.i for t in title.subtree if t.i < comma]))
         for child in root.children:
             if child.i < mention.end:
                 continue
-            if child.dep_ == "appos" and (child.pos_ == "NOUN" or _is_title(child)):
+            if child.dep_ == "appos" and child.pos_ in ("NOUN", "PROPN") and _is_title(child):
                 found.extend(self._phrase([t.i for t in child.subtree]))
             elif child.dep_ == "relcl" and child.lemma_ == "be":
                 for attr in child.children:
@@ -276,11 +314,12 @@ class RoleReader:
                 best = node
         return best
 
-    def _comma_before(self, start: int) -> bool:
+    def _comma_before(self, start: int) -> int | None:
+        """The index of the comma before a name and its honorifics ("…, General Jane Roe"), if any."""
         i = start - 1
         while i >= 0 and _is_title(self.doc[i]) and self.doc[i].is_title:
             i -= 1
-        return i >= 0 and self.doc[i].text == ","
+        return i if i > 0 and self.doc[i].text == "," else None
 
     def _phrase(self, indexes: list[int]) -> list[RoleFinding]:
         """A role from a noun phrase's tokens: no articles, no clauses after a comma, no person names."""

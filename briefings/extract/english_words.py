@@ -1,0 +1,58 @@
+"""English common words, from the word lists the spaCy pipeline's lemmatizer ships with.
+
+They tell a capitalised common word ("Missiles", "Follow", "Oxygen") from a name. Read once from the
+installed default pipeline; without it the lists are empty and the rules that use them do nothing.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+
+_log = logging.getLogger(__name__)
+
+_PARTS_OF_SPEECH = ("noun", "verb", "adj", "adv")
+
+
+@functools.cache
+def _lemma_index() -> dict[str, frozenset[str]]:
+    try:
+        import spacy.util
+        from spacy.lookups import Lookups
+
+        from briefings.nlp import DEFAULT_PIPELINE
+
+        root = spacy.util.get_package_path(DEFAULT_PIPELINE)
+        for folder in root.glob("**/lemmatizer/lookups"):
+            lookups = Lookups().from_disk(folder)
+            if lookups.has_table("lemma_index"):
+                table = lookups.get_table("lemma_index")
+                return {pos: frozenset(table[pos]) for pos in _PARTS_OF_SPEECH if pos in table}
+    except (OSError, ImportError, ValueError, KeyError) as exc:
+        _log.info("no English word lists from the spaCy pipeline (%s): name checks are weaker", exc)
+    return {}
+
+
+def common_nouns() -> frozenset[str]:
+    """English common nouns (lowercase lemmas)."""
+    return _lemma_index().get("noun", frozenset())
+
+
+@functools.cache
+def common_words() -> frozenset[str]:
+    """English nouns, verbs, adjectives and adverbs (lowercase lemmas)."""
+    found: set[str] = set()
+    for words in _lemma_index().values():
+        found |= words
+    return frozenset(found)
+
+
+def is_common_word(lower: str) -> bool:
+    """Whether a lowercase word (or its plain form without a plural or verb ending) is a common word."""
+    words = common_words()
+    if lower in words:
+        return True
+    for ending, replacement in (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("ing", "")):
+        if lower.endswith(ending) and lower[: -len(ending)] + replacement in words:
+            return True
+    return False

@@ -1,0 +1,97 @@
+"""Name matching, as the stories merge uses it across articles."""
+
+from __future__ import annotations
+
+import pytest
+
+from briefings.extract.names import (
+    actor_key,
+    is_short_form,
+    org_key,
+    same_actor,
+    same_org_name,
+    same_person_name,
+    transliteration_variants,
+)
+from briefings.models import Actor, ActorKind
+
+
+def actor(name: str, kind: ActorKind = "person", aliases: list[str] | None = None) -> Actor:
+    return Actor(name=name, kind=kind, aliases=aliases or [])
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Mike Pompeo", "Michael Pompeo"),
+        ("Michael R. Pompeo", "Mike Pompeo"),
+        ("Bill Stone", "William Stone"),
+        ("J. Stone", "Jane Stone"),
+        ("Donald J. Trump", "Donald Trump"),
+        ("Abu Mahdi al-Muhandis", "Abu Mahdi Al Muhandis"),
+        ("Qassem Soleimani", "Qasem Soleimani"),
+        ("Martin Luther King Jr.", "Martin Luther King"),
+        ("Ayatollah Ali Khamenei", "Ali Khamenei"),
+        ("Dr. Jane Roe", "Jane Roe"),
+    ],
+)
+def test_same_person_under_nicknames_initials_particles_and_honorifics(a: str, b: str) -> None:
+    assert same_person_name(a, b)
+    assert same_actor(actor(a), actor(b))
+    assert actor_key(actor(a)) == actor_key(actor(b))
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("Anna Stone", "William Stone"), ("Michael Pompeo", "Michael Pompa"), ("John Smith", "Jane Smith")],
+)
+def test_different_people_are_not_matched(a: str, b: str) -> None:
+    assert not same_actor(actor(a), actor(b))
+
+
+def test_short_forms_of_a_full_name() -> None:
+    assert is_short_form("Khamenei", "Ali Khamenei")
+    assert is_short_form("Tamim", "Tamim bin Hamad Al Thani")
+    assert is_short_form("Al Thani", "Tamim bin Hamad Al Thani")
+    assert is_short_form("Muhandis", "Abu Mahdi al-Muhandis")
+    assert not is_short_form("Hamad", "Tamim bin Hamad Al Thani")
+
+
+def test_organisation_names_match_across_spelling_order_and_initials() -> None:
+    assert same_org_name("State Department", "Department of State")
+    assert same_org_name("Department of Defence", "the Department of Defense")
+    assert same_org_name("FBI", "Federal Bureau of Investigation")
+    assert same_org_name("F.B.I.", "Federal Bureau of Investigation")
+    assert same_org_name("Revolutionary Guards", "Iranian Revolutionary Guards")
+    assert same_org_name("Labour", "Labour Party")
+    assert not same_org_name("Labour", "Labour Day Committee Trust Fund Board of Works")
+    assert not same_org_name("Quds Force", "Revolutionary Guards")
+    assert org_key("Treasury Department") == "department of treasury"
+
+
+def test_institution_and_its_metonym_are_one_actor() -> None:
+    pentagon = actor("Pentagon", "organization")
+    defense = actor("Department of Defense", "organization")
+    assert same_actor(pentagon, defense)
+    assert not same_actor(pentagon, actor("Department of Health", "organization"))
+
+
+def test_countries_match_by_any_of_their_names() -> None:
+    assert same_actor(actor("United States", "country"), actor("U.S.", "country"))
+    assert same_actor(actor("America", "country"), actor("USA", "country"))
+    assert not same_actor(actor("Niger", "country"), actor("Nigeria", "country"))
+    assert not same_actor(actor("Iran", "country"), actor("Iran", "person"))
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("Irbil", "Erbil", True),
+        ("Mazar-i-Sharif", "Mazar-e-Sharif", True),
+        ("Niger", "Nigeria", False),
+        ("Gaza", "Giza", False),
+        ("Paris", "Perth", False),
+    ],
+)
+def test_transliteration_variants(a: str, b: str, same: bool) -> None:
+    assert transliteration_variants(a, b) is same

@@ -1,0 +1,77 @@
+"""Places: kinds, merged spellings, country names, and names the model took for people."""
+
+from __future__ import annotations
+
+from spacy.language import Language
+
+from briefings.extract.places import extract_places
+from briefings.extract.sentences import extract_sentences
+from briefings.models import Place
+from tests.test_actors import parse
+
+
+def places_of(nlp: Language, text: str, ents: list[tuple[str, str]] | None = None) -> list[Place]:
+    doc = parse(nlp, text, ents)
+    return extract_places(doc, extract_sentences(doc))
+
+
+def test_transliterated_spellings_of_one_city_are_one_place(nlp: Language) -> None:
+    text = "Shells fell near Tarbil on Monday. Aid reached Terbil a day later, officials said."
+    places = places_of(nlp, text, [("Tarbil", "GPE"), ("Terbil", "GPE")])
+    (place,) = places
+    assert place.name == "Tarbil" and place.aliases == ["Terbil"]
+    assert place.kind == "city_or_region" and len(place.mentions) == 2
+
+
+def test_different_places_with_like_names_stay_apart(nlp: Language) -> None:
+    text = "Flights from Niger to Nigeria resumed. Buses ran from Tarbil to Tarbila again."
+    places = places_of(
+        nlp, text, [("Niger", "GPE"), ("Nigeria", "GPE"), ("Tarbil", "GPE"), ("Tarbila", "GPE")]
+    )
+    assert sorted(p.name for p in places) == ["Niger", "Nigeria", "Tarbil", "Tarbila"]
+
+
+def test_country_names_are_one_place_of_kind_country(nlp: Language) -> None:
+    text = "Troops left the US in May. America said the United States would send more."
+    places = places_of(nlp, text, [("US", "GPE"), ("America", "GPE"), ("United States", "GPE")])
+    (us,) = places
+    assert us.name == "United States" and us.kind == "country"
+    assert set(us.aliases) == {"US", "America"}
+
+
+def test_demonym_is_no_place(nlp: Language) -> None:
+    text = "Norwegian divers searched the fjord near Bergen."
+    places = places_of(nlp, text, [("Norwegian", "NORP"), ("Bergen", "GPE")])
+    assert [p.name for p in places] == ["Bergen"]
+
+
+def test_name_taken_for_a_person_in_a_list_of_places_is_a_place(nlp: Language) -> None:
+    text = "Missiles targeted two bases hosting troops at Kelvara and Tobruz, the ministry said."
+    places = places_of(nlp, text, [("Kelvara", "ORG"), ("Tobruz", "PERSON")])
+    assert sorted(p.name for p in places) == ["Kelvara", "Tobruz"]
+
+
+def test_name_after_in_is_a_place(nlp: Language) -> None:
+    text = "The minister updated him on the attacks on air bases, including in Terbil."
+    places = places_of(nlp, text, [("Terbil", "ORG")])
+    assert [(p.name, p.kind) for p in places] == [("Terbil", "city_or_region")]
+
+
+def test_facility_named_by_its_last_word_is_a_place(nlp: Language) -> None:
+    text = "The convoy was leaving the Port Avel International Airport on Friday."
+    places = places_of(nlp, text, [("the Port Avel International Airport", "EVENT")])
+    assert [(p.name, p.kind) for p in places] == [("Port Avel International Airport", "facility")]
+
+
+def test_hyphenated_place_name_is_whole(nlp: Language) -> None:
+    text = "Gunmen attacked the consulate in Dar-e-Kalam overnight."
+    doc = nlp(text)
+    start = text.index("Dar")
+    doc.ents = [doc.char_span(start, start + 3, label="GPE", alignment_mode="expand")]
+    places = extract_places(doc, extract_sentences(doc))
+    assert [p.name for p in places] == ["Dar-e-Kalam"]
+
+
+def test_texts_without_places_give_none(nlp: Language) -> None:
+    assert places_of(nlp, "") == []
+    assert places_of(nlp, "nothing happened anywhere.") == []

@@ -11,7 +11,6 @@ from spacy.language import Language
 from briefings.extract.pipeline import analyze_articles
 from briefings.ingest.articles import to_article
 from briefings.ingest.errors import SourceError
-from briefings.ingest.language import looks_english
 from briefings.ingest.sources import ReadOptions, read_sources
 from briefings.models import Article, ArticleAnalysis, Story
 from briefings.stories.merge import build_stories
@@ -48,11 +47,6 @@ def analyze_sources(
         for item in read_sources(specs, options):
             if isinstance(item, SourceError):
                 report(item)
-                continue
-            if not looks_english(item.text):
-                report(
-                    SourceError(item.source, "not English: briefbot's language pipeline reads English only")
-                )
                 continue
             count += 1
             yield to_article(item, f"a{count}", published)

@@ -146,6 +146,10 @@ class _Reader:
         if byline is not None:
             return byline
         inner = self.text[span.inner_start : span.inner_end].rstrip()
+        opener = doc[last + 1]
+        if inner[-1:] in (".", "!", "?") and opener.is_title and opener.pos_ in ("PRON", "DET"):
+            # "…change." She adds, "…": a new sentence starts; its cue is for the next quote.
+            return None
         for i in range(last + 1, min(len(doc), last + 1 + _AFTER_REACH)):
             token = doc[i]
             if self.quoted[i] or token.text in _SENTENCE_END:
@@ -224,7 +228,11 @@ class _Reader:
         first, last = self.token_ranges[number]
         inner_first = self.token_at(span.inner_start)
         i = first - 1
-        if i < 0 or (_ends_line(doc[i]) and doc[i].text != ":"):
+        crossed_line = False
+        while i >= 0 and doc[i].is_space:
+            crossed_line = crossed_line or "\n" in doc[i].text
+            i -= 1
+        if i < 0 or ((crossed_line or _ends_line(doc[i])) and doc[i].text != ":"):
             return None
         colon = i if doc[i].text == ":" else -1
         if colon > 0:
@@ -238,7 +246,7 @@ class _Reader:
             token = doc[i]
             if self.quoted[i] or token.text in _SENTENCE_END:
                 break
-            if i < first - 1 and _ends_line(token):
+            if i < first - 1 and _ends_line(token) and token.text != ":":
                 break
             if is_according_to(token):
                 source = next((c for c in token.children if c.dep_ == "pobj"), None)
@@ -248,7 +256,7 @@ class _Reader:
                 only_links or not verb_between or self._governs(token, inner_first, last)
             ):
                 return _Cue(token, self.subject_of(token, i), "before", adjacent=only_links)
-            if not (token.is_punct or token.lower_ in _LINKING_WORDS):
+            if not (token.is_punct or token.is_space or token.lower_ in _LINKING_WORDS):
                 only_links = False
             if token.pos_ in ("VERB", "AUX"):
                 verb_between = True
@@ -357,6 +365,10 @@ class _Reader:
     def is_embedded(self, number: int, cue: _Cue | None) -> bool:
         """Whether a quote sits inside a clause of the writer's ("called it a "…" of the US")."""
         first, _ = self.token_ranges[number]
+        while first > 0 and self.doc[first - 1].is_space:
+            if "\n" in self.doc[first - 1].text:
+                return False
+            first -= 1
         if first == 0:
             return False
         before = self.doc[first - 1]

@@ -128,6 +128,17 @@ class Event(Model):
     when_text: str | None = None
     sentence: int = 0
     evidence: str = ""
+    # The grammatical subject: the agent, or in the passive the one it happened to ("Seven people were killed").
+    subject: str | None = None
+    # What was done, where, why and how, as short phrases in the text's own words.
+    action: str | None = None
+    where_text: str | None = None
+    why: str | None = None
+    how: str | None = None
+    # Every sentence that mentions this event (its mentions joined), first one first.
+    mentions: list[int] = Field(default_factory=list)
+    # How central the event is to the article: earlier, more often mentioned and fuller scores higher.
+    salience: float = 0.0
 
 
 class FiveW(Model):

@@ -1,0 +1,247 @@
+"""The event-type lexicon: which verb and noun lemmas name which kind of news event.
+
+Types are coarse on purpose (a timeline line says "attack", not "bombing"), and each type belongs to a family
+so that two mentions of one real event ("Iran launched missiles", "the attacks", "the strike") can be joined.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class EventSense:
+    """What a trigger lemma means: its event type, the family used to join mentions, and its weight."""
+
+    type: str
+    family: str
+    weight: float = 1.0
+    # For launch/fire the direct object is the weapon (the means), not the one it is aimed at.
+    object_is_instrument: bool = False
+
+
+def _senses(
+    type_: str, family: str, lemmas: str, weight: float = 1.0, instrument: bool = False
+) -> dict[str, EventSense]:
+    sense = EventSense(type_, family, weight, instrument)
+    return dict.fromkeys(lemmas.split(), sense)
+
+
+VERB_SENSES: dict[str, EventSense] = {
+    **_senses("attack", "violence", "attack assault raid ambush storm bomb shell invade stab ram bombard"),
+    **_senses("strike", "violence", "strike hit", 0.8),
+    **_senses("shoot", "violence", "shoot gun", 1.0),
+    **_senses("launch", "violence", "launch fire", 1.0, instrument=True),
+    **_senses("kill", "harm", "kill murder assassinate execute slay behead massacre slaughter", 1.2),
+    **_senses("die", "harm", "die drown perish", 1.1),
+    **_senses("injure", "harm", "injure wound hurt maim", 1.0),
+    **_senses("arrest", "justice", "arrest detain apprehend jail imprison capture", 1.0),
+    **_senses("charge", "justice", "charge indict convict sentence sue prosecute acquit clear", 0.9),
+    **_senses("investigate", "justice", "investigate probe", 0.7),
+    **_senses("protest", "unrest", "protest demonstrate march riot rally", 1.0),
+    **_senses("vote", "politics", "vote elect", 1.0),
+    **_senses("win", "contest", "win beat defeat clinch", 1.0),
+    **_senses("lose", "contest", "lose", 0.9),
+    **_senses("resign", "office", "resign quit retire", 1.0),
+    **_senses("appoint", "office", "appoint nominate", 0.9),
+    **_senses("meet", "diplomacy", "meet visit telephone phone", 0.9),
+    **_senses("agree", "diplomacy", "sign agree ratify", 0.9),
+    **_senses("announce", "statement", "announce declare unveil reveal tweet confirm", 0.7),
+    **_senses("blame", "statement", "blame accuse criticise criticize condemn", 0.8),
+    **_senses("threaten", "statement", "threaten warn vow", 0.6),
+    **_senses("order", "command", "order", 0.6),
+    **_senses("crash", "accident", "crash derail collide overturn capsize sink", 1.1),
+    **_senses("explode", "accident", "explode collapse", 1.0),
+    **_senses("rescue", "rescue", "rescue evacuate save", 0.9),
+    **_senses("release", "justice", "release free", 0.8),
+    **_senses("flee", "displacement", "flee", 0.9),
+    **_senses("ban", "policy", "ban sanction", 0.8),
+}
+
+NOUN_SENSES: dict[str, EventSense] = {
+    **_senses("attack", "violence", "attack assault raid ambush bombing shelling invasion offensive", 1.0),
+    **_senses("strike", "violence", "strike airstrike", 0.9),
+    **_senses("shoot", "violence", "shooting gunfire", 1.0),
+    **_senses("launch", "violence", "launch", 0.9),
+    **_senses("kill", "harm", "killing murder assassination execution massacre", 1.1),
+    **_senses("die", "harm", "death", 0.8),
+    **_senses("arrest", "justice", "arrest detention", 1.0),
+    **_senses("investigate", "justice", "investigation probe inquiry", 0.6),
+    **_senses("protest", "unrest", "protest demonstration riot rally", 1.0),
+    **_senses("vote", "politics", "election vote referendum", 0.7),
+    **_senses("win", "contest", "victory win", 0.8),
+    **_senses("resign", "office", "resignation", 1.0),
+    **_senses("meet", "diplomacy", "meeting summit talks visit", 0.8),
+    **_senses("agree", "diplomacy", "agreement deal treaty accord ceasefire", 0.8),
+    **_senses("announce", "statement", "announcement statement declaration", 0.6),
+    **_senses("crash", "accident", "crash derailment collision accident", 1.0),
+    **_senses("explode", "accident", "explosion blast", 1.0),
+    **_senses("rescue", "rescue", "rescue evacuation", 0.8),
+}
+
+# Objects that make "fire"/"launch" a military launch rather than a dismissal or a product launch.
+WEAPON_LEMMAS = frozenset(
+    [
+        "missile",
+        "rocket",
+        "shot",
+        "round",
+        "shell",
+        "bullet",
+        "gun",
+        "weapon",
+        "salvo",
+        "barrage",
+        "drone",
+        "mortar",
+        "grenade",
+        "bomb",
+        "torpedo",
+        "projectile",
+        "artillery",
+        "warhead",
+        "volley",
+    ]
+)
+
+# Verbs that report speech: a time attached to them is handed to the event they report when that has none.
+REPORTING_LEMMAS = frozenset(
+    ["say", "tell", "report", "add", "state", "claim", "write", "confirm", "insist", "explain", "note"]
+)
+
+# Verbs whose complement did not (yet) happen: "planned to attack" is no attack.
+HYPOTHETICAL_GOVERNORS = frozenset(
+    [
+        "plan",
+        "want",
+        "try",
+        "attempt",
+        "threaten",
+        "hope",
+        "seek",
+        "intend",
+        "aim",
+        "prepare",
+        "refuse",
+        "deny",
+        "fail",
+        "expect",
+        "consider",
+        "propose",
+        "decide",
+        "urge",
+        "ask",
+        "need",
+        "plot",
+        "promise",
+        "pledge",
+        "vow",
+    ]
+)
+MODAL_LEMMAS = frozenset(["could", "might", "may", "would", "should", "must", "can", "will", "shall"])
+
+# Prepositions that attach a location to an event.
+LOCATIVE_PREPOSITIONS = frozenset(
+    [
+        "in",
+        "at",
+        "near",
+        "outside",
+        "inside",
+        "on",
+        "across",
+        "throughout",
+        "around",
+        "off",
+        "along",
+        "within",
+    ]
+)
+
+# Common nouns that name a location even when no named entity does ("at the consulate", "in a tunnel").
+PLACE_NOUNS = frozenset(
+    [
+        "airport",
+        "base",
+        "bridge",
+        "border",
+        "camp",
+        "capital",
+        "church",
+        "circuit",
+        "city",
+        "coast",
+        "consulate",
+        "country",
+        "county",
+        "court",
+        "district",
+        "embassy",
+        "factory",
+        "field",
+        "harbour",
+        "harbor",
+        "highway",
+        "home",
+        "hospital",
+        "hotel",
+        "house",
+        "island",
+        "market",
+        "mosque",
+        "motorway",
+        "neighbourhood",
+        "neighborhood",
+        "office",
+        "park",
+        "parliament",
+        "port",
+        "prison",
+        "province",
+        "region",
+        "restaurant",
+        "road",
+        "school",
+        "square",
+        "stadium",
+        "station",
+        "store",
+        "street",
+        "suburb",
+        "temple",
+        "town",
+        "track",
+        "tunnel",
+        "university",
+        "valley",
+        "village",
+    ]
+)
+
+# Phrases that open a reason, by their first lower-cased words, with how surely each says "why":
+# an explicit cause beats a purpose, which beats a bare "after" or "for".
+REASON_OPENERS: dict[tuple[str, ...], float] = {
+    ("in", "revenge"): 3.0,
+    ("in", "retaliation"): 3.0,
+    ("as", "revenge"): 3.0,
+    ("as", "retaliation"): 3.0,
+    ("because",): 3.0,
+    ("due", "to"): 3.0,
+    ("owing", "to"): 3.0,
+    ("in", "response"): 2.5,
+    ("in", "order", "to"): 2.5,
+    ("in", "reply"): 2.0,
+    ("in", "protest"): 2.0,
+    ("thanks", "to"): 2.0,
+    ("so", "that"): 2.0,
+    ("over",): 1.2,
+    ("amid",): 1.0,
+    ("after",): 1.0,
+    ("following",): 1.0,
+    ("for",): 0.8,
+}
+# A purpose clause ("to meet Barack Obama") says why, less surely than an explicit cause.
+PURPOSE_STRENGTH = 1.5
+
+# Words that open a means phrase ("with a truck bomb", "by ramming", "using drones").
+MEANS_PREPOSITIONS = frozenset(["with", "by", "using", "via"])

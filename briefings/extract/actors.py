@@ -112,7 +112,8 @@ class _ActorBuilder:
             body = [m for m in mentions if not self._in_headline(m)] or mentions
             titled = {self._prefix_title(short_names[m.start]) for m in mentions} - {None}
             shares_title = any(titled & c.prefix_titles for c in candidates)
-            if not candidates or (body[0].start < min(c.first for c in candidates) and not shares_title):
+            introduced_first = bool(titled) and body[0].start < min((c.first for c in candidates), default=0)
+            if not candidates or (introduced_first and not shares_title):
                 own = _Cluster("person")
                 clusters.append(own)
                 candidates.append(own)

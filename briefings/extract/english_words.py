@@ -53,6 +53,7 @@ def is_common_word(lower: str) -> bool:
     if lower in words:
         return True
     for ending, replacement in (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("ing", "")):
-        if lower.endswith(ending) and lower[: -len(ending)] + replacement in words:
+        stem = lower[: -len(ending)] + replacement
+        if lower.endswith(ending) and len(stem) >= 3 and stem in words:
             return True
     return False

@@ -230,9 +230,12 @@ class _Corrector:
         self.lower_nouns = {t.lemma_.lower() for t in doc if t.pos_ == "NOUN" and t.is_lower}
         self.headlines = _title_case_lines(doc)
         # Every part of a person's full name, so that "Bush" or "Cook" alone is still that person.
-        self.person_short_forms = _short_forms(
-            sorted({e.text for e in doc.ents if e.label_ == "PERSON" and len(e) > 1})
-        )
+        full_names = sorted({e.text for e in doc.ents if e.label_ == "PERSON" and len(e) > 1})
+        self.person_short_forms = _short_forms(full_names)
+        self.name_parts: dict[str, set[str]] = {}
+        for full in full_names:
+            for part in normalise_name(full).split():
+                self.name_parts.setdefault(part, set()).add(full)
         self.sentence_of = {}
         for n, sent in enumerate(doc.sents):
             self.sentence_of[sent.start] = n
@@ -247,8 +250,15 @@ class _Corrector:
         text = span.text
         if not any(ch.isupper() for ch in text) or any(ch.isdigit() for ch in text):
             return None
-        if text.startswith(("@", "#")) or "@" in text:
-            return None
+        if "@" in text or text.startswith("#") or (span.start > 0 and doc[span.start - 1].text in ("@", "#")):
+            return None  # a social media handle or hashtag
+        words = [t for t in span if t.is_alpha and len(t.text) > 1]
+        if (
+            words
+            and all(t.is_upper and is_common_word(t.lower_) for t in words)
+            and (len(words) > 1 or words[0].lower_ not in self.nouns)
+        ):
+            return None  # "HELPED", "ACCIDENT WAITING": a shouted headline word, not a name
         last = doc[span.end - 1]
         if last.is_title and _lower_key(last) in word_list("facility_words") and len(span) > 1:
             return "facility"
@@ -259,6 +269,8 @@ class _Corrector:
         ):
             return "country"
         if self._belongs_to_title(span):
+            return None
+        if len(span) == 1 and label != "PERSON" and self._is_common_word_at_start(span):
             return None
         if len(span) == 1 and self._in_headline(span.start) and is_common_word(span[0].lower_):
             return None
@@ -329,8 +341,21 @@ class _Corrector:
             return "group"  # "Cleveland Cavaliers", "the Obamas": a plural name is a team or a family
         if len(span) == 1 and self._is_common_word_name(span):
             return None
+        if (
+            len(span) == 2
+            and _leading_non_name(span[0])
+            and self.name_parts.get(span[1].lower_, set()) - {span.text}
+        ):
+            return None  # "Democrat Obama": a word glued to a name the text gives in full elsewhere
         if len(span) > 1 and _looks_like_no_name(doc, span.start, span.end):
             return None
+        if (
+            len(span) > 1
+            and span[-1].lower_ in self.lower_nouns
+            and not known_given_name(span[0].lower_)
+            and not self.name_parts.get(span[-1].lower_, set()) - {span.text}
+        ):
+            return None  # "Croydon Tram": a name and a noun the text uses in lower case are no person
         if self._is_place_by_position(span):
             return "place"
         if span.end < len(doc) and _lower_key(doc[span.end]) in word_list("media_words"):
@@ -361,11 +386,17 @@ class _Corrector:
             return False
         if span.start > 0 and _is_titleword(doc[span.start - 1]):
             return False
-        singular = {lower[:-1], lower[:-2]} if lower.endswith("s") else set()
         if _sentence_initial(doc, span.start):
-            # A word the text also uses in lower case, or the plural of a known noun, opens the sentence.
-            return bool(({lower} | singular) & self.lower_nouns) or bool(singular & self.nouns)
+            return self._is_common_word_at_start(span)
         return is_common_word(lower)
+
+    def _is_common_word_at_start(self, span: Span) -> bool:
+        """A sentence opened by a word the text also uses in lower case, or by the plural of a noun."""
+        if not _sentence_initial(self.doc, span.start):
+            return False
+        lower = span[0].lower_
+        singular = {lower[:-1], lower[:-2]} if lower.endswith("s") else set()
+        return bool(({lower} | singular) & self.lower_nouns) or bool(singular & self.nouns)
 
     def _is_place_by_position(self, span: Span) -> bool:
         """A name after "in"/"near" (alone) or "at"/"from" (in a list with another name) is a place."""
@@ -463,14 +494,14 @@ def _split_glued_people(doc: Doc, mentions: list[NamedMention]) -> list[NamedMen
     known = {normalise_name(m.name) for m in mentions if m.kind == "person" and 2 <= len(m.name.split()) <= 3}
     result: list[NamedMention] = []
     for m in mentions:
-        if m.kind != "person" or m.end - m.start < 3 or normalise_name(m.name) in known:
+        if m.kind != "person" or m.end - m.start < 3:
             result.append(m)
             continue
         pieces: list[tuple[int, int]] = []
         i = m.start
         while i < m.end:
             for j in range(m.end, i + 1, -1):
-                if normalise_name(doc[i:j].text) in known:
+                if (i, j) != (m.start, m.end) and normalise_name(doc[i:j].text) in known:
                     pieces.append((i, j))
                     i = j
                     break
@@ -486,7 +517,17 @@ def _split_glued_people(doc: Doc, mentions: list[NamedMention]) -> list[NamedMen
     return result
 
 
-def _relabel_by_consistency(mentions: list[NamedMention]) -> list[NamedMention]:
+def _has_org_word(name: str) -> bool:
+    return any(word in word_list("org_words") for word in normalise_name(name).split())
+
+
+def _locative(doc: Doc, mention: NamedMention) -> bool:
+    """Whether a mention is the object of a place preposition ("in Paris", "at Croydon")."""
+    root = doc[mention.start : mention.end].root
+    return root.dep_ == "pobj" and root.head.lower_ in _LOCATIVE | _LIST_LOCATIVE
+
+
+def _relabel_by_consistency(doc: Doc, mentions: list[NamedMention]) -> list[NamedMention]:
     """One name, one kind: a short form of a person named in full is that person; else the majority."""
     full_people = {m.name for m in mentions if m.kind == "person" and len(person_core(m.name)) > 1}
     short_forms = _short_forms(sorted(full_people))
@@ -500,12 +541,17 @@ def _relabel_by_consistency(mentions: list[NamedMention]) -> list[NamedMention]:
         core = person_core(m.name)
         tally = votes[key]
         if kind in ("organization", "place", "group", "location") and len(core) <= 2:
-            if key in short_forms or " ".join(core) in short_forms:
+            places = tally["place"] + tally["location"]
+            if (key in short_forms or " ".join(core) in short_forms) and (
+                kind in ("organization", "group") or places < tally["person"] or not _locative(doc, m)
+            ):
                 kind = "person"
             else:
                 best, count = tally.most_common(1)[0]
                 if best not in ("person", "country") and count > tally[kind]:
                     kind = best  # type: ignore[assignment]
+                elif kind == "organization" and tally["place"] == count and not _has_org_word(m.name):
+                    kind = "place"  # a town tagged once as a place and once as an organisation
         elif kind == "person" and len(core) == 1 and key not in short_forms:
             # A lone word tagged as a person here and as something else elsewhere is that something else.
             others = [(n, k) for k, n in tally.items() if k != "person"]
@@ -574,7 +620,7 @@ def named_mentions(doc: Doc) -> list[NamedMention]:
             if m is not None and any(ch.isupper() for ch in m.name):
                 mentions.append(m)
     mentions = _split_glued_people(doc, mentions)
-    mentions = _relabel_by_consistency(mentions)
+    mentions = _relabel_by_consistency(doc, mentions)
     mentions.extend(_missed_mentions(doc, mentions))
     mentions.sort(key=lambda m: m.start)
     doc.user_data[_CACHE_KEY] = tuple(mentions)

@@ -115,7 +115,10 @@ def person_core(text: str) -> tuple[str, ...]:
         words = words[1:]
     while len(words) > 1 and words[-1] in _SUFFIXES:
         words = words[:-1]
-    core = tuple(w for w in words if w not in PARTICLES)
+    # A particle opening a capitalised name is a given name ("Ben Zobrist", "Al Gore"); elsewhere it
+    # is written or dropped at will ("Osama bin Laden", "al-Muhandis").
+    opens_capitalised = text.lstrip()[:1].isupper()
+    core = tuple(w for n, w in enumerate(words) if w not in PARTICLES or (n == 0 and opens_capitalised))
     return core or tuple(words)
 
 

@@ -22,6 +22,7 @@ from briefings.extract.entities import NamedMention
 from briefings.extract.lexicons import plain_honorifics, word_list
 
 _MAX_ROLE_TOKENS = 16
+_MAX_APPOSITION_TOKENS = 10
 _ROLE_OF = frozenset({"of", "for", "at"})
 # Forms of address that follow a title ("Qatari Emir Sheikh Tamim"): a title of their own.
 _ADDRESS = frozenset(
@@ -230,7 +231,9 @@ class RoleReader:
                     break
                 continue
             possessive = token.tag_ == "POS" and token.lower_ in ("'s", "’s")
-            word = token.pos_ in ("PROPN", "NOUN", "ADJ") and token.is_alpha
+            word = token.pos_ in ("PROPN", "NOUN", "ADJ") and (
+                token.is_alpha or (token.text[:1].isupper() and token.text.isalnum())
+            )
             if word and capitalised_seen and token.is_lower and token.pos_ == "NOUN":
                 # "shooting Harborview Medical Center spokeswoman": a common noun before a name's
                 # words begins another phrase, unless it is a title ("former", "deputy chief").
@@ -266,6 +269,8 @@ class RoleReader:
     def _finding(self, indexes: list[int]) -> RoleFinding:
         doc = self.doc
         indexes = _without_evaluations(doc, indexes)
+        while len(indexes) > 1 and doc[indexes[0]].is_punct:
+            indexes = indexes[1:]
         affiliation = None
         for i in indexes:
             m = self.mention_at.get(i)
@@ -284,7 +289,10 @@ class RoleReader:
             # "the commander of X, General Jane Roe," (the parser may or may not call it an apposition).
             closed = mention.end >= len(doc) or doc[mention.end].text in (",", ".", ";", ")", "\u2014")
             anchor = root.head if root.dep_ == "appos" and root.head.i < comma else doc[comma - 1]
-            title = self._title_above(anchor) if closed or root.dep_ == "appos" else None
+            by_parse_or_surface = closed or root.dep_ == "appos"
+            title = None
+            if by_parse_or_surface and not self._is_person_token(anchor.i):
+                title = self._title_above(anchor)
             if title is not None:
                 found.extend(self._phrase([t.i for t in title.subtree if t.i < comma]))
         for child in root.children:
@@ -303,13 +311,20 @@ class RoleReader:
         return found
 
     def _title_above(self, token: Token) -> Token | None:
-        """The title noun that heads the phrase a name is in apposition to ("the commander of X, Y")."""
+        """The title noun that heads the phrase a name is in apposition to ("the commander of X, Y").
+
+        The climb stops at a phrase that already describes someone else ("Anthony Weiner, the husband
+        of her aide, Huma Abedin": the aide is Huma Abedin, the husband is Anthony Weiner).
+        """
         best = token if _is_title(token) else None
         node = token
         for _ in range(6):
             if node.dep_ != "pobj" or node.head.dep_ != "prep":
                 break
-            node = node.head.head
+            above = node.head.head
+            if above.dep_ == "attr" or (above.dep_ == "appos" and self._is_person_token(above.head.i)):
+                break
+            node = above
             if _is_title(node) and node.pos_ in ("NOUN", "PROPN"):
                 best = node
         return best
@@ -322,21 +337,26 @@ class RoleReader:
         return i if i > 0 and self.doc[i].text == "," else None
 
     def _phrase(self, indexes: list[int]) -> list[RoleFinding]:
-        """A role from a noun phrase's tokens: no articles, no clauses after a comma, no person names."""
+        """A role from a noun phrase's tokens: no articles, clauses, second phrases or person names."""
         doc = self.doc
         indexes = sorted(indexes)
-        cut = []
+        cut: list[int] = []
         for i in indexes:
-            if doc[i].is_punct and doc[i].text != "-" and doc[i].tag_ != "POS":
+            token = doc[i]
+            if token.is_punct and token.text != "-" and token.tag_ != "POS":
                 break
-            if self._is_person_token(i) or doc[i].lower_ in ("who", "which", "that"):
+            if self._is_person_token(i) or token.lower_ in ("who", "which", "that"):
                 break
+            if token.pos_ in ("VERB", "AUX") and token.dep_ not in ("amod", "compound"):
+                break  # "a fan described as …": the role ends where a clause begins
+            if token.pos_ == "CCONJ" and i + 1 < len(doc) and doc[i + 1].pos_ in ("DET", "PRON"):
+                break  # "star and a revered figure": one role at a time
             cut.append(i)
-        while cut and (doc[cut[0]].pos_ in ("DET", "PRON") or doc[cut[0]].is_punct):
+        while cut and (doc[cut[0]].pos_ in ("DET", "PRON", "NUM") or doc[cut[0]].is_punct):
             cut = cut[1:]
-        while cut and (doc[cut[-1]].is_punct or doc[cut[-1]].lower_ in ("of", "and", "for")):
+        while cut and (doc[cut[-1]].is_punct or doc[cut[-1]].pos_ in ("ADP", "CCONJ", "DET", "PRON")):
             cut = cut[:-1]
-        if not cut or len(cut) > _MAX_ROLE_TOKENS:
+        if not cut or len(cut) > _MAX_APPOSITION_TOKENS:
             return []
         if not any(doc[i].pos_ in ("NOUN", "PROPN") for i in cut):
             return []

@@ -63,10 +63,6 @@ class StoryChanges(Model):
         return not (self.new_story or self.new_articles)
 
 
-def _figure_key(key: frozenset[str]) -> str:
-    return " ".join(sorted(key))
-
-
 def _quantity(claim: SourcedClaim) -> str:
     return " ".join(claim.claim.quantity.casefold().split())
 
@@ -78,8 +74,7 @@ def _actor_names(actors: Iterable[Actor]) -> list[str]:
 def snapshot_story(story: Story, taken: datetime | None = None) -> StorySnapshot:
     """What a channel is being shown of a story now, to compare with later."""
     figures = {
-        _figure_key(key): sorted({_quantity(c) for c in claims})
-        for key, claims in group_claims(story.claims).items()
+        key: sorted({_quantity(c) for c in claims}) for key, claims in group_claims(story.claims).items()
     }
     return StorySnapshot(
         story=story.id,
@@ -95,16 +90,6 @@ def snapshot_story(story: Story, taken: datetime | None = None) -> StorySnapshot
 def snapshot_channel(stories: Iterable[Story], taken: datetime | None = None) -> ChannelSnapshot:
     """A channel's snapshot of every story it is being shown."""
     return ChannelSnapshot(taken=taken, stories={s.id: snapshot_story(s, taken) for s in stories})
-
-
-def _seen_figures(seen: StorySnapshot, key: frozenset[str]) -> list[str] | None:
-    """The figures shown for the same count (the same words, or fewer or more of them)."""
-    found: list[str] | None = None
-    for shown_key, quantities in seen.figures.items():
-        shown = frozenset(shown_key.split())
-        if shown == key or shown < key or key < shown:
-            found = sorted(set(found or []) | set(quantities))
-    return found
 
 
 def story_changes(story: Story, seen: StorySnapshot | None) -> StoryChanges:
@@ -127,8 +112,8 @@ def story_changes(story: Story, seen: StorySnapshot | None) -> StoryChanges:
         recent = [c for c in claims if c.article in fresh]
         if not recent:
             continue
-        about = min((c.claim.what or "" for c in claims), key=len) or _figure_key(key)
-        before = _seen_figures(seen, key) if seen else None
+        about = min((c.claim.what or "" for c in claims), key=len) or key
+        before = seen.figures.get(key) if seen else None
         if before is None:
             new_figures.append(FigureChange(about=about, now=recent))
             continue

@@ -1,25 +1,23 @@
-"""Claims grouped by what they count, and the groups where sources give figures that cannot both be true."""
+"""Claims grouped by what they count, and the counts on which sources give figures that cannot both be true."""
 
 from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
+from briefings.extract.quantities import quantity_value
 from briefings.models import ArticleAnalysis, Claim, Disagreement, SourcedClaim
 from briefings.stories.features import stem
 from briefings.stories.identity import NameResolver
 
-_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 _WORD = re.compile(r"[^\W\d_]+")
-_NUMBER_WORDS = {
-    "no": 0, "zero": 0, "none": 0, "nobody": 0, "one": 1, "a": 1, "an": 1, "single": 1, "two": 2, "three": 3,
-    "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11,
-    "twelve": 12, "dozen": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
-    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40,
-    "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100,
-}  # fmt: skip
-_SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "k": 1e3, "m": 1e6, "bn": 1e9}
+# Figures about people harmed by the event: one count per kind in a story, whatever words name it.
+HARM_CATEGORIES = frozenset({"killed", "injured", "arrested", "missing", "displaced", "casualties"})
+# Casualties are the killed and the injured together: fewer casualties than dead cannot be.
+_PARTS_OF = {"casualties": ("killed", "injured")}
 # Plurals of round numbers are ranges: "dozens" is more than two dozen and fewer than a hundred.
 _VAGUE = {
     "dozens": (24.0, 99.0),
@@ -27,64 +25,15 @@ _VAGUE = {
     "hundreds": (200.0, 999.0),
     "thousands": (2e3, 9999.0),
 }
-_AT_LEAST = (
-    "at least",
-    "more than",
-    "over",
-    "above",
-    "upwards of",
-    "in excess of",
-    "no fewer than",
-    "at minimum",
-)
-_AT_MOST = (
-    "at most",
-    "up to",
-    "fewer than",
-    "less than",
-    "under",
-    "below",
-    "nearly",
-    "almost",
-    "no more than",
-)
-_ABOUT = (
-    "about",
-    "around",
-    "some",
-    "roughly",
-    "approximately",
-    "an estimated",
-    "nearly",
-    "close to",
-    "estimated",
-)
-# Words that never say what is counted.
+_AT_LEAST = ("at least", "more than", "over", "above", "upwards of", "in excess of", "no fewer than")
+_AT_MOST = ("at most", "up to", "fewer than", "less than", "under", "below", "no more than", "as many as")
+_NEARLY = ("nearly", "almost", "close to")
+_ABOUT = ("about", "around", "some", "roughly", "approximately", "an estimated", "estimated")
 _NOISE = frozenset(
-    [
-        "the",
-        "a",
-        "an",
-        "of",
-        "in",
-        "on",
-        "at",
-        "to",
-        "for",
-        "and",
-        "or",
-        "by",
-        "with",
-        "from",
-        "as",
-        "at",
-        "least",
-        "more",
-        "than",
-        "some",
-        "about",
-    ]
+    ["the", "a", "an", "of", "in", "on", "at", "to", "for", "and", "or", "by", "with", "from", "as"]
 )
+# A harm count that rises between reports a day apart is the toll being updated, not sources disagreeing.
+UPDATE_AFTER = timedelta(hours=12)
 
 
 @dataclass(frozen=True)
@@ -99,67 +48,47 @@ class Range:
         return self.low <= other.high and other.low <= self.high
 
 
-def _number(text: str) -> float | None:
-    lowered = text.lower()
-    match = _NUMBER.search(lowered)
-    value: float | None = None
-    if match is not None:
-        value = float(match[0].replace(",", ""))
-    else:
-        for word in _WORD.findall(lowered):
-            if word in _NUMBER_WORDS:
-                value = (
-                    float(_NUMBER_WORDS[word]) * (value or 1.0)
-                    if word in ("dozen", "hundred")
-                    else float(_NUMBER_WORDS[word])
-                )
-    if value is None:
-        return None
-    for word in _WORD.findall(lowered):
-        if word in _SCALES:
-            value *= _SCALES[word]
-    return value
+def _has(phrases: tuple[str, ...], text: str) -> bool:
+    return any(re.search(rf"\b{phrase}\b", text) for phrase in phrases)
 
 
 def claim_range(claim: Claim) -> Range | None:
-    """The values a claim's figure allows, read from its quantity and the words around it; None if unreadable."""
-    quantity = claim.quantity.lower()
+    """The values a claim's figure allows, read from its quantity; None when it gives no number."""
+    quantity = " ".join(claim.quantity.lower().split())
     for vague, bounds in _VAGUE.items():
         if vague in quantity.split():
             return Range(*bounds)
-    value = _number(quantity)
+    value = claim.value if claim.value is not None else quantity_value(quantity)
     if value is None:
         return None
-    context = f"{quantity} {claim.text.lower()}"
-    if any(phrase in context for phrase in _AT_LEAST):
+    if _has(_AT_LEAST, quantity):
         return Range(value, math.inf)
-    if any(phrase in context for phrase in _AT_MOST):
-        low = value * 0.8 if any(p in context for p in ("nearly", "almost")) else 0.0
-        return Range(low, value)
-    if any(re.search(rf"\b{phrase}\b", context) for phrase in _ABOUT):
+    if _has(_NEARLY, quantity):
+        return Range(value * 0.8, value)
+    if _has(_AT_MOST, quantity):
+        return Range(0.0, value)
+    if _has(_ABOUT, quantity):
         return Range(value * 0.9, value * 1.1)
     return Range(value, value)
 
 
-def counted_key(what: str | None) -> frozenset[str]:
-    """What a claim counts, as a set of word stems ("US soldiers killed" = "killed US soldiers")."""
-    if not what:
-        return frozenset()
-    return frozenset(stem(w) for w in _WORD.findall(what.lower()) if w not in _NOISE)
+def claim_key(claim: Claim) -> str | None:
+    """What a claim counts, as a key: the kind of harm, or the stems of what it counts ("count:explosion")."""
+    if claim.category in HARM_CATEGORIES:
+        return claim.category
+    words = sorted({stem(w) for w in _WORD.findall((claim.what or "").lower()) if w not in _NOISE})
+    if not words:
+        return None
+    return f"{claim.category or 'count'}:{' '.join(words)}"
 
 
-def group_claims(claims: list[SourcedClaim]) -> dict[frozenset[str], list[SourcedClaim]]:
-    """Claims grouped by what they count; a claim whose count names more words joins a group it contains."""
-    groups: dict[frozenset[str], list[SourcedClaim]] = {}
+def group_claims(claims: list[SourcedClaim]) -> dict[str, list[SourcedClaim]]:
+    """Claims grouped by what they count (claims that say nothing of what they count are left out)."""
+    groups: dict[str, list[SourcedClaim]] = {}
     for claim in claims:
-        key = counted_key(claim.claim.what)
-        if key:
+        key = claim_key(claim.claim)
+        if key is not None:
             groups.setdefault(key, []).append(claim)
-    # "killed" and "soldiers killed" count the same within one story: fold the wider into the narrower.
-    for key in sorted(groups, key=len, reverse=True):
-        narrower = [k for k in groups if k != key and k < key]
-        if len(narrower) == 1:
-            groups[narrower[0]].extend(groups.pop(key))
     return groups
 
 
@@ -167,28 +96,86 @@ def _source(claim: SourcedClaim) -> str:
     return (claim.claim.attributed_to or "").casefold() or claim.article
 
 
-def find_disagreements(claims: list[SourcedClaim]) -> list[Disagreement]:
-    """The counts on which two sources give figures that cannot both be true, with every source's figure."""
+@dataclass(frozen=True)
+class _Figure:
+    claim: SourcedClaim
+    range: Range
+    published: datetime | None
+
+
+def _is_update(a: _Figure, b: _Figure, harm: bool) -> bool:
+    """Whether the later of two figures is a toll that grew since the earlier report."""
+    if not harm or a.published is None or b.published is None:
+        return False
+    if a.published > b.published:
+        a, b = b, a
+    assert a.published is not None and b.published is not None
+    return b.published - a.published >= UPDATE_AFTER and b.range.low >= a.range.low
+
+
+def _conflict(a: _Figure, b: _Figure, harm: bool) -> bool:
+    return (
+        _source(a.claim) != _source(b.claim) and not a.range.overlaps(b.range) and not _is_update(a, b, harm)
+    )
+
+
+def _figures(claims: list[SourcedClaim], published: Mapping[str, datetime | None]) -> list[_Figure]:
+    figures = []
+    for claim in claims:
+        figure_range = claim_range(claim.claim)
+        if figure_range is not None:
+            figures.append(_Figure(claim, figure_range, published.get(claim.article)))
+    return figures
+
+
+def _shown(figures: list[_Figure]) -> list[SourcedClaim]:
+    """Each source's figure once."""
+    shown: list[SourcedClaim] = []
+    seen: set[tuple[str, str]] = set()
+    for figure in figures:
+        key = (" ".join(figure.claim.claim.quantity.casefold().split()), _source(figure.claim))
+        if key not in seen:
+            seen.add(key)
+            shown.append(figure.claim)
+    return shown
+
+
+def _about(key: str, claims: list[SourcedClaim]) -> str:
+    named = [c.claim.what for c in claims if c.claim.what]
+    if key in HARM_CATEGORIES:
+        return key
+    return min(named, key=len) if named else key.partition(":")[2]
+
+
+def find_disagreements(
+    claims: list[SourcedClaim], published: Mapping[str, datetime | None] | None = None
+) -> list[Disagreement]:
+    """The counts on which two sources give figures that cannot both be true, with every source's figure.
+
+    `published` (article id → publication time) tells a rising toll from a disagreement.
+    """
+    when = published or {}
+    groups = group_claims(claims)
+    figures = {key: _figures(group, when) for key, group in groups.items()}
     disagreements = []
-    for group in group_claims(claims).values():
-        ranges = [(c, claim_range(c.claim)) for c in group]
-        readable = [(c, r) for c, r in ranges if r is not None]
-        conflict = any(
-            _source(a) != _source(b) and not ra.overlaps(rb)
-            for i, (a, ra) in enumerate(readable)
-            for b, rb in readable[i + 1 :]
-        )
-        if not conflict:
+    for key, group in groups.items():
+        harm = key in HARM_CATEGORIES
+        own = figures[key]
+        conflicting = [(a, b) for i, a in enumerate(own) for b in own[i + 1 :] if _conflict(a, b, harm)]
+        # A total of casualties below a count of the dead contradicts it.
+        for part in _PARTS_OF.get(key, ()):
+            conflicting += [
+                (a, b)
+                for a in own
+                for b in figures.get(part, [])
+                if _source(a.claim) != _source(b.claim) and a.range.high < b.range.low
+            ]
+        if not conflicting:
             continue
-        shown: list[SourcedClaim] = []
-        seen: set[tuple[str, str]] = set()
-        for claim, _ in readable:
-            key = (claim.claim.quantity.casefold(), _source(claim))
-            if key not in seen:
-                seen.add(key)
-                shown.append(claim)
-        about = min((c.claim.what or "" for c in group), key=len)
-        disagreements.append(Disagreement(about=about, claims=shown))
+        # Every figure given for the count, and those of the counts it contradicts.
+        involved = list(own)
+        involved += [f for pair in conflicting for f in pair if f not in involved]
+        disagreements.append(Disagreement(about=_about(key, group), claims=_shown(involved)))
     return disagreements
 
 

@@ -67,6 +67,9 @@ _REPORTING_WORDS = frozenset(
 _ENTITY_PREFIX = {"person": "p:", "organization": "o:", "country": "g:", "group": "n:"}
 # Read at most this many characters of an article: what identifies a story is said near the top.
 MAX_TEXT_CHARS = 20_000
+# The lead of a news report (its first sentences) says when its news happened; later dates are background.
+LEAD_SENTENCES = 3
+MAX_EVENT_DAYS = 6
 
 
 @dataclass
@@ -77,7 +80,7 @@ class ArticleFeatures:
     terms: Counter[str] = field(default_factory=Counter)
     entities: Counter[str] = field(default_factory=Counter)
     published_day: int | None = None
-    mentioned_days: list[int] = field(default_factory=list)
+    event_days: list[int] = field(default_factory=list)
     event_types: list[str] = field(default_factory=list)
     words: list[str] = field(default_factory=list)
 
@@ -125,6 +128,28 @@ def _day_of_value(value: str) -> int | None:
         return None
 
 
+def _event_days(analysis: ArticleAnalysis) -> list[int]:
+    """The days the article's news happened: dates in its lead, else any date it gives, else its publication."""
+    lead: set[int] = set()
+    anywhere: list[int] = []
+    for time in analysis.times:
+        if time.type not in ("DATE", "TIME"):
+            continue
+        day = _day_of_value(time.value)
+        if day is None:
+            continue
+        if time.sentence < LEAD_SENTENCES:
+            lead.add(day)
+        elif len(anywhere) < MAX_EVENT_DAYS:
+            anywhere.append(day)
+    if lead:
+        return sorted(lead)[:MAX_EVENT_DAYS]
+    if anywhere:
+        return sorted(set(anywhere))
+    published = analysis.article.published
+    return [to_day(published)] if published else []
+
+
 def _entity_key(kind: str, name: str) -> str | None:
     if kind == "person":
         # A person is known by the surname across articles ("Lindsay Lohan" here, "Lohan" there).
@@ -162,9 +187,7 @@ def extract_features(analysis: ArticleAnalysis) -> ArticleFeatures:
         key = normalise_name(country or place.name)
         if key:
             entities["l:" + key] += max(1, len(place.mentions))
-    mentioned = sorted(
-        {day for t in analysis.times if t.type in ("DATE", "TIME") and (day := _day_of_value(t.value))}
-    )
+    event_days = _event_days(analysis)
     events = sorted({e.type for e in analysis.events if e.type})
     for event_type in events:
         entities["e:" + event_type] += 1
@@ -173,7 +196,7 @@ def extract_features(analysis: ArticleAnalysis) -> ArticleFeatures:
         terms=terms,
         entities=entities,
         published_day=to_day(article.published) if article.published else None,
-        mentioned_days=mentioned,
+        event_days=event_days,
         event_types=events,
         words=words,
     )

@@ -39,6 +39,8 @@ class IndexSettings:
     window_days: int = 14
     same_days: int = 2
     day_decay: float = 5.0
+    event_day_decay: float = 3.0
+    event_day_support: float = 0.3
     article_features: int = 80
     query_features: int = 30
     posted_features: int = 25
@@ -93,6 +95,11 @@ class Placement(BaseModel):
     new_story: bool
     duplicate_of: str | None = None
     similarity: float = 0.0
+
+
+def _decay(gap: int, tolerance: int, scale: float) -> float:
+    """1 up to `tolerance` days apart, then falling off exponentially."""
+    return 1.0 if gap <= tolerance else math.exp(-(gap - tolerance) / scale)
 
 
 def story_id_for(analysis: ArticleAnalysis) -> str:
@@ -244,8 +251,9 @@ class StoryIndex:
         return dot / profile.norm * self._day_agreement(profile, features)
 
     def _day_agreement(self, profile: StoryProfile, features: ArticleFeatures) -> float:
-        """1 when the article is from the story's days; less the further apart they are."""
-        gap = None
+        """1 when the article is from the story's days and tells of its days; less the further apart."""
+        settings = self.settings
+        agreement = 1.0
         if (
             features.published_day is not None
             and profile.first_day is not None
@@ -253,12 +261,14 @@ class StoryIndex:
         ):
             day = features.published_day
             gap = max(0, profile.first_day - day, day - profile.last_day)
-        if features.mentioned_days and profile.days:
-            mentioned_gap = min(abs(d - s) for d in features.mentioned_days for s in profile.days)
-            gap = mentioned_gap if gap is None else min(gap, mentioned_gap)
-        if gap is None or gap <= self.settings.same_days:
-            return 1.0
-        return math.exp(-(gap - self.settings.same_days) / self.settings.day_decay)
+            agreement = _decay(gap, settings.same_days, settings.day_decay)
+        if features.event_days and profile.days:
+            # The days most of the story's reports give for its news (a stray background date does not count).
+            support = max(profile.days.values()) * settings.event_day_support
+            story_days = [d for d, count in profile.days.items() if count >= support]
+            gap = min(abs(d - s) for d in features.event_days for s in story_days)
+            agreement = min(agreement, _decay(gap, settings.same_days, settings.event_day_decay))
+        return agreement
 
     # ------------------------------------------------------------------ updating
 
@@ -307,8 +317,8 @@ class StoryIndex:
             if profile.last_day is None or day > profile.last_day:
                 profile.last_day = day
                 heapq.heappush(self._idle, (day, profile.id))
-        for mentioned in features.mentioned_days[:20]:
-            profile.days[mentioned] = profile.days.get(mentioned, 0) + 1
+        for event_day in features.event_days:
+            profile.days[event_day] = profile.days.get(event_day, 0) + 1
         if len(profile.days) > 40:
             profile.days = dict(sorted(profile.days.items(), key=lambda kv: -kv[1])[:30])
         for key, _ in vector[: self.settings.posted_features]:

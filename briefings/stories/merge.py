@@ -81,7 +81,7 @@ def merge_story(
         timeline=merge_timeline(ordered, actor_names, place_names),
         quotes=merge_quotes(ordered, actor_names),
         claims=claims,
-        disagreements=find_disagreements(claims),
+        disagreements=find_disagreements(claims, {a.article.id: a.article.published for a in ordered}),
         w=_story_w(originals or ordered, actor_names, place_names),
         first_published=min(published) if published else None,
         last_published=max(published) if published else None,

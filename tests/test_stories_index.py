@@ -1,0 +1,145 @@
+"""The incremental story index: same event together, different events apart, bad input handled."""
+
+from __future__ import annotations
+
+import pytest
+from stories_builders import analysis
+
+from briefings.models import ArticleAnalysis
+from briefings.stories.index import IndexSettings, StoryIndex, StoryIndexState, story_id_for
+
+KESSA = (
+    "Norland warplanes struck a fuel depot on the edge of Kessa late on Monday, setting off fires that "
+    "burned through the night, Eastmark officials said. Eastmark's health ministry said at least 12 people "
+    "were killed. Norland's defence minister Tomas Brandt said the depot supplied rebel convoys."
+)
+KESSA_FOLLOW_UP = (
+    "Mourners in Kessa buried victims of Monday's Norland air strike on the city's fuel depot on Thursday. "
+    "The health ministry said the toll from the depot strike had risen to 15. Tomas Brandt, Norland's defence "
+    "minister, again denied that civilians were hurt at the depot."
+)
+DOVRIN = (
+    "Norland aircraft destroyed the road bridge over the Sava river near Dovrin early on Monday, Eastmark's "
+    "transport ministry said. Two spans of the bridge collapsed into the river and a truck driver is missing. "
+    "Norland's defence minister Tomas Brandt said the bridge carried weapons to rebel units."
+)
+DOVRIN_FOLLOW_UP = (
+    "Army engineers opened a pontoon bridge across the Sava at Dovrin on Wednesday, two days after Norland "
+    "jets brought down the road bridge. Divers found the missing driver's truck under a collapsed span. "
+    "Tomas Brandt said Norland would strike every route that brings weapons to the border."
+)
+FERRY = (
+    "At least four people died when the passenger ferry Sea Lark capsized in heavy swell off Lanmore island "
+    "on Tuesday morning, the coast guard said. Rescue boats pulled 70 people from the water."
+)
+
+
+@pytest.fixture(scope="module")
+def strikes(analyze) -> dict[str, ArticleAnalysis]:
+    """Two Norland strikes in Eastmark a week apart, each with a follow-up, and an unrelated ferry disaster."""
+    texts = {
+        "kessa": (KESSA, "2024-03-05T06:00:00", "Norland jets strike fuel depot in Kessa"),
+        "kessa-later": (KESSA_FOLLOW_UP, "2024-03-07T10:00:00", "Kessa buries its dead"),
+        "dovrin": (DOVRIN, "2024-03-11T07:00:00", "Norland bombs bridge near Dovrin"),
+        "dovrin-later": (DOVRIN_FOLLOW_UP, "2024-03-13T11:00:00", "Pontoon bridge opens at Dovrin"),
+        "ferry": (FERRY, "2024-03-05T11:00:00", "Four dead as ferry capsizes off Lanmore"),
+    }
+    out = {}
+    for key, (text, published, title) in texts.items():
+        result = analyze(text, published=published, title=title)
+        result.article.id = key
+        out[key] = result
+    return out
+
+
+def test_two_strikes_by_the_same_actors_a_week_apart_are_two_stories(strikes):
+    index = StoryIndex()
+    placed = {key: index.add(a).story for key, a in strikes.items()}
+    assert placed["kessa-later"] == placed["kessa"]
+    assert placed["dovrin-later"] == placed["dovrin"]
+    assert placed["dovrin"] != placed["kessa"]
+    assert placed["ferry"] not in (placed["kessa"], placed["dovrin"])
+
+
+def test_an_article_without_a_date_still_finds_its_story(strikes, analyze):
+    index = StoryIndex()
+    for key in ("kessa", "dovrin", "ferry"):
+        index.add(strikes[key])
+    undated = analyze(KESSA_FOLLOW_UP, published=None, title="Kessa buries its dead")
+    undated.article.id = "undated"
+    placement = index.add(undated)
+    assert placement.story == index.story_of("kessa")
+    assert index.story_of("dovrin") != placement.story
+
+
+def test_an_article_without_named_actors_is_placed(analyze):
+    index = StoryIndex()
+    bare = analyze("it rained. then it stopped. nobody minded much.", published="2024-03-05T10:00:00")
+    placement = index.add(bare)
+    assert placement.new_story and index.story_of(bare.article.id) == placement.story
+
+
+def test_the_same_article_twice_is_placed_once(strikes):
+    index = StoryIndex()
+    first = index.add(strikes["kessa"])
+    again = index.add(strikes["kessa"])
+    assert again.story == first.story and again.duplicate_of == "kessa"
+    (story,) = index.open_stories()
+    assert story.articles == ["kessa"]
+
+
+def test_the_same_text_under_another_id_is_a_duplicate(strikes):
+    index = StoryIndex()
+    index.add(strikes["kessa"])
+    copy = strikes["kessa"].model_copy(deep=True)
+    copy.article.id = "kessa-copy"
+    placement = index.add(copy)
+    assert placement.story == index.story_of("kessa") and placement.duplicate_of == "kessa"
+
+
+def test_a_reprint_with_a_new_headline_and_a_line_more_is_a_duplicate(strikes):
+    index = StoryIndex()
+    index.add(strikes["kessa"])
+    reprint = strikes["kessa"].model_copy(deep=True)
+    reprint.article.id = "reprint"
+    reprint.article.title = "Fuel depot hit in Kessa"
+    reprint.article.text += " Harbour Daily will update this report."
+    assert index.add(reprint).duplicate_of == "kessa"
+
+
+def test_story_ids_come_from_the_first_article():
+    first = analysis("a1", "Ferry capsizes off Lanmore island; four dead.", title="Ferry capsizes")
+    assert StoryIndex().add(first).story == story_id_for(first) == StoryIndex().add(first).story
+    other = analysis("b1", "Wildfire near Brenmoor forces thousands to flee.", title="Wildfire")
+    assert story_id_for(other) != story_id_for(first)
+
+
+def test_idle_stories_close_and_a_later_article_starts_a_new_story():
+    text = "Ferry Sea Lark capsized off Lanmore island. The coast guard searched for the missing passengers."
+    index = StoryIndex(IndexSettings(window_days=14))
+    first = index.add(analysis("a1", text, "2024-03-05T10:00:00"))
+    later = index.add(analysis("a2", text + " An inquiry opened.", "2024-04-20T10:00:00"))
+    assert later.story != first.story
+    assert [s.id for s in index.open_stories()] == [later.story]
+
+
+def test_state_round_trips_and_the_index_carries_on(strikes):
+    order = ["kessa", "ferry", "dovrin", "kessa-later", "dovrin-later"]
+    straight = StoryIndex()
+    expected = [straight.add(strikes[key]).story for key in order]
+    first = StoryIndex()
+    got = [first.add(strikes[key]).story for key in order[:3]]
+    stored = first.state.model_dump_json()
+    resumed = StoryIndex(state=StoryIndexState.model_validate_json(stored))
+    got += [resumed.add(strikes[key]).story for key in order[3:]]
+    assert got == expected
+
+
+def test_posting_lists_stay_capped():
+    settings = IndexSettings(posting_cap=5)
+    index = StoryIndex(settings)
+    for n in range(40):
+        # Forty unrelated events that all name the same country.
+        text = f"Eastmark officials reported event number {n} involving the town of Place{n} and the river Flow{n}."
+        index.add(analysis(f"a{n}", text, f"2024-03-{1 + n % 28:02d}T10:00:00"))
+    assert max(len(stories) for stories in index.state.postings.values()) <= 5

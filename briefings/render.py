@@ -239,13 +239,21 @@ def split_text(text: str, limit: int | None, marker: str = CONTINUED) -> list[st
             break
         cut = max(rest.rfind(" ", 0, room + 1), rest.rfind("\n", 0, room + 1))
         if cut <= 0:
-            cut = room  # one word longer than the whole room: nothing else can be done
+            cut = _inside_word_cut(rest, room)  # one word longer than the whole room
             head, rest = rest[:cut], rest[cut:]
         else:
             head, rest = rest[:cut].rstrip(), rest[cut:].lstrip()
         pieces.append(prefix + head)
         prefix = f"{marker} " if marker else ""
     return pieces
+
+
+def _inside_word_cut(text: str, room: int) -> int:
+    """Where to cut a word longer than the room: at the room, but never inside an entity like "&amp;"."""
+    amp = text.rfind("&", max(0, room - 5), room)
+    if amp > 0 and ";" not in text[amp:room]:
+        return amp
+    return room
 
 
 def _list_line(item: str, number: int | None) -> str:
@@ -291,8 +299,29 @@ def _split_fields(block: Fields, limits: Limits) -> list[Fields]:
         for i, value in enumerate(values):
             shown = name if i == 0 else split_text(f"{name} {CONTINUED}", limits.field_name, marker="")[0]
             fields.append(FieldItem(name=shown, value=value, inline=field_item.inline))
-    size = limits.fields_per_block or len(fields) or 1
-    return [Fields(fields=fields[i : i + size]) for i in range(0, len(fields), size)]
+    # A block must fit a page beside a "(continued)" heading and the "more…" line.
+    budget = _block_budget(limits)
+    parts: list[Fields] = []
+    current: list[FieldItem] = []
+    chars = 0
+    for field_item in fields:
+        size = len(field_item.name) + len(field_item.value)
+        full = limits.fields_per_block is not None and len(current) >= limits.fields_per_block
+        if current and (full or (budget is not None and chars + size > budget)):
+            parts.append(Fields(fields=current))
+            current, chars = [], 0
+        current.append(field_item)
+        chars += size
+    if current:
+        parts.append(Fields(fields=current))
+    return parts
+
+
+def _block_budget(limits: Limits) -> int | None:
+    if limits.message_chars is None:
+        return None
+    heading = (limits.heading or 0) + len(CONTINUED) + 1
+    return limits.message_chars - heading - len(MORE)
 
 
 def _split_context(block: Context, limits: Limits) -> list[Context]:

@@ -14,6 +14,8 @@ _T = TypeVar("_T")
 
 # A typed name is taken as meaning an entry when it scores this well (0–100) against one of its names.
 MATCH_SCORE = 88.0
+# ...and beats every other entry by this much (else two near names are offered, not guessed between).
+MATCH_MARGIN = 10.0
 # Below this an entry is not even worth suggesting.
 SUGGEST_SCORE = 50.0
 MAX_SUGGESTIONS = 3
@@ -38,13 +40,17 @@ def _best_name_scores(query: str, names: Sequence[tuple[int, str]]) -> dict[int,
     return best
 
 
+def _key(name: str) -> str:
+    return " ".join(utils.default_process(name).split())
+
+
 def lookup(query: str, entries: Sequence[_T], names_of: Iterable[Sequence[str]]) -> Lookup[_T]:
     """The entry one of whose names matches the query (exactly, then closely), else suggestions."""
     names = [(i, n) for i, entry_names in enumerate(names_of) for n in entry_names if n]
-    wanted = utils.default_process(query)
+    wanted = _key(query)
     if not wanted:
         return Lookup(found=None, suggestions=[])
-    exact = [i for i, n in names if utils.default_process(n) == wanted]
+    exact = [i for i, n in names if _key(n) == wanted]
     if exact:
         return Lookup(found=entries[exact[0]], suggestions=[])
     scores = _best_name_scores(query, names)
@@ -52,7 +58,7 @@ def lookup(query: str, entries: Sequence[_T], names_of: Iterable[Sequence[str]])
     if (
         ranked
         and scores[ranked[0]] >= MATCH_SCORE
-        and (len(ranked) == 1 or scores[ranked[0]] > scores[ranked[1]])
+        and (len(ranked) == 1 or scores[ranked[0]] - scores[ranked[1]] >= MATCH_MARGIN)
     ):
         return Lookup(found=entries[ranked[0]], suggestions=[])
     primary = {i: n for i, n in reversed(names)}  # the first name given is the one to show

@@ -25,6 +25,7 @@ _CONNECTIVE = re.compile(r"^(?:But|And|So|Yet|However,|Meanwhile,|Also,|Still,|N
 _ASIDE = re.compile(r"\s*\((?:[^()\d]{1,30})\)(?=[\s,.;:!?]|$)")
 _WORDS = re.compile(r"[^\W_]+")
 _MIN_WORDS_LEFT = 4
+_NEGATIONS = frozenset(["not", "no", "never", "nor", "neither", "without", "t", "none", "nobody", "nothing"])
 
 
 def _capitalised(text: str) -> str:
@@ -54,7 +55,17 @@ def trim_sentence(sentence: str) -> str:
 
 
 def is_compression_of(trimmed: str, source: str) -> bool:
-    """True when every word of `trimmed` appears in `source`, in the same order (case aside)."""
+    """True when every word of `trimmed` appears in `source` in the same order (case aside), and no
+    negation of the source was left out on the way ("was not damaged" never becomes "was damaged")."""
     wanted = [w.lower() for w in _WORDS.findall(trimmed)]
-    have = iter(w.lower() for w in _WORDS.findall(source))
-    return all(any(w == h for h in have) for w in wanted)
+    have = [w.lower() for w in _WORDS.findall(source)]
+    at = 0
+    for word in wanted:
+        while at < len(have) and have[at] != word:
+            if have[at] in _NEGATIONS:
+                return False
+            at += 1
+        if at == len(have):
+            return False
+        at += 1
+    return True

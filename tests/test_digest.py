@@ -1,0 +1,202 @@
+"""The digest: extractive, within 120 words, nothing invented, disputed figures said with their sources."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from briefings.digest.summary import summarize
+from briefings.digest.trimming import is_compression_of, trim_sentence
+from briefings.digest.writer import (
+    MAX_DIGEST_WORDS,
+    DigestDraft,
+    DigestSentence,
+    ExtractiveWriter,
+    unsupported_sentences,
+)
+from briefings.models import ArticleAnalysis, ArticleRef, Claim, Disagreement, SourcedClaim, Story
+
+FLOOD = (
+    "Marenport: Floodwater swept through the river town of Marenport on Tuesday, forcing 3,000 residents "
+    "from their homes after the Ostra dam overflowed. "
+    "The regional governor, Ilse Varga, declared an emergency and sent army engineers to shore up the dam. "
+    "Rescue crews in boats pulled families from rooftops in the old quarter of Marenport, officials said. "
+    '"We have never seen the river rise this fast," said Tomas Reyl, the town\'s fire chief. '
+    "Weather forecasters expect more rain over the Ostra valley on Thursday. "
+    "But the dam operator said the structure itself was not damaged. "
+    "Schools in Marenport will stay closed for the rest of the week. "
+    "The last great flood in the valley, in 1987, destroyed the old bridge."
+)
+
+
+def _story(*analyses: ArticleAnalysis, **extra: object) -> Story:
+    return Story(
+        id="s1",
+        name="",
+        headline="",
+        articles=[a.article.id for a in analyses],
+        sources=[ArticleRef(id=a.article.id, source=a.article.source) for a in analyses],
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+def _words(sentences: list[str]) -> int:
+    return sum(len(s.split()) for s in sentences)
+
+
+def _assert_nothing_invented(digest: list[str], analyses: list[ArticleAnalysis]) -> None:
+    sources = [s.text for a in analyses for s in a.sentences]
+    for sentence in digest:
+        if sentence.startswith("Sources disagree:"):
+            continue
+        assert any(is_compression_of(sentence, source) for source in sources), sentence
+
+
+def test_digest_takes_the_main_facts_within_the_word_limit(analyze) -> None:
+    analysis = analyze(FLOOD)
+    headline, digest = summarize(_story(analysis), [analysis])
+    assert 1 <= len(digest) <= 3
+    assert _words(digest) <= MAX_DIGEST_WORDS
+    assert digest[0].startswith("Floodwater swept through the river town of Marenport")
+    _assert_nothing_invented(digest, [analysis])
+    # No title: the headline is the opening of the lead, the dateline dropped.
+    assert headline.startswith("Floodwater swept through the river town of Marenport on Tuesday")
+    assert is_compression_of(headline.rstrip("…"), FLOOD)
+
+
+def test_a_long_article_still_gets_at_most_120_words(analyze) -> None:
+    long_sentences = [
+        f"The council of Brenholt voted on measure {n} after a debate that ran for hours and drew a crowd "
+        f"of farmers, traders, teachers, nurses and students from every district of the valley."
+        for n in range(1, 40)
+    ]
+    analysis = analyze(" ".join(long_sentences))
+    _, digest = summarize(_story(analysis), [analysis])
+    assert digest
+    assert _words(digest) <= MAX_DIGEST_WORDS
+    _assert_nothing_invented(digest, [analysis])
+
+
+def test_the_title_is_the_headline_when_there_is_one(analyze) -> None:
+    analysis = analyze(FLOOD, title="Floods force 3,000 from Marenport")
+    headline, _ = summarize(_story(analysis), [analysis])
+    assert headline == "Floods force 3,000 from Marenport"
+
+
+def test_a_repeated_standfirst_gives_way_to_the_facts(analyze) -> None:
+    standfirst = "Officials said the governor has been told and is following events."
+    analysis = analyze(f"{standfirst} {FLOOD} {standfirst}")
+    _, digest = summarize(_story(analysis), [analysis])
+    assert standfirst not in digest
+    assert any("Floodwater swept" in s for s in digest)
+
+
+def test_disputed_figures_are_said_with_who_gives_them(analyze) -> None:
+    analysis = analyze(FLOOD)
+    ministry = SourcedClaim(
+        claim=Claim(text="at least 40 people died", quantity="at least 40", attributed_to="the ministry"),
+        article="a1",
+    )
+    police = SourcedClaim(claim=Claim(text="12 dead", quantity="12", attributed_to="police"), article="a1")
+    story = _story(analysis, disagreements=[Disagreement(about="deaths", claims=[ministry, police])])
+    _, digest = summarize(story, [analysis])
+    assert digest[-1] == "Sources disagree: deaths — “at least 40” (the ministry) vs. “12 dead” (police)."
+    assert _words(digest) <= MAX_DIGEST_WORDS
+    _assert_nothing_invented(digest, [analysis])
+
+
+def test_a_disputed_figure_without_a_named_source_cites_the_outlet(analyze) -> None:
+    first, second = analyze(FLOOD), analyze(FLOOD)
+    second = second.model_copy(update={"article": second.article.model_copy(update={"id": "a2"})})
+    claims = [
+        SourcedClaim(claim=Claim(text="200 homes", quantity="200"), article="a1"),
+        SourcedClaim(claim=Claim(text="900 homes", quantity="900"), article="a2"),
+    ]
+    story = _story(first, second, disagreements=[Disagreement(about="homes flooded", claims=claims)])
+    story = story.model_copy(
+        update={
+            "sources": [
+                ArticleRef(id="a1", source="x", outlet="Valley Post"),
+                ArticleRef(id="a2", source="y", outlet="Ostra Herald"),
+            ]
+        }
+    )
+    _, digest = summarize(story, [first, second])
+    assert digest[-1] == (
+        "Sources disagree: homes flooded — “200 homes” (Valley Post) vs. “900 homes” (Ostra Herald)."
+    )
+
+
+def test_two_reports_of_one_story_do_not_repeat_each_other(analyze) -> None:
+    first = analyze(FLOOD)
+    other = analyze(
+        "Floodwater swept through the river town of Marenport on Tuesday, forcing 3,000 residents from "
+        "their homes after the Ostra dam overflowed. Army engineers worked through the night on the dam. "
+        "The governor asked the capital for emergency funds to rebuild the old quarter."
+    )
+    other = other.model_copy(update={"article": other.article.model_copy(update={"id": "a2"})})
+    _, digest = summarize(_story(first, other), [first, other])
+    assert sum("Floodwater swept" in s for s in digest) == 1
+    _assert_nothing_invented(digest, [first, other])
+
+
+def test_empty_and_odd_articles_do_not_raise(analyze) -> None:
+    for text in ("", "   ", "\u200b\u00a0", "Ünïcödé — “quotes” and emoji 🌊 only.", "No."):
+        analysis = analyze(text)
+        headline, digest = summarize(_story(analysis), [analysis])
+        assert isinstance(headline, str)
+        assert _words(digest) <= MAX_DIGEST_WORDS
+    assert summarize(Story(id="s", name="n", headline="h", articles=[]), []) == ("h", [])
+
+
+def test_trimming_drops_only_whole_pieces() -> None:
+    cases = {
+        "Washington: Iran launched missiles at two bases overnight.": "Iran launched missiles at two bases overnight.",
+        "(CNN) -- The storm reached the coast on Monday night.": "The storm reached the coast on Monday night.",
+        "BRENHOLT, Ostland (Wire) - The council voted to close the mine.": "The council voted to close the mine.",
+        "But the operator said the dam itself was not damaged.": "The operator said the dam itself was not damaged.",
+        "The girl (pictured) was found safe in Leeds (aged 4) on Monday.": "The girl was found safe in Leeds (aged 4) on Monday.",
+        # Not datelines: a name before a dash inside a sentence, and a colon before too little.
+        "Manchester City - who lost on Sunday - are out.": "Manchester City - who lost on Sunday - are out.",
+        "Update: yes.": "Update: yes.",
+    }
+    for source, trimmed in cases.items():
+        assert trim_sentence(source) == trimmed
+        assert is_compression_of(trim_sentence(source), source)
+    assert not is_compression_of("The dam was damaged.", "The dam was not damaged at all.")
+    assert not is_compression_of("The dam was damaged.", "The dam wasn't damaged.")
+    assert is_compression_of("The dam was not damaged.", "But the dam was not damaged, he said.")
+    assert not is_compression_of("Iran denied the attack.", "Iran launched the attack.")
+
+
+@dataclass
+class _InventingWriter:
+    def write(self, story: Story, analyses: list[ArticleAnalysis]) -> DigestDraft:
+        return DigestDraft(
+            headline="Dam bursts",
+            sentences=[DigestSentence(text="The dam burst and killed hundreds.", articles=("a1",))],
+        )
+
+
+@dataclass
+class _FaithfulWriter:
+    def write(self, story: Story, analyses: list[ArticleAnalysis]) -> DigestDraft:
+        return DigestDraft(
+            headline="Marenport flooded",
+            sentences=[
+                DigestSentence(text="Floodwater swept through Marenport on Tuesday.", articles=("a1",))
+            ],
+        )
+
+
+def test_another_writer_is_used_only_when_its_draft_checks_out(analyze) -> None:
+    analysis = analyze(FLOOD)
+    story = _story(analysis)
+    invented = _InventingWriter().write(story, [analysis])
+    assert unsupported_sentences(invented, [analysis]) == invented.sentences
+    headline, digest = summarize(story, [analysis], writer=_InventingWriter())
+    assert headline != "Dam bursts"
+    assert digest == ExtractiveWriter().write(story, [analysis]).texts()
+    assert summarize(story, [analysis], writer=_FaithfulWriter()) == (
+        "Marenport flooded",
+        ["Floodwater swept through Marenport on Tuesday."],
+    )

@@ -105,12 +105,13 @@ async def build_service(
     deliveries: DeliveryRouter | None = None,
     clock: Clock | None = None,
     extractor: Extractor | None = None,
+    fetcher: FeedReader | None = None,
 ) -> Service:
     """Build every part from the settings; the adapters register their deliveries on `deliveries`."""
     clock = clock or SystemClock()
     deliveries = deliveries or DeliveryRouter()
     store = await open_store(settings)
-    fetcher = EngineFeedReader(read_options(settings), settings.feeds.concurrency)
+    fetcher = fetcher or EngineFeedReader(read_options(settings), settings.feeds.concurrency)
     extractor = extractor or make_extractor(settings.spacy_pipeline, settings.feeds.extraction_workers)
     poller = FeedPoller(store, fetcher, extractor, clock, settings.feeds)
     runner = DigestRunner(

@@ -1,0 +1,285 @@
+"""The stories of a channel's feeds, built once from the store and kept, so commands answer in milliseconds.
+
+A `StoryLibrary` reads a channel's feeds and their articles of the story window (the same window digests
+use) and builds the stories with the engine, once per distinct set of articles: channels following the
+same feeds share them. A channel's view is checked against the store at most every `max_age_s` seconds
+with one cheap query (the newest article and the count in the window); only new articles cause a
+rebuild, off the event loop. Configuration changes made through the commands drop the channel's view at
+once (`forget`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from rapidfuzz import fuzz, process, utils
+from sqlalchemy import func, select
+
+from bot.channels.digest import PooledStory, StoredArticle, StoryPool
+from bot.channels.errors import ChannelNotSetUp, StoreDown
+from bot.clock import Clock
+from bot.commands.errors import NoStories, UnknownStory
+from bot.identity import ChannelRef
+from bot.scheduler.digests import STORY_WINDOW
+from bot.store import articles as article_store
+from bot.store import channels as channel_store
+from bot.store.db import Store, StoreUnavailable
+from bot.store.models import ArticleRow, ChannelFeed
+from briefings.digest.lookup import find_actor, find_story
+from briefings.models import ArticleAnalysis, Story
+from briefings.render import Reply
+
+_log = logging.getLogger(__name__)
+
+MAX_CHOICES = 25  # Discord offers at most 25 completions
+CHOICE_CHARS = 100  # ...each at most 100 characters long
+SUGGEST_SCORE = 55.0
+MAX_KEPT_ANSWERS = 2048
+
+NOT_SET_UP = (
+    "This channel has no briefing set up yet: a channel admin can start one with /briefing setup, "
+    "then add feeds with /briefing feeds add url:…"
+)
+
+
+@dataclass(frozen=True)
+class StoryChoice:
+    """A completion for a `story` option: the name shown and the value sent back."""
+
+    name: str
+    value: str
+
+
+def _sources(story: Story) -> int:
+    return (
+        story.source_count or len([r for r in story.sources if r.duplicate_of is None]) or len(story.articles)
+    )
+
+
+def _shorten(text: str, limit: int = CHOICE_CHARS) -> str:
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", 0, limit - 1)
+    return text[: cut if cut > limit // 2 else limit - 1].rstrip() + "…"
+
+
+@dataclass
+class ChannelNews:
+    """The stories of one set of articles, best first, with the analyses behind them."""
+
+    stories: list[Story]
+    analyses: dict[str, ArticleAnalysis]
+    search_texts: list[str]
+    window: timedelta
+    _answers: dict[tuple[str, ...], Reply] = field(default_factory=dict)
+    _by_id: dict[str, Story] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._by_id = {story.id: story for story in self.stories}
+
+    @classmethod
+    def from_pool(cls, pool: StoryPool, articles: Sequence[StoredArticle], window: timedelta) -> ChannelNews:
+        """The pool's stories ranked: most independent sources first, then the latest news."""
+        ranked: list[PooledStory] = sorted(
+            pool.stories, key=lambda p: (-_sources(p.story), -p.last_published, p.key)
+        )
+        return cls(
+            stories=[p.story for p in ranked],
+            analyses={a.analysis.article.id: a.analysis for a in articles},
+            search_texts=[p.search_text for p in ranked],
+            window=window,
+        )
+
+    def analyses_of(self, story: Story) -> list[ArticleAnalysis]:
+        """The analyses of the story's articles, in its order."""
+        return [self.analyses[i] for i in story.articles if i in self.analyses]
+
+    def top(self) -> Story:
+        """The channel's top story now, or NoStories."""
+        if not self.stories:
+            raise self.no_stories()
+        return self.stories[0]
+
+    def no_stories(self) -> NoStories:
+        """The refusal when there is nothing to answer from."""
+        days = max(1, round(self.window.total_seconds() / 86400))
+        return NoStories(
+            f"No stories yet: this channel's feeds have brought no articles in the last {days} days. "
+            "Feeds are read every few minutes; /briefing status shows how each one is doing."
+        )
+
+    def find(self, query: str | None) -> Story:
+        """The story a typed name, keyword or actor means (none typed: the top story), or UnknownStory."""
+        if query is None or not query.strip():
+            return self.top()
+        if not self.stories:
+            raise self.no_stories()
+        typed = query.strip()
+        exact = self._by_id.get(typed)
+        if exact is not None:
+            return exact
+        named = find_story(self.stories, typed)
+        if named.found is not None:
+            return named.found
+        for story in self.stories:  # an actor: the best-ranked story they are in
+            if find_actor(story.actors, typed).found is not None:
+                return story
+        words = typed.lower().split()
+        for story, text in zip(self.stories, self.search_texts, strict=True):  # keywords: all of them
+            if all(word in text for word in words):
+                return story
+        raise UnknownStory(
+            f"No story in this channel's news matches “{_shorten(typed, 60)}”.",
+            suggestions=named.suggestions,
+            hint="/stories lists them all.",
+        )
+
+    def choices(self, typed: str, limit: int = MAX_CHOICES) -> list[StoryChoice]:
+        """Completions for a `story` option: stories whose name, people or words match what is typed."""
+        wanted = typed.strip().lower()
+        if not wanted:
+            picked = list(range(len(self.stories)))
+        else:
+            words = wanted.split()
+            names = [f"{s.name} {s.headline}".lower() for s in self.stories]
+            picked = [i for i, name in enumerate(names) if wanted in name]
+            picked += [
+                i
+                for i, text in enumerate(self.search_texts)
+                if i not in picked and all(word in text for word in words)
+            ]
+            if len(picked) < limit:
+                scored = process.extract(
+                    wanted, names, scorer=fuzz.WRatio, processor=utils.default_process, limit=limit
+                )
+                picked += [i for _, score, i in scored if score >= SUGGEST_SCORE and i not in picked]
+        return [
+            StoryChoice(
+                name=_shorten(self.stories[i].name or self.stories[i].headline), value=self.stories[i].id
+            )
+            for i in picked[:limit]
+        ]
+
+    def answer(self, key: tuple[str, ...], build: Callable[[], Reply]) -> Reply:
+        """A reply built once per question for these stories (they do not change; a rebuild is a new object)."""
+        reply = self._answers.get(key)
+        if reply is None:
+            if len(self._answers) >= MAX_KEPT_ANSWERS:  # typed names vary without end: keep it bounded
+                self._answers.clear()
+            reply = self._answers[key] = build()
+        return reply
+
+
+@dataclass
+class _View:
+    channel_id: int
+    stamp: tuple[object, ...]
+    news: ChannelNews
+    checked: float
+
+
+def _analysis_of(row: ArticleRow) -> ArticleAnalysis:
+    analysis = ArticleAnalysis.model_validate_json(row.analysis)
+    analysis.article.id = f"a{row.id}"  # the ids digests use, so stories are the same in both
+    return analysis
+
+
+def build_news(rows: Sequence[ArticleRow], window: timedelta) -> ChannelNews:
+    """Stories from stored articles, with the engine's story index and merge (runs off the event loop)."""
+    stored = [StoredArticle(row.id, row.feed_id or 0, row.fetched_at, _analysis_of(row)) for row in rows]
+    return ChannelNews.from_pool(StoryPool(stored), stored, window)
+
+
+class StoryLibrary:
+    """The stories behind each channel's commands, built once and re-checked against the store now and then."""
+
+    def __init__(
+        self, store: Store, clock: Clock, max_age_s: float = 10.0, window: timedelta = STORY_WINDOW
+    ) -> None:
+        self.store = store
+        self.clock = clock
+        self.max_age_s = max_age_s
+        self.window = window
+        self._views: dict[str, _View] = {}
+        self._shared: dict[tuple[object, ...], ChannelNews] = {}
+        self._refreshing: dict[str, asyncio.Task[_View]] = {}
+
+    async def news_for(self, ref: ChannelRef) -> ChannelNews:
+        """The channel's stories now: kept ones if checked recently, else checked (and rebuilt if changed)."""
+        key = ref.key()
+        view = self._views.get(key)
+        if view is not None and time.monotonic() - view.checked < self.max_age_s:
+            return view.news
+        task = self._refreshing.get(key)
+        if task is None:
+            task = asyncio.create_task(self._refresh(ref, view), name=f"stories {key}")
+            self._refreshing[key] = task
+            task.add_done_callback(lambda _: self._refreshing.pop(key, None))
+        return (await asyncio.shield(task)).news
+
+    def forget(self, ref: ChannelRef) -> None:
+        """Drop the channel's view (its configuration changed): the next command reads the store again."""
+        self._views.pop(ref.key(), None)
+
+    async def _refresh(self, ref: ChannelRef, old: _View | None) -> _View:
+        now = self.clock.now()
+        since = now - self.window
+        try:
+            async with self.store.transaction() as session:
+                channel = await channel_store.find_channel(session, ref)
+                if channel is None:
+                    self._views.pop(ref.key(), None)
+                    raise ChannelNotSetUp(NOT_SET_UP)
+                feed_ids = sorted(
+                    (
+                        await session.execute(
+                            select(ChannelFeed.feed_id).where(ChannelFeed.channel_id == channel.id)
+                        )
+                    ).scalars()
+                )
+                newest, count = (
+                    await session.execute(
+                        select(func.max(ArticleRow.id), func.count(ArticleRow.id)).where(
+                            ArticleRow.feed_id.in_(feed_ids), ArticleRow.fetched_at > since
+                        )
+                    )
+                ).one()
+                stamp: tuple[object, ...] = (tuple(feed_ids), newest, count)
+                news = old.news if old is not None and old.stamp == stamp else self._shared.get(stamp)
+                rows = (
+                    None
+                    if news is not None
+                    else await article_store.articles_since(session, feed_ids, since, now)
+                )
+        except StoreUnavailable as exc:
+            _log.error("%s", exc)
+            raise StoreDown(
+                "briefbot cannot reach its database right now. Try again in a minute; the operator has been "
+                "told in the log."
+            ) from exc
+        if news is None:
+            started = time.perf_counter()
+            news = await asyncio.to_thread(build_news, rows or [], self.window)
+            self._keep_shared(stamp, news)
+            _log.info(
+                "built %d stories of %s from %d articles in %.2f s",
+                len(news.stories),
+                ref.key(),
+                len(rows or []),
+                time.perf_counter() - started,
+            )
+        view = _View(channel.id, stamp, news, time.monotonic())
+        self._views[ref.key()] = view
+        return view
+
+    def _keep_shared(self, stamp: tuple[object, ...], news: ChannelNews) -> None:
+        # Only stamps some channel still uses are worth keeping.
+        live = {view.stamp for view in self._views.values()}
+        for old in [s for s in self._shared if s not in live]:
+            del self._shared[old]
+        self._shared[stamp] = news

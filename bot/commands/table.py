@@ -1,0 +1,102 @@
+"""What a command is, platform-neutral: its path, options model, who may run it, and its handler.
+
+Every adapter (Discord, Slack, the console) registers the same `CommandTable`. A handler receives the
+`CommandContext` (which channel, who asks, the services) and the validated options, and returns a
+`Reply` of blocks; it never knows which platform asked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, Generic, Literal, TypeVar
+
+from bot.channels.admin import ChannelAdmin
+from bot.commands.options import CommandOptions
+from bot.commands.stories import ChannelNews, StoryLibrary
+from bot.identity import Caller, ChannelRef
+from briefings.render import Reply
+
+Permission = Literal["member", "admin"]
+OptionsT = TypeVar("OptionsT", bound=CommandOptions)
+
+
+@dataclass(frozen=True)
+class CommandServices:
+    """What handlers work with: the stories of each channel and the channel-configuration API."""
+
+    stories: StoryLibrary
+    admin: ChannelAdmin
+
+
+@dataclass(frozen=True)
+class CommandContext:
+    """One request: the channel it is about, the person asking, and the services."""
+
+    channel: ChannelRef
+    caller: Caller
+    services: CommandServices
+
+    async def news(self) -> ChannelNews:
+        """The stories of this channel's feeds now."""
+        return await self.services.stories.news_for(self.channel)
+
+
+Handler = Callable[[CommandContext, OptionsT], Awaitable[Reply]]
+
+
+@dataclass(frozen=True)
+class Command(Generic[OptionsT]):
+    """One slash command, declared once.
+
+    `path` is the command and its subcommands ("briefing", "feeds", "add"); `options` the pydantic model
+    of its options; `permission` who may run it ("admin": a channel admin, checked here and by the admin
+    API); `ephemeral` whether its answer is shown only to the person who asked; `slow` whether it may take
+    more than a moment (a platform acknowledges it at once); `changes_config` whether it changes the
+    channel's configuration (the channel's kept stories are then re-read).
+    """
+
+    path: tuple[str, ...]
+    description: str
+    options: type[OptionsT]
+    handler: Handler[OptionsT]
+    permission: Permission = "member"
+    ephemeral: bool = False
+    slow: bool = False
+    changes_config: bool = False
+
+    @property
+    def name(self) -> str:
+        """The command as a person types it, without the slash: "briefing feeds add"."""
+        return " ".join(self.path)
+
+
+@dataclass(frozen=True)
+class CommandTable:
+    """Every command, and the descriptions of the groups that hold subcommands."""
+
+    commands: tuple[Command[Any], ...]
+    groups: dict[tuple[str, ...], str] = field(default_factory=dict)
+    # Groups that only admins see by default on platforms that can hide commands.
+    admin_groups: frozenset[str] = frozenset()
+
+    def __iter__(self) -> Iterator[Command[Any]]:
+        return iter(self.commands)
+
+    def find(self, path: tuple[str, ...]) -> Command[Any] | None:
+        """The command with exactly this path."""
+        return next((c for c in self.commands if c.path == path), None)
+
+    def longest_match(self, words: list[str]) -> tuple[Command[Any] | None, int]:
+        """The command whose path is the longest prefix of the words, and how many words it took."""
+        lowered = [w.lower() for w in words]
+        best: tuple[Command[Any] | None, int] = (None, 0)
+        for command in self.commands:
+            size = len(command.path)
+            if tuple(lowered[:size]) == command.path and size > best[1]:
+                best = (command, size)
+        return best
+
+    def description_of(self, group: tuple[str, ...]) -> str:
+        """A group's description (its path joined, if none was given)."""
+        return self.groups.get(group, " ".join(group))

@@ -117,7 +117,7 @@ def story() -> Story:
         ],
         quotes=[
             _quote("We have never seen the river rise this fast", "Tomas Reyl"),
-            _quote("Help is on its way", "Ilse Varga", "a2"),
+            _quote("Help is on its way. Stay indoors.", "Ilse Varga", "a2"),
             _quote("the dam itself was not damaged", "Ostra Dam Company", "a2", direct=False),
         ],
         claims=deaths,
@@ -194,7 +194,8 @@ def test_who_lists_people_then_organisations_with_titles_deeds_and_words(story, 
     assert "Ostland" not in " ".join(names)  # countries are places, not who
     varga = fields[0].value
     assert varga.startswith("declared an emergency [Ostra Herald]")
-    assert "“Help is on its way” [Ostra Herald]" in varga
+    assert "“Help is on its way. …” [Ostra Herald]" in varga  # the first sentence; /quotes has it all
+    assert "praised" not in varga
     assert fields[1].value == "“We have never seen the river rise this fast” [Valley Post]"
     assert fields[2].value == "named 1 time"
 
@@ -211,7 +212,7 @@ def test_actor_card_by_any_of_their_names(story, analyses) -> None:
     texts = _texts(actor_card(story, "Varga", analyses))
     assert texts[1] == "person · also “Varga”, “Governor Varga” · named 5 times"
     assert "declared an emergency [Ostra Herald]" in texts
-    assert "“Help is on its way” [Ostra Herald]" in texts
+    assert "“Help is on its way. Stay indoors.” [Ostra Herald]" in texts
 
 
 def test_actor_card_suggests_the_closest_names_when_none_match(story: Story) -> None:
@@ -246,7 +247,10 @@ def test_quotes_all_or_by_one_speaker(story: Story) -> None:
     assert items[0] == "“We have never seen the river rise this fast” — Tomas Reyl [Valley Post]"
     assert items[-1] == "the dam itself was not damaged — Ostra Dam Company [Ostra Herald]"  # reported speech
     reply = quotes_answer(story, speaker="governor varga")
-    assert _texts(reply) == ["Quotes — Ilse Varga", "“Help is on its way” — Ilse Varga [Ostra Herald]"]
+    assert _texts(reply) == [
+        "Quotes — Ilse Varga",
+        "“Help is on its way. Stay indoors.” — Ilse Varga [Ostra Herald]",
+    ]
     missing = _texts(quotes_answer(story, speaker="Tomas Rell"))
     assert missing[1] == "No quotes from “Tomas Rell” in this story."
     assert "Tomas Reyl" in missing

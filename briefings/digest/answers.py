@@ -7,13 +7,14 @@ lists them all).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from briefings.digest.disagreements import claim_source, disagreement_sentences, outlet_names
 from briefings.digest.lookup import actor_names, find_actor
 from briefings.digest.trimming import trim_sentence
 from briefings.digest.when import describe_date, describe_when
-from briefings.models import Actor, ArticleAnalysis, Story, StoryQuote
+from briefings.models import Actor, ArticleAnalysis, Event, Story, StoryQuote
 from briefings.render import (
     Block,
     BulletList,
@@ -30,6 +31,9 @@ from briefings.render import (
 MAX_STORIES = 5
 MAX_ACTORS = 15
 MAX_DEEDS = 3
+# Words that open a passive or a bare auxiliary: not what the doer did.
+_AUXILIARIES = frozenset(["was", "were", "is", "are", "be", "been", "being", "has", "had", "have"])
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")
 # Who a `/who` lists: people and organisations (countries and nationalities are places and adjectives).
 _WHO_KINDS = ("person", "organization", "group")
 
@@ -42,6 +46,12 @@ def cite(story: Story, articles: Sequence[str]) -> str:
     outlets = {ref.id: ref.outlet or ref.id for ref in story.sources}
     names = list(dict.fromkeys(outlets.get(a, a) for a in articles))
     return f"[{', '.join(names)}]" if names else ""
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of a quote, with "…" when more follows (the rest is in /quotes)."""
+    parts = _SENTENCE_END.split(text.strip(), maxsplit=1)
+    return parts[0] + " …" if len(parts) > 1 else parts[0]
 
 
 def _independent_sources(story: Story) -> int:
@@ -97,14 +107,22 @@ def _mentions(actor: Actor, text: str) -> bool:
     return any(name.casefold() in lowered for name in actor_names(actor) if len(name) > 2)
 
 
+def _action(event: Event) -> str | None:
+    """The event's action as something its doer did: a passive ("was ordered") would say the opposite."""
+    action = " ".join((event.action or "").split())
+    if not action or action.split()[0].casefold() in _AUXILIARIES:
+        return None
+    return action
+
+
 def _deeds(actor: Actor, story: Story, analyses: Sequence[ArticleAnalysis]) -> list[tuple[str, str]]:
     """What an actor did, as (text, article id): its events' actions, else its sentences on the timeline."""
     names = {n.casefold() for n in actor_names(actor)}
     deeds: list[tuple[str, str]] = []
     for analysis in analyses:
-        for event in analysis.events:
+        for event in sorted(analysis.events, key=lambda e: -e.salience):
             if any(w.casefold() in names for w in event.who):
-                text = event.action or trim_sentence(event.evidence)
+                text = _action(event)
                 if text and text not in (d for d, _ in deeds):
                     deeds.append((text, analysis.article.id))
     if not deeds:
@@ -138,7 +156,7 @@ def _who_value(actor: Actor, story: Story, analyses: Sequence[ArticleAnalysis]) 
     direct = [q for q in quotes if q.quote.direct]
     if direct:
         q = direct[0]
-        parts.append(f"“{q.quote.text}” {cite(story, _quote_articles(q))}")
+        parts.append(f"“{first_sentence(q.quote.text)}” {cite(story, _quote_articles(q))}")
     if len(quotes) > 1:
         parts.append(f"{len(quotes)} statements")
     if not parts:

@@ -211,7 +211,8 @@ def test_actor_card_by_any_of_their_names(story, analyses) -> None:
         assert texts[0] == "Ilse Varga — regional governor"
     texts = _texts(actor_card(story, "Varga", analyses))
     assert texts[1] == "person · also “Varga”, “Governor Varga” · named 5 times"
-    assert "declared an emergency [Ostra Herald]" in texts
+    assert texts[2:4] == ["Did:", "declared an emergency [Ostra Herald]"]
+    assert texts[4:6] == ["On the timeline:", "Varga declared an emergency. [Ostra Herald]"]
     assert "“Help is on its way. Stay indoors.” [Ostra Herald]" in texts
 
 

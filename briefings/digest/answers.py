@@ -33,6 +33,7 @@ MAX_ACTORS = 15
 MAX_DEEDS = 3
 # Words that open a passive or a bare auxiliary: not what the doer did.
 _AUXILIARIES = frozenset(["was", "were", "is", "are", "be", "been", "being", "has", "had", "have"])
+_BARE_SPEECH = frozenset(["said", "says", "told", "added", "stated", "noted", "explained", "replied"])
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")
 # Who a `/who` lists: people and organisations (countries and nationalities are places and adjectives).
 _WHO_KINDS = ("person", "organization", "group")
@@ -112,11 +113,13 @@ def _action(event: Event) -> str | None:
     action = " ".join((event.action or "").split())
     if not action or action.split()[0].casefold() in _AUXILIARIES:
         return None
+    if action.casefold() in _BARE_SPEECH:
+        return None  # what they said is in their quotes
     return action
 
 
-def _deeds(actor: Actor, story: Story, analyses: Sequence[ArticleAnalysis]) -> list[tuple[str, str]]:
-    """What an actor did, as (text, article id): its events' actions, else its sentences on the timeline."""
+def _deeds(actor: Actor, analyses: Sequence[ArticleAnalysis]) -> list[tuple[str, str]]:
+    """What an actor did, as (action, article id), most salient first, from the events they are the doer of."""
     names = {n.casefold() for n in actor_names(actor)}
     deeds: list[tuple[str, str]] = []
     for analysis in analyses:
@@ -125,11 +128,16 @@ def _deeds(actor: Actor, story: Story, analyses: Sequence[ArticleAnalysis]) -> l
                 text = _action(event)
                 if text and text not in (d for d, _ in deeds):
                     deeds.append((text, analysis.article.id))
-    if not deeds:
-        for entry in story.timeline:
-            if _mentions(actor, entry.what) and entry.what not in (d for d, _ in deeds):
-                deeds.append((entry.what, entry.articles[0] if entry.articles else ""))
     return deeds
+
+
+def _timeline_mentions(actor: Actor, story: Story) -> list[tuple[str, str]]:
+    """The story's timeline entries that name the actor, as (text, article id)."""
+    return [
+        (entry.what, entry.articles[0] if entry.articles else "")
+        for entry in story.timeline
+        if _mentions(actor, entry.what)
+    ]
 
 
 def _quotes_of(actor: Actor, story: Story) -> list[StoryQuote]:
@@ -148,7 +156,7 @@ def _title_line(actor: Actor) -> str:
 
 def _who_value(actor: Actor, story: Story, analyses: Sequence[ArticleAnalysis]) -> str:
     parts: list[str] = []
-    deeds = _deeds(actor, story, analyses)
+    deeds = _deeds(actor, analyses) or _timeline_mentions(actor, story)
     if deeds:
         text, article = deeds[0]
         parts.append(f"{text} {cite(story, [article])}")
@@ -198,10 +206,14 @@ def actor_card(story: Story, name: str, analyses: Sequence[ArticleAnalysis] = ()
         about.append("also " + ", ".join(f"“{a}”" for a in actor.aliases[:4]))
     about.append(f"named {len(actor.mentions)} time" + ("" if len(actor.mentions) == 1 else "s"))
     card.append(Paragraph(text=" · ".join(about)))
-    deeds = _deeds(actor, story, analyses)[:MAX_DEEDS]
-    if deeds:
-        card.append(Paragraph(text="Did:"))
-        card.append(BulletList(items=[f"{text} {cite(story, [article])}" for text, article in deeds]))
+    for label, found_lines in (
+        ("Did:", _deeds(actor, analyses)),
+        ("On the timeline:", _timeline_mentions(actor, story)),
+    ):
+        if found_lines:
+            card.append(Paragraph(text=label))
+            lines = found_lines[:MAX_DEEDS]
+            card.append(BulletList(items=[f"{text} {cite(story, [article])}" for text, article in lines]))
     quotes = _quotes_of(actor, story)
     if quotes:
         card.append(Paragraph(text="Said:"))

@@ -20,6 +20,8 @@ _CONCRETE = re.compile(r"^\d{4}")
 _ADJACENT_CHARS = 5
 # A description ("the tram", "the attacks") refers back at most this many sentences; a name reaches further.
 _DESCRIPTION_REACH = 3
+# The title and the lead sentences.
+_LEAD = 3
 
 
 @dataclass
@@ -93,6 +95,10 @@ def _compatible(group: EventGroup, mention: EventMention) -> bool:
         return any(_same_actor(a, b) for a in mention.agents for b in agents)
     if mention.sense is SAY:
         return False
+    if mention.agents and not agents:
+        # The title's "Fatal attack on the consulate", then the lead's "A suicide bomber rammed ...": the lead
+        # says who did what the title named.
+        return near and group.first.sentence < _LEAD
     if mention.agents and not mention.agent_is_actor:
         # Unnamed agents ("a tram", "the tram"): the same words, close by.
         return near and bool(_content_words(mention.agents) & _content_words(agents))

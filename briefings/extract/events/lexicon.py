@@ -79,6 +79,15 @@ NOUN_SENSES: dict[str, EventSense] = {
     **_senses("rescue", "rescue", "rescue evacuation", 0.8),
 }
 
+# Families whose events are often one happening told twice: a crash or an attack and the deaths it caused.
+RELATED_FAMILIES: dict[str, frozenset[str]] = {
+    "harm": frozenset({"harm", "violence", "accident"}),
+    "violence": frozenset({"violence", "harm"}),
+    "accident": frozenset({"accident", "harm"}),
+}
+# The family of each event type, for readers of `Event.type`.
+FAMILY_OF_TYPE: dict[str, str] = {}
+
 # Objects that make "fire"/"launch" a military launch rather than a dismissal or a product launch.
 WEAPON_LEMMAS = frozenset(
     [
@@ -245,3 +254,18 @@ PURPOSE_STRENGTH = 1.5
 
 # Words that open a means phrase ("with a truck bomb", "by ramming", "using drones").
 MEANS_PREPOSITIONS = frozenset(["with", "by", "using", "via"])
+
+
+def _family_of_types() -> None:
+    for senses in (VERB_SENSES, NOUN_SENSES):
+        for sense in senses.values():
+            FAMILY_OF_TYPE.setdefault(sense.type, sense.family)
+
+
+_family_of_types()
+
+
+def related_families(event_type: str) -> frozenset[str]:
+    """The families whose events may tell the same happening as an event of this type."""
+    family = FAMILY_OF_TYPE.get(event_type, event_type)
+    return RELATED_FAMILIES.get(family, frozenset({family}))

@@ -8,14 +8,18 @@ then from the lead, and "when" last from the publication date.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 
+from briefings.extract.events.lexicon import FAMILY_OF_TYPE, related_families
 from briefings.models import Actor, Event, FiveW, Place, Sentence, TimeExpression
 
 # The title and the first sentences of the body: where a missing "when" or "where" is looked for last.
 _LEAD_SENTENCES = 4
 _DATED_TYPES = frozenset({"DATE", "TIME"})
+# How many days before publication a related event still counts as news rather than background.
+_RECENT_DAYS = 31
 # A value that names a day on the calendar, not "PRESENT_REF" or "XXXX-WXX-1".
 _CONCRETE = re.compile(r"^\d{4}")
 
@@ -27,12 +31,27 @@ def _concrete_time_in(times: list[TimeExpression], sentences: set[int]) -> TimeE
     )
 
 
-def _dated_event_in(events: Iterable[Event], sentences: set[int]) -> Event | None:
-    """The most salient other event mentioned in these sentences that says when it happened."""
+def _dated_event_in(events: Iterable[Event], sentences: set[int] | None) -> Event | None:
+    """The most salient event (in these sentences, or anywhere) that says when it happened."""
     dated = [
-        e for e in events if e.when and e.when_text and sentences.intersection(e.mentions or [e.sentence])
+        e
+        for e in events
+        if e.when
+        and e.when_text
+        and (sentences is None or sentences.intersection(e.mentions or [e.sentence]))
     ]
     return max(dated, key=lambda e: e.salience, default=None)
+
+
+def _recent(event: Event, published: datetime | None) -> bool:
+    """Whether an event's date is near the publication date (not the background: "a similar crash in 1959")."""
+    if published is None or not event.when:
+        return published is None
+    try:
+        day = date.fromisoformat(event.when[:10])
+    except ValueError:
+        return False
+    return -_RECENT_DAYS <= (day - published.date()).days <= 1
 
 
 def _place_in(places: list[Place], sentences: set[int]) -> str | None:
@@ -41,9 +60,19 @@ def _place_in(places: list[Place], sentences: set[int]) -> str | None:
         for mention in place.mentions:
             if mention.sentence in sentences and (found is None or mention.start < found[0]):
                 found = (mention.start, mention.text)
-    if found is None:
+    return _without_article(found[1]) if found else None
+
+
+def _main_place(places: list[Place]) -> str | None:
+    """The place the article names most often (if more than once), in its most frequent spelling."""
+    top = max(places, key=lambda p: len(p.mentions), default=None)
+    if top is None or len(top.mentions) < 2:
         return None
-    text = found[1]
+    spellings = Counter(_without_article(m.text) for m in top.mentions)
+    return spellings.most_common(1)[0][0]
+
+
+def _without_article(text: str) -> str:
     return text[4:] if text.lower().startswith("the ") else text
 
 
@@ -56,6 +85,23 @@ def _actor_in(actors: list[Actor], sentences: set[int]) -> str | None:
     return found[1] if found else None
 
 
+def _as_written(actor: Actor) -> str:
+    """An actor's name for the answer: a person's full name, a country as the text writes it ("US")."""
+    if actor.kind != "country" or not actor.mentions:
+        return actor.name
+    return Counter(_without_article(m.text) for m in actor.mentions).most_common(1)[0][0]
+
+
+def _who(event: Event, actors: list[Actor]) -> str | None:
+    """Who did it: a named agent ("in a Taliban raid"), else the subject ("Seven people were killed")."""
+    agent = next(iter(event.who), None)
+    actor = next((a for a in actors if a.name == agent), None) if agent else None
+    if actor is not None:
+        names = {actor.name, *actor.aliases, *(m.text for m in actor.mentions)}
+        return event.subject if event.subject in names else _as_written(actor)
+    return event.subject or agent
+
+
 def _publication_day(published: datetime | None) -> str | None:
     return f"{published.day} {published:%B %Y}" if published else None
 
@@ -63,19 +109,34 @@ def _publication_day(published: datetime | None) -> str | None:
 def _when(
     event: Event | None, events: list[Event], times: list[TimeExpression], published: datetime | None
 ) -> str | None:
-    """When the main event happened: its own time, a dated event beside it, the lead, the publication date."""
-    if event is not None and event.when_text:
+    """When the main event happened, as the text says it.
+
+    Its own date; else a dated event or a date beside it; else the date of a related event (the crash behind
+    the deaths); else a date in the lead; else its own vague time ("recently"); else the publication date.
+    """
+    if event is not None and event.when and event.when_text:
         return event.when_text
     lead = set(range(_LEAD_SENTENCES))
     others = [e for e in events if e is not event]
-    for sentences in ([set(event.mentions or [event.sentence])] if event else []) + [lead]:
-        dated = _dated_event_in(others, sentences)
+    if event is not None:
+        mentioned = set(event.mentions or [event.sentence])
+        beside = _dated_event_in(others, mentioned) or _concrete_time_in(times, mentioned)
+        if beside is not None:
+            return beside.when_text if isinstance(beside, Event) else beside.text
+        families = related_families(event.type)
+        related = [e for e in others if FAMILY_OF_TYPE.get(e.type) in families and _recent(e, published)]
+        dated = _dated_event_in(related, None)
         if dated is not None:
             return dated.when_text
-        time = _concrete_time_in(times, sentences)
-        if time is not None:
-            return time.text
-    return _publication_day(published)
+    in_lead = _dated_event_in(others, lead) or _concrete_time_in(times, lead)
+    if in_lead is not None:
+        return in_lead.when_text if isinstance(in_lead, Event) else in_lead.text
+    if event is not None and event.when_text:
+        return event.when_text
+    if published is not None:
+        return _publication_day(published)
+    vague = next((t for t in times if t.sentence in lead and t.type in _DATED_TYPES), None)
+    return vague.text if vague is not None else None
 
 
 def main_event(
@@ -98,13 +159,14 @@ def main_event(
         )
     event = max(events, key=lambda e: (e.salience, -min(e.mentions or [e.sentence])))
     mentioned = set(event.mentions or [event.sentence])
-    who = (
-        event.subject
-        or next(iter(event.who), None)
-        or _actor_in(actors, mentioned)
-        or _actor_in(actors, lead)
+    who = _who(event, actors) or _actor_in(actors, mentioned) or _actor_in(actors, lead)
+    where = (
+        event.where_text
+        or event.where
+        or _place_in(places, mentioned)
+        or _main_place(places)
+        or _place_in(places, lead)
     )
-    where = event.where_text or event.where or _place_in(places, mentioned) or _place_in(places, lead)
     return FiveW(
         who=who,
         what=event.action,

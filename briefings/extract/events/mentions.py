@@ -64,6 +64,7 @@ _LABOUR_WORDS = frozenset(
 _AGREEMENT_WORDS = frozenset(["deal", "agreement", "accord", "pact", "bargain"])
 _MEANS_MARKS = frozenset({"when", "as"})
 _EVIDENCE_WORDS = 30
+_LABEL_WORDS = 6
 _REASON_WORDS = 18
 _UNTIMED_TYPES = frozenset({"DURATION", "SET"})
 
@@ -167,7 +168,23 @@ def trigger_sense(token: Token) -> EventSense | None:
 
 
 def _own_subject(verb: Token) -> Token | None:
-    return _child(verb, *_SUBJECTS)
+    """The verb's own subject; of two (a parse of "Tram crash: Police identify ..."), the nearer one."""
+    found: Token | None = None
+    for child in verb.children:
+        if child.dep_ in _SUBJECTS and (found is None or child.i < verb.i):
+            found = child
+    return found
+
+
+def in_label(token: Token) -> bool:
+    """Whether the token stands in a short label before a colon ("Croydon tram crash: Police identify ...")."""
+    sent = token.sent
+    for other in sent:
+        if other.i - sent.start > _LABEL_WORDS:
+            return False
+        if other.text == ":":
+            return token.i < other.i
+    return False
 
 
 _SUBORDINATE = frozenset({"advcl", "relcl", "acl", "ccomp", "xcomp", "pcomp", "csubj", "parataxis", "advmod"})
@@ -216,7 +233,7 @@ def _subject(verb: Token, depth: int = 0) -> Token | None:
         return _subject(verb.head, depth + 1)
     if verb.dep_ == "advcl" and verb.tag_ in ("VBG", "VBN", "VB") and verb.head.pos_ == "VERB":
         return _subject(verb.head, depth + 1)
-    if verb.dep_ in ("relcl", "acl"):
+    if verb.dep_ == "relcl" or (verb.dep_ == "acl" and verb.tag_ in ("VBN", "VBG")):
         return verb.head
     return None
 
@@ -274,6 +291,13 @@ class Namer:
             return actor, True
         text = phrase(token, limit=6, drop=SIDE_CLAUSES | {"appos", "acl"})
         return (text or None), False
+
+    def as_written(self, token: Token) -> str | None:
+        """A subject as the text names it: a person's full name, but a country as written ("UK", "US")."""
+        name, is_actor = self.name(token)
+        if is_actor and token.pos_ != "PRON" and self.index.actor_kind[token.i] == "country":
+            return entity_text(token)
+        return name
 
     def names(self, token: Token) -> tuple[list[str], bool]:
         """The names of a participant and of those coordinated with it ("X and Y")."""
@@ -406,7 +430,9 @@ def _locate(
     exclude: set[int],
     triggers: dict[int, EventSense],
 ) -> tuple[str | None, str | None]:
-    """Where: a place named in a locative phrase on the event, else in its clause."""
+    """Where: a place in a locative phrase on the event or its object, a place naming the event ("a Kabul
+    bombing"), a proper name or place word after "in"/"at", else a place in a locative phrase of its clause."""
+    named: str | None = None
     noun_place: str | None = None
     for holder in holders:
         for prep in holder.children:
@@ -418,18 +444,27 @@ def _locate(
             found = _first_place(index, list(pobj.subtree), exclude)
             if found is not None:
                 return index.place[found.i], phrase(pobj, limit=8)
+            if named is None and pobj.pos_ == "PROPN" and index.actor_kind[pobj.i] not in ("person", "group"):
+                named = phrase(pobj, limit=8)  # a venue the entity tagger missed: "at Interlagos"
             if noun_place is None and pobj.lemma_.lower() in PLACE_NOUNS:
                 noun_place = phrase(pobj, limit=8)
-    if noun_place is not None:
-        return None, noun_place
+        if holder.pos_ in ("NOUN", "PROPN"):
+            for left in holder.lefts:
+                if left.dep_ not in ("compound", "nmod"):
+                    continue
+                for word in left.subtree:
+                    if index.place[word.i] is not None and word.i not in exclude:
+                        return index.place[word.i], entity_text(word)
+    if named is not None or noun_place is not None:
+        return None, named or noun_place
     clause = [t for t in trigger.subtree if t.i not in exclude and _in_locative_phrase(index, t)]
     found = _first_place(index, clause, exclude, modifiers=False)
     if found is not None:
-        return index.place[found.i], index_place_text(found)
+        return index.place[found.i], entity_text(found)
     return None, None
 
 
-def index_place_text(token: Token) -> str:
+def entity_text(token: Token) -> str:
     """The place's own words as they stand in the text (the named entity, else the token)."""
     if token.ent_iob_ in ("B", "I") and token.ent_type_:
         doc = token.doc
@@ -582,7 +617,11 @@ def _targets(trigger: Token, obj: Token | None) -> list[Token]:
     return found
 
 
-def _noun_roles(namer: Namer, trigger: Token) -> tuple[list[Token], list[Token]]:
+_COUNTRY_AGENT_FAMILIES = frozenset({"violence", "harm", "diplomacy", "policy"})
+
+
+def _noun_roles(namer: Namer, trigger: Token, sense: EventSense) -> tuple[list[Token], list[Token]]:
+    """Who did it and to whom, for an event noun: "Iran's attack on X", "the killing of X by Y"."""
     agents: list[Token] = []
     patients: list[Token] = []
     for child in trigger.children:
@@ -596,18 +635,21 @@ def _noun_roles(namer: Namer, trigger: Token) -> tuple[list[Token], list[Token]]
             pobj = _child(child, "pobj")
             if pobj is not None and not patients:
                 patients.append(pobj)
-    if not agents:
-        # "a US drone strike", "Taliban truck bombing": an actor named in the words before the noun.
-        for left in trigger.subtree:
-            if left.i >= trigger.i:
-                break
-            if left.dep_ in ("compound", "amod", "nmod") and namer.index.actor[left.i] is not None:
-                agents.append(left)
-                break
     if not agents and trigger.dep_ == "dobj" and trigger.head.lemma_.lower() in _LIGHT_VERBS:
         subject = _subject(trigger.head)
         if subject is not None:
             agents.append(subject)
+    if not agents:
+        # "a US drone strike", "Taliban truck bombing": an actor named in the words before the noun. A country
+        # before a word like "election" or "crash" says where, not who.
+        for left in trigger.subtree:
+            if left.i >= trigger.i:
+                break
+            kind = namer.index.actor_kind[left.i]
+            if left.dep_ in ("compound", "amod", "nmod") and kind is not None:
+                if kind != "country" or sense.family in _COUNTRY_AGENT_FAMILIES:
+                    agents.append(left)
+                break
     return agents, patients
 
 
@@ -629,7 +671,7 @@ def build_mention(
     obj: Token | None = None
     subject: Token | None = None
     if is_noun:
-        agent_tokens, patient_tokens = _noun_roles(namer, trigger)
+        agent_tokens, patient_tokens = _noun_roles(namer, trigger, sense)
     else:
         mention.passive = _is_passive(trigger)
         subject = _subject(trigger)
@@ -652,11 +694,13 @@ def build_mention(
                 agent_tokens.append(subject)
             if sense.object_is_instrument:
                 patient_tokens.extend(_targets(trigger, obj))
+            elif obj is not None and light_object(trigger) is not None:
+                patient_tokens.extend(_noun_roles(namer, obj, sense)[1])
             elif obj is not None:
                 patient_tokens.append(obj)
             else:
                 for child in trigger.children:
-                    if child.dep_ == "prep" and child.lower_ in ("with", "against", "on", "at"):
+                    if child.dep_ == "prep" and child.lower_ in ("with", "against", "on"):
                         pobj = _child(child, "pobj")
                         if pobj is not None and index.actor[pobj.i] is not None:
                             patient_tokens.append(pobj)
@@ -665,10 +709,10 @@ def build_mention(
     agent_tokens = [t for t in agent_tokens if index.time[t.i] is None]
     patient_tokens = [t for t in patient_tokens if index.time[t.i] is None]
     if subject is not None and index.time[subject.i] is None:
-        mention.subject = namer.name(subject)[0]
+        mention.subject = namer.as_written(subject)
     elif is_noun and agent_tokens:
-        mention.subject = namer.name(agent_tokens[0])[0]
-    mention.depth = clause_depth(trigger)
+        mention.subject = namer.as_written(agent_tokens[0])
+    mention.depth = 2 if in_label(trigger) else clause_depth(trigger)
     for token in agent_tokens:
         names, is_actor = namer.names(token)
         for name in names:
@@ -713,15 +757,32 @@ def means_child(trigger: Token, candidates: dict[int, EventSense]) -> Token | No
     return None
 
 
+def light_object(verb: Token) -> Token | None:
+    """The event noun a light verb carries ("held talks", "carried out an attack"), if it is one."""
+    if verb.pos_ != "VERB" or verb.lemma_.lower() not in _LIGHT_VERBS or verb.lemma_.lower() == "launch":
+        return None
+    obj = _child(verb, "dobj")
+    return obj if obj is not None and _noun_sense(obj) is not None else None
+
+
 def find_triggers(doc: Doc) -> dict[int, EventSense]:
-    """Every token the lexicon reads as an event trigger, by token index (one pass over the tokens)."""
+    """Every token the lexicon reads as an event trigger, by token index (one pass over the tokens).
+
+    A light verb with an event noun ("held talks") is one trigger, the verb, with the noun's meaning.
+    """
     found: dict[int, EventSense] = {}
     for token in doc:
         sense = trigger_sense(token)
         if sense is None and token.pos_ == "VERB" and token.lemma_.lower() in REPORTING_LEMMAS:
             sense = SAY
+        if sense is None and (obj := light_object(token)) is not None:
+            sense = _noun_sense(obj)
         if sense is not None:
             found[token.i] = sense
+    for i in list(found):
+        token = doc[i]
+        if token.dep_ == "dobj" and token.head.i in found and light_object(token.head) is not None:
+            del found[i]
     return found
 
 
@@ -801,7 +862,10 @@ def time_anchors(index: TokenIndex, doc: Doc, triggers: dict[int, EventSense]) -
             if parent.i == node.i:
                 break
             if parent.i in triggers and parent.i not in inside:
-                anchors.setdefault(parent.i, TimeAnchor()).own.append(number)
+                # "the explosion late on Thursday had caused damage": the time is the explosion's.
+                subject = _own_subject(parent) if triggers[parent.i] is OTHER else None
+                target = subject.i if subject is not None and subject.i in triggers else parent.i
+                anchors.setdefault(target, TimeAnchor()).own.append(number)
                 if triggers[parent.i] is SAY:
                     inner = _first_inner_trigger(parent, triggers)
                     if inner is not None:

@@ -20,6 +20,7 @@ is kept on the Doc). The corrections:
 
 from __future__ import annotations
 
+import functools
 import itertools
 import logging
 from collections import Counter
@@ -66,6 +67,8 @@ _IN_NOT_PLACE = frozenset(
 )
 _OPENERS = frozenset({'"', "'", "\u201c", "\u201d", "\u2018", "\u2019", "``", "''", "(", "[", "-", "\u2014"})
 _BREAKS = frozenset({"[", "]", "(", ")", "{", "}", "|", "/", "\\", ",", ";", ":", '"', "\u201c", "\u201d"})
+# Honorifics that only ever stand before a person's name (unlike "General" or "President").
+_NAME_HONORIFICS = frozenset(["mr", "mrs", "ms", "miss", "mx", "dr", "prof", "rev", "sir", "dame"])
 _MEDIA_FILLERS = frozenset({"news", "tv", "radio", "talk", "morning", "breakfast", "evening"})
 # Generic words after a place's name that do not make it another place ("Hebei province" = "Hebei").
 PLACE_GENERICS = frozenset(
@@ -89,6 +92,38 @@ class NamedMention:
     kind: MentionKind
     label: str
     country: str | None = None
+
+
+_GEOGRAPHY = frozenset(
+    [
+        "river",
+        "lake",
+        "mount",
+        "mountain",
+        "mountains",
+        "island",
+        "islands",
+        "bay",
+        "valley",
+        "sea",
+        "ocean",
+        "coast",
+        "beach",
+        "hills",
+        "hill",
+        "falls",
+        "springs",
+        "heights",
+        "gulf",
+        "peninsula",
+        "desert",
+    ]
+)
+
+
+@functools.cache
+def _not_person_words() -> frozenset[str]:
+    return word_list("facility_words") | word_list("org_words") | PLACE_GENERICS | _GEOGRAPHY
 
 
 def _lower_key(token: Token) -> str:
@@ -165,6 +200,51 @@ def _with_hyphens(doc: Doc, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+_NAME_JOINERS = frozenset(
+    [
+        "of",
+        "for",
+        "on",
+        "upon",
+        "and",
+        "&",
+        "the",
+        "de",
+        "del",
+        "della",
+        "di",
+        "du",
+        "da",
+        "dos",
+        "das",
+        "la",
+        "le",
+        "von",
+        "van",
+        "der",
+        "den",
+        "al",
+        "el",
+        "bin",
+        "ibn",
+        "y",
+        "e",
+        "i",
+        "et",
+    ]
+)
+_NOT_IN_NAMES = frozenset({"VERB", "AUX", "ADV", "PRON", "SCONJ", "PART", "ADP"})
+
+
+def _cut_at_non_name_words(doc: Doc, start: int, end: int) -> int:
+    """The end of a name before a lowercase word that cannot be in one ("Spiegel Online quoted")."""
+    for i in range(start + 1, end):
+        token = doc[i]
+        if token.is_lower and token.pos_ in _NOT_IN_NAMES and token.lower_ not in _NAME_JOINERS:
+            return i
+    return end
+
+
 def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
     """Token bounds without a leading article, quotes or punctuation and without a trailing "'s"."""
     while start < end and (doc[start].lower_ in ("the", "a", "an") or doc[start].is_punct):
@@ -199,6 +279,16 @@ def _person_pieces(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
     return trimmed
 
 
+def _person_after_title(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
+    """ "Army Spc Caleb Barnes": a title and a given name and surname inside another entity."""
+    for i in range(end - 3, start - 1, -1):
+        if _is_titleword(doc[i]) and doc[i].text[:1].isupper():
+            rest = doc[i + 1 : end]
+            if 2 <= len(rest) <= 3 and all(t.is_title for t in rest) and known_given_name(rest[0].lower_):
+                return [(start, i), (i + 1, end)] if i > start else [(i + 1, end)]
+    return [(start, end)]
+
+
 def _leading_non_name(token: Token) -> bool:
     lower = token.lower_
     return (
@@ -229,6 +319,12 @@ class _Corrector:
         self.nouns = common_nouns()
         self.lower_nouns = {t.lemma_.lower() for t in doc if t.pos_ == "NOUN" and t.is_lower}
         self.headlines = _title_case_lines(doc)
+        self.place_votes: Counter[str] = Counter()
+        self.name_votes: Counter[str] = Counter()
+        for ent in doc.ents:
+            votes = self.place_votes if ent.label_ in ("GPE", "LOC", "FAC") else self.name_votes
+            for token in ent:
+                votes[token.lower_] += 1
         # Every part of a person's full name, so that "Bush" or "Cook" alone is still that person.
         full_names = sorted({e.text for e in doc.ents if e.label_ == "PERSON" and len(e) > 1})
         self.person_short_forms = _short_forms(full_names)
@@ -259,9 +355,20 @@ class _Corrector:
             and (len(words) > 1 or words[0].lower_ not in self.nouns)
         ):
             return None  # "HELPED", "ACCIDENT WAITING": a shouted headline word, not a name
-        last = doc[span.end - 1]
+        first, last = span[0], doc[span.end - 1]
+        if (
+            len(span) > 1
+            and first.text[:1].isupper()
+            and _lower_key(first) in _NAME_HONORIFICS
+            and all(t.is_title for t in span[1:])
+        ):
+            return "person"  # "Mr Hussen", "Dr Jane Roe", whatever the label
+        if label != "PERSON" and self._looks_like_full_name(span):
+            return "person"  # "Julia Louis-Dreyfus" tagged as a building, "Caleb Barnes" as an army
         if last.is_title and _lower_key(last) in word_list("facility_words") and len(span) > 1:
             return "facility"
+        if label in ("FAC", "GPE", "LOC") and len(span) > 1 and _lower_key(last) in word_list("org_words"):
+            return "organization"  # "Joseph Rowntree Foundation" tagged as a building
         if label == "EVENT":
             return None
         if label in ("GPE", "NORP", "ORG", "LOC") and (
@@ -289,6 +396,19 @@ class _Corrector:
         if label == "NORP":
             return "group"
         return None
+
+    def _looks_like_full_name(self, span: Span) -> bool:
+        """A known given name and one or two capitalised words that name no place or organisation."""
+        words = [t for t in span if t.is_alpha]
+        if not 2 <= len(words) <= 3 or not known_given_name(words[0].lower_) or words[0].lower_ in PARTICLES:
+            return False
+        if self.place_votes[words[0].lower_] > self.name_votes[words[0].lower_]:
+            return False  # "Virginia", "Augusta": a given name the text mostly uses for a place
+        if not all(t.is_title for t in words) or words[-1].tag_ == "NNPS":
+            return False
+        if self.index.country_named(span.text):
+            return False
+        return not any(_lower_key(t) in _not_person_words() for t in words)
 
     def _belongs_to_title(self, span: Span) -> bool:
         """ "Supreme" in "the Supreme Leader", "State" in "Secretary of State": part of a title."""
@@ -386,9 +506,7 @@ class _Corrector:
             return False
         if span.start > 0 and _is_titleword(doc[span.start - 1]):
             return False
-        if _sentence_initial(doc, span.start):
-            return self._is_common_word_at_start(span)
-        return is_common_word(lower)
+        return self._is_common_word_at_start(span) or is_common_word(lower)
 
     def _is_common_word_at_start(self, span: Span) -> bool:
         """A sentence opened by a word the text also uses in lower case, or by the plural of a noun."""
@@ -517,6 +635,37 @@ def _split_glued_people(doc: Doc, mentions: list[NamedMention]) -> list[NamedMen
     return result
 
 
+def _place_prefixed_people(doc: Doc, mentions: list[NamedMention]) -> list[NamedMention]:
+    """ "Warrington Wolves", "Aintree Treadwell": a name the text uses for a place or club, then a word.
+
+    With a surname the text gives another person, the mention is that person's; with a plural it is a
+    team ("Chicago Cubs").
+    """
+    others = {normalise_name(m.name) for m in mentions if m.kind != "person"}
+    surnames: dict[str, set[str]] = {}
+    for m in mentions:
+        core = person_core(m.name)
+        if m.kind == "person" and len(core) > 1:
+            surnames.setdefault(core[-1], set()).add(m.name)
+    result = []
+    for m in mentions:
+        words = m.name.split()
+        prefix = normalise_name(" ".join(words[:-1]))
+        if m.kind != "person" or len(words) < 2 or prefix not in others or known_given_name(prefix):
+            result.append(m)
+            continue
+        last = doc[m.end - 1]
+        if surnames.get(last.lower_, set()) - {m.name}:
+            piece = _mention(doc, m.end - 1, m.end, "person", m.label)
+            if piece is not None:
+                result.append(piece)
+        elif last.is_title and last.lower_.endswith("s"):
+            result.append(replace(m, kind="organization"))
+        else:
+            result.append(m)
+    return result
+
+
 def _has_org_word(name: str) -> bool:
     return any(word in word_list("org_words") for word in normalise_name(name).split())
 
@@ -531,6 +680,7 @@ def _relabel_by_consistency(doc: Doc, mentions: list[NamedMention]) -> list[Name
     """One name, one kind: a short form of a person named in full is that person; else the majority."""
     full_people = {m.name for m in mentions if m.kind == "person" and len(person_core(m.name)) > 1}
     short_forms = _short_forms(sorted(full_people))
+    full_keys = {normalise_name(name) for name in full_people}
     votes: dict[str, Counter[str]] = {}
     for m in mentions:
         votes.setdefault(normalise_name(m.name), Counter())[m.kind] += 1
@@ -540,7 +690,9 @@ def _relabel_by_consistency(doc: Doc, mentions: list[NamedMention]) -> list[Name
         key = normalise_name(m.name)
         core = person_core(m.name)
         tally = votes[key]
-        if kind in ("organization", "place", "group", "location") and len(core) <= 2:
+        if kind in ("organization", "place", "group", "location", "facility") and key in full_keys:
+            kind = "person"  # "Julia Louis-Dreyfus" tagged once as a building
+        elif kind in ("organization", "place", "group", "location") and len(core) <= 2:
             places = tally["place"] + tally["location"]
             if (key in short_forms or " ".join(core) in short_forms) and (
                 kind in ("organization", "group") or places < tally["person"] or not _locative(doc, m)
@@ -608,7 +760,11 @@ def named_mentions(doc: Doc) -> list[NamedMention]:
                     mentions.append(m)
             continue
         start, end = _with_hyphens(doc, ent.start, ent.end)
-        pieces = _person_pieces(doc, start, end) if ent.label_ == "PERSON" else [(start, end)]
+        end = _cut_at_non_name_words(doc, start, end)
+        if ent.label_ == "PERSON":
+            pieces = _person_pieces(doc, start, end)
+        else:
+            pieces = _person_after_title(doc, start, end)
         for a, b in pieces:
             a, b = _trim(doc, a, b)
             if a >= b:
@@ -620,6 +776,7 @@ def named_mentions(doc: Doc) -> list[NamedMention]:
             if m is not None and any(ch.isupper() for ch in m.name):
                 mentions.append(m)
     mentions = _split_glued_people(doc, mentions)
+    mentions = _place_prefixed_people(doc, mentions)
     mentions = _relabel_by_consistency(doc, mentions)
     mentions.extend(_missed_mentions(doc, mentions))
     mentions.sort(key=lambda m: m.start)

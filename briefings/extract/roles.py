@@ -197,6 +197,12 @@ class RoleReader:
                     break
             return self._split_address(indexes) if indexes else []
         # "deputy chief of X Abu Mahdi": a title word followed by "of" inside the compound.
+        # A capitalised word right before the name that no mention covers is the name's first part
+        # ("Director of Public Prosecutions Alison Saunders" when only "Saunders" was tagged).
+        while len(indexes) > 1 and doc[indexes[-1]].is_title and not doc[indexes[-1]].ent_type_:
+            if _is_title(doc[indexes[-1]]) or indexes[-1] in self.mention_at:
+                break
+            indexes = indexes[:-1]
         for n, j in enumerate(indexes[:-1]):
             if _is_title(doc[j]) and doc[indexes[n + 1]].lower_ in _ROLE_OF:
                 return [self._finding(indexes[n - self._modifiers_before(indexes, n) :])]

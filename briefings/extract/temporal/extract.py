@@ -103,18 +103,23 @@ def _tokens(doc: Doc, start: int, end: int) -> list[int]:
     return [] if span is None else [t.i for t in span]
 
 
+# Entities whose words are names, not times, even when they look like times.
+_NAME_ENTITIES = frozenset({"WORK_OF_ART", "PERSON", "ORG", "PRODUCT", "FAC", "LAW"})
 # Rules whose matches the parse must confirm; the others stand as the grammar found them.
 _CHECKED_RULES = frozenset({"month", "season", "year", "set_per", "reference", "set_adverb", "part_of_day"})
 
 
 def _plausible(doc: Doc, c: Candidate) -> bool:
     """Checks against the parse that a regular expression cannot make: "May" the verb, "1990" the amount."""
-    if c.rule not in _CHECKED_RULES:
-        return True
     indices = _tokens(doc, c.start, c.end)
     if not indices:
         return False
     first, last = doc[indices[0]], doc[indices[-1]]
+    if first.ent_type_ in _NAME_ENTITIES and last.ent_type_ == first.ent_type_ and first.ent_iob_ != "O":
+        # Inside a title or a name: the show "This Week", the film "High Noon", Theresa May
+        return False
+    if c.rule not in _CHECKED_RULES:
+        return True
     meaning = c.meaning
     if c.rule == "month" and len(indices) == 1:
         # A month name alone: not a verb ("March on"), not the modal "May", not part of a name.
@@ -207,8 +212,6 @@ def _plausible(doc: Doc, c: Candidate) -> bool:
     if c.rule == "reference" and isinstance(meaning, GeneralReference):
         word = first.lower_
         if word == "current" and first.pos_ not in ("ADJ",):
-            return False
-        if word == "future" and len(indices) == 1 and first.dep_ == "amod":
             return False
         if word == "soon" and indices[0] > 0 and doc[indices[0] - 1].lower_ == "as":
             return False

@@ -84,9 +84,7 @@ UNIT_SINGULAR = (
 UNIT_PLURAL = r"(?:seconds|minutes|hours|days|nights|weeks|fortnights|months|quarters|years|decades|centuries|millennia)"
 UNIT_ANY = rf"(?:{UNIT_PLURAL}|{UNIT_SINGULAR})"
 # A four-digit year, not an amount ("$1990", "1,990", "1990%") nor part of a code; "2009-2010" holds two.
-YEAR = (
-    r"(?:(?<![\d$.,/:-])|(?<=\d{4}[-–]))(?:1[0-9]\d\d|20\d\d)(?![\d%]|\.\d|,\d{3}|[-–]\d(?!\d{3}\b)|/\d|:\d)"
-)
+YEAR = r"(?<![\d$.,/:])(?:(?<!\d[-–])|(?<=\d{4}[-–]))(?:1[0-9]\d\d|20\d\d)(?![\d%]|\.\d|,\d{3}|[-–]\d(?!\d{3}\b)|/\d|:\d)"
 SPELLED_YEAR = (
     rf"(?:(?:nineteen|eighteen)[-\s]+(?:hundred(?:\s+and)?\s+)?(?:{_TENS})(?:[-\s](?:{_ONES}))?|"
     rf"two\s+thousand(?:\s+(?:and\s+)?(?:{_TEENS}|{_ONES}|twenty(?:[-\s](?:{_ONES}))?))?)"
@@ -529,7 +527,10 @@ def build_relative_unit(m: re.Match[str]) -> Meaning | DatedTime | None:
     unit_text = re.sub(r"\s+", " ", m.group("unit").lower())
     unit: Unit = "year" if "year" in unit_text else _unit(unit_text)
     anaphoric = rel in ("that", "the same", "the following", "the previous", "the preceding", "the prior")
-    if rel == "the":
+    if _g(m, "ended") is not None and rel == "the":
+        # "the year ended March 31": a fiscal period, told by its length
+        return Duration(duration_value(1, unit))
+    if rel in ("the", "the full", "the whole", "the entire"):
         return RelativeUnit(unit, 0, approximate=True)
     shift = _shift(rel)
     if shift is None:
@@ -565,10 +566,14 @@ def build_anaphoric_day(m: re.Match[str]) -> Meaning | DatedTime | None:
 
 def build_duration(m: re.Match[str]) -> Meaning | DatedTime | None:
     """Three years, the past two months, 16-hour, 2 1/2 years, several days."""
+    lasting = _g(m, "unit2")
+    if lasting:
+        # "day-long" is one day, "decades-long" an unknown number of decades
+        return Duration(duration_value(None if lasting.lower().endswith("s") else 1, _unit(lasting)))
     unit = _unit(m.group("unit"))
     num = _g(m, "num")
     amount = _amount(num) if num else None
-    if num and amount is None and not re.fullmatch(VAGUE, re.sub(r"\s+", " ", num.lower())):
+    if num and amount is None and not re.fullmatch(rf"{VAGUE}|multi", re.sub(r"\s+", " ", num.lower())):
         return None
     return Duration(duration_value(amount, unit))
 
@@ -901,14 +906,14 @@ _RULES_SOURCE: list[tuple[str, str, Builder, int]] = [
     ),
     (
         "part_of_day",
-        rf"{B}(?:(?:{POSITION})[\s-]+)?(?:(?P<which>this|last|that|the\s+same|the\s+next|the\s+following|the\s+previous|the)\s+)?(?P<part>morning|afternoon|evening|night|overnight){E}",
+        rf"{B}(?:(?:{POSITION})[\s-]+)?(?:(?P<which>this|last|that|the\s+same|the\s+next|the\s+following|the\s+previous|the)\s+)?(?P<part>morning|afternoon|evening|night|overnight){E}(?!\s+of\b)",
         build_part_of_day,
         1,
     ),
     # this week, last month, next year, the past year, that year, the weekend, earlier this month
     (
         "relative_unit",
-        rf"{B}(?:(?:{POSITION}|sometime)[\s-]+(?:in\s+|of\s+)?)?(?P<rel>this|last|next|the\s+past|the\s+last|the\s+current|this\s+past|this\s+coming|the\s+coming|current|the\s+same|that|the\s+previous|the\s+following|the\s+preceding|the\s+prior|past|coming|the)\s+(?P<unit>week|month|year|weekend|decade|(?:fiscal|calendar)\s+year|quarter){E}(?!\s+(?:of|ended|ending|to)\b)",
+        rf"{B}(?:(?:{POSITION}|sometime)[\s-]+(?:in\s+|of\s+)?)?(?P<rel>this|last|next|the\s+past|the\s+last|the\s+current|this\s+past|this\s+coming|the\s+coming|current|the\s+same|that|the\s+previous|the\s+following|the\s+preceding|the\s+prior|past|coming|the\s+full|the\s+whole|the\s+entire|the)\s+(?P<unit>week|month|year|weekend|decade|(?:fiscal|calendar)\s+year|quarter){E}(?P<ended>(?=\s+end(?:ed|ing)\s))?(?!\s+of\b)",
         build_relative_unit,
         2,
     ),
@@ -942,7 +947,7 @@ _RULES_SOURCE: list[tuple[str, str, Builder, int]] = [
     ),
     (
         "duration_adjective",
-        rf"{B}(?P<num>{DIGITS}|{NUMWORD_BIG}|(?:{DIGITS}|{NUMWORD})(?:{FRACTION}))-(?P<unit>{UNIT_SINGULAR})(?:-long)?(?!\w|-\w|\s+old\b)",
+        rf"{B}(?P<num>{DIGITS}|{NUMWORD_BIG}|(?:{DIGITS}|{NUMWORD})(?:{FRACTION})|several|multi|many|few)-(?P<unit>{UNIT_SINGULAR})(?:-long)?(?!\w|-\w|\s+old\b)|{B}(?P<unit2>{UNIT_SINGULAR}|{UNIT_PLURAL})-long{E}",
         build_duration,
         1,
     ),
@@ -986,7 +991,7 @@ _RULES_SOURCE: list[tuple[str, str, Builder, int]] = [
     # quarters, halves, fiscal years, seasons
     (
         "quarter",
-        rf"{B}(?:(?:the|this|that)\s+(?=\S+\s+(?:fiscal\s+)?(?:quarter|half|period)\b|(?:fiscal|calendar)\s))?(?:(?P<yp>{YEAR})(?:['’]s)?\s+|(?P<yrel>this|last|next)\s+year['’]s\s+|(?P<ago>year-earlier|year-ago|comparable|comparable\s+year-(?:earlier|ago))\s+)?(?:(?:fiscal|calendar)[\s-]+)?(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th|final)[\s-]+(?:(?:fiscal|calendar)[\s-]+)?(?P<unit>quarter|period)(?!\w|-\w)(?:\s+of\s+(?:(?:fiscal|calendar)\s+)?(?P<ys>{YEAR})|\s+(?:of\s+)?(?P<yrel2>this|last|next)\s+year)?",
+        rf"{B}(?:(?:the|this|that)\s+(?=(?:[\w'’-]+\s+){{0,3}}?(?:(?:first|second|third|fourth|1st|2nd|3rd|4th|final)\s+(?:(?:fiscal|calendar)\s+)?(?:quarter|period)\b|(?:fiscal|calendar)\s+(?:first|second|third|fourth|1st|2nd|3rd|4th|final)\s)))?(?:(?P<yp>{YEAR})(?:['’]s)?\s+|(?P<yrel>this|last|next)\s+year['’]s\s+|(?P<ago>year-earlier|year-ago|comparable|comparable\s+year-(?:earlier|ago))\s+)?(?:(?:fiscal|calendar)[\s-]+)?(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th|final)[\s-]+(?:(?:fiscal|calendar)[\s-]+)?(?P<unit>quarter|period)(?!\w|-\w)(?:\s+of\s+(?:(?:fiscal|calendar)\s+)?(?P<ys>{YEAR})|\s+(?:of\s+)?(?P<yrel2>this|last|next)\s+year)?",
         build_quarter,
         4,
     ),

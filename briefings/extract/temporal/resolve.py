@@ -476,8 +476,8 @@ class Resolver:
             resolved = self._date(meaning.date, tense)
             if resolved is None:
                 return None
-            date_value = resolved.value
-        elif day is not None:
+            return Resolved("TIME", resolved.value + suffix, resolved.day)
+        if day is not None:
             date_value = day.isoformat()
         elif self.last_day is not None and self.dct is None:
             date_value = self.last_day.isoformat()

@@ -13,10 +13,12 @@ from __future__ import annotations
 import logging
 import re
 
+import numpy as np
+from spacy.strings import hash_string
 from spacy.tokens import Doc, Span, Token
 
 from briefings.extract.quantities import leading_qualifier, quantity_value
-from briefings.extract.quotes import QUOTES_KEY, extract_quotes
+from briefings.extract.quotes import QUOTES_KEY, TEXT_KEY, extract_quotes
 from briefings.extract.sentences import sentence_at
 from briefings.extract.speech_verbs import SPEECH_VERB_LEMMAS, is_according_to
 from briefings.models import Actor, Claim, Quote, Sentence
@@ -130,6 +132,7 @@ _TIME_WORDS = frozenset(
 _SCORE = re.compile(r"^\d+(?:[-–/:]\d+)+$")
 _PERCENT = re.compile(r"per ?cent|%", re.IGNORECASE)
 _DOUBLES_FINAL = re.compile(r"^[^aeiou]*[aeiou][bdgmnprt]$")
+_NO = hash_string("no")
 _QUOTE_MARKS = re.compile(r"[\"“”„«»]|''|``")
 _SPACES = re.compile(r"\s+")
 _SMALL_WORDS = frozenset(["one", "a", "an", "1"])
@@ -365,17 +368,18 @@ class _Attribution:
 def _zero_claims(doc: Doc) -> list[tuple[Token, Token]]:
     """ "no victims", "no casualties": a determiner "no" on a casualty noun, as a figure of zero."""
     found = []
-    for token in doc:
+    for index in np.flatnonzero(doc.to_array("LOWER") == _NO):
+        token = doc[int(index)]
         head = token.head
         if token.lower_ == "no" and token.dep_ == "det" and head.pos_ == "NOUN" and _event_class(head):
             found.append((token, head))
     return found
 
 
-def _claim_text(doc: Doc, tokens: list[int]) -> tuple[str, int, int]:
+def _claim_text(doc: Doc, text: str, tokens: list[int]) -> tuple[str, int, int]:
     first, last = min(tokens), max(tokens)
     start, end = doc[first].idx, doc[last].idx + len(doc[last])
-    return _clean(doc.text[start:end]), start, end
+    return _clean(text[start:end]), start, end
 
 
 def extract_claims(doc: Doc, sentences: list[Sentence], actors: list[Actor]) -> list[Claim]:
@@ -386,6 +390,9 @@ def extract_claims(doc: Doc, sentences: list[Sentence], actors: list[Actor]) -> 
     if not isinstance(quotes, list):
         quotes = extract_quotes(doc, sentences, actors)
     attribution = _Attribution(doc, quotes, actors)
+    # Doc.text joins every token each time it is read: read it once (the quote extractor may have).
+    cached = doc.user_data.get(TEXT_KEY)
+    full_text = cached if isinstance(cached, str) else doc.text
     claims: list[Claim] = []
     for ent in doc.ents:
         if ent.label_ not in _NUMBER_LABELS or _skip_number(ent):
@@ -407,7 +414,7 @@ def extract_claims(doc: Doc, sentences: list[Sentence], actors: list[Actor]) -> 
             tokens.append(noun.i)
         if verb is not None:
             tokens.append(verb.i)
-        text, start, end = _claim_text(doc, tokens)
+        text, start, end = _claim_text(doc, full_text, tokens)
         quantity = _clean(doc[q_start:q_end].text)
         at, until = ent.start_char, ent.end_char
         claims.append(
@@ -427,7 +434,7 @@ def extract_claims(doc: Doc, sentences: list[Sentence], actors: list[Actor]) -> 
         verb = _event_verb(noun)
         what, category = _what(noun, verb, "CARDINAL")
         tokens = [det.i, noun.i] + ([verb.i] if verb is not None else [])
-        text, start, end = _claim_text(doc, tokens)
+        text, start, end = _claim_text(doc, full_text, tokens)
         claims.append(
             Claim(
                 text=text,

@@ -24,13 +24,19 @@ from briefings.extract.speakers import (
     SpeakerResolver,
     is_relative_pronoun,
 )
-from briefings.extract.speech_verbs import is_according_to, is_reporting_verb, is_speech_verb
+from briefings.extract.speech_verbs import (
+    is_according_to,
+    is_reporting_verb,
+    is_speech_verb,
+    speech_candidates,
+)
 from briefings.models import Actor, Quote, Sentence
 
 _log = logging.getLogger(__name__)
 
 # Where the quotes of a parsed article are kept for the claim extractor, so they are found once.
 QUOTES_KEY = "briefbot.quotes"
+TEXT_KEY = "briefbot.text"
 # A quote needs this many words; shorter quoted spans are scare quotes, titles or nicknames.
 MIN_QUOTE_WORDS = 3
 # How many tokens after a closing mark may hold its cue ("…," said the Pentagon's chief spokesman).
@@ -109,7 +115,8 @@ class _Reader:
     def __init__(self, doc: Doc, actors: list[Actor]) -> None:
         self.doc = doc
         self.text = doc.text
-        self.starts = [token.idx for token in doc]
+        doc.user_data[TEXT_KEY] = self.text
+        self.starts: list[int] = doc.to_array("IDX").tolist()
         self.spans = find_quoted_spans(self.text)
         self.quoted = bytearray(len(doc))
         self.opening_at: dict[int, int] = {}
@@ -269,7 +276,7 @@ class _Reader:
         """`Jane Roe: "…"` at the start of a line (headlines, transcripts): the name before the colon."""
         doc = self.doc
         head = doc[colon - 1]
-        ent = next((e for e in doc.ents if e.start <= head.i < e.end), None)
+        ent = self.resolver.entity_at(head.i)
         if ent is None or ent.label_ not in ("PERSON", "ORG"):
             return None
         start = ent.start
@@ -449,8 +456,9 @@ def _indirect_quotes(
     """Reported speech: "X said (that) …" and "according to X, …", outside quotation marks."""
     doc = reader.doc
     quotes: list[Quote] = []
-    for token in doc:
-        if reader.quoted[token.i] or token.i in cue_verbs:
+    for index in speech_candidates(doc):
+        token = doc[index]
+        if reader.quoted[index] or index in cue_verbs:
             continue
         if is_reporting_verb(token):
             complement = next((c for c in token.children if c.dep_ == "ccomp"), None)
@@ -485,7 +493,7 @@ def _indirect_quotes(
         start, end = words[0].idx, words[-1].idx + len(words[-1])
         quotes.append(
             Quote(
-                text=_clean_text(doc.text[start:end]),
+                text=_clean_text(reader.text[start:end]),
                 speaker=speaker,
                 start=start,
                 end=end,

@@ -10,7 +10,9 @@ import bisect
 from collections import Counter
 from dataclasses import dataclass
 
-from spacy.tokens import Doc, Token
+import numpy as np
+from spacy.strings import hash_string
+from spacy.tokens import Doc, Span, Token
 
 from briefings.models import Actor
 
@@ -65,6 +67,9 @@ _FEMALE_NOUNS = frozenset(
         "queen",
     ]
 )
+_GENDERED_HASHES = np.array(
+    sorted(hash_string(word) for word in _MALE_PRONOUNS | _FEMALE_PRONOUNS), dtype=np.uint64
+)
 # How far back (in tokens) a pronoun may look for the person it stands for.
 _PRONOUN_REACH = 400
 # Dependency labels of a phrase's own words (its determiner, adjectives, compounds, possessor, case).
@@ -94,7 +99,7 @@ class SpeakerResolver:
         self._quoted = quoted
         self._actor_at: dict[int, Actor] = {}
         self._names: dict[str, Actor] = {}
-        starts = [token.idx for token in doc]
+        starts = doc.to_array("IDX").tolist() if len(doc) else []
         persons: list[PersonMention] = []
         for actor in actors:
             self._names.setdefault(actor.name.lower(), actor)
@@ -114,6 +119,7 @@ class SpeakerResolver:
         self._persons = persons
         self._person_tokens = [p.token for p in persons]
         self._gender = self._infer_genders()
+        self._entity_of: dict[int, Span] | None = None
 
     # ------------------------------------------------------------------ gender
 
@@ -129,9 +135,11 @@ class SpeakerResolver:
                     tally["m"] += 3
                 elif word in _FEMALE_HONORIFICS or word in _FEMALE_NOUNS:
                     tally["f"] += 3
-        for token in doc:
+        lowers = doc.to_array("LOWER") if len(doc) else np.zeros(0, dtype=np.uint64)
+        for index in np.flatnonzero(np.isin(lowers, _GENDERED_HASHES)):
+            token = doc[int(index)]
             lower = token.lower_
-            if self._quoted[token.i] or (lower not in _MALE_PRONOUNS and lower not in _FEMALE_PRONOUNS):
+            if self._quoted[token.i]:
                 continue
             previous = self._previous_persons(token.i, reach=60)
             if not previous:
@@ -160,6 +168,15 @@ class SpeakerResolver:
             found.append(mention)
         return found
 
+    def entity_at(self, i: int) -> Span | None:
+        """The named entity a token belongs to (the entity map is built on first use)."""
+        if self._entity_of is None:
+            self._entity_of = {}
+            for ent in self._doc.ents:
+                for j in range(ent.start, ent.end):
+                    self._entity_of[j] = ent
+        return self._entity_of.get(i)
+
     def gender_of(self, name: str) -> Gender:
         """The gender the text shows for a person ("" when it does not)."""
         return self._gender.get(name, "")
@@ -183,9 +200,9 @@ class SpeakerResolver:
         if actor is not None and (actor.kind == "person" or head.ent_type_ not in ("PERSON",)):
             return actor.name
         if head.ent_iob_ != "O" and head.ent_type_:
-            for ent in self._doc.ents:
-                if ent.start <= head.i < ent.end:
-                    return _clean(ent.text)
+            ent = self.entity_at(head.i)
+            if ent is not None:
+                return _clean(ent.text)
         known = self._names.get(head.text.lower())
         if known is not None and head.pos_ == "PROPN":
             return known.name

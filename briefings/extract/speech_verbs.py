@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from spacy.tokens import Token
+import numpy as np
+from spacy.strings import hash_string
+from spacy.tokens import Doc, Token
 
 # Lemmas of verbs that introduce what someone said, wrote or posted. General English, not any one outlet's.
 SPEECH_VERB_LEMMAS = frozenset(
@@ -147,3 +149,17 @@ def is_reporting_verb(token: Token) -> bool:
 def is_according_to(token: Token) -> bool:
     """Whether a token is the "to" of "according to" (its object is a source)."""
     return token.lower_ == "to" and token.i > 0 and token.doc[token.i - 1].lower_ == "according"
+
+
+_SPEECH_HASHES = np.array(
+    sorted(hash_string(word) for word in SPEECH_VERB_LEMMAS | _UNAMBIGUOUS_FORMS | {"to"}), dtype=np.uint64
+)
+
+
+def speech_candidates(doc: Doc) -> list[int]:
+    """Indexes of the tokens that may be verbs of saying or the "to" of "according to" (one array pass)."""
+    if len(doc) == 0:
+        return []
+    table = doc.to_array(["LEMMA", "LOWER"])
+    hits = np.isin(table[:, 0], _SPEECH_HASHES) | np.isin(table[:, 1], _SPEECH_HASHES)
+    return [int(i) for i in np.flatnonzero(hits)]

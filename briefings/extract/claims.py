@@ -14,7 +14,7 @@ import logging
 import re
 
 import numpy as np
-from spacy.strings import hash_string
+from spacy.strings import hash_string  # type: ignore[attr-defined]  # compiled, not in the stubs
 from spacy.tokens import Doc, Span, Token
 
 from briefings.extract.quantities import leading_qualifier, quantity_value

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from spacy.strings import hash_string
+from spacy.strings import hash_string  # type: ignore[attr-defined]  # compiled, not in the stubs
 from spacy.tokens import Doc, Token
 
 # Lemmas of verbs that introduce what someone said, wrote or posted. General English, not any one outlet's.

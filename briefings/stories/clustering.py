@@ -32,22 +32,31 @@ def _publication_order(analyses: list[ArticleAnalysis]) -> list[int]:
 
 
 def cluster_articles(
-    analyses: list[ArticleAnalysis], settings: IndexSettings | None = None
+    analyses: list[ArticleAnalysis], settings: IndexSettings | None = None, consolidate: bool = True
 ) -> list[StoryGroup]:
     """The stories of a batch of articles, in order of their first article."""
     index = StoryIndex(settings)
     # The batch is known in full: its document frequencies are counted before any article is placed.
     for analysis in analyses:
         index.observe(analysis)
-    groups: dict[str, StoryGroup] = {}
-    for i in _publication_order(analyses):
+    duplicates: dict[str, str] = {}
+    order = _publication_order(analyses)
+    for i in order:
         analysis = analyses[i]
         placement = index.add(analysis, counted=True)
-        group = groups.setdefault(placement.story, StoryGroup(id=placement.story))
-        group.members.append(i)
         article_id = analysis.article.id
         if placement.duplicate_of is not None and placement.duplicate_of != article_id:
-            group.duplicates[article_id] = placement.duplicate_of
+            duplicates[article_id] = placement.duplicate_of
+    if consolidate:
+        index.consolidate()
+    groups: dict[str, StoryGroup] = {}
+    for i in order:
+        article_id = analyses[i].article.id
+        story = index.story_of(article_id) or article_id
+        group = groups.setdefault(story, StoryGroup(id=story))
+        group.members.append(i)
+        if article_id in duplicates:
+            group.duplicates[article_id] = duplicates[article_id]
     return list(groups.values())
 
 

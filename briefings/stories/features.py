@@ -13,7 +13,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from briefings.extract.lexicons import countries
 from briefings.extract.names import normalise_name, org_key, person_core
-from briefings.models import ArticleAnalysis
+from briefings.models import ArticleAnalysis, Mention
 
 # Words read from the text: letters (with inner apostrophes or hyphens) and four-digit years; other
 # numbers (counts, times of day) differ between reports of one event, so they say nothing of identity.
@@ -79,6 +79,8 @@ class ArticleFeatures:
     article_id: str
     terms: Counter[str] = field(default_factory=Counter)
     entities: Counter[str] = field(default_factory=Counter)
+    # Entities the article is about (named in its lead or more than once), not merely mentions in passing.
+    salient: set[str] = field(default_factory=set)
     published_day: int | None = None
     event_days: list[int] = field(default_factory=list)
     event_types: list[str] = field(default_factory=list)
@@ -178,15 +180,19 @@ def extract_features(analysis: ArticleAnalysis) -> ArticleFeatures:
         # The title says what the article is about: count its words once more.
         terms.update(stem(w) for w in title_words if _is_content(w))
     entities: Counter[str] = Counter()
-    for actor in analysis.actors:
-        key = _entity_key(actor.kind, actor.name)
-        if key is not None:
-            entities[key] += max(1, len(actor.mentions))
+    salient: set[str] = set()
+    named: list[tuple[str | None, list[Mention]]] = [
+        (_entity_key(a.kind, a.name), a.mentions) for a in analysis.actors
+    ]
     for place in analysis.places:
-        country = countries().country_named(place.name)
-        key = normalise_name(country or place.name)
-        if key:
-            entities["l:" + key] += max(1, len(place.mentions))
+        place_key = normalise_name(countries().country_named(place.name) or place.name)
+        named.append(("l:" + place_key if place_key else None, place.mentions))
+    for entity, mentions in named:
+        if entity is None:
+            continue
+        entities[entity] += max(1, len(mentions))
+        if len(mentions) > 1 or any(m.sentence < LEAD_SENTENCES for m in mentions):
+            salient.add(entity)
     event_days = _event_days(analysis)
     events = sorted({e.type for e in analysis.events if e.type})
     for event_type in events:
@@ -195,6 +201,7 @@ def extract_features(analysis: ArticleAnalysis) -> ArticleFeatures:
         article_id=article.id,
         terms=terms,
         entities=entities,
+        salient=salient,
         published_day=to_day(article.published) if article.published else None,
         event_days=event_days,
         event_types=events,

@@ -28,6 +28,7 @@ from briefings.stories.near_duplicates import (
 _log = logging.getLogger(__name__)
 
 STATE_VERSION = 1
+FAR_SCALE_DAYS = 30.0
 
 
 @dataclass(frozen=True)
@@ -36,11 +37,14 @@ class IndexSettings:
 
     join_similarity: float = 0.30
     entity_weight: float = 2.0
+    passing_entity_weight: float = 1.0
     window_days: int = 14
     same_days: int = 2
     day_decay: float = 5.0
     event_day_decay: float = 3.0
     event_day_support: float = 0.3
+    event_day_floor: float = 0.0
+    far_days: int = 10_000
     article_features: int = 80
     query_features: int = 30
     posted_features: int = 25
@@ -97,9 +101,13 @@ class Placement(BaseModel):
     similarity: float = 0.0
 
 
-def _decay(gap: int, tolerance: int, scale: float) -> float:
-    """1 up to `tolerance` days apart, then falling off exponentially."""
-    return 1.0 if gap <= tolerance else math.exp(-(gap - tolerance) / scale)
+def _decay(gap: int, tolerance: int, scale: float, floor: float = 0.0, far: int = 10_000) -> float:
+    """1 up to `tolerance` days apart, then falling off to `floor`; past `far` days, falling off to 0."""
+    if gap <= tolerance:
+        return 1.0
+    if gap <= far:
+        return max(floor, math.exp(-(gap - tolerance) / scale))
+    return floor * math.exp(-(gap - far) / FAR_SCALE_DAYS)
 
 
 def story_id_for(analysis: ArticleAnalysis) -> str:
@@ -197,8 +205,10 @@ class StoryIndex:
         for term, count in features.terms.items():
             weights[term] = sublinear(count) * self._idf(term)
         boost = self.settings.entity_weight
+        passing = self.settings.passing_entity_weight
         for key, count in features.entities.items():
-            weights[key] = boost * sublinear(count) * self._idf(key)
+            weight = boost if key in features.salient else passing
+            weights[key] = weight * sublinear(count) * self._idf(key)
         top = heapq.nlargest(self.settings.article_features, weights.items(), key=lambda kv: kv[1])
         norm = math.sqrt(sum(w * w for _, w in top)) or 1.0
         return [(k, w / norm) for k, w in top]
@@ -224,13 +234,13 @@ class StoryIndex:
         return best[1] if best else None
 
     def _best_story(
-        self, features: ArticleFeatures, vector: list[tuple[str, float]]
+        self, features: ArticleFeatures, vector: list[tuple[str, float]], exclude: str | None = None
     ) -> tuple[str | None, float]:
         hits: dict[str, float] = {}
         stories = self.state.stories
         for key, weight in vector[: self.settings.query_features]:
             for story in self.state.postings.get(key, ()):
-                if story in stories:
+                if story in stories and story != exclude:
                     hits[story] = hits.get(story, 0.0) + weight
         candidates = heapq.nlargest(self.settings.candidates, hits.items(), key=lambda kv: kv[1])
         best: str | None = None
@@ -259,16 +269,93 @@ class StoryIndex:
             and profile.first_day is not None
             and profile.last_day is not None
         ):
-            day = features.published_day
-            gap = max(0, profile.first_day - day, day - profile.last_day)
+            first = last = features.published_day
+            gap = max(0, profile.first_day - last, first - profile.last_day)
             agreement = _decay(gap, settings.same_days, settings.day_decay)
-        if features.event_days and profile.days:
-            # The days most of the story's reports give for its news (a stray background date does not count).
-            support = max(profile.days.values()) * settings.event_day_support
-            story_days = [d for d, count in profile.days.items() if count >= support]
+        story_days = self._story_days(profile)
+        if features.event_days and story_days:
             gap = min(abs(d - s) for d in features.event_days for s in story_days)
-            agreement = min(agreement, _decay(gap, settings.same_days, settings.event_day_decay))
+            event_agreement = _decay(
+                gap, settings.same_days, settings.event_day_decay, settings.event_day_floor, settings.far_days
+            )
+            agreement = min(agreement, event_agreement)
         return agreement
+
+    def _story_days(self, profile: StoryProfile) -> list[int]:
+        """The days most of the story's reports give for its news (a stray background date does not count)."""
+        if not profile.days:
+            return []
+        support = max(profile.days.values()) * self.settings.event_day_support
+        return [d for d, count in profile.days.items() if count >= support]
+
+    def _profile_as_article(self, profile: StoryProfile) -> tuple[ArticleFeatures, list[tuple[str, float]]]:
+        """A story seen as one long article, to compare two stories the way an article is compared."""
+        top = heapq.nlargest(self.settings.article_features, profile.centroid.items(), key=lambda kv: kv[1])
+        norm = math.sqrt(sum(w * w for _, w in top)) or 1.0
+        features = ArticleFeatures(
+            article_id=profile.id,
+            published_day=profile.last_day,
+            event_days=self._story_days(profile),
+        )
+        return features, [(k, w / norm) for k, w in top]
+
+    # ------------------------------------------------------------------ consolidation
+
+    def consolidate(self, rounds: int = 3) -> dict[str, str]:
+        """Merge open stories that turn out to be one (found through the index); returns merged id → kept id.
+
+        Articles placed early, before their story took shape, may have started stories of their own.
+        """
+        merged: dict[str, str] = {}
+        for _ in range(rounds):
+            changed = False
+            for profile in sorted(self.state.stories.values(), key=lambda p: -len(p.articles)):
+                if profile.id not in self.state.stories:
+                    continue
+                features, vector = self._profile_as_article(profile)
+                other, score = self._best_story(features, vector, exclude=profile.id)
+                if other is None or score < self.settings.join_similarity:
+                    continue
+                keep, absorbed = self.state.stories[other], profile
+                if len(absorbed.articles) > len(keep.articles):
+                    keep, absorbed = absorbed, keep
+                self._absorb(keep, absorbed)
+                merged[absorbed.id] = keep.id
+                changed = True
+            if not changed:
+                break
+        for story, into in merged.items():
+            while into in merged:
+                into = merged[into]
+            merged[story] = into
+        return merged
+
+    def _absorb(self, keep: StoryProfile, absorbed: StoryProfile) -> None:
+        """Move every article of `absorbed` into `keep`, with its features and days."""
+        del self.state.stories[absorbed.id]
+        for article in absorbed.articles:
+            indexed = self.state.articles.get(article)
+            if indexed is not None:
+                indexed.story = keep.id
+        keep.articles.extend(absorbed.articles)
+        for key, weight in absorbed.centroid.items():
+            keep.centroid[key] = keep.centroid.get(key, 0.0) + weight
+        self._prune_centroid(keep)
+        for day, count in absorbed.days.items():
+            keep.days[day] = keep.days.get(day, 0) + count
+        if absorbed.first_day is not None:
+            keep.first_day = (
+                absorbed.first_day if keep.first_day is None else min(keep.first_day, absorbed.first_day)
+            )
+        if absorbed.last_day is not None and (keep.last_day is None or absorbed.last_day > keep.last_day):
+            keep.last_day = absorbed.last_day
+            heapq.heappush(self._idle, (absorbed.last_day, keep.id))
+        keep.last_seen = max(keep.last_seen, absorbed.last_seen)
+        strongest = heapq.nlargest(
+            self.settings.posted_features, absorbed.centroid.items(), key=lambda kv: kv[1]
+        )
+        for key, _ in strongest:
+            self._post(self.state.postings, key, keep.id, self.settings.posting_cap)
 
     # ------------------------------------------------------------------ updating
 
@@ -307,10 +394,7 @@ class StoryIndex:
         centroid = profile.centroid
         for key, weight in vector:
             centroid[key] = centroid.get(key, 0.0) + weight
-        if len(centroid) > self.settings.centroid_features:
-            kept = heapq.nlargest(self.settings.centroid_features, centroid.items(), key=lambda kv: kv[1])
-            profile.centroid = centroid = dict(kept)
-        profile.norm = math.sqrt(sum(w * w for w in centroid.values()))
+        self._prune_centroid(profile)
         day = features.published_day
         if day is not None:
             profile.first_day = day if profile.first_day is None else min(profile.first_day, day)
@@ -323,6 +407,15 @@ class StoryIndex:
             profile.days = dict(sorted(profile.days.items(), key=lambda kv: -kv[1])[:30])
         for key, _ in vector[: self.settings.posted_features]:
             self._post(self.state.postings, key, profile.id, self.settings.posting_cap)
+
+    def _prune_centroid(self, profile: StoryProfile) -> None:
+        """Keep the story's strongest features only (bounded memory and comparison cost), and its norm."""
+        if len(profile.centroid) > self.settings.centroid_features:
+            kept = heapq.nlargest(
+                self.settings.centroid_features, profile.centroid.items(), key=lambda kv: kv[1]
+            )
+            profile.centroid = dict(kept)
+        profile.norm = math.sqrt(sum(w * w for w in profile.centroid.values()))
 
     @staticmethod
     def _post(postings: dict[str, list[str]], key: str, value: str, cap: int) -> None:

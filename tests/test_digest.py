@@ -90,6 +90,24 @@ def test_a_repeated_standfirst_gives_way_to_the_facts(analyze) -> None:
     assert any("Floodwater swept" in s for s in digest)
 
 
+def test_voices_give_way_to_report_lines(analyze) -> None:
+    voices = (
+        "Floodwater swept through the river town of Marenport on Tuesday after the Ostra dam overflowed. "
+        '"We lost everything in one night. I have lived here all my life and never saw the river like this. '
+        'My children are sleeping at the school now," said Mara Lind, a baker in the old quarter. '
+        "Why did the warning come so late? "
+        "Army engineers worked through the night to shore up the dam above the town. "
+        "The regional governor declared an emergency and asked the capital for funds."
+    )
+    analysis = analyze(voices)
+    _, digest = summarize(_story(analysis), [analysis])
+    assert digest == [
+        "Floodwater swept through the river town of Marenport on Tuesday after the Ostra dam overflowed.",
+        "Army engineers worked through the night to shore up the dam above the town.",
+        "The regional governor declared an emergency and asked the capital for funds.",
+    ]
+
+
 def test_disputed_figures_are_said_with_who_gives_them(analyze) -> None:
     analysis = analyze(FLOOD)
     ministry = SourcedClaim(

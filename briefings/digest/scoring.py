@@ -3,14 +3,15 @@
 A sentence scores by where it stands in its article (news puts the main facts first), by how central it
 is to the story (its content words recur in the other sentences, of every article), by the events it
 reports (the more salient the event, the more it adds; the main event's cause adds too), and by whether
-it carries a figure some source disputes. It loses for what reads badly out of context: a quotation or a
-question on its own, a fragment, a run-on caption, and a standfirst or boilerplate line that its article
-repeats word for word.
+it carries a figure some source disputes. It loses for what reads badly out of context: a quotation, a
+question or a first-person line on its own, a fragment, a run-on caption, and a standfirst or
+boilerplate line that its article repeats word for word.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from dataclasses import dataclass, replace
 
@@ -25,13 +26,14 @@ LENGTH_DAMPING = 0.7  # centrality is divided by terms**0.7: long sentences gain
 EVENT_WEIGHT = 0.5
 WHY_BONUS = 0.3
 DISPUTED_BONUS = 0.2
-QUOTE_PENALTY = 0.5
+QUOTE_PENALTY = 1.0
 REPEAT_PENALTY = 2.0
 UNFIT_PENALTY = 2.0
 MIN_WORDS = 8
 MAX_WORDS = 60
 
 _OPENING_QUOTES = "\"'‘“«"
+_FIRST_PERSON = re.compile(r"^(?:I|We|My|Our|Me|Us)\b")
 
 
 @dataclass(frozen=True)
@@ -107,10 +109,32 @@ def _why_sentences(analyses: list[ArticleAnalysis]) -> set[tuple[str, int]]:
     return found
 
 
-def _reads_badly(candidate: Candidate) -> float:
+def _quoted_sentences(analyses: list[ArticleAnalysis]) -> set[tuple[str, int]]:
+    """(article, sentence) of the sentences that are mostly someone's direct words."""
+    quoted = set()
+    for analysis in analyses:
+        for quote in analysis.quotes:
+            if not quote.direct:
+                continue
+            for sentence in analysis.sentences[quote.sentence :]:
+                if sentence.start >= quote.end:
+                    break
+                inside = min(sentence.end, quote.end) - max(sentence.start, quote.start)
+                if inside * 2 >= sentence.end - sentence.start:
+                    quoted.add((analysis.article.id, sentence.index))
+    return quoted
+
+
+def _reads_badly(candidate: Candidate, quoted: bool) -> float:
     text = candidate.text
     penalty = 0.0
-    if text[:1] in _OPENING_QUOTES or text.rstrip("\"'’”»").endswith("?"):
+    # Someone's own words, a question, or a sentence in the first person: a voice, not a report.
+    if (
+        quoted
+        or text[:1] in _OPENING_QUOTES
+        or text.rstrip("\"'’”»").endswith("?")
+        or _FIRST_PERSON.match(text)
+    ):
         penalty += QUOTE_PENALTY
     if candidate.words < MIN_WORDS or candidate.words > MAX_WORDS:
         penalty += UNFIT_PENALTY
@@ -140,10 +164,11 @@ def score_candidates(story: Story, analyses: list[ArticleAnalysis]) -> list[Cand
     disputed = _disputed_sentences(story)
     events = _event_weights(analyses)
     why = _why_sentences(analyses)
+    quoted = _quoted_sentences(analyses)
     scored = []
     for candidate, central in zip(candidates, centrality, strict=True):
         score = central / top + POSITION_WEIGHT * math.exp(-POSITION_DECAY * candidate.position)
-        score -= _reads_badly(candidate)
+        score -= _reads_badly(candidate, (candidate.article, candidate.sentence) in quoted)
         if (candidate.article, _normalised(candidate.text)) in repeated:
             score -= REPEAT_PENALTY
         where = (candidate.article, candidate.sentence)

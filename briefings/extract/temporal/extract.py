@@ -264,6 +264,23 @@ def _document_text(doc: Doc, sentences: list[Sentence]) -> str:
     return "".join(pieces)
 
 
+# How far (in characters) a clock time looks for the date it belongs to: "5:30 pm on January 7".
+_CLOCK_REACH = 48
+
+
+def _date_beside(days: list[tuple[int, date]], clock: Candidate, text: str) -> date | None:
+    """The date written closest to a clock time in its sentence, if close and in the same clause."""
+    best: tuple[int, date] | None = None
+    for position, day in days:
+        distance = clock.start - position if position < clock.start else position - clock.end
+        between = text[min(position, clock.end) : max(position, clock.start)]
+        if distance > _CLOCK_REACH or ";" in between:
+            continue
+        if best is None or distance < best[0]:
+            best = (distance, day)
+    return best[1] if best else None
+
+
 def _sentence_of(sentences: list[Sentence], position: int) -> int:
     return sentence_at(sentences, position) if sentences else 0
 
@@ -298,8 +315,7 @@ def extract_times(doc: Doc, sentences: list[Sentence], published: datetime | Non
         resolved.append((c, value, sentence))
     for index, c, tense, last_day in pending_clocks:
         sentence = resolved[index][2]
-        nearby = days_by_sentence.get(sentence)
-        day = min(nearby, key=lambda item: abs(item[0] - c.start))[1] if nearby else None
+        day = _date_beside(days_by_sentence.get(sentence, []), c, text)
         if day is None:
             day = last_day if published is None else resolver.dct
         clock = c.meaning

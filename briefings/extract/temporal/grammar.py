@@ -532,6 +532,9 @@ def build_relative_unit(m: re.Match[str]) -> Meaning | DatedTime | None:
         return Duration(duration_value(1, unit))
     if rel in ("the", "the full", "the whole", "the entire"):
         return RelativeUnit(unit, 0, approximate=True)
+    if unit == "decade" and rel in ("the past", "the last", "past", "this past"):
+        # "over the past decade": the ten years up to now, not the 1990s
+        return Duration("P10Y")
     shift = _shift(rel)
     if shift is None:
         return None
@@ -581,6 +584,19 @@ def build_duration(m: re.Match[str]) -> Meaning | DatedTime | None:
 def build_vague_duration(m: re.Match[str]) -> Meaning | DatedTime | None:
     """Years, months, decades: an unknown number of units."""
     return Duration(duration_value(None, _unit(m.group("unit"))))
+
+
+def build_quarter_code(m: re.Match[str]) -> Meaning | DatedTime | None:
+    """Q2, Q3 2024, 2024 Q3, H1: quarters and halves as business news writes them."""
+    kind, index = m.group("kind"), int(m.group("index"))
+    if kind == "H" and index > 2:
+        return None
+    year_text = _g(m, "yp") or _g(m, "ys")
+    year = int(year_text) if year_text else None
+    short = _g(m, "ys2")
+    if short:
+        year = 2000 + int(short)
+    return NamedPeriod("Q" if kind == "Q" else "H", str(index), year=year)
 
 
 def build_quarter(m: re.Match[str]) -> Meaning | DatedTime | None:
@@ -990,6 +1006,12 @@ _RULES_SOURCE: list[tuple[str, str, Builder, int]] = [
     ),
     # quarters, halves, fiscal years, seasons
     (
+        "quarter_code",
+        rf"{B}(?:(?P<yp>{YEAR})\s+)?(?-i:(?P<kind>[QH])(?P<index>[1-4]))(?:\s+(?:of\s+)?(?P<ys>{YEAR})|\s*[/-]\s*(?P<ys2>\d\d))?{E}",
+        build_quarter_code,
+        4,
+    ),
+    (
         "quarter",
         rf"{B}(?:(?:the|this|that)\s+(?=(?:[\w'’-]+\s+){{0,3}}?(?:(?:first|second|third|fourth|1st|2nd|3rd|4th|final)\s+(?:(?:fiscal|calendar)\s+)?(?:quarter|period)\b|(?:fiscal|calendar)\s+(?:first|second|third|fourth|1st|2nd|3rd|4th|final)\s)))?(?:(?P<yp>{YEAR})(?:['’]s)?\s+|(?P<yrel>this|last|next)\s+year['’]s\s+|(?P<ago>year-earlier|year-ago|comparable|comparable\s+year-(?:earlier|ago))\s+)?(?:(?:fiscal|calendar)[\s-]+)?(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th|final)[\s-]+(?:(?:fiscal|calendar)[\s-]+)?(?P<unit>quarter|period)(?!\w|-\w)(?:\s+of\s+(?:(?:fiscal|calendar)\s+)?(?P<ys>{YEAR})|\s+(?:of\s+)?(?P<yrel2>this|last|next)\s+year)?",
         build_quarter,
@@ -1093,6 +1115,7 @@ _RULE_NEEDS: dict[str, frozenset[str]] = {
         "set_per": "unit",
         "set_times": "unit",
         "quarter": "period unit",
+        "quarter_code": "period",
         "quarter_anaphor": "period unit",
         "year_ago_adjective": "unit",
         "half": "period",
@@ -1154,7 +1177,7 @@ _TRIGGER_WORDS: dict[str, tuple[str, ...]] = {
         "millennium",
         "millennia",
     ),
-    "period": ("quarter", "half", "period", "fiscal"),
+    "period": ("quarter", "half", "period", "fiscal", "q", "h"),
     "ref": (
         "now",
         "nowadays",

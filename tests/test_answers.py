@@ -17,7 +17,7 @@ from briefings.digest.answers import (
     where_answer,
     who_answer,
 )
-from briefings.digest.lookup import find_actor, find_story
+from briefings.digest.lookup import find_actor, find_story, story_choices
 from briefings.digest.when import describe_when
 from briefings.models import (
     Actor,
@@ -306,3 +306,12 @@ def test_timex_values_are_written_as_dates() -> None:
     assert describe_when("2020-W02") == "week 2 of 2020"
     assert describe_when("PAST_REF") == "earlier"
     assert describe_when("XXXX-WXX-1") == "XXXX-WXX-1"
+
+
+def test_story_names_autocomplete_by_prefix_then_closeness(story: Story) -> None:
+    names = ["Marenport flood", "Brenholt mine", "Marenport election", "Ostra dam repairs"]
+    stories = [story.model_copy(update={"id": f"s{i}", "name": n}) for i, n in enumerate(names)]
+    assert story_choices(stories, "maren") == ["Marenport flood", "Marenport election"]
+    assert story_choices(stories, "")[:2] == ["Marenport flood", "Brenholt mine"]
+    assert story_choices(stories, "ostra dam")[0] == "Ostra dam repairs"
+    assert len(story_choices(stories * 10, "", limit=25)) <= 25

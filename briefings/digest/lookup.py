@@ -19,6 +19,8 @@ MATCH_MARGIN = 10.0
 # Below this an entry is not even worth suggesting.
 SUGGEST_SCORE = 50.0
 MAX_SUGGESTIONS = 3
+# Autocomplete offers, after the names that start with what was typed, only names clearly like it.
+AUTOCOMPLETE_SCORE = 75.0
 
 
 @dataclass(frozen=True)
@@ -79,3 +81,16 @@ def find_actor(actors: Sequence[Actor], query: str) -> Lookup[Actor]:
 def find_story(stories: Sequence[Story], query: str) -> Lookup[Story]:
     """The story a typed name or headline means, else the closest story names."""
     return lookup(query, stories, ([s.name, s.headline, s.id] for s in stories))
+
+
+def story_choices(stories: Sequence[Story], typed: str, limit: int = 25) -> list[str]:
+    """Story names for autocomplete: those starting with what was typed, then the closest (25 at most)."""
+    names = list(dict.fromkeys(s.name or s.headline for s in stories if s.name or s.headline))
+    wanted = _key(typed)
+    if not wanted:
+        return names[:limit]
+    starting = [n for n in names if _key(n).startswith(wanted)]
+    rest = [n for n in names if n not in starting]
+    close = process.extract(typed, rest, scorer=fuzz.WRatio, processor=utils.default_process, limit=None)
+    ranked = [name for name, score, _ in close if score >= AUTOCOMPLETE_SCORE]
+    return [*starting, *ranked][:limit]

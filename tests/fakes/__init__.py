@@ -1,0 +1,1 @@
+"""Fakes of remote services (never of briefbot's own code), served on loopback."""

@@ -1,0 +1,264 @@
+"""The real discord.py client, through briefbot's Discord adapter, against a fake Discord on loopback.
+
+The fake (tests/fakes/discord_server.py) serves the REST API and the gateway; the client is pointed at it
+only through BRIEFBOT_DISCORD_API_URL and BRIEFBOT_DISCORD_GATEWAY_URL, as an operator's staging set-up
+would be. Interactions arrive as INTERACTION_CREATE on the gateway; answers are read from what the fake
+received (callbacks, follow-ups, channel messages).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fakes.discord_server import FakeDiscord
+from sqlalchemy import select
+from test_commands_support import *  # noqa: F403 - articles and helpers
+from test_commands_support import ADMIN, FEED, NOW, set_up_channel, store_articles
+
+from bot.channels.admin import ChannelAdmin
+from bot.clock import FixedClock
+from bot.commands.catalog import COMMANDS
+from bot.commands.stories import StoryLibrary
+from bot.commands.table import CommandServices
+from bot.config import load_settings
+from bot.discord.client import BriefbotDiscordClient, make_client, start_client
+from bot.identity import ChannelRef
+from bot.store.db import Store
+from bot.store.migrate import upgrade_store
+from bot.store.models import Delivery
+from briefings.models import ArticleAnalysis
+
+GUILD = 81_000_000_000_000_001
+NEWS = 81_000_000_000_000_101
+QUIET = 81_000_000_000_000_102
+MANAGE_CHANNELS = 1 << 4
+MEMBER_PERMISSIONS = 1024 | 2048
+NEWS_REF = ChannelRef(platform="discord", workspace=str(GUILD), channel=str(NEWS))
+
+
+@dataclass
+class Running:
+    fake: FakeDiscord
+    client: BriefbotDiscordClient
+    store: Store
+    admin: ChannelAdmin
+    clock: FixedClock
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeDiscord]:
+    server = FakeDiscord()
+    await server.start()
+    server.add_guild(GUILD, "Marlow Readers", {NEWS: "news", QUIET: "quiet"})
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+async def running(
+    fake: FakeDiscord,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    news_analyses: list[ArticleAnalysis],
+) -> AsyncIterator[Running]:
+    monkeypatch.setenv("BRIEFBOT_DISCORD_API_URL", fake.api_url)
+    monkeypatch.setenv("BRIEFBOT_DISCORD_GATEWAY_URL", fake.gateway_url)
+    monkeypatch.setenv("BRIEFBOT_DISCORD_TOKEN", fake.token)
+    monkeypatch.setenv("BRIEFBOT_DATA_DIR", str(tmp_path))
+    settings = load_settings()
+    store = Store.from_url(settings.store_url())
+    await upgrade_store(store)
+    clock = FixedClock(NOW)
+    admin = await set_up_channel(store, clock, NEWS_REF)
+    await store_articles(store, FEED, news_analyses, NOW - timedelta(hours=1))
+    services = CommandServices(stories=StoryLibrary(store, clock, max_age_s=0), admin=admin)
+    client = make_client(settings, COMMANDS, services, guild_ready_timeout=0.1)
+    assert settings.discord_token is not None
+    task = asyncio.create_task(start_client(client, settings.discord_token.get_secret_value()))
+    await asyncio.wait_for(client.ready_event.wait(), 15)
+    yield Running(fake, client, store, admin, clock)
+    await client.close()
+    with contextlib.suppress(asyncio.CancelledError):
+        await asyncio.wait_for(task, 10)
+    await store.close()
+
+
+async def ask(fake: FakeDiscord, path: list[str], options: dict[str, Any] | None = None, **kw: Any) -> Any:
+    payload = fake.interaction(GUILD, NEWS, path, options, **kw)
+    await fake.send_interaction(payload)
+    callback = await fake.wait_for(lambda: fake.callback_for(payload))
+    return payload, callback
+
+
+def embed_text(embeds: list[dict[str, Any]]) -> str:
+    parts: list[str] = []
+    for embed in embeds:
+        parts += [embed.get("title") or "", embed.get("description") or ""]
+        parts += [f"{f['name']}: {f['value']}" for f in embed.get("fields") or []]
+        parts.append((embed.get("footer") or {}).get("text") or "")
+    return "\n".join(p for p in parts if p)
+
+
+async def test_login_sync_and_who_through_the_gateway(running: Running) -> None:
+    fake = running.fake
+    assert fake.identified == [[0, 1]]
+    synced = {c["name"]: c for c in fake.synced_commands}
+    assert set(synced) == {"brief", "who", "timeline", "where", "quotes", "sources", "stories", "briefing"}
+    assert int(synced["briefing"]["default_member_permissions"]) == MANAGE_CHANNELS
+    story_option = next(o for o in synced["who"]["options"] if o["name"] == "story")
+    assert story_option["autocomplete"] is True and story_option["max_length"] == 100
+
+    _, callback = await ask(fake, ["who"], {"story": "Marlow Heights dam"})
+    assert callback.type == 4 and not callback.ephemeral
+    assert callback.data["allowed_mentions"] == {"parse": []}
+    text = embed_text(callback.embeds)
+    assert callback.embeds[0]["title"].startswith("Who — ")
+    assert "Ruth Ambani" in text and "Colin Dray" in text
+
+
+async def test_story_autocomplete_answers_with_the_channels_stories(running: Running) -> None:
+    fake = running.fake
+    payload = fake.interaction(GUILD, NEWS, ["timeline"], {"story": "ambani"}, focused="story")
+    await fake.send_interaction(payload)
+    callback = await fake.wait_for(lambda: fake.callback_for(payload))
+    assert callback.type == 8  # APPLICATION_COMMAND_AUTOCOMPLETE_RESULT
+    choices = callback.data["choices"]
+    assert choices and "Marlow" in choices[0]["name"]
+    assert all(len(c["name"]) <= 100 and len(c["value"]) <= 100 for c in choices)
+    # The value chosen names the story exactly.
+    _, answer = await ask(fake, ["timeline"], {"story": choices[0]["value"]})
+    assert answer.embeds[0]["title"].startswith("Timeline — ") and "Marlow" in answer.embeds[0]["title"]
+
+
+async def test_a_member_cannot_add_a_feed_and_nothing_is_stored(running: Running) -> None:
+    fake = running.fake
+    before = await running.admin.status(NEWS_REF, ADMIN)
+    history = await running.admin.history(NEWS_REF, ADMIN, limit=100)
+    _, callback = await ask(
+        fake,
+        ["briefing", "feeds", "add"],
+        {"url": "https://other.example.org/feed.xml"},
+        permissions=MEMBER_PERMISSIONS,
+    )
+    assert callback.type == 4 and callback.ephemeral
+    assert "Only a channel admin can use /briefing feeds add" in embed_text(callback.embeds)
+    assert (await running.admin.status(NEWS_REF, ADMIN)).config == before.config
+    assert len(await running.admin.history(NEWS_REF, ADMIN, limit=100)) == len(history)
+    # A manager of the channel may (the URL is checked by the admin API's probe, a stand-in here).
+    payload, allowed = await ask(
+        fake,
+        ["briefing", "feeds", "add"],
+        {"url": "https://other.example.org/feed.xml"},
+        permissions=MEMBER_PERMISSIONS | MANAGE_CHANNELS,
+    )
+    assert "Now following" in await answer_text(fake, payload, allowed)
+
+
+async def answer_text(fake: FakeDiscord, payload: dict[str, Any], callback: Any) -> str:
+    """The answer's text, from the callback or, when it was deferred, from the edit that followed."""
+    if callback.type != 5:
+        return embed_text(callback.embeds)
+    sent = await fake.wait_for(lambda: fake.followups_for(payload))
+    return embed_text(sent[-1].get("embeds") or [])
+
+
+async def test_refusals_are_private_and_plain(running: Running) -> None:
+    fake = running.fake
+    _, unknown = await ask(fake, ["who"], {"story": "volcano in Zembla"})
+    assert unknown.ephemeral and "No story in this channel's news matches" in embed_text(unknown.embeds)
+    _, nobody = await ask(fake, ["who"], {"story": "Marlow Heights dam", "name": "Ruth Ambany"})
+    assert "Ruth Ambani" in embed_text(nobody.embeds)
+    _, long = await ask(fake, ["who"], {"story": "x" * 150})
+    assert long.ephemeral and "story can be at most 100 characters; yours has 150." in embed_text(long.embeds)
+    quiet = fake.interaction(GUILD, QUIET, ["brief"])
+    await fake.send_interaction(quiet)
+    callback = await fake.wait_for(lambda: fake.callback_for(quiet))
+    assert callback.ephemeral and "/briefing setup" in embed_text(callback.embeds)
+    for answer in (unknown, nobody, long, callback):
+        assert "Traceback" not in embed_text(answer.embeds)
+        assert answer.data["allowed_mentions"] == {"parse": []}
+
+
+async def test_a_slow_answer_is_deferred_then_edited_in(running: Running) -> None:
+    fake = running.fake
+    running.client.answerer.defer_after_s = 0.0  # every answer counts as slow
+    payload, callback = await ask(fake, ["where"], {"story": "Marlow Heights dam"})
+    assert callback.type == 5  # DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE: "briefbot is thinking…"
+    edits = await fake.wait_for(lambda: fake.followups_for(payload))
+    assert edits[0]["kind"] == "edit-original"
+    assert edits[0]["embeds"][0]["title"].startswith("Where — ")
+    # A refusal after a public "thinking…" is sent privately instead.
+    refused, deferred = await ask(fake, ["who"], {"story": "volcano in Zembla"})
+    assert deferred.type == 5 and not deferred.ephemeral
+    sent = await fake.wait_for(lambda: len(fake.followups_for(refused)) >= 2 and fake.followups_for(refused))
+    assert [m["kind"] for m in sent] == ["delete-original", "followup"]
+    assert sent[1]["flags"] & 64
+
+
+async def test_a_scheduled_digest_lands_in_the_channel_once(running: Running) -> None:
+    from bot.delivery import DeliveryRouter
+    from bot.discord.delivery import DiscordDelivery
+    from bot.scheduler.digests import DigestRunner
+
+    fake = running.fake
+    router = DeliveryRouter({"discord": DiscordDelivery(running.client)})
+    runner = DigestRunner(running.store, router, running.clock)
+    running.clock.set(NOW.replace(hour=8, minute=0) + timedelta(days=1))  # the channel's 08:00 UTC digest
+    fake.rate_limit("POST", r"/api/v10/channels/\d+/messages", times=1, retry_after=0.3)
+    report = await runner.run_due()
+    assert report.sent and not report.failed and not report.retry_later
+    posted = fake.channel_messages[NEWS]
+    assert len(posted) == 1  # the 429 was waited out and the message sent once
+    assert fake.rate_limited == [f"POST /api/v10/channels/{NEWS}/messages"]
+    message = posted[0]
+    assert message["allowed_mentions"] == {"parse": []}
+    assert message["embeds"][0]["title"].startswith("Your briefing for ")
+    assert "Marlow Heights dam" in embed_text(message["embeds"])
+    # After a crash the runner asks whether it was posted: the channel's history says so.
+    async with running.store.transaction() as session:
+        key = (await session.execute(select(Delivery.idempotency_key))).scalar_one()
+    receipt = await router.find_delivered(NEWS_REF, key)
+    assert receipt is not None and receipt.message_ref == message["id"]
+    again = await runner.run_due()
+    assert not again.sent and len(fake.channel_messages[NEWS]) == 1
+
+
+async def test_a_rate_limited_callback_is_retried_and_answered_once(running: Running) -> None:
+    fake = running.fake
+    fake.rate_limit("POST", r"/api/v10/interactions/\d+/[^/]+/callback", times=1, retry_after=0.3)
+    payload, callback = await ask(fake, ["timeline"], {"story": "Marlow Heights dam"})
+    assert len(fake.rate_limited) == 1
+    assert [c.interaction_id for c in fake.callbacks].count(payload["id"]) == 1
+    assert callback.embeds[0]["title"].startswith("Timeline — ")
+
+
+async def test_a_wrong_or_missing_token_is_one_clear_message(fake: FakeDiscord, tmp_path: Path) -> None:
+    from bot.config import BotSettings
+    from bot.discord.client import DiscordStartFailed
+
+    settings = BotSettings(
+        discord_api_url=fake.api_url, discord_gateway_url=fake.gateway_url, data_dir=tmp_path
+    )
+    store = Store.from_url(settings.store_url())
+    services = CommandServices(
+        stories=StoryLibrary(store, FixedClock(NOW)),
+        admin=ChannelAdmin(store, None, FixedClock(NOW)),  # type: ignore[arg-type]
+    )
+    for token, says in [
+        ("MTIz.wrong.token", "Discord refused the token (401 Unauthorized)"),
+        (None, "no Discord token: set BRIEFBOT_DISCORD_TOKEN"),
+        ("not a token", "does not look like a Discord bot token"),
+    ]:
+        client = make_client(settings, COMMANDS, services)
+        with pytest.raises(DiscordStartFailed) as caught:
+            await start_client(client, token)
+        assert says in str(caught.value)
+        assert "Traceback" not in str(caught.value)
+    await store.close()

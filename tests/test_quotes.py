@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable
 
 import pytest
@@ -150,3 +151,21 @@ def test_quoted_spans_tolerate_unbalanced_marks() -> None:
 @pytest.mark.parametrize("text", ["", "   ", "\n\n", '"', "“”", "Just a sentence without quotes."])
 def test_odd_input_gives_no_quotes(quotes_in: Extract, text: str) -> None:
     assert direct(quotes_in(text)) == []
+
+
+def test_quoted_spans_stay_inside_the_text_in_order() -> None:
+    alphabet = list("ab .,\n\"“”‘’'-―:")
+    rng = random.Random(7)
+    for _ in range(500):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(80)))
+        spans = find_quoted_spans(text)
+        for span in spans:
+            assert 0 <= span.start <= span.inner_start <= span.inner_end <= span.end <= len(text)
+        starts = [span.start for span in spans]
+        assert starts == sorted(starts)
+
+
+def test_odd_unicode_and_long_text_do_not_raise(quotes_in: Extract) -> None:
+    text = ('\u200b“Ünïcødé ☃ quotes,” said Zoë Ålund.\u00a0"' * 3) + ("Filler sentence here. " * 400)
+    quotes = direct(quotes_in(text))
+    assert all(q.speaker is None or "Zo" in q.speaker for q in quotes)

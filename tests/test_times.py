@@ -215,3 +215,27 @@ def test_part_of_day_before_yesterday(nlp: Language) -> None:
 
 def test_may_the_verb_is_no_month(nlp: Language) -> None:
     assert "May" not in found(nlp, "May I ask what the minister meant? Officials may resign.")
+
+
+def test_quarter_codes_of_business_news(nlp: Language) -> None:
+    result = found(nlp, "Orsa Mining expects a profit in Q3 2020 after a weak H1.")
+    assert result["Q3 2020"] == ("DATE", "2020-Q3")
+    assert result["H1"][1].endswith("-H1")
+
+
+def test_the_past_decade_is_ten_years(nlp: Language) -> None:
+    assert found(nlp, "Rents in Dalby doubled over the past decade.")["the past decade"] == (
+        "DURATION",
+        "P10Y",
+    )
+
+
+def test_an_age_is_no_decade(nlp: Language) -> None:
+    result = found(nlp, "The mayor, in her 40s, recalled the 1980s.")
+    assert "40s" not in result
+    assert result["the 1980s"] == ("DATE", "198")
+
+
+def test_clock_time_ignores_a_date_in_another_clause(nlp: Language) -> None:
+    result = found(nlp, "The curfew began at midnight; talks resume on January 20.")
+    assert result["midnight"] == ("TIME", "2020-01-08T24:00")

@@ -118,6 +118,8 @@ def _plausible(doc: Doc, c: Candidate) -> bool:
     if first.ent_type_ in _NAME_ENTITIES and last.ent_type_ == first.ent_type_ and first.ent_iob_ != "O":
         # Inside a title or a name: the show "This Week", the film "High Noon", Theresa May
         return False
+    if last.lower_ == "second" and last.tag_ in ("JJ", "RB") and c.rule.startswith("duration"):
+        return False  # "a second betrayal" counts, it does not last
     if c.rule not in _CHECKED_RULES:
         return True
     meaning = c.meaning

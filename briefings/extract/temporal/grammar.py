@@ -436,7 +436,7 @@ def build_year(m: re.Match[str]) -> Meaning | DatedTime | None:
 
 def build_decade(m: re.Match[str]) -> Meaning | DatedTime | None:
     """The 1990s (199), the '80s, the nineties."""
-    digits = _g(m, "dec")
+    digits = _g(m, "dec") or _g(m, "dec2")
     word = _g(m, "decword")
     if digits:
         d = digits.lstrip("'")
@@ -544,12 +544,12 @@ def build_relative_unit(m: re.Match[str]) -> Meaning | DatedTime | None:
 
 
 def build_ago(m: re.Match[str]) -> Meaning | DatedTime | None:
-    """Two years ago, a week or so ago, a year earlier, three days later."""
+    """Two years ago, a week or so ago, a year earlier, two weeks from now."""
     unit = _unit(m.group("unit"))
     amount = _amount(_g(m, "num"))
+    if amount is not None and m.group("unit").lower().startswith("fortnight"):
+        amount *= 2
     direction = m.group("dir").lower()
-    if amount is None and _g(m, "num") is None:
-        amount = None
     if direction in ("ago", "back"):
         return Ago(unit, amount, -1)
     if direction in ("earlier", "before", "previously"):
@@ -568,7 +568,7 @@ def build_anaphoric_day(m: re.Match[str]) -> Meaning | DatedTime | None:
 
 
 def build_duration(m: re.Match[str]) -> Meaning | DatedTime | None:
-    """Three years, the past two months, 16-hour, 2 1/2 years, several days."""
+    """Three years, the past two months, 16-hour, 2 1/2 years, several days, a fortnight."""
     lasting = _g(m, "unit2")
     if lasting:
         # "day-long" is one day, "decades-long" an unknown number of decades
@@ -578,6 +578,8 @@ def build_duration(m: re.Match[str]) -> Meaning | DatedTime | None:
     amount = _amount(num) if num else None
     if num and amount is None and not re.fullmatch(rf"{VAGUE}|multi", re.sub(r"\s+", " ", num.lower())):
         return None
+    if amount is not None and m.group("unit").lower().startswith("fortnight"):
+        amount *= 2
     return Duration(duration_value(amount, unit))
 
 
@@ -878,7 +880,7 @@ _RULES_SOURCE: list[tuple[str, str, Builder, int]] = [
     # decades and centuries
     (
         "decade",
-        rf"{B}(?:the\s+)?{_ERA_PREFIX}(?:(?P<cent>nineteen|twenty|eighteen)[-\s]+)?(?:(?P<dec>(?:1[0-9]|20)?\d0|'\d0)'?s|(?P<decword>twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties)){E}",
+        rf"{B}(?:(?:the\s+)?{_ERA_PREFIX}(?:(?P<cent>nineteen|twenty|eighteen)[-\s]+)?(?:(?P<dec>(?:1[0-9]|20)\d0|'\d0)'?s|(?P<decword>twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties))|the\s+{_ERA_PREFIX.replace('mod', 'mod2')}(?P<dec2>\d0)s){E}",
         build_decade,
         3,
     ),

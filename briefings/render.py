@@ -375,11 +375,13 @@ def block_chars(block: Block) -> int:
     if isinstance(block, Context):
         return len(" · ".join(block.elements))
     if isinstance(block, Link):
-        return len(block.text)
+        # Both platforms send a link as markup that holds its address: [text](url), <url|text>.
+        return len(block.text) + len(block.url) + 4
     return 0
 
 
-def _sections(blocks: Iterable[Block]) -> list[list[Block]]:
+def sections_of(blocks: Iterable[Block]) -> list[list[Block]]:
+    """Blocks grouped into sections: a `Heading` or a `Divider` starts a new one (one embed on Discord)."""
     sections: list[list[Block]] = []
     for block in blocks:
         if isinstance(block, Heading | Divider) or not sections:
@@ -408,7 +410,7 @@ def _section_overflows(section: list[Block], block: Block, limits: Limits) -> bo
 def _fit_sections(blocks: list[Block], limits: Limits) -> list[list[Block]]:
     """Sections whose blocks each fit, split where a section as a whole would not."""
     fitted: list[list[Block]] = []
-    for section in _sections(blocks):
+    for section in sections_of(blocks):
         heading = section[0] if isinstance(section[0], Heading) else None
         current: list[Block] = []
         for block in (b for original in section for b in fit_block(original, limits)):

@@ -13,7 +13,6 @@ from briefings.render import (
     Block,
     BulletList,
     Context,
-    Divider,
     FieldItem,
     Fields,
     Heading,
@@ -28,6 +27,7 @@ from briefings.render import (
     neutralise_slack,
     paginate,
     render_pages,
+    sections_of,
     split_text,
 )
 
@@ -51,17 +51,8 @@ def _prose(n_words: int, seed: int = 0) -> str:
     return " ".join(f"{_WORDS[(i * 7 + seed) % len(_WORDS)]}{i}" for i in range(n_words))
 
 
-def _sections(page: list[Block]) -> list[list[Block]]:
-    sections: list[list[Block]] = []
-    for block in page:
-        if isinstance(block, Heading | Divider) or not sections:
-            sections.append([])
-        sections[-1].append(block)
-    return sections
-
-
 def _assert_within(page: list[Block], limits: Limits) -> None:
-    sections = _sections(page)
+    sections = sections_of(page)
     if limits.sections_per_message is not None:
         assert len(sections) <= limits.sections_per_message
     if limits.blocks_per_message is not None:

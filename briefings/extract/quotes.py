@@ -90,6 +90,14 @@ def _could_be_speaker(token: Token) -> bool:
     return token.pos_ in ("PROPN", "NOUN") or token.lower_ in PERSONAL_PRONOUNS
 
 
+def _end_sentence(part: str) -> str:
+    """A quote's part that ran into its cue with a comma, closed as the sentence it is."""
+    cleaned = _clean_text(part)
+    if cleaned and cleaned[-1] not in ".!?…":
+        return cleaned + "."
+    return cleaned
+
+
 def _cue_text(cue: _Cue | None) -> str | None:
     """The cue as written, without a closing mark the tokenizer glued to a dash."""
     if cue is None:
@@ -427,6 +435,7 @@ def _assemble(reader: _Reader) -> list[_Found]:
         ):
             # "…," said Jane Roe. "More of the same quote.": one quote, as news copy runs it.
             previous.spans.append(span)
+            previous.parts[-1] = _end_sentence(previous.parts[-1])
             previous.parts.append(text)
             previous.last_token = last
             continue

@@ -116,6 +116,12 @@ class SpeakerResolver:
                     head = doc[last]
                     persons.append(PersonMention(last, actor.name, head.dep_ in ("nsubj", "nsubjpass")))
         persons.sort(key=lambda p: p.token)
+        self._surnames: dict[str, list[str]] = {}
+        for actor in actors:
+            if actor.kind == "person" and " " in actor.name:
+                owners = self._surnames.setdefault(actor.name.split()[-1].lower(), [])
+                if actor.name not in owners:
+                    owners.append(actor.name)
         self._persons = persons
         self._person_tokens = [p.token for p in persons]
         self._gender = self._infer_genders()
@@ -202,11 +208,22 @@ class SpeakerResolver:
         if head.ent_iob_ != "O" and head.ent_type_:
             ent = self.entity_at(head.i)
             if ent is not None:
-                return _clean(ent.text)
-        known = self._names.get(head.text.lower())
-        if known is not None and head.pos_ == "PROPN":
-            return known.name
+                return self._canonical(_clean(ent.text))
+        if head.pos_ == "PROPN":
+            return self._canonical(speaker_phrase(head))
         return speaker_phrase(head)
+
+    def _canonical(self, phrase: str) -> str:
+        """A name as one of the actors: by name or alias, or by a surname only one person has."""
+        known = self._names.get(phrase.lower())
+        if known is not None:
+            return known.name
+        words = phrase.split()
+        if 0 < len(words) <= 3 and words[-1][:1].isupper():
+            owners = self._surnames.get(words[-1].lower(), [])
+            if len(owners) == 1:
+                return owners[0]
+        return phrase
 
     def resolve_pronoun(self, pronoun: Token, speakers: list[tuple[int, str]]) -> str | None:
         """The person (or organisation, for "it"/"they") a pronoun speaker stands for, or None."""

@@ -197,21 +197,22 @@ class _ActorBuilder:
     # ------------------------------------------------------------------ countries
 
     def _countries(self) -> list[_Cluster]:
+        """Countries by any of their names; a country is called the way the text calls it most."""
         clusters: dict[str, _Cluster] = {}
         for mention in self.mentions:
             if mention.kind != "country" or mention.country is None:
                 continue
             cluster = clusters.setdefault(mention.country, _Cluster("country"))
-            is_name = (
-                normalise_name(mention.name) != normalise_name(mention.country) and mention.label != "NORP"
-            )
             cluster.mentions.append(mention)
-            cluster.names[mention.country] += 1
-            if not cluster.surface:
-                cluster.surface.append(mention.country)
-            if is_name and mention.name not in cluster.surface and not _is_demonym(mention):
-                cluster.surface.append(mention.name)
+            if not _is_demonym(mention):
+                cluster.names[mention.name] += 1
+                if mention.name not in cluster.surface:
+                    cluster.surface.append(mention.name)
             self.cluster_of[mention.start] = cluster
+        for country, cluster in clusters.items():
+            if not cluster.surface:
+                cluster.surface.append(country)  # named only by demonyms: "Iranian officials"
+                cluster.names[country] += 1
         return list(clusters.values())
 
     # ------------------------------------------------------------------ output
@@ -223,8 +224,6 @@ class _ActorBuilder:
                 continue
             if cluster.kind == "person" and cluster.full_names:
                 name = _canonical(cluster.full_names, list(cluster.full_names))
-            elif cluster.kind == "country":
-                name = cluster.surface[0]
             else:
                 name = _canonical(cluster.names, cluster.surface)
             aliases = []
@@ -277,8 +276,6 @@ class _ActorBuilder:
         cluster = self.cluster_of.get(mention.start)
         if cluster is None:
             return mention.country or mention.name
-        if cluster.kind == "country":
-            return cluster.surface[0]
         return _canonical(cluster.names, cluster.surface)
 
 

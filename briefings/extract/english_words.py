@@ -1,7 +1,9 @@
 """English common words, from the word lists the spaCy pipeline's lemmatizer ships with.
 
-They tell a capitalised common word ("Missiles", "Follow", "Oxygen") from a name. Read once from the
+They tell a capitalised common word ("Missiles", "Follow", "Invalid") from a name. Read once from the
 installed default pipeline; without it the lists are empty and the rules that use them do nothing.
+The noun list also holds many proper names ("clinton", "paris", "harlow"), so a word found only there
+is no evidence against a name: `is_common_word` asks the verb, adjective and adverb lists.
 """
 
 from __future__ import annotations
@@ -40,15 +42,17 @@ def common_nouns() -> frozenset[str]:
 
 @functools.cache
 def common_words() -> frozenset[str]:
-    """English nouns, verbs, adjectives and adverbs (lowercase lemmas)."""
+    """English verbs, adjectives and adverbs (lowercase lemmas): words that are seldom names."""
     found: set[str] = set()
-    for words in _lemma_index().values():
-        found |= words
+    for pos, words in _lemma_index().items():
+        if pos != "noun":
+            found |= words
     return frozenset(found)
 
 
 def is_common_word(lower: str) -> bool:
-    """Whether a lowercase word (or its plain form without a plural or verb ending) is a common word."""
+    """Whether a lowercase word (or its plain form without a verb or plural ending) is a verb, adjective
+    or adverb."""
     words = common_words()
     if lower in words:
         return True

@@ -155,10 +155,13 @@ def _sentence_initial(doc: Doc, start: int) -> bool:
 
 
 def _title_case_lines(doc: Doc) -> set[int]:
-    """Sentences written in title case (headlines, captions), where the model tags capitalised words."""
+    """Sentences written in title case (headlines, captions), where the model tags capitalised words.
+
+    Only words outside the model's entities count, and not the sentence's first word.
+    """
     lines: set[int] = set()
     for n, sent in enumerate(doc.sents):
-        words = [t for t in sent if t.is_alpha and len(t.text) > 3]
+        words = [t for t in sent[1:] if t.is_alpha and len(t.text) > 3 and not t.ent_type_]
         if len(words) >= 3 and sum(1 for t in words if t.is_title or t.is_upper) >= 0.7 * len(words):
             lines.add(n)
     return lines
@@ -318,6 +321,7 @@ class _Corrector:
         self.index = countries()
         self.nouns = common_nouns()
         self.lower_nouns = {t.lemma_.lower() for t in doc if t.pos_ == "NOUN" and t.is_lower}
+        self.lower_words = {t.text for t in doc if t.is_lower and t.is_alpha}
         self.headlines = _title_case_lines(doc)
         self.place_votes: Counter[str] = Counter()
         self.name_votes: Counter[str] = Counter()
@@ -506,7 +510,7 @@ class _Corrector:
             return False
         if span.start > 0 and _is_titleword(doc[span.start - 1]):
             return False
-        return self._is_common_word_at_start(span) or is_common_word(lower)
+        return self._is_common_word_at_start(span) or is_common_word(lower) or lower in self.lower_words
 
     def _is_common_word_at_start(self, span: Span) -> bool:
         """A sentence opened by a word the text also uses in lower case, or by the plural of a noun."""
@@ -514,7 +518,10 @@ class _Corrector:
             return False
         lower = span[0].lower_
         singular = {lower[:-1], lower[:-2]} if lower.endswith("s") else set()
-        return bool(({lower} | singular) & self.lower_nouns) or bool(singular & self.nouns)
+        if ({lower} | singular) & self.lower_nouns:
+            return True
+        # The plural of a noun ("Missiles"), unless the singular is a given name ("Adams", "Williams").
+        return any(s in self.nouns and not known_given_name(s) for s in singular)
 
     def _is_place_by_position(self, span: Span) -> bool:
         """A name after "in"/"near" (alone) or "at"/"from" (in a list with another name) is a place."""
@@ -529,7 +536,7 @@ class _Corrector:
         if governor.lemma_.lower() in _IN_NOT_PLACE:
             return False
         core = person_core(span.text)
-        if len(core) > 1 and known_given_name(core[0]):
+        if len(core) > 1 and core[0] not in PARTICLES and known_given_name(core[0]):
             return False
         if prep in _LOCATIVE:
             return True

@@ -77,7 +77,8 @@ def extract_places(doc: Doc, sentences: list[Sentence]) -> list[Place]:
     places = []
     for group in groups:
         if group.kind == "country":
-            name = index.country_named(group.order[0]) or group.order[0]
+            # A country goes by the name the text uses most ("US" in a text that says "US" most).
+            name = max(group.order, key=lambda n: (group.names[n], len(n), -group.order.index(n)))
         else:
             name = max(group.order, key=lambda n: (group.names[n], -group.order.index(n)))
         aliases = []

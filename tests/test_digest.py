@@ -122,6 +122,25 @@ def test_disputed_figures_are_said_with_who_gives_them(analyze) -> None:
     _assert_nothing_invented(digest, [analysis])
 
 
+def test_one_source_own_figures_are_no_dispute_and_long_lists_are_counted(analyze) -> None:
+    analysis = analyze(FLOOD)
+
+    def claim(quantity: str, by: str) -> SourcedClaim:
+        return SourcedClaim(
+            claim=Claim(text=f"{quantity} of damage to the town", quantity=quantity, attributed_to=by),
+            article="a1",
+        )
+
+    own = Disagreement(about="money", claims=[claim("£200", "the insurer"), claim("£900", "the insurer")])
+    many = Disagreement(
+        about="damage",
+        claims=[claim(q, by) for q, by in [("£1", "a"), ("£2", "b"), ("£3", "c"), ("£4", "d")]],
+    )
+    _, digest = summarize(_story(analysis, disagreements=[own, many]), [analysis])
+    assert not any("money" in s for s in digest)
+    assert digest[-1] == "Sources disagree: damage — “£1” (a) vs. “£2” (b) vs. “£3” (c) (+1 more)."
+
+
 def test_a_disputed_figure_without_a_named_source_cites_the_outlet(analyze) -> None:
     first, second = analyze(FLOOD), analyze(FLOOD)
     second = second.model_copy(update={"article": second.article.model_copy(update={"id": "a2"})})

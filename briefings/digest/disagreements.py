@@ -5,6 +5,8 @@ from __future__ import annotations
 from briefings.models import Disagreement, SourcedClaim, Story
 
 SHORT_CLAIM_WORDS = 4
+# More figures than this are counted, not listed: the digest has 120 words in all.
+MAX_FIGURES = 3
 
 
 def claim_source(claim: SourcedClaim, outlets: dict[str, str]) -> str:
@@ -23,22 +25,34 @@ def _figure(claim: SourcedClaim) -> str:
     return text if len(text.split()) <= SHORT_CLAIM_WORDS else claim.claim.quantity
 
 
-def describe_disagreement(disagreement: Disagreement, outlets: dict[str, str]) -> str:
-    """'Sources disagree: soldiers killed — "at least 80" (State TV) vs. "none" (the ministry).'"""
-    figures = []
+def _figures(disagreement: Disagreement, outlets: dict[str, str]) -> list[tuple[str, str]]:
+    """(figure, source) once each: one source giving one figure twice is one figure."""
+    figures: list[tuple[str, str]] = []
     seen: set[tuple[str, str]] = set()
     for claim in disagreement.claims:
         source = claim_source(claim, outlets)
         key = (claim.claim.quantity.casefold(), source.casefold())
-        if key in seen:
-            continue
-        seen.add(key)
-        figures.append(f"“{_figure(claim)}” ({source})")
+        if key not in seen:
+            seen.add(key)
+            figures.append((_figure(claim), source))
+    return figures
+
+
+def describe_disagreement(disagreement: Disagreement, outlets: dict[str, str]) -> str:
+    """'Sources disagree: soldiers killed — "at least 80" (State TV) vs. "none" (the ministry).'"""
+    figures = _figures(disagreement, outlets)
+    shown = [f"“{figure}” ({source})" for figure, source in figures[:MAX_FIGURES]]
+    more = len(figures) - MAX_FIGURES
     about = disagreement.about or "figures"
-    return f"Sources disagree: {about} — {' vs. '.join(figures)}."
+    return f"Sources disagree: {about} — {' vs. '.join(shown)}" + (f" (+{more} more)." if more > 0 else ".")
+
+
+def is_dispute(disagreement: Disagreement, outlets: dict[str, str]) -> bool:
+    """Whether at least two different sources give the figures (else it is one source's own numbers)."""
+    return len({source.casefold() for _, source in _figures(disagreement, outlets)}) >= 2
 
 
 def disagreement_sentences(story: Story) -> list[str]:
-    """One sentence per disputed figure of the story, in the order the story lists them."""
+    """One sentence per figure the story's sources dispute, in the order the story lists them."""
     outlets = outlet_names(story)
-    return [describe_disagreement(d, outlets) for d in story.disagreements if len(d.claims) >= 2]
+    return [describe_disagreement(d, outlets) for d in story.disagreements if is_dispute(d, outlets)]

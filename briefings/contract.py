@@ -55,7 +55,10 @@ def story_json(story: Story) -> dict[str, Any]:
         "places": [{"name": p.name, "aliases": p.aliases} for p in story.places],
         "timeline": [{"when": e.when, "what": e.what, "articles": e.articles} for e in story.timeline],
         "quotes": [
-            {"speaker": q.quote.speaker, "text": q.quote.text, "article": q.article} for q in story.quotes
+            # Direct quotes only: reported speech stays in the model, but is no one's words verbatim.
+            {"speaker": q.quote.speaker, "text": q.quote.text, "article": q.article}
+            for q in story.quotes
+            if q.quote.direct
         ],
         "claims": [
             {

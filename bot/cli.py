@@ -140,6 +140,11 @@ from bot.service_cli import register as _register_service_commands  # noqa: E402
 
 _register_service_commands(app)
 
+# Starting the chat adapters (run, console, discord run|invite) lives in its own module too.
+from bot.serve_cli import register as _register_serve_commands  # noqa: E402
+
+_register_serve_commands(app)
+
 
 def main() -> None:
     """Entry point of the `briefbot` console script."""

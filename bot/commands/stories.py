@@ -17,7 +17,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from rapidfuzz import fuzz, process, utils
 from sqlalchemy import func, select
 
 from bot.channels.digest import PooledStory, StoredArticle, StoryPool
@@ -30,7 +29,7 @@ from bot.store import articles as article_store
 from bot.store import channels as channel_store
 from bot.store.db import Store, StoreUnavailable
 from bot.store.models import ArticleRow, ChannelFeed
-from briefings.digest.lookup import find_actor, find_story
+from briefings.digest.lookup import find_actor, find_story, story_choices
 from briefings.models import ArticleAnalysis, Story
 from briefings.render import Reply
 
@@ -38,7 +37,6 @@ _log = logging.getLogger(__name__)
 
 MAX_CHOICES = 25  # Discord offers at most 25 completions
 CHOICE_CHARS = 100  # ...each at most 100 characters long
-SUGGEST_SCORE = 55.0
 MAX_KEPT_ANSWERS = 2048
 
 NOT_SET_UP = (
@@ -140,24 +138,23 @@ class ChannelNews:
         )
 
     def choices(self, typed: str, limit: int = MAX_CHOICES) -> list[StoryChoice]:
-        """Completions for a `story` option: stories whose name, people or words match what is typed."""
-        wanted = typed.strip().lower()
-        if not wanted:
-            picked = list(range(len(self.stories)))
-        else:
-            words = wanted.split()
-            names = [f"{s.name} {s.headline}".lower() for s in self.stories]
-            picked = [i for i, name in enumerate(names) if wanted in name]
+        """Completions for a `story` option: names starting with or like what is typed, then stories whose
+        people or words match it; the value sent back is the story's id."""
+        first_with_name: dict[str, int] = {}
+        for i, story in enumerate(self.stories):
+            first_with_name.setdefault(story.name or story.headline, i)
+        picked = [
+            first_with_name[name]
+            for name in story_choices(self.stories, typed, limit)
+            if name in first_with_name
+        ]
+        words = typed.strip().lower().split()
+        if words and len(picked) < limit:
             picked += [
                 i
                 for i, text in enumerate(self.search_texts)
                 if i not in picked and all(word in text for word in words)
             ]
-            if len(picked) < limit:
-                scored = process.extract(
-                    wanted, names, scorer=fuzz.WRatio, processor=utils.default_process, limit=limit
-                )
-                picked += [i for _, score, i in scored if score >= SUGGEST_SCORE and i not in picked]
         return [
             StoryChoice(
                 name=_shorten(self.stories[i].name or self.stories[i].headline), value=self.stories[i].id

@@ -1,0 +1,1 @@
+"""The local console: a channel in the terminal, answered from the same command table as Discord."""

@@ -1,0 +1,59 @@
+"""Blocks for a terminal (rich): headings bold, fields as two columns, small print dim; long text folds."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rich.console import Group, RenderableType
+from rich.panel import Panel
+from rich.rule import Rule
+from rich.table import Table
+from rich.text import Text
+
+from briefings.render import (
+    Block,
+    BulletList,
+    Context,
+    Divider,
+    Fields,
+    Heading,
+    Link,
+    Paragraph,
+    Reply,
+    render_pages,
+)
+
+
+def block_renderables(blocks: Iterable[Block]) -> list[RenderableType]:
+    """Blocks (already neutralised for the console) as rich renderables; nothing is cropped."""
+    shown: list[RenderableType] = []
+    for block in blocks:
+        if isinstance(block, Heading):
+            shown.append(Text(block.text, style="bold"))
+        elif isinstance(block, Paragraph):
+            shown.append(Text(block.text))
+        elif isinstance(block, Fields):
+            table = Table.grid(padding=(0, 2))
+            table.add_column(style="cyan", max_width=40, overflow="fold")
+            table.add_column(overflow="fold")
+            for item in block.fields:
+                table.add_row(item.name, item.value)
+            shown.append(table)
+        elif isinstance(block, BulletList):
+            for number, line in enumerate(block.items, start=1):
+                shown.append(Text(f"{number}. " if block.ordered else "• ") + Text(line))
+        elif isinstance(block, Context):
+            shown.append(Text(" · ".join(block.elements), style="dim"))
+        elif isinstance(block, Link):
+            shown.append(
+                Text(block.text, style=f"underline link {block.url}") + Text(f"  {block.url}", style="dim")
+            )
+        elif isinstance(block, Divider):
+            shown.append(Rule(style="dim"))
+    return shown
+
+
+def reply_panel(reply: Reply, refused: bool = False) -> Panel:
+    """A reply as one panel (a refusal's border in yellow); the console has no size limits to page by."""
+    shown = [part for page in render_pages(reply, "console") for part in block_renderables(page)]
+    return Panel(Group(*shown), border_style="yellow" if refused else "cyan", expand=True)

@@ -1,0 +1,124 @@
+"""`briefbot run`, `briefbot console` and `briefbot discord run|invite`: starting briefbot's chat adapters."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+
+from bot.config import BotSettings, load_settings
+
+_out = Console(highlight=False, soft_wrap=True)
+_err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+discord_app = typer.Typer(no_args_is_help=True, help="Discord: run the bot there, or print its invite URL.")
+
+ConfigOpt = Annotated[
+    Path | None,
+    typer.Option("--config", help="a TOML settings file (default: $BRIEFBOT_CONFIG or ./briefbot.toml)"),
+]
+DemoOpt = Annotated[
+    bool, typer.Option("--demo/--no-demo", help="on the console's first start, follow the demo feeds")
+]
+
+
+def _settings(config: Path | None) -> BotSettings:
+    try:
+        return load_settings(config)
+    except (ValidationError, FileNotFoundError, ValueError) as exc:
+        _err.print(f"briefbot: the settings cannot be used: {exc}", markup=False)
+        raise typer.Exit(2) from None
+
+
+def _has_discord(settings: BotSettings) -> bool:
+    return settings.discord_token is not None and bool(settings.discord_token.get_secret_value().strip())
+
+
+def _serve(settings: BotSettings, console: bool, discord: bool, demo: bool) -> None:
+    from bot.bootstrap import StoreNotReady
+    from bot.discord.client import DiscordStartFailed, check_token
+    from bot.serve import serve
+    from bot.store.db import StoreUnavailable
+
+    try:
+        if discord:
+            check_token(settings.discord_token.get_secret_value() if settings.discord_token else None)
+        # The console's own output wraps at the terminal's width (the other messages keep their lines whole).
+        asyncio.run(
+            serve(settings, console=console, discord=discord, demo=demo, out=Console(highlight=False))
+        )
+    except DiscordStartFailed as exc:
+        _err.print(f"briefbot: {exc}", markup=False)
+        raise typer.Exit(2) from None
+    except (StoreUnavailable, StoreNotReady) as exc:
+        _err.print(f"briefbot: {exc}", markup=False)
+        raise typer.Exit(1) from None
+    except KeyboardInterrupt:
+        raise typer.Exit(130) from None
+
+
+def run(
+    config: ConfigOpt = None,
+    console: Annotated[
+        bool | None,
+        typer.Option("--console/--no-console", help="open the local console (default: when no token is set)"),
+    ] = None,
+    demo: DemoOpt = True,
+) -> None:
+    """Start briefbot: on Discord when BRIEFBOT_DISCORD_TOKEN is set, else in the local console."""
+    settings = _settings(config)
+    discord = _has_discord(settings)
+    open_console = console if console is not None else not discord
+    if not discord and not open_console:
+        _err.print("briefbot: nothing to serve: set BRIEFBOT_DISCORD_TOKEN, or leave out --no-console")
+        raise typer.Exit(2)
+    _serve(settings, console=open_console, discord=discord, demo=demo)
+
+
+def console_command(config: ConfigOpt = None, demo: DemoOpt = True) -> None:
+    """Open the local console only (a channel in this terminal), whatever tokens are set."""
+    _serve(_settings(config), console=True, discord=False, demo=demo)
+
+
+@discord_app.command("run")
+def discord_run(config: ConfigOpt = None) -> None:
+    """Run briefbot on Discord only (needs BRIEFBOT_DISCORD_TOKEN)."""
+    _serve(_settings(config), console=False, discord=True, demo=False)
+
+
+@discord_app.command("invite")
+def discord_invite(
+    config: ConfigOpt = None,
+    application_id: Annotated[
+        int | None, typer.Option("--application-id", help="the application's id (default: from the settings)")
+    ] = None,
+) -> None:
+    """Print the URL that adds briefbot to a server, with exactly the scopes and permissions it needs."""
+    from bot.discord.invite import application_id_from_token, invite_url, needed_permissions
+
+    settings = _settings(config)
+    app_id = application_id or settings.discord_application_id
+    if app_id is None and settings.discord_token is not None:
+        app_id = application_id_from_token(settings.discord_token.get_secret_value())
+    if app_id is None:
+        _err.print(
+            "briefbot: the invite needs the application's id: give --application-id (Developer Portal → your "
+            "application → General Information → Application ID), set BRIEFBOT_DISCORD_APPLICATION_ID, or "
+            "set BRIEFBOT_DISCORD_TOKEN"
+        )
+        raise typer.Exit(2)
+    permissions = needed_permissions()
+    granted = ", ".join(name.replace("_", " ") for name, value in permissions if value)
+    _out.print(invite_url(app_id), markup=False)
+    _err.print(f"scopes: bot, applications.commands; permissions: {granted}", markup=False)
+
+
+def register(app: typer.Typer) -> None:
+    """Add `run`, `console` and `discord …` to the `briefbot` command line."""
+    app.command("run")(run)
+    app.command("console")(console_command)
+    app.add_typer(discord_app, name="discord")

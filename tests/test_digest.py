@@ -132,12 +132,20 @@ def test_one_source_own_figures_are_no_dispute_and_long_lists_are_counted(analyz
         )
 
     own = Disagreement(about="money", claims=[claim("£200", "the insurer"), claim("£900", "the insurer")])
+    # One article's own unattributed figures count different things: the article does not contradict itself.
+    unattributed = Disagreement(
+        about="homes",
+        claims=[
+            SourcedClaim(claim=Claim(text="200 homes", quantity="200"), article="a1"),
+            SourcedClaim(claim=Claim(text="900 homes", quantity="900", attributed_to="police"), article="a1"),
+        ],
+    )
     many = Disagreement(
         about="damage",
         claims=[claim(q, by) for q, by in [("£1", "a"), ("£2", "b"), ("£3", "c"), ("£4", "d")]],
     )
-    _, digest = summarize(_story(analysis, disagreements=[own, many]), [analysis])
-    assert not any("money" in s for s in digest)
+    _, digest = summarize(_story(analysis, disagreements=[own, unattributed, many]), [analysis])
+    assert not any("money" in s or "homes" in s for s in digest)
     assert digest[-1] == "Sources disagree: damage — “£1” (a) vs. “£2” (b) vs. “£3” (c) (+1 more)."
 
 

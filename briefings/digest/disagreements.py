@@ -26,10 +26,17 @@ def _figure(claim: SourcedClaim) -> str:
 
 
 def _figures(disagreement: Disagreement, outlets: dict[str, str]) -> list[tuple[str, str]]:
-    """(figure, source) once each: one source giving one figure twice is one figure."""
+    """(figure, source) once each: one source giving one figure twice is one figure.
+
+    Within a single article only figures it attributes to someone dispute each other: an article's own
+    unattributed numbers count different things, it does not contradict itself.
+    """
+    claims = disagreement.claims
+    if len({c.article for c in claims}) == 1:
+        claims = [c for c in claims if c.claim.attributed_to]
     figures: list[tuple[str, str]] = []
     seen: set[tuple[str, str]] = set()
-    for claim in disagreement.claims:
+    for claim in claims:
         source = claim_source(claim, outlets)
         key = (claim.claim.quantity.casefold(), source.casefold())
         if key not in seen:

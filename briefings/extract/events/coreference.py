@@ -19,7 +19,7 @@ _CONCRETE = re.compile(r"^\d{4}")
 # Two time expressions this close (in characters) are one ("6.10am on Wednesday" read as two).
 _ADJACENT_CHARS = 5
 # A description ("the tram", "the attacks") refers back at most this many sentences; a name reaches further.
-_DESCRIPTION_REACH = 3
+_DESCRIPTION_REACH = 5
 # The title and the lead sentences.
 _LEAD = 3
 
@@ -72,9 +72,11 @@ def choose_time(index: TokenIndex, text: str, numbers: list[int]) -> tuple[TimeE
 
 def _compatible(group: EventGroup, mention: EventMention) -> bool:
     """Whether a mention may be of the group's event: same family, no clash of dates or named participants."""
-    if not mention.families & group.families:
+    if not mention.families & group.families or group.only_statements:
         return False
     near = mention.sentence - group.last_sentence <= _DESCRIPTION_REACH
+    if mention.sense is SAY and not near:
+        return False
     if not mention.has_participants:
         return near and mention.sense is not SAY
     mention_day = _day(mention.time_value)
@@ -98,7 +100,7 @@ def _compatible(group: EventGroup, mention: EventMention) -> bool:
     if mention.agents and not agents:
         # The title's "Fatal attack on the consulate", then the lead's "A suicide bomber rammed ...": the lead
         # says who did what the title named.
-        return near and group.first.sentence < _LEAD
+        return group.first.sentence < _LEAD and mention.sentence < _LEAD
     if mention.agents and not mention.agent_is_actor:
         # Unnamed agents ("a tram", "the tram"): the same words, close by.
         return near and bool(_content_words(mention.agents) & _content_words(agents))
@@ -196,6 +198,8 @@ def group_mentions(
                 target = group
                 break
         if target is None:
+            if mention.sense is SAY:
+                continue  # a "said" only dates a statement it joins; alone it is no event
             target = EventGroup()
             groups.append(target)
         target.mentions.append(mention)
@@ -277,6 +281,8 @@ def to_event(group: EventGroup) -> Event:
         who.extend(n for n in mention.agents if n not in who)
     for mention in mentions:
         whom.extend(n for n in mention.patients if n not in whom and n not in who)
+    # Where comes from the mentions near the first: a later one may tell of another place.
+    placed = [m for m in mentions if m.sentence - mentions[0].sentence <= _DESCRIPTION_REACH]
     why_mention = max(mentions, key=lambda m: (m.why_strength, -m.sentence))
     value = group.time.value if group.time is not None else None
     return Event(
@@ -284,8 +290,8 @@ def to_event(group: EventGroup) -> Event:
         trigger=headline.trigger.text,
         who=who,
         whom=whom,
-        where=_first([m.place for m in mentions]),
-        where_text=_first([m.place_text for m in mentions]),
+        where=_first([m.place for m in placed]),
+        where_text=_first([m.place_text for m in placed]),
         when=value if value and _CONCRETE.match(value) else None,
         when_text=group.when_text,
         sentence=statement.sentence,

@@ -20,6 +20,8 @@ _LEAD_SENTENCES = 4
 _DATED_TYPES = frozenset({"DATE", "TIME"})
 # How many days before publication a related event still counts as news rather than background.
 _RECENT_DAYS = 31
+# A dateline's city is written in capitals.
+_DATELINE = re.compile(r"[A-Z][A-Z .'-]{2,}")
 # A value that names a day on the calendar, not "PRESENT_REF" or "XXXX-WXX-1".
 _CONCRETE = re.compile(r"^\d{4}")
 
@@ -76,6 +78,33 @@ def _without_article(text: str) -> str:
     return text[4:] if text.lower().startswith("the ") else text
 
 
+def _subject_place(event: Event, places: list[Place]) -> str | None:
+    """The subject, when it is itself a place: "UK outraged over ..." happens in the UK."""
+    if not event.subject:
+        return None
+    spellings = {m.text for p in places for m in p.mentions} | {p.name for p in places}
+    return event.subject if event.subject in spellings else None
+
+
+def _place_of_events(events: list[Event], sentences: set[int]) -> str | None:
+    """Where the most salient event of these sentences that says where happened."""
+    placed = [
+        e for e in events if (e.where_text or e.where) and sentences.intersection(e.mentions or [e.sentence])
+    ]
+    best = max(placed, key=lambda e: e.salience, default=None)
+    return (best.where_text or best.where) if best is not None else None
+
+
+def _dateline(places: list[Place], sentences: list[Sentence]) -> str | None:
+    """The city of a wire report's dateline ("WASHINGTON, Nov 6 (Reuters) -"), where it was reported from."""
+    lead_end = sentences[min(len(sentences), _LEAD_SENTENCES) - 1].end if sentences else 0
+    for place in places:
+        for mention in place.mentions:
+            if mention.start < lead_end and _DATELINE.fullmatch(mention.text):
+                return mention.text
+    return None
+
+
 def _actor_in(actors: list[Actor], sentences: set[int]) -> str | None:
     found: tuple[int, str] | None = None
     for actor in actors:
@@ -120,14 +149,19 @@ def _when(
     others = [e for e in events if e is not event]
     if event is not None:
         mentioned = set(event.mentions or [event.sentence])
-        beside = _dated_event_in(others, mentioned) or _concrete_time_in(times, mentioned)
+        beside = _dated_event_in(others, mentioned)
         if beside is not None:
-            return beside.when_text if isinstance(beside, Event) else beside.text
-        families = related_families(event.type)
-        related = [e for e in others if FAMILY_OF_TYPE.get(e.type) in families and _recent(e, published)]
-        dated = _dated_event_in(related, None)
-        if dated is not None:
-            return dated.when_text
+            return beside.when_text
+        # The happening behind it, told nearest the top: the crash behind the deaths, the blast behind the raid.
+        families = related_families(event.type) if event.type in FAMILY_OF_TYPE else frozenset()
+        related = [
+            e for e in others if e.when and FAMILY_OF_TYPE.get(e.type) in families and _recent(e, published)
+        ]
+        if related:
+            return min(related, key=lambda e: min(e.mentions or [e.sentence])).when_text
+        time = _concrete_time_in(times, mentioned)
+        if time is not None:
+            return time.text
     in_lead = _dated_event_in(others, lead) or _concrete_time_in(times, lead)
     if in_lead is not None:
         return in_lead.when_text if isinstance(in_lead, Event) else in_lead.text
@@ -163,6 +197,9 @@ def main_event(
     where = (
         event.where_text
         or event.where
+        or _subject_place(event, places)
+        or _place_of_events(events, lead)
+        or _dateline(places, sentences)
         or _place_in(places, mentioned)
         or _main_place(places)
         or _place_in(places, lead)

@@ -67,6 +67,7 @@ _EVIDENCE_WORDS = 30
 _LABEL_WORDS = 6
 _REASON_WORDS = 18
 _UNTIMED_TYPES = frozenset({"DURATION", "SET"})
+_BOUND_PREPOSITIONS = frozenset({"before", "after", "until", "till", "since", "ahead"})
 
 
 @dataclass
@@ -173,6 +174,9 @@ def _own_subject(verb: Token) -> Token | None:
     for child in verb.children:
         if child.dep_ in _SUBJECTS and (found is None or child.i < verb.i):
             found = child
+    if found is None and verb.pos_ == "VERB":
+        # A headline misread as a noun phrase ("Donald Trump lands ..."): the name before the verb is its subject.
+        found = next((c for c in verb.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"), None)
     return found
 
 
@@ -233,7 +237,8 @@ def _subject(verb: Token, depth: int = 0) -> Token | None:
         return _subject(verb.head, depth + 1)
     if verb.dep_ == "advcl" and verb.tag_ in ("VBG", "VBN", "VB") and verb.head.pos_ == "VERB":
         return _subject(verb.head, depth + 1)
-    if verb.dep_ == "relcl" or (verb.dep_ == "acl" and verb.tag_ in ("VBN", "VBG")):
+    infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+    if (verb.dep_ == "relcl" and not infinitive) or (verb.dep_ == "acl" and verb.tag_ in ("VBN", "VBG")):
         return verb.head
     return None
 
@@ -352,10 +357,30 @@ def _reason(index: TokenIndex, holder: Token) -> tuple[str | None, float]:
             elif any(c.dep_ == "aux" and c.lower_ == "to" for c in child.children):
                 strength = PURPOSE_STRENGTH
         if strength > best[1]:
-            text = phrase(child, limit=_REASON_WORDS, drop=frozenset({"relcl", "parataxis"}))
+            tokens = phrase_tokens(child, limit=_REASON_WORDS, drop=frozenset({"relcl", "parataxis"}))
+            tokens += _reason_object(holder, child)
+            text = render(tokens)
             if text:
                 best = (text, strength)
     return best
+
+
+def _reason_object(holder: Token, reason: Token) -> list[Token]:
+    """What a revenge or response was for, when the parser hung it on the verb: "in revenge | for the arrest"."""
+    if reason.dep_ != "prep" or _child(reason, "pobj") is None:
+        return []
+    noun = _child(reason, "pobj")
+    if noun is None or noun.lemma_.lower() not in ("revenge", "retaliation", "response", "reply", "protest"):
+        return []
+    end = max(t.i for t in reason.subtree)
+    for sibling in holder.children:
+        if (
+            sibling.dep_ == "prep"
+            and sibling.i == end + 1
+            and sibling.lower_ in ("for", "to", "against", "at", "over")
+        ):
+            return phrase_tokens(sibling, limit=_REASON_WORDS, drop=frozenset({"relcl", "parataxis"}))
+    return []
 
 
 def _means(index: TokenIndex, trigger: Token, sense: EventSense, obj: Token | None) -> str | None:
@@ -421,6 +446,17 @@ def _in_locative_phrase(index: TokenIndex, token: Token) -> bool:
         and head.head.lower_ in LOCATIVE_PREPOSITIONS
         and root.dep_ in ("pobj", "compound", "amod")
     )
+
+
+def _core(token: Token) -> set[int]:
+    """A participant's words without the locative phrases hung on it ("the Front near the border")."""
+    left_out = {
+        t.i
+        for child in token.children
+        if child.dep_ == "prep" and child.lower_ in LOCATIVE_PREPOSITIONS
+        for t in child.subtree
+    }
+    return {t.i for t in token.subtree} - left_out
 
 
 def _locate(
@@ -557,7 +593,7 @@ def _evidence(trigger: Token, is_noun: bool, subject: Token | None, means_childr
         lead = phrase_tokens(subject, limit=6, drop=SIDE_CLAUSES | {"appos", "acl", "prep"})
         tokens = sorted(lead + tokens, key=lambda t: t.i)
     text = render(tokens)
-    text = text.strip("\"'“”‘’ ")
+    text = text.strip("\"'“”‘’ ").rstrip(".;:, ")
     if text.count('"') % 2:
         text = text.replace('"', "")
     return text[:1].upper() + text[1:] if text else text
@@ -713,6 +749,9 @@ def build_mention(
     elif is_noun and agent_tokens:
         mention.subject = namer.as_written(agent_tokens[0])
     mention.depth = 2 if in_label(trigger) else clause_depth(trigger)
+    if sense is OTHER and obj is not None and obj.i in triggers:
+        # "Obama describes his first meeting with Trump": told of the meeting, joined with its mentions.
+        mention.families.add(triggers[obj.i].family)
     for token in agent_tokens:
         names, is_actor = namer.names(token)
         for name in names:
@@ -727,8 +766,8 @@ def build_mention(
                 mention.patients.append(name)
                 if is_actor:
                     mention.patient_actors.append(name)
-    participants = {t.i for tok in agent_tokens + patient_tokens for t in tok.subtree}
-    holders = [trigger] + ([obj] if obj is not None else []) + patient_tokens
+    participants = {i for token in agent_tokens + patient_tokens for i in _core(token)}
+    holders = [trigger] + ([obj] if obj is not None else []) + patient_tokens + agent_tokens
     mention.place, mention.place_text = _locate(index, trigger, holders, participants, triggers)
     reason_holder = _governing_verb(trigger) if is_noun else trigger
     mention.why, mention.why_strength = _reason(index, reason_holder)
@@ -807,8 +846,11 @@ def lead_clause_triggers(
             continue
         if root.pos_ != "VERB" or root.lemma_.lower() in REPORTING_LEMMAS:
             continue
-        if _own_subject(root) is None and not _is_passive(root):
+        subject = _own_subject(root)
+        if subject is None and not _is_passive(root):
             continue
+        if subject is not None and subject.i in known:
+            continue  # "The march followed ...", "The crash happened ...": said of an event, not one itself
         found[root.i] = OTHER
     return found
 
@@ -861,6 +903,8 @@ def time_anchors(index: TokenIndex, doc: Doc, triggers: dict[int, EventSense]) -
             parent = node.head
             if parent.i == node.i:
                 break
+            if parent.dep_ == "prep" and parent.lower_ in _BOUND_PREPOSITIONS:
+                break  # "days before Election Day" bounds the event, it does not date it
             if parent.i in triggers and parent.i not in inside:
                 # "the explosion late on Thursday had caused damage": the time is the explosion's.
                 subject = _own_subject(parent) if triggers[parent.i] is OTHER else None

@@ -1,0 +1,102 @@
+"""The main event of an article as who / what / when / where / why / how, in short phrases from its text."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from spacy.language import Language
+from test_events_support import run_events
+
+from briefings.extract.events import main_event
+
+
+def test_the_main_event_is_the_one_the_title_and_lead_state(nlp: Language):
+    parsed = run_events(
+        nlp,
+        "Borland fires rockets at Ostrava border posts\n"
+        "Borland launched rockets at two border posts in Ostrava late on Thursday, the army said.\n"
+        "Ostrava arrested three smugglers on Monday. The smugglers were arrested near the coast. "
+        "Police arrested another smuggler later.",
+        actors=[("Borland", "country"), ("Ostrava", "country")],
+        places=["Ostrava"],
+        times={"late on Thursday": "2024-03-07", "Monday": "2024-03-11"},
+    )
+    w = parsed.w
+    assert w.who == "Borland"
+    assert w.what is not None and "rockets" in w.what
+    assert w.when == "late on Thursday"
+    assert w.where is not None and "Ostrava" in w.where
+
+
+def test_why_is_the_reason_clause_and_how_the_means(nlp: Language):
+    parsed = run_events(
+        nlp,
+        "The Kestrel Front attacked the Halm garrison with mortars in revenge for the arrest of its leader.",
+        actors=[("Kestrel Front", "group")],
+    )
+    assert parsed.w.why == "in revenge for the arrest of its leader"
+    assert parsed.w.how == "with mortars"
+
+
+def test_why_can_be_a_because_clause(nlp: Language):
+    parsed = run_events(
+        nlp,
+        "Minister Petra Lund resigned on Monday because the audit found missing funds.",
+        actors=[("Petra Lund", "person")],
+        times={"Monday": "2024-03-11"},
+    )
+    assert parsed.w.who == "Petra Lund"
+    assert parsed.w.why == "because the audit found missing funds"
+    assert parsed.w.when == "Monday"
+
+
+def test_a_named_agent_answers_who_before_the_victims(nlp: Language):
+    parsed = run_events(
+        nlp,
+        "At least four guards killed in Kestrel Front raid on Halm depot",
+        actors=[("Kestrel Front", "group")],
+        places=["Halm"],
+    )
+    assert parsed.w.who == "Kestrel Front"
+
+
+def test_without_an_agent_who_is_the_subject(nlp: Language):
+    parsed = run_events(
+        nlp,
+        "Seven passengers were injured when a ferry capsized off Port Avel.",
+        places=["Port Avel"],
+    )
+    assert parsed.w.who == "Seven passengers"
+    assert parsed.w.where == "Port Avel"
+
+
+def test_when_the_text_gives_no_time_the_publication_date_answers(nlp: Language):
+    parsed = run_events(
+        nlp,
+        "Lanmore council approves the new harbour wall.\nThe council voted for the wall after a long debate.",
+        published=datetime(2024, 5, 8, 9, 30),
+    )
+    assert parsed.w.when == "8 May 2024"
+
+
+def test_an_article_without_events_answers_from_its_lead(nlp: Language):
+    parsed = run_events(
+        nlp,
+        "The gardens of Lanmore were green and the evenings were long.",
+        places=["Lanmore"],
+    )
+    assert parsed.events == []
+    assert parsed.w.where == "Lanmore"
+    assert parsed.w.what is None
+
+
+def test_no_sentences_give_an_empty_answer():
+    w = main_event([], [], [], [], [])
+    assert w.model_dump() == {
+        "who": None,
+        "what": None,
+        "when": None,
+        "where": None,
+        "why": None,
+        "how": None,
+    }

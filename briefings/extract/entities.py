@@ -29,7 +29,7 @@ from typing import Literal
 
 from spacy.tokens import Doc, Span, Token
 
-from briefings.extract.english_words import common_nouns, is_common_word
+from briefings.extract.english_words import common_nouns, common_words, is_common_word
 from briefings.extract.lexicons import countries, word_list
 from briefings.extract.names import PARTICLES, known_given_name, normalise_name, person_core
 
@@ -292,11 +292,13 @@ def _person_after_title(doc: Doc, start: int, end: int) -> list[tuple[int, int]]
     return [(start, end)]
 
 
-def _leading_non_name(token: Token) -> bool:
+def _leading_non_name(token: Token, nouns: frozenset[str] = frozenset()) -> bool:
+    """A word before a name that is no part of it: a verb, adjective or adverb as written ("Follow",
+    "Down"), or one of `nouns`; never a given name or an honorific."""
     lower = token.lower_
     return (
         token.is_alpha
-        and is_common_word(lower)
+        and (lower in common_words() or lower in nouns)
         and not known_given_name(lower)
         and lower not in word_list("honorifics")
     )
@@ -467,7 +469,7 @@ class _Corrector:
             return None
         if (
             len(span) == 2
-            and _leading_non_name(span[0])
+            and _leading_non_name(span[0], self.nouns)
             and self.name_parts.get(span[1].lower_, set()) - {span.text}
         ):
             return None  # "Democrat Obama": a word glued to a name the text gives in full elsewhere
@@ -648,7 +650,8 @@ def _place_prefixed_people(doc: Doc, mentions: list[NamedMention]) -> list[Named
     With a surname the text gives another person, the mention is that person's; with a plural it is a
     team ("Chicago Cubs").
     """
-    others = {normalise_name(m.name) for m in mentions if m.kind != "person"}
+    # Names the text uses as places: at least once after "in", "at", "near" …
+    others = {normalise_name(m.name) for m in mentions if m.kind != "person" and _locative(doc, m)}
     surnames: dict[str, set[str]] = {}
     for m in mentions:
         core = person_core(m.name)

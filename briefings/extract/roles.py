@@ -199,10 +199,11 @@ class RoleReader:
         # "deputy chief of X Abu Mahdi": a title word followed by "of" inside the compound.
         # A capitalised word right before the name that no mention covers is the name's first part
         # ("Director of Public Prosecutions Alison Saunders" when only "Saunders" was tagged).
-        while len(indexes) > 1 and doc[indexes[-1]].is_title and not doc[indexes[-1]].ent_type_:
-            if _is_title(doc[indexes[-1]]) or indexes[-1] in self.mention_at:
-                break
-            indexes = indexes[:-1]
+        if mention.end - mention.start == 1:
+            while len(indexes) > 1 and doc[indexes[-1]].is_title and not doc[indexes[-1]].ent_type_:
+                if _is_title(doc[indexes[-1]]) or indexes[-1] in self.mention_at:
+                    break
+                indexes = indexes[:-1]
         for n, j in enumerate(indexes[:-1]):
             if _is_title(doc[j]) and doc[indexes[n + 1]].lower_ in _ROLE_OF:
                 return [self._finding(indexes[n - self._modifiers_before(indexes, n) :])]
@@ -351,8 +352,10 @@ class RoleReader:
             token = doc[i]
             if token.is_punct and token.text != "-" and token.tag_ != "POS":
                 break
-            if self._is_person_token(i) or token.lower_ in ("who", "which", "that"):
+            if token.lower_ in ("who", "which", "that"):
                 break
+            if self._is_person_token(i) and not (cut and any(doc[j].lower_ == "of" for j in cut)):
+                break  # a name ends the role, unless the role is of that person ("son of Jos Roe")
             if token.pos_ in ("VERB", "AUX") and token.dep_ not in ("amod", "compound"):
                 break  # "a fan described as …": the role ends where a clause begins
             if token.pos_ == "CCONJ" and i + 1 < len(doc) and doc[i + 1].pos_ in ("DET", "PRON"):

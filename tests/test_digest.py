@@ -145,7 +145,7 @@ def test_one_source_own_figures_are_no_dispute_and_long_lists_are_counted(analyz
         claims=[claim(q, by) for q, by in [("£1", "a"), ("£2", "b"), ("£3", "c"), ("£4", "d")]],
     )
     _, digest = summarize(_story(analysis, disagreements=[own, unattributed, many]), [analysis])
-    assert not any("money" in s or "homes" in s for s in digest)
+    assert not any(s.startswith(("Sources disagree: money", "Sources disagree: homes")) for s in digest)
     assert digest[-1] == "Sources disagree: damage — “£1” (a) vs. “£2” (b) vs. “£3” (c) (+1 more)."
 
 
@@ -245,3 +245,33 @@ def test_another_writer_is_used_only_when_its_draft_checks_out(analyze) -> None:
         "Marenport flooded",
         ["Floodwater swept through Marenport on Tuesday."],
     )
+
+
+STRIKE = (
+    "Officials in Lorvik said the president has been told and is following events.\n"
+    "Lorvik: Ostland fired more than twenty rockets at two airfields in Velmar where Lorvik troops are "
+    "based, which Ostland's defence council called a warning.\n"
+    "According to Ostland state radio, the rockets were revenge for the killing of General Anto Sar in a "
+    "Lorvik drone strike on Friday.\n"
+    "While the state radio claimed that at least 60 soldiers were killed, the Lorvik defence ministry "
+    "said it was still assessing the damage.\n"
+    "The Velmar army said in a statement that 18 rockets landed, but no Velmar soldiers were hurt.\n"
+    "Lorvik's president wrote on social media that all was well.\n"
+    "Officials in Lorvik said the president has been told and is following events.\n"
+    "Ostland's leader, Marta Ivel, said the strike was a slap in the face.\n"
+    "General Sar had led Ostland's border guard for ten years."
+)
+
+
+def test_a_strike_story_says_who_fired_what_where_why_and_the_disputed_toll(analyze) -> None:
+    from briefings.stories.merge import merge_story
+
+    analysis = analyze(STRIKE, published="2024-03-14T10:00:00")
+    story = merge_story("s1", [analysis])
+    words = " ".join(story.digest)
+    assert _words(story.digest) <= MAX_DIGEST_WORDS
+    assert "Ostland fired more than twenty rockets at two airfields in Velmar" in words  # who, what, where
+    assert "revenge for the killing of General Anto Sar" in words  # why
+    assert "at least 60 soldiers" in words  # the disputed toll
+    assert "Officials in Lorvik said the president has been told" not in words  # the repeated standfirst
+    _assert_nothing_invented(story.digest, [analysis])

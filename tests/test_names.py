@@ -95,3 +95,21 @@ def test_countries_match_by_any_of_their_names() -> None:
 )
 def test_transliteration_variants(a: str, b: str, same: bool) -> None:
     assert transliteration_variants(a, b) is same
+
+
+def test_actor_key_is_equal_for_every_match() -> None:
+    names = [
+        "Donald Trump",
+        "Trump",
+        "Donald J. Trump",
+        "Tamim bin Hamad Al Thani",
+        "Tamim",
+        "Qasem Soleimani",
+        "Qassem Suleimani",
+        "Ben Zobrist",
+        "Zobrist",
+    ]
+    for a in names:
+        for b in names:
+            if same_actor(actor(a), actor(b)):
+                assert actor_key(actor(a)) == actor_key(actor(b)), (a, b)

@@ -89,7 +89,7 @@ class _ActorBuilder:
             if len(person_core(person.name)) < 2:
                 continue
             cluster = by_name.get(person.name) or next(
-                (c for c in clusters if any(same_person_name(person.name, f) for f in c.full_names)), None
+                (c for c in clusters if any(_same_full_name(person.name, f) for f in c.full_names)), None
             )
             if cluster is None:
                 cluster = _Cluster("person")
@@ -277,6 +277,11 @@ class _ActorBuilder:
         if cluster is None:
             return mention.country or mention.name
         return _canonical(cluster.names, cluster.surface)
+
+
+def _same_full_name(a: str, b: str) -> bool:
+    """Two full names in one text for one person: "Donald J. Trump", "Tamim bin Hamad (Al Thani)"."""
+    return same_person_name(a, b) or is_short_form(a, b) or is_short_form(b, a)
 
 
 def _is_demonym(mention: NamedMention) -> bool:

@@ -176,20 +176,18 @@ def _same_surname(a: str, b: str) -> bool:
 
 @functools.lru_cache(maxsize=8192)
 def same_person_name(a: str, b: str) -> bool:
-    """Whether two person names can name one person ("Trump" ~ "Donald J. Trump", "Mike" ~ "Michael")."""
+    """Whether two person names can name one person ("Trump" ~ "Donald J. Trump", "Mike" ~ "Michael").
+
+    The surnames must agree (so `actor_key` is equal for every match); a given name alone or a leading
+    part of a long name ("Tamim") is left to `is_short_form`, which reads one text.
+    """
     ca, cb = person_core(a), person_core(b)
     if not ca or not cb:
         return False
     short, long = (ca, cb) if len(ca) <= len(cb) else (cb, ca)
-    if len(short) == 1:
-        word = short[0]
-        if len(word) == 1:
-            return False
-        return _same_surname(word, long[-1]) or (len(long) > 1 and word == long[0])
-    if not _same_surname(short[-1], long[-1]):
-        # "Tamim bin Hamad" against "Tamim bin Hamad Al Thani": a leading part of a long name.
-        return len(long) >= 3 and long[: len(short)] == short
-    return same_given_name(short[0], long[0])
+    if not _same_surname(short[-1], long[-1]) or len(short[-1]) == 1:
+        return False
+    return len(short) == 1 or same_given_name(short[0], long[0])
 
 
 @functools.lru_cache(maxsize=8192)

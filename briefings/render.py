@@ -121,7 +121,7 @@ class Limits:
     section_text: int | None = None  # all running text of one section (Discord: one description)
     fields_per_block: int | None = None  # Discord 25 per embed; Slack 10 per section
     field_name: int | None = None  # Discord 256
-    field_value: int | None = None  # Discord 1024; Slack 2000 for a section field
+    field_value: int | None = None  # Discord 1024; Slack 2000 for name and value together
     context_elements: int | None = None  # Slack 10
     context_text: int | None = None  # Discord footer 2048
     link_text: int | None = None
@@ -147,8 +147,9 @@ LIMITS: dict[Platform, Limits] = {
         heading=150,
         text=3000,
         fields_per_block=10,
-        field_name=2000,
-        field_value=2000,
+        # A Slack section field is one text of at most 2000 characters: "*name*\nvalue" shares it.
+        field_name=256,
+        field_value=2000 - 256 - 8,
         context_elements=10,
         context_text=3000,
         link_text=3000,

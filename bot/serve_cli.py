@@ -98,7 +98,7 @@ def discord_invite(
     ] = None,
 ) -> None:
     """Print the URL that adds briefbot to a server, with exactly the scopes and permissions it needs."""
-    from bot.discord.invite import application_id_from_token, invite_url, needed_permissions
+    from bot.discord.invite import PERMISSIONS, application_id_from_token, invite_url
 
     settings = _settings(config)
     app_id = application_id or settings.discord_application_id
@@ -111,10 +111,10 @@ def discord_invite(
             "set BRIEFBOT_DISCORD_TOKEN"
         )
         raise typer.Exit(2)
-    permissions = needed_permissions()
-    granted = ", ".join(name.replace("_", " ") for name, value in permissions if value)
     _out.print(invite_url(app_id), markup=False)
-    _err.print(f"scopes: bot, applications.commands; permissions: {granted}", markup=False)
+    _err.print(
+        "scopes: bot, applications.commands; permissions: " + "; ".join(PERMISSIONS.values()), markup=False
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -10,11 +10,18 @@ import discord
 SCOPES = ("bot", "applications.commands")
 
 
+# What each permission is for, as the invite asks for it.
+PERMISSIONS = {
+    "view_channel": "View Channels (see the channels it posts in)",
+    "send_messages": "Send Messages (digests)",
+    "embed_links": "Embed Links (answers and digests are embeds)",
+    "read_message_history": "Read Message History (to tell after a restart whether a digest was posted)",
+}
+
+
 def needed_permissions() -> discord.Permissions:
     """See channels, post digests and answers with embeds, and read recent history (to never post twice)."""
-    return discord.Permissions(
-        view_channel=True, send_messages=True, embed_links=True, read_message_history=True
-    )
+    return discord.Permissions(**dict.fromkeys(PERMISSIONS, True))
 
 
 def application_id_from_token(token: str) -> int | None:

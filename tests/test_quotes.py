@@ -169,3 +169,9 @@ def test_odd_unicode_and_long_text_do_not_raise(quotes_in: Extract) -> None:
     text = ('\u200b“Ünïcødé ☃ quotes,” said Zoë Ålund.\u00a0"' * 3) + ("Filler sentence here. " * 400)
     quotes = direct(quotes_in(text))
     assert all(q.speaker is None or "Zo" in q.speaker for q in quotes)
+
+
+def test_they_stands_for_the_people_named_before(quotes_in: Extract) -> None:
+    text = 'The fishermen blocked the harbour road on Monday. "We cannot feed our families," they said.'
+    quotes = direct(quotes_in(text))
+    assert [q.speaker for q in quotes] == ["The fishermen"]

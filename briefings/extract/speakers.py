@@ -246,13 +246,21 @@ class SpeakerResolver:
         return fallback
 
     def _resolve_group(self, pronoun: Token) -> str | None:
-        """ "it"/"they" as a speaker: the nearest organisation, country or group named before it."""
+        """ "it"/"they" as a speaker: the nearest organisation or group named before it.
+
+        "they" may also stand for people named by a plural noun ("The researchers …, they said").
+        """
+        plural = pronoun.lower_ in _PLURAL_PRONOUNS
+        doc = self._doc
         for i in range(pronoun.i - 1, max(-1, pronoun.i - _PRONOUN_REACH), -1):
             if self._quoted[i]:
                 continue
             actor = self._actor_at.get(i)
             if actor is not None and actor.kind in ("organization", "group"):
                 return actor.name
+            token = doc[i]
+            if plural and token.tag_ in ("NNS", "NNPS") and token.dep_ in ("nsubj", "nsubjpass"):
+                return speaker_phrase(token)
         return None
 
 

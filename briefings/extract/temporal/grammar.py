@@ -8,6 +8,7 @@ normaliser anchors it later. All patterns are compiled once, at import.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections.abc import Callable, Iterator
@@ -1290,8 +1291,16 @@ def find_candidates(text: str) -> Iterator[Candidate]:
 def choose(candidates: list[Candidate]) -> list[Candidate]:
     """The longest non-overlapping candidates, left to right (ties go to the rule of higher priority)."""
     ordered = sorted(candidates, key=lambda c: (-(c.end - c.start), -c.priority, c.start))
+    starts: list[int] = []  # the taken spans, sorted by start; they never overlap, so ends sort alike
+    ends: list[int] = []
     taken: list[Candidate] = []
     for c in ordered:
-        if all(c.end <= t.start or c.start >= t.end for t in taken):
-            taken.append(c)
+        i = bisect.bisect_right(starts, c.start)
+        if i > 0 and ends[i - 1] > c.start:
+            continue  # the span before it reaches into it
+        if i < len(starts) and starts[i] < c.end:
+            continue  # it reaches into the span after it
+        starts.insert(i, c.start)
+        ends.insert(i, c.end)
+        taken.append(c)
     return sorted(taken, key=lambda c: c.start)

@@ -84,8 +84,8 @@ def verb_tense(verb: Token, depth: int = 0) -> Tense | None:
             return "past" if _perfect(governor) else "future"
         return "past" if verb_tense(governor, depth + 1) == "past" else "future"
     if verb.tag_ == "VBG":
-        if any(a.tag_ == "VBD" for a in auxes):
-            return "past"
+        if any(a.tag_ == "VBD" for a in auxes) or "been" in lowered:
+            return "past"  # "was searching", "have been searching since ..."
         if lowered & {"going"}:
             return "future"
         if any(a.tag_ in ("VBZ", "VBP") for a in auxes):

@@ -170,7 +170,7 @@ def test_brief_lists_each_story_with_one_line_and_its_sources(story: Story) -> N
     assert texts[0] == "Floods force 3,000 from Marenport"
     assert texts[1] == story.digest[0]
     assert texts[2:5] == ["2 sources", "Valley Post, Ostra Herald", "13 Mar 2024"]
-    assert texts[-1] == "1 more stories: /stories"
+    assert texts[-1] == "1 more story: /stories"
     assert "Mine closes in Brenholt" not in texts
     assert _texts(brief_answer([])) == ["No stories yet: nothing has been read from the feeds."]
 
@@ -315,3 +315,40 @@ def test_story_names_autocomplete_by_prefix_then_closeness(story: Story) -> None
     assert story_choices(stories, "")[:2] == ["Marenport flood", "Brenholt mine"]
     assert story_choices(stories, "ostra dam")[0] == "Ostra dam repairs"
     assert len(story_choices(stories * 10, "", limit=25)) <= 25
+
+
+def test_every_answer_renders_on_every_platform_without_pinging(story: Story, analyses) -> None:
+    from briefings.render import render_pages
+
+    loud = story.model_copy(
+        update={
+            "quotes": [
+                *story.quotes,
+                _quote("@everyone look <@123456789012345678> <!channel>", "Tomas Reyl"),
+            ],
+            "actors": [
+                *story.actors,
+                *(Actor(name=f"Person {i}", kind="person", roles=["witness"]) for i in range(40)),
+            ],
+        }
+    )
+    answers = [
+        brief_answer([loud]),
+        story_brief_answer(loud),
+        who_answer(loud, analyses, limit=50),
+        actor_card(loud, "Tomas Reyl"),
+        timeline_answer(loud),
+        where_answer(loud, analyses),
+        quotes_answer(loud),
+        sources_answer(loud),
+        stories_answer([loud]),
+    ]
+    for reply in answers:
+        for platform in ("discord", "slack", "console"):
+            pages = render_pages(reply, platform)
+            assert pages and pages[0]
+            sent = " ".join(t for page in pages for block in page for t in _block_texts(block))
+            if platform == "discord":
+                assert "@everyone" not in sent and "<@1" not in sent
+            if platform == "slack":
+                assert "<!channel>" not in sent and "<@" not in sent

@@ -49,6 +49,11 @@ def cite(story: Story, articles: Sequence[str]) -> str:
     return f"[{', '.join(names)}]" if names else ""
 
 
+def story_title(story: Story) -> str:
+    """What to call a story: its name, else its headline, else its id."""
+    return story.name or story.headline or story.id
+
+
 def first_sentence(text: str) -> str:
     """The first sentence of a quote, with "…" when more follows (the rest is in /quotes)."""
     parts = _SENTENCE_END.split(text.strip(), maxsplit=1)
@@ -88,7 +93,8 @@ def brief_answer(stories: Sequence[Story], limit: int = MAX_STORIES) -> Reply:
             blocks.append(Paragraph(text=story.digest[0]))
         blocks.append(story_context(story))
     if len(stories) > limit:
-        blocks.append(Context(elements=[f"{len(stories) - limit} more stories: /stories"]))
+        more = len(stories) - limit
+        blocks.append(Context(elements=[f"{more} more stor{'y' if more == 1 else 'ies'}: /stories"]))
     return Reply(blocks=blocks)
 
 
@@ -177,7 +183,7 @@ def who_answer(story: Story, analyses: Sequence[ArticleAnalysis] = (), limit: in
     actors = [a for a in story.actors if a.kind in _WHO_KINDS]
     # People first, then organisations; within each, the most mentioned first.
     actors.sort(key=lambda a: (a.kind != "person", -len(a.mentions)))
-    blocks: list[Block] = [Heading(text=f"Who — {story.name or story.headline}")]
+    blocks: list[Block] = [Heading(text=f"Who — {story_title(story)}")]
     if not actors:
         blocks.append(Paragraph(text="No people or organisations are named in this story."))
         return Reply(blocks=blocks)
@@ -193,7 +199,7 @@ def actor_card(story: Story, name: str, analyses: Sequence[ArticleAnalysis] = ()
     found = find_actor(story.actors, name)
     actor = found.found
     if actor is None:
-        blocks: list[Block] = [Paragraph(text=f"No one called “{name}” in “{story.name or story.headline}”.")]
+        blocks: list[Block] = [Paragraph(text=f"No one called “{name}” in “{story_title(story)}”.")]
         if found.suggestions:
             blocks.append(Paragraph(text="Did you mean:"))
             blocks.append(BulletList(items=found.suggestions))
@@ -230,7 +236,7 @@ def actor_card(story: Story, name: str, analyses: Sequence[ArticleAnalysis] = ()
 
 def timeline_answer(story: Story) -> Reply:
     """The story's dated events in order, relative dates already resolved, each with its sources."""
-    heading = Heading(text=f"Timeline — {story.name or story.headline}")
+    heading = Heading(text=f"Timeline — {story_title(story)}")
     if not story.timeline:
         return Reply(blocks=[heading, Paragraph(text="No dated events in this story yet.")])
     items = [f"{describe_when(e.when)} — {e.what} {cite(story, e.articles)}".rstrip() for e in story.timeline]
@@ -242,7 +248,7 @@ def timeline_answer(story: Story) -> Reply:
 
 def where_answer(story: Story, analyses: Sequence[ArticleAnalysis] = ()) -> Reply:
     """The places of a story, their other spellings, and what happened at each."""
-    heading = Heading(text=f"Where — {story.name or story.headline}")
+    heading = Heading(text=f"Where — {story_title(story)}")
     if not story.places:
         return Reply(blocks=[heading, Paragraph(text="No places are named in this story.")])
     fields = []
@@ -276,7 +282,7 @@ def _quote_line(quote: StoryQuote, story: Story, speaker: bool = True) -> str:
 
 def quotes_answer(story: Story, speaker: str | None = None) -> Reply:
     """Who said what in a story (direct quotes first), optionally only one speaker's words."""
-    heading = Heading(text=f"Quotes — {story.name or story.headline}")
+    heading = Heading(text=f"Quotes — {story_title(story)}")
     quotes = sorted(story.quotes, key=lambda q: not q.quote.direct)
     if speaker:
         found = find_actor(story.actors, speaker)
@@ -304,7 +310,7 @@ def quotes_answer(story: Story, speaker: str | None = None) -> Reply:
 
 def sources_answer(story: Story) -> Reply:
     """The articles of a story (title, outlet, date, link) and where their figures disagree."""
-    blocks: list[Block] = [Heading(text=f"Sources — {story.name or story.headline}")]
+    blocks: list[Block] = [Heading(text=f"Sources — {story_title(story)}")]
     for ref in story.sources:
         title = ref.title or ref.source
         label = f"{ref.id}: {title}"
@@ -338,7 +344,7 @@ def stories_answer(stories: Sequence[Story]) -> Reply:
         count = _independent_sources(story)
         updated = describe_date(story.last_published or story.first_published)
         items.append(
-            f"{story.name or story.headline} — {count} source{'s' if count != 1 else ''}"
+            f"{story_title(story)} — {count} source{'s' if count != 1 else ''}"
             + (f" · {updated}" if updated else "")
         )
     return Reply(blocks=[Heading(text="Active stories"), BulletList(items=items)])

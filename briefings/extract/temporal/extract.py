@@ -9,7 +9,6 @@ from datetime import date, datetime
 from spacy.tokens import Doc
 
 from briefings.extract.sentences import sentence_at
-from briefings.extract.temporal.grammar import choose, find_candidates
 from briefings.extract.temporal.meaning import (
     CalendarDate,
     Candidate,
@@ -24,6 +23,7 @@ from briefings.extract.temporal.meaning import (
     Weekday,
     WeekOf,
 )
+from briefings.extract.temporal.recogniser import choose, find_candidates
 from briefings.extract.temporal.resolve import Resolved, Resolver
 from briefings.extract.temporal.tense import Tense, clause_tense
 from briefings.models import Sentence, TimeExpression

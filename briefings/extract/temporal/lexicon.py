@@ -103,8 +103,6 @@ NUMBER_WORDS: dict[str, int] = {
     "half a": 0,  # handled as a fraction by the normaliser
 }
 
-# Vague amounts: the unit is known, the number is not (TIMEX3 writes X: PXY).
-VAGUE_AMOUNTS = ("a few", "few", "several", "some", "many", "a number of", "numerous", "the")
 
 ORDINALS: dict[str, int] = {
     "first": 1,
@@ -160,7 +158,6 @@ UNITS: dict[str, str] = {
     "century": "CE",
     "millennium": "ML",
 }
-CLOCK_UNITS = frozenset({"second", "minute", "hour"})
 
 DECADE_WORDS: dict[str, int] = {
     "twenties": 2,
@@ -172,18 +169,6 @@ DECADE_WORDS: dict[str, int] = {
     "eighties": 8,
     "nineties": 9,
 }
-
-
-def alternation(words: object, capitalised: bool = False) -> str:
-    """A regex alternation of words, longest first; capitalised words must start with a capital."""
-    forms: list[str] = sorted({str(w) for w in words}, key=len, reverse=True)  # type: ignore[attr-defined]
-    if not capitalised:
-        return "(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in forms) + ")"
-    parts = []
-    for w in forms:
-        parts.append(re.escape(w.capitalize()))
-        parts.append(re.escape(w.upper()))
-    return "(?:" + "|".join(parts) + ")"
 
 
 def number_value(text: str) -> int | None:
@@ -213,12 +198,3 @@ def number_value(text: str) -> int | None:
 def month_number(text: str) -> int:
     """The month of a month name or abbreviation ("Sept." is 9)."""
     return MONTHS[text.lower().rstrip(".")]
-
-
-def weekday_number(text: str) -> int:
-    """The ISO weekday of a weekday name or abbreviation (Monday is 1)."""
-    return WEEKDAYS[
-        text.lower().rstrip(".").removesuffix("s")
-        if text.lower().endswith("days")
-        else text.lower().rstrip(".")
-    ]

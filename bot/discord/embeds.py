@@ -9,6 +9,7 @@ characters is split in two rather than cut.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Sequence
 
 import discord
@@ -96,9 +97,31 @@ def group_messages(embeds: Sequence[discord.Embed]) -> list[list[discord.Embed]]
 
 
 def reply_messages(reply: Reply, refused: bool = False) -> list[list[discord.Embed]]:
-    """A reply as the Discord messages it is sent as (at least one)."""
+    """A reply as the Discord messages it is sent as (at least one); new embeds, the caller's to change."""
     colour = REFUSAL_COLOUR if refused else ANSWER_COLOUR
     messages = [
         m for page in render_pages(reply, "discord") for m in group_messages(page_embeds(page, colour))
     ]
     return messages or [[discord.Embed(description="Nothing to show.", colour=colour)]]
+
+
+class RenderedReplies:
+    """Replies already converted, by identity: the command table hands out the same Reply object for the
+    same question about unchanged stories, so converting it again would only repeat the work."""
+
+    def __init__(self, size: int = 512) -> None:
+        self.size = size
+        self._kept: OrderedDict[tuple[int, bool], tuple[Reply, list[list[discord.Embed]]]] = OrderedDict()
+
+    def messages(self, reply: Reply, refused: bool = False) -> list[list[discord.Embed]]:
+        """The reply's messages; the embeds are shared and must not be changed by the caller."""
+        key = (id(reply), refused)
+        kept = self._kept.get(key)
+        if kept is not None and kept[0] is reply:  # the same object, not a new one at a reused address
+            self._kept.move_to_end(key)
+            return kept[1]
+        messages = reply_messages(reply, refused)
+        self._kept[key] = (reply, messages)  # holding the reply keeps its id from being reused
+        if len(self._kept) > self.size:
+            self._kept.popitem(last=False)
+        return messages

@@ -18,7 +18,7 @@ from discord import app_commands
 from bot.commands.dispatch import Outcome, refusal, run_command
 from bot.commands.options import STORY_COMPLETION
 from bot.commands.table import Command, CommandContext, CommandServices
-from bot.discord.embeds import reply_messages
+from bot.discord.embeds import RenderedReplies
 from bot.identity import Caller, ChannelRef
 
 _log = logging.getLogger(__name__)
@@ -61,6 +61,7 @@ class InteractionAnswerer:
     def __init__(self, services: CommandServices, defer_after_s: float = DEFER_AFTER_S) -> None:
         self.services = services
         self.defer_after_s = defer_after_s
+        self.rendered = RenderedReplies()
 
     async def answer(
         self, interaction: discord.Interaction, command: Command[Any], values: Mapping[str, object]
@@ -94,7 +95,7 @@ class InteractionAnswerer:
         deferred: bool,
         deferred_ephemeral: bool = False,
     ) -> None:
-        messages = reply_messages(outcome.reply, refused=outcome.refused)
+        messages = self.rendered.messages(outcome.reply, refused=outcome.refused)
         private = outcome.ephemeral
         try:
             if not deferred:

@@ -91,6 +91,8 @@ class FakeDiscord:
         self._sockets: list[tuple[web.WebSocketResponse, int]] = []
         self._seq = itertools.count(1)
         self._changed = asyncio.Condition()
+        self._awaited: dict[str, asyncio.Future[Callback]] = {}
+        self._answered: set[str] = set()
         self._runner: web.AppRunner | None = None
         self.port = 0
 
@@ -294,6 +296,12 @@ class FakeDiscord:
             result = await asyncio.wait_for(self._changed.wait_for(check), timeout)
         return result
 
+    def expect_callback(self, payload: dict[str, Any]) -> asyncio.Future[Callback]:
+        """A future that gets the interaction's callback when it arrives (cheaper than `wait_for` under load)."""
+        future: asyncio.Future[Callback] = asyncio.get_running_loop().create_future()
+        self._awaited[payload["id"]] = future
+        return future
+
     def callback_for(self, payload: dict[str, Any]) -> Callback | None:
         """The callback answering an interaction, if it came."""
         return next((c for c in self.callbacks if c.interaction_id == payload["id"]), None)
@@ -426,13 +434,16 @@ class FakeDiscord:
     async def _callback(self, request: web.Request) -> web.Response:
         body = await request.json()
         interaction_id = request.match_info["id"]
-        if any(c.interaction_id == interaction_id for c in self.callbacks):
+        if interaction_id in self._answered:
             return _json({"message": "Interaction has already been acknowledged.", "code": 40060}, status=400)
         kind = int(body["type"])
         data = body.get("data") or {}
-        self.callbacks.append(
-            Callback(interaction_id, request.match_info["token"], kind, data, time.perf_counter())
-        )
+        callback = Callback(interaction_id, request.match_info["token"], kind, data, time.perf_counter())
+        self.callbacks.append(callback)
+        self._answered.add(interaction_id)
+        waiting = self._awaited.pop(interaction_id, None)
+        if waiting is not None and not waiting.done():
+            waiting.set_result(callback)
         await self._notify()
         answer: dict[str, Any] = {
             "interaction": {

@@ -1,0 +1,201 @@
+"""Slash commands on Discord: latency from INTERACTION_CREATE to the interaction callback.
+
+    python -m bench.discord_commands [--interactions 1000] [--in-flight 50]
+
+The bot is the real `briefbot discord run` in its own process, pointed at a fake Discord on loopback
+(REST and gateway, tests/fakes/discord_server.py) through BRIEFBOT_DISCORD_API_URL and
+BRIEFBOT_DISCORD_GATEWAY_URL. Its SQLite store is prepared first, the way the service fills it: a Discord
+channel set up through the admin API, following the demo feeds, polled and analysed by the engine. The
+fake then sends `/who` and `/timeline` interactions about a stored story through the gateway, half with
+the story as typed ("harbour fire") and half as chosen from autocomplete (its id), `--in-flight` at a
+time, and times each from sending the event to receiving the callback. The first few interactions (the
+stories being built once) are a warm-up and not counted. The last line is one JSON object of the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import signal
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+
+from fakes.discord_server import FakeDiscord
+
+from bot.bootstrap import read_options
+from bot.channels.admin import ChannelAdmin
+from bot.clock import SystemClock
+from bot.config import BotSettings
+from bot.demo import DEMO_FEEDS, DemoFeedReader
+from bot.feeds.extraction import make_extractor
+from bot.feeds.fetching import EngineFeedReader
+from bot.feeds.poller import FeedPoller
+from bot.feeds.probe import EngineFeedProbe
+from bot.identity import Caller, ChannelRef
+from bot.store.db import Store
+from bot.store.migrate import upgrade_store
+
+GUILD = 91_000_000_000_000_001
+CHANNEL = 91_000_000_000_000_101
+TYPED_STORY = "harbour fire"
+WARM_UP = 20
+
+
+async def prepare_store(data_dir: Path) -> None:
+    """A channel following the demo feeds, their articles polled and analysed, as the running service does."""
+    settings = BotSettings(data_dir=data_dir, feeds={"extraction_workers": 0})
+    store = Store.from_url(settings.store_url())
+    await upgrade_store(store)
+    options = read_options(settings)
+    reader = DemoFeedReader(EngineFeedReader(options, 4), options)
+    clock = SystemClock()
+    admin = ChannelAdmin(store, EngineFeedProbe(reader), clock)
+    ref = ChannelRef(platform="discord", workspace=str(GUILD), channel=str(CHANNEL))
+    operator = Caller(user_id="bench", is_channel_admin=True)
+    await admin.setup(ref, operator)
+    for url in DEMO_FEEDS:
+        await admin.add_feed(ref, operator, url)
+    extractor = make_extractor(settings.spacy_pipeline, 0)
+    outcomes = await FeedPoller(store, reader, extractor, clock, settings.feeds).poll_due()
+    stored = sum(o.new_articles for o in outcomes)
+    await extractor.close()
+    await reader.close()
+    await store.close()
+    print(f"store: {stored} demo articles in {settings.store_url()}", flush=True)
+
+
+async def start_bot(fake: FakeDiscord, data_dir: Path) -> asyncio.subprocess.Process:
+    """`briefbot discord run` on the prepared store, pointed at the fake Discord."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BRIEFBOT_")}
+    env.update(
+        BRIEFBOT_DATA_DIR=str(data_dir),
+        BRIEFBOT_DISCORD_TOKEN=fake.token,
+        BRIEFBOT_DISCORD_API_URL=fake.api_url,
+        BRIEFBOT_DISCORD_GATEWAY_URL=fake.gateway_url,
+    )
+    briefbot = str(Path(sys.executable).with_name("briefbot"))
+    return await asyncio.create_subprocess_exec(
+        briefbot, "discord", "run", env=env, cwd=data_dir, stdin=asyncio.subprocess.DEVNULL
+    )
+
+
+async def one(fake: FakeDiscord, command: str, story: str) -> tuple[float, bool]:
+    """Send one interaction; the seconds until its callback, and whether it carried the expected embed."""
+    payload = fake.interaction(GUILD, CHANNEL, [command], {"story": story})
+    arrived = fake.expect_callback(payload)
+    started = time.perf_counter()
+    await fake.send_interaction(payload)
+    callback = await asyncio.wait_for(arrived, 30)
+    title = (callback.embeds[0].get("title") or "") if callback.embeds else ""
+    ok = callback.type == 4 and title.startswith(("Who — ", "Timeline — "))
+    return callback.received_at - started, ok
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) a process has used so far, from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+async def run(interactions: int, in_flight: int) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory(prefix="briefbot-bench-") as tmp:
+        data_dir = Path(tmp)
+        await prepare_store(data_dir)
+        fake = FakeDiscord()
+        await fake.start()
+        fake.add_guild(GUILD, "Bench", {CHANNEL: "news"})
+        bot = await start_bot(fake, data_dir)
+        try:
+            await fake.wait_for(lambda: fake.identified and fake.synced_commands, timeout=180)
+            await asyncio.sleep(0.5)
+            story_id = await story_id_of(fake)
+            for i in range(WARM_UP):
+                await one(fake, ("who", "timeline")[i % 2], TYPED_STORY)
+            gate = asyncio.Semaphore(in_flight)
+            times: dict[str, list[float]] = {"who": [], "timeline": []}
+            failed = 0
+
+            async def limited(i: int) -> None:
+                nonlocal failed
+                command = ("who", "timeline")[i % 2]
+                story = TYPED_STORY if (i // 2) % 2 == 0 else story_id
+                async with gate:
+                    seconds, ok = await one(fake, command, story)
+                times[command].append(seconds)
+                failed += not ok
+
+            bot_cpu, own_cpu = cpu_seconds(bot.pid), time.process_time()
+            started = time.perf_counter()
+            await asyncio.gather(*(limited(i) for i in range(interactions)))
+            wall = time.perf_counter() - started
+            bot_cpu, own_cpu = cpu_seconds(bot.pid) - bot_cpu, time.process_time() - own_cpu
+        finally:
+            if bot.returncode is None:
+                bot.send_signal(signal.SIGTERM)
+                try:
+                    await asyncio.wait_for(bot.wait(), 30)
+                except TimeoutError:
+                    bot.kill()
+            await fake.stop()
+    figures: dict[str, Any] = {"interactions": interactions, "in_flight": in_flight}
+    for command, values in times.items():
+        ms = [v * 1000 for v in values]
+        figures[f"{command}_median_ms"] = round(statistics.median(ms), 2)
+        figures[f"{command}_p99_ms"] = round(percentile(ms, 0.99), 2)
+        figures[f"{command}_max_ms"] = round(max(ms), 2)
+    figures["interactions_per_s"] = round(interactions / wall, 1)
+    figures["bot_cpu_ms_per_interaction"] = round(bot_cpu * 1000 / interactions, 2)
+    figures["fake_cpu_ms_per_interaction"] = round(own_cpu * 1000 / interactions, 2)
+    figures["load_average"] = round(os.getloadavg()[0], 1)
+    figures["wrong_answers"] = failed
+    return figures
+
+
+async def story_id_of(fake: FakeDiscord) -> str:
+    """The stored story's id, as autocomplete offers it."""
+    payload = fake.interaction(GUILD, CHANNEL, ["who"], {"story": "harbour"}, focused="story")
+    arrived = fake.expect_callback(payload)
+    await fake.send_interaction(payload)
+    callback = await asyncio.wait_for(arrived, 60)
+    return str(callback.data["choices"][0]["value"])
+
+
+def main() -> None:
+    """Run the benchmark and print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--interactions", type=int, default=1000)
+    parser.add_argument("--in-flight", type=int, default=50)
+    args = parser.parse_args()
+    figures = asyncio.run(run(args.interactions, args.in_flight))
+    print(
+        f"{figures['interactions']} interactions, {figures['in_flight']} in flight, "
+        f"{figures['interactions_per_s']} per second; wrong answers: {figures['wrong_answers']}"
+    )
+    print(
+        f"CPU per interaction: the bot {figures['bot_cpu_ms_per_interaction']:.2f} ms, the fake Discord "
+        f"{figures['fake_cpu_ms_per_interaction']:.2f} ms; load average {figures['load_average']} on "
+        f"{os.cpu_count()} cores"
+    )
+    for command in ("who", "timeline"):
+        print(
+            f"/{command:<9} INTERACTION_CREATE → callback: median {figures[f'{command}_median_ms']:.1f} ms, "
+            f"p99 {figures[f'{command}_p99_ms']:.1f} ms, max {figures[f'{command}_max_ms']:.1f} ms"
+        )
+    print(json.dumps(figures))
+
+
+if __name__ == "__main__":
+    main()

@@ -228,3 +228,26 @@ def test_place_and_plural_name_is_a_team_not_a_person(nlp: Language) -> None:
     text = "Fans in Harlow cheered as the Harlow Otters won the cup final on Saturday."
     actors = actors_of(nlp, text, [("Harlow", "GPE"), ("Harlow Otters", "PERSON")])
     assert named(actors, "Harlow Otters").kind == "organization"
+
+
+def test_dateline_glued_to_a_name_is_cut_off(nlp: Language) -> None:
+    text = "(WNN)Marta Kolins signed the deal on Monday. Kolins said it was fair."
+    doc = nlp(text)
+    start = text.index("WNN")
+    span = doc.char_span(start, text.index(" signed"), label="PERSON", alignment_mode="expand")
+    assert span is not None
+    doc.ents = [span]
+    kolins = named(extract_actors(doc, extract_sentences(doc)), "Marta Kolins")
+    assert text[kolins.mentions[0].start : kolins.mentions[0].end] == "Marta Kolins"
+
+
+def test_lone_given_name_tagged_as_a_place_is_a_person(nlp: Language) -> None:
+    text = "Samantha said the puppy had settled in well at the new house."
+    actors = actors_of(nlp, text, [("Samantha", "GPE")])
+    assert named(actors, "Samantha").kind == "person"
+
+
+def test_affiliation_is_the_organisation_the_role_names(nlp: Language) -> None:
+    text = "Former Welsh Valley High School teacher Ann Corby denied the charges on Tuesday."
+    actors = actors_of(nlp, text, [("Welsh", "NORP"), ("Valley High School", "ORG"), ("Ann Corby", "PERSON")])
+    assert named(actors, "Ann Corby").affiliation == "Valley High School"

@@ -394,7 +394,9 @@ class _Corrector:
         if label == "ORG":
             return self._organization_or_else(span)
         if label == "GPE":
-            return "person" if self._after_person_title(span) else "place"
+            if self._after_person_title(span) or self._given_name_as_place(span):
+                return "person"
+            return "place"
         if label == "LOC":
             return "location"
         if label == "FAC":
@@ -403,12 +405,23 @@ class _Corrector:
             return "group"
         return None
 
+    def _given_name_as_place(self, span: Span) -> bool:
+        """ "Samantha" tagged as a town: a lone given name that acts or owns, as people do."""
+        lower = span[0].lower_
+        if len(span) != 1 or not known_given_name(lower) or self.place_votes[lower] > 1:
+            return False
+        # The noun list knows famous places and people ("washington", "charlotte"): leave those be.
+        if lower in self.nouns:
+            return False
+        return span.root.dep_ in ("nsubj", "nsubjpass", "poss", "dobj", "appos")
+
     def _looks_like_full_name(self, span: Span) -> bool:
         """A known given name and one or two capitalised words that name no place or organisation."""
         words = [t for t in span if t.is_alpha]
         if not 2 <= len(words) <= 3 or not known_given_name(words[0].lower_) or words[0].lower_ in PARTICLES:
             return False
-        if self.place_votes[words[0].lower_] > self.name_votes[words[0].lower_]:
+        own = 1 if span.label_ in ("GPE", "LOC", "FAC") or span.root.ent_type_ in ("GPE", "LOC", "FAC") else 0
+        if self.place_votes[words[0].lower_] - own > self.name_votes[words[0].lower_]:
             return False  # "Virginia", "Augusta": a given name the text mostly uses for a place
         if not all(t.is_title for t in words) or words[-1].tag_ == "NNPS":
             return False
@@ -580,10 +593,19 @@ def _mention(doc: Doc, start: int, end: int, kind: MentionKind, label: str) -> N
         return None
     span = doc[start:end]
     text = span.text
-    end_char = span.end_char
+    start_char, end_char = span.start_char, span.end_char
+    if ")" in text:  # "(CNN)Sofia Vergara": a dateline glued to the name
+        cut = text.rindex(")") + 1
+        start_char += cut + (len(text[cut:]) - len(text[cut:].lstrip()))
+        text = text[cut:].strip()
+    if "(" in text:
+        text = text[: text.index("(")].rstrip()
+        end_char = start_char + len(text)
+    if not text:
+        return None
     if "/" in text:  # "Steve Parsons/PA": a photo credit after the name
         cut = text.index("/")
-        text, end_char = text[:cut].rstrip(), span.start_char + len(text[:cut].rstrip())
+        text, end_char = text[:cut].rstrip(), start_char + len(text[:cut].rstrip())
         if not text:
             return None
     country = None
@@ -593,7 +615,7 @@ def _mention(doc: Doc, start: int, end: int, kind: MentionKind, label: str) -> N
     return NamedMention(
         start=start,
         end=end,
-        start_char=span.start_char,
+        start_char=start_char,
         end_char=end_char,
         name=text,
         kind=kind,

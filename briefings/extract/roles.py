@@ -147,7 +147,7 @@ class RoleReader:
             words = [doc[i].text for i in range(mention.start, start)]
             if not all(w.lower().rstrip(".") in plain_honorifics() for w in words):
                 titles = (" ".join(w for w in words if w.lower().rstrip(".") not in plain_honorifics()),)
-        name = doc[start : mention.end].text
+        name = mention.name if start == mention.start else doc.text[doc[start].idx : mention.end_char]
         # A title written right before the name ("President Trump"), for the name's aliases.
         prefix = [i for i in range(mention.start, start)]
         i = mention.start - 1
@@ -189,6 +189,13 @@ class RoleReader:
             indexes = indexes[1:]
         if not indexes or (mention.start > 0 and doc[mention.start - 1].lower_ in ("of", "for")):
             return []  # "the head of Jane Roe's office": the name is what the title is of
+        # A capitalised word right before a surname that no mention covers is the name's first part
+        # ("Director of Public Prosecutions Alison Saunders" when only "Saunders" was tagged).
+        if mention.end - mention.start == 1:
+            while len(indexes) > 1 and doc[indexes[-1]].is_title and not doc[indexes[-1]].ent_type_:
+                if _is_title(doc[indexes[-1]]) or indexes[-1] in self.mention_at:
+                    break
+                indexes = indexes[:-1]
         if _is_title(doc[indexes[-1]]):
             # "the lead of former Republican President X": what stands before a non-title "of" is no role.
             for n in range(len(indexes) - 1, 0, -1):
@@ -197,13 +204,6 @@ class RoleReader:
                     break
             return self._split_address(indexes) if indexes else []
         # "deputy chief of X Abu Mahdi": a title word followed by "of" inside the compound.
-        # A capitalised word right before the name that no mention covers is the name's first part
-        # ("Director of Public Prosecutions Alison Saunders" when only "Saunders" was tagged).
-        if mention.end - mention.start == 1:
-            while len(indexes) > 1 and doc[indexes[-1]].is_title and not doc[indexes[-1]].ent_type_:
-                if _is_title(doc[indexes[-1]]) or indexes[-1] in self.mention_at:
-                    break
-                indexes = indexes[:-1]
         for n, j in enumerate(indexes[:-1]):
             if _is_title(doc[j]) and doc[indexes[n + 1]].lower_ in _ROLE_OF:
                 return [self._finding(indexes[n - self._modifiers_before(indexes, n) :])]
@@ -278,11 +278,11 @@ class RoleReader:
         indexes = _without_evaluations(doc, indexes)
         while len(indexes) > 1 and doc[indexes[0]].is_punct:
             indexes = indexes[1:]
-        affiliation = None
-        for i in indexes:
-            m = self.mention_at.get(i)
-            if m is not None and m.kind != "person":
-                affiliation = m
+        # What the role belongs to: the last organisation or group it names, else the last country or place.
+        named = [self.mention_at[i] for i in indexes if i in self.mention_at]
+        bodies = [m for m in named if m.kind in ("organization", "group")]
+        others = [m for m in named if m.kind != "person"]
+        affiliation = (bodies or others)[-1] if bodies or others else None
         only_titles = all(_is_title(doc[i]) or _key(doc[i]) in word_list("title_modifiers") for i in indexes)
         return RoleFinding(_text(doc, indexes), affiliation, honorific=only_titles and len(indexes) == 1)
 

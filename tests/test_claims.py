@@ -119,3 +119,17 @@ def test_quantity_values() -> None:
 @pytest.mark.parametrize("text", ["", " ", "No numbers here at all."])
 def test_odd_input_gives_no_claims(claims_in: Extract, text: str) -> None:
     assert claims_in(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "what", "category"),
+    [
+        ("The blast left 12 dead in the square.", "people killed", "killed"),
+        ("The death toll rose to 45 on Tuesday.", "death toll", "killed"),
+        ("Seven people remain missing after the flood.", "people missing", "missing"),
+        ("Turnout fell to 38 percent.", "turnout", "percent"),
+    ],
+)
+def test_figures_without_a_counted_noun(claims_in: Extract, text: str, what: str, category: str) -> None:
+    claims = claims_in(text)
+    assert [(c.what, c.category) for c in claims] == [(what, category)]

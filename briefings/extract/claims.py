@@ -35,6 +35,35 @@ _EVENT_CLASSES = {
     "displaced": ["displace", "evacuate", "flee", "uproot"],
     "casualties": ["casualty", "victim"],
 }
+# Classes whose name stands for the event itself ("people killed", "people missing").
+_EVENT_NAMES = frozenset(["killed", "injured", "arrested", "displaced", "missing"])
+# Counted words that mean "people" in a casualty figure ("30 others were injured").
+_SAME_AS_PEOPLE = {"others": "people", "persons": "people", "individuals": "people"}
+# Verbs that put a figure on their subject ("the death toll rose to 45", "turnout stood at 38 percent").
+_MEASURING_VERBS = frozenset(
+    [
+        "be",
+        "rise",
+        "climb",
+        "jump",
+        "increase",
+        "grow",
+        "fall",
+        "drop",
+        "decline",
+        "stand",
+        "reach",
+        "hit",
+        "total",
+        "top",
+        "exceed",
+        "surpass",
+        "soar",
+        "plunge",
+        "slip",
+        "edge",
+    ]
+)
 _EVENT_CLASS = {word: name for name, words in _EVENT_CLASSES.items() for word in words}
 # Irregular participles of verbs news counts with; the rest take -ed.
 _PARTICIPLES = {
@@ -228,6 +257,51 @@ def _event_verb(noun: Token) -> Token | None:
     return None
 
 
+def _uncounted_event(number: Token, label: str) -> Token | None:
+    """The event of a number that counts no noun: "killing at least 12", "left 12 dead", "lost $2 million"."""
+    for child in number.children:
+        if child.dep_ in ("amod", "acomp", "oprd") and _event_class(child):
+            return child
+    head = number.head
+    if head.pos_ in ("ADJ", "VERB") and head.i > number.i and _event_class(head):
+        return head
+    counted_by_verb = number.dep_ in ("dobj", "nsubj", "nsubjpass") and head.pos_ == "VERB"
+    if counted_by_verb and (
+        _event_class(head) or (label == "MONEY" and head.lemma_.lower() not in _EMPTY_VERBS)
+    ):
+        return head
+    return None
+
+
+def _measured(number: Token) -> Token | None:
+    """What a bare figure measures: the subject of "the death toll rose to 45", "turnout was 38 percent"."""
+    verb: Token | None = None
+    if number.dep_ == "pobj" and number.head.lower_ in ("to", "at", "by", "from"):
+        verb = number.head.head
+    elif number.dep_ in ("attr", "dobj") and number.head.lemma_.lower() in _MEASURING_VERBS:
+        verb = number.head
+    if verb is None or verb.pos_ not in ("VERB", "AUX"):
+        return None
+    if verb.lemma_.lower() not in _MEASURING_VERBS:
+        return None
+    subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is None or subject.pos_ not in ("NOUN", "PROPN"):
+        return None
+    return subject
+
+
+def _measured_what(subject: Token, label: str) -> tuple[str, str]:
+    """ "death toll" (category killed), "unemployment" (percent): the measured noun with its compounds."""
+    words = [c for c in subject.lefts if c.dep_ == "compound" and c.pos_ == "NOUN"] + [subject]
+    what = " ".join(w.lower_ for w in words)
+    category = next((c for c in (_event_class(w) for w in words) if c), None)
+    if label == "PERCENT":
+        category = "percent"
+    elif label == "MONEY":
+        category = "money"
+    return what, category or "count"
+
+
 def _what(noun: Token | None, verb: Token | None, label: str) -> tuple[str | None, str | None]:
     """The normalised "what" of a claim and its category."""
     category: str | None = None
@@ -241,14 +315,21 @@ def _what(noun: Token | None, verb: Token | None, label: str) -> tuple[str | Non
         category = "money"
     event = ""
     if verb is not None:
-        event = category if category in ("killed", "injured", "arrested", "displaced") else _participle(verb)
+        event = category if category in _EVENT_NAMES else _participle(verb)
     if noun is not None:
         noun_word = (
             noun.lower_ if noun.tag_ == "NNS" else _plural(noun.lemma_ if noun.pos_ == "NOUN" else noun.text)
         )
+        noun_word = _SAME_AS_PEOPLE.get(noun_word, noun_word)
         what = f"{noun_word} {event}".strip()
     elif event:
-        what = f"people {event}" if category in _EVENT_CLASSES else event
+        what = (
+            f"people {event}"
+            if category in _EVENT_CLASSES
+            else f"money {event}"
+            if label == "MONEY"
+            else event
+        )
     else:
         what = None
     if what is None and label in ("MONEY", "PERCENT"):
@@ -400,11 +481,15 @@ def extract_claims(doc: Doc, sentences: list[Sentence], actors: list[Actor]) -> 
         number = ent.root
         label = "PERCENT" if _PERCENT.search(ent.text) else ent.label_
         noun = _counted_noun(number, label)
-        verb = _event_verb(noun) if noun is not None else None
-        if noun is None and number.dep_ in ("dobj", "nsubj", "nsubjpass") and number.head.pos_ == "VERB":
-            verb = number.head if _event_class(number.head) else None
-        what, category = _what(noun, verb, label)
-        if what is None or (noun is None and verb is None and label == "CARDINAL"):
+        verb = _event_verb(noun) if noun is not None else _uncounted_event(number, label)
+        measured = _measured(number) if noun is None and verb is None else None
+        what: str | None
+        category: str | None
+        if measured is not None:
+            what, category = _measured_what(measured, label)
+        else:
+            what, category = _what(noun, verb, label)
+        if what is None or (noun is None and verb is None and measured is None and label == "CARDINAL"):
             continue
         if ent.text.lower() in _SMALL_WORDS and category not in _EVENT_CLASSES:
             continue
@@ -412,6 +497,8 @@ def extract_claims(doc: Doc, sentences: list[Sentence], actors: list[Actor]) -> 
         tokens = [q_start, q_end - 1]
         if noun is not None:
             tokens.append(noun.i)
+        if measured is not None:
+            tokens.append(measured.left_edge.i)
         if verb is not None:
             tokens.append(verb.i)
         text, start, end = _claim_text(doc, full_text, tokens)

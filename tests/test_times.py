@@ -239,3 +239,10 @@ def test_an_age_is_no_decade(nlp: Language) -> None:
 def test_clock_time_ignores_a_date_in_another_clause(nlp: Language) -> None:
     result = found(nlp, "The curfew began at midnight; talks resume on January 20.")
     assert result["midnight"] == ("TIME", "2020-01-08T24:00")
+
+
+def test_without_publication_date_relative_days_count_from_the_last_full_date(nlp: Language) -> None:
+    text = "The river rose on Sunday, March 3, 2019. On Tuesday the levee broke, and the next day it rained."
+    result = found(nlp, text, published=None)
+    assert result["Sunday, March 3, 2019"] == ("DATE", "2019-03-03")
+    assert result["Tuesday"] == ("DATE", "2019-03-05")

@@ -281,6 +281,11 @@ class Resolver:
             day = anchor + timedelta(days=meaning.weekday - today)
         elif meaning.weekday == today:
             day = anchor
+        elif self.dct is None:
+            # Anchored on a date the story told, not on the day it was written: the tense says nothing
+            # about which side of that date, so take the nearest such weekday.
+            ahead = (meaning.weekday - today) % 7
+            day = anchor + timedelta(days=ahead if ahead <= 3 else ahead - 7)
         elif tense in ("future", "present"):
             day = anchor + timedelta(days=(meaning.weekday - today) % 7)
         else:

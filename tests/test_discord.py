@@ -262,3 +262,43 @@ async def test_a_wrong_or_missing_token_is_one_clear_message(fake: FakeDiscord, 
         assert says in str(caught.value)
         assert "Traceback" not in str(caught.value)
     await store.close()
+
+
+async def test_shards_split_across_processes_each_answer_their_servers(
+    tmp_path: Path, news_analyses: list[ArticleAnalysis]
+) -> None:
+    from bot.config import BotSettings
+
+    fake = FakeDiscord(shard_count=2)
+    await fake.start()
+    odd_guild = next(g for g in range(GUILD, GUILD + (1 << 24), 1 << 22) if (g >> 22) % 2 == 1)
+    fake.add_guild(odd_guild, "Odd", {NEWS: "news"})
+    settings = BotSettings(
+        discord_api_url=fake.api_url,
+        discord_gateway_url=fake.gateway_url,
+        discord_shard_count=2,
+        discord_shard_ids=[1],  # this process runs shard 1 of 2; another would run shard 0
+        data_dir=tmp_path,
+    )
+    store = Store.from_url(settings.store_url())
+    await upgrade_store(store)
+    clock = FixedClock(NOW)
+    ref = ChannelRef(platform="discord", workspace=str(odd_guild), channel=str(NEWS))
+    admin = await set_up_channel(store, clock, ref)
+    await store_articles(store, FEED, news_analyses, NOW - timedelta(hours=1))
+    services = CommandServices(stories=StoryLibrary(store, clock), admin=admin)
+    client = make_client(settings, COMMANDS, services, guild_ready_timeout=0.1)
+    task = asyncio.create_task(start_client(client, fake.token))
+    try:
+        await asyncio.wait_for(client.ready_event.wait(), 15)
+        assert fake.identified == [[1, 2]]
+        payload = fake.interaction(odd_guild, NEWS, ["who"], {"story": "Marlow Heights dam"})
+        await fake.send_interaction(payload)
+        callback = await fake.wait_for(lambda: fake.callback_for(payload))
+        assert "Ruth Ambani" in embed_text(callback.embeds)
+    finally:
+        await client.close()
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.wait_for(task, 10)
+        await store.close()
+        await fake.stop()

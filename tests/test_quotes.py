@@ -175,3 +175,9 @@ def test_they_stands_for_the_people_named_before(quotes_in: Extract) -> None:
     text = 'The fishermen blocked the harbour road on Monday. "We cannot feed our families," they said.'
     quotes = direct(quotes_in(text))
     assert [q.speaker for q in quotes] == ["The fishermen"]
+
+
+def test_speaker_of_a_verb_after_a_preposition(quotes_in: Extract) -> None:
+    text = 'Singer Rosa Blanco thanked Mayor Ines Varga before asking her, "Where do we go from here?"'
+    quotes = direct(quotes_in(text))
+    assert [q.speaker for q in quotes] == ["Rosa Blanco"]

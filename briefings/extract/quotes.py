@@ -48,6 +48,8 @@ _FOLLOW_ON_GAP = 16
 _SENTENCE_END = frozenset(".!?")
 _SUBJECT_DEPS = ("nsubj", "nsubjpass")
 _OBJECT_DEPS = frozenset(["dobj", "ccomp", "xcomp", "attr", "oprd"])
+# A noun in one of these roles is someone spoken to or about, not the speaker.
+_OBJECT_ROLES = frozenset(["pobj", "dobj", "dative", "poss", "iobj"])
 _CLIMB_DEPS = frozenset(["advcl", "conj", "xcomp", "ccomp"])
 _LINKING_WORDS = frozenset(["that", "as"])
 _SPACES = re.compile(r"\s+")
@@ -336,6 +338,10 @@ class _Reader:
                         return child
             if head.dep_ in ("relcl", "acl") and not self.quoted[head.head.i]:
                 return head.head
+            if head.dep_ == "pcomp" and head.head.dep_ == "prep" and not self.quoted[head.head.head.i]:
+                # "… before asking her, "…"": the verb hangs on a preposition of the clause that has a subject.
+                head = head.head.head
+                continue
             if head.dep_ not in _CLIMB_DEPS or head.head.i == head.i or self.quoted[head.head.i]:
                 break
             head = head.head
@@ -348,7 +354,7 @@ class _Reader:
             token = doc[i]
             if self.quoted[i] or token.is_punct:
                 break
-            if _could_be_speaker(token):
+            if _could_be_speaker(token) and token.dep_ not in _OBJECT_ROLES:
                 return token
         found: Token | None = None
         for i in range(verb.i + 1, min(len(doc), verb.i + 6)):

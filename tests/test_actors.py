@@ -251,3 +251,10 @@ def test_affiliation_is_the_organisation_the_role_names(nlp: Language) -> None:
     text = "Former Welsh Valley High School teacher Ann Corby denied the charges on Tuesday."
     actors = actors_of(nlp, text, [("Welsh", "NORP"), ("Valley High School", "ORG"), ("Ann Corby", "PERSON")])
     assert named(actors, "Ann Corby").affiliation == "Valley High School"
+
+
+def test_plural_of_a_surname_is_the_family(nlp: Language) -> None:
+    text = "Edith Harlan thanked voters. The Harlans then left for the coast."
+    actors = actors_of(nlp, text, [("Edith Harlan", "PERSON"), ("Harlans", "PERSON")])
+    assert named(actors, "Harlans").kind == "group"
+    assert people(actors) == ["Edith Harlan"]

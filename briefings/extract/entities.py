@@ -270,6 +270,8 @@ def _person_pieces(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
             if token.i > piece_start:
                 pieces.append((piece_start, token.i))
             piece_start = token.i + 1
+    if end - 2 >= start and doc[end - 1].lower_ == doc[end - 2].lower_:
+        end -= 1  # "Verstappen Verstappen": a word repeated across a caption
     if end > piece_start:
         pieces.append((piece_start, end))
     trimmed = []
@@ -418,8 +420,11 @@ class _Corrector:
     def _looks_like_full_name(self, span: Span) -> bool:
         """A known given name and one or two capitalised words that name no place or organisation."""
         words = [t for t in span if t.is_alpha]
-        if not 2 <= len(words) <= 3 or not known_given_name(words[0].lower_) or words[0].lower_ in PARTICLES:
+        first = words[0].lower_ if words else ""
+        if not 2 <= len(words) <= 3 or not known_given_name(first) or first in PARTICLES:
             return False
+        if first in common_words():
+            return False  # "West Wing", "Rich List": a given name that is also an everyday word
         own = 1 if span.label_ in ("GPE", "LOC", "FAC") or span.root.ent_type_ in ("GPE", "LOC", "FAC") else 0
         if self.place_votes[words[0].lower_] - own > self.name_votes[words[0].lower_]:
             return False  # "Virginia", "Augusta": a given name the text mostly uses for a place
@@ -672,8 +677,9 @@ def _place_prefixed_people(doc: Doc, mentions: list[NamedMention]) -> list[Named
     With a surname the text gives another person, the mention is that person's; with a plural it is a
     team ("Chicago Cubs").
     """
-    # Names the text uses as places: at least once after "in", "at", "near" …
-    others = {normalise_name(m.name) for m in mentions if m.kind != "person" and _locative(doc, m)}
+    # Names of places and clubs; "located" ones the text uses as places, after "in", "at", "near" …
+    others = {normalise_name(m.name) for m in mentions if m.kind != "person"}
+    located = {normalise_name(m.name) for m in mentions if m.kind != "person" and _locative(doc, m)}
     surnames: dict[str, set[str]] = {}
     for m in mentions:
         core = person_core(m.name)
@@ -687,7 +693,10 @@ def _place_prefixed_people(doc: Doc, mentions: list[NamedMention]) -> list[Named
             result.append(m)
             continue
         last = doc[m.end - 1]
-        if surnames.get(last.lower_, set()) - {m.name}:
+        if prefix not in located and not (last.is_title and last.lower_.endswith("s")):
+            result.append(m)
+            continue
+        if prefix in located and surnames.get(last.lower_, set()) - {m.name}:
             piece = _mention(doc, m.end - 1, m.end, "person", m.label)
             if piece is not None:
                 result.append(piece)
@@ -736,6 +745,8 @@ def _relabel_by_consistency(doc: Doc, mentions: list[NamedMention]) -> list[Name
                     kind = best  # type: ignore[assignment]
                 elif kind == "organization" and tally["place"] == count and not _has_org_word(m.name):
                     kind = "place"  # a town tagged once as a place and once as an organisation
+        elif kind == "person" and len(core) == 1 and key.endswith("s") and key[:-1] in short_forms:
+            kind = "group"  # "the Obamas": a family
         elif kind == "person" and len(core) == 1 and key not in short_forms:
             # A lone word tagged as a person here and as something else elsewhere is that something else.
             others = [(n, k) for k, n in tally.items() if k != "person"]

@@ -4,13 +4,23 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
 import subprocess
 import sys
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from fakes.discord_server import FakeDiscord
+from test_commands_support import *  # noqa: F403 - articles and helpers
+from test_commands_support import FEED, set_up_channel, store_articles
+
+from bot.clock import FixedClock
+from bot.identity import ChannelRef
+from bot.store.db import Store
+from bot.store.migrate import upgrade_store
+from briefings.models import ArticleAnalysis
 
 BRIEFBOT = str(Path(sys.executable).with_name("briefbot"))
 
@@ -105,3 +115,43 @@ def test_the_invite_url_names_exactly_what_briefbot_needs(
     monkeypatch.delenv("BRIEFBOT_DISCORD_TOKEN")
     nothing = runner.invoke(app, ["discord", "invite"])
     assert nothing.exit_code == 2 and "--application-id" in nothing.stderr
+
+
+@pytest.mark.slow
+async def test_briefbot_discord_run_answers_through_the_fake_gateway(
+    fake: FakeDiscord, tmp_path: Path, news_analyses: list[ArticleAnalysis]
+) -> None:
+    guild, channel = 81_000_000_000_000_001, 81_000_000_000_000_101
+    fake.add_guild(guild, "Marlow Readers", {channel: "news"})
+    store = Store.from_url(f"sqlite:///{tmp_path / 'data' / 'briefbot.db'}")
+    await upgrade_store(store)
+    ref = ChannelRef(platform="discord", workspace=str(guild), channel=str(channel))
+    await set_up_channel(store, FixedClock(datetime.now(UTC)), ref)
+    await store_articles(store, FEED, news_analyses, datetime.now(UTC) - timedelta(hours=1))
+    await store.close()
+    process = await asyncio.create_subprocess_exec(
+        BRIEFBOT,
+        "run",
+        cwd=tmp_path,
+        env=clean_env(
+            tmp_path,
+            BRIEFBOT_DISCORD_TOKEN=fake.token,
+            BRIEFBOT_DISCORD_API_URL=fake.api_url,
+            BRIEFBOT_DISCORD_GATEWAY_URL=fake.gateway_url,
+        ),
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        await fake.wait_for(lambda: fake.identified and fake.synced_commands, timeout=120)
+        payload = fake.interaction(guild, channel, ["who"], {"story": "Marlow Heights dam"})
+        await fake.send_interaction(payload)
+        callback = await fake.wait_for(lambda: fake.callback_for(payload), timeout=60)
+        fields = [f["name"] for e in callback.embeds for f in e.get("fields") or []]
+        assert any("Ruth Ambani" in name for name in fields)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        out, err = await asyncio.wait_for(process.communicate(), 60)
+    assert process.returncode == 0, err.decode()
+    assert "Traceback" not in out.decode() + err.decode()

@@ -199,11 +199,12 @@ class _Reader:
             token = self.doc[i]
             if self.quoted[i]:
                 break
+            nounlike = token.pos_ in ("PROPN", "NOUN") or (token.is_title and token.ent_type_ != "")
             if found is not None:
-                if token.pos_ not in ("PROPN", "NOUN") or token.ent_type_ in _NOT_SPEAKER_ENTITIES:
+                if not nounlike or token.ent_type_ in _NOT_SPEAKER_ENTITIES:
                     break
                 found = token
-            elif _could_be_speaker(token):
+            elif _could_be_speaker(token) or (nounlike and token.ent_type_ not in _NOT_SPEAKER_ENTITIES):
                 found = token
                 if token.lower_ in PERSONAL_PRONOUNS:
                     break

@@ -293,7 +293,7 @@ def speaker_phrase(head: Token) -> str:
         keep.add(token.i)
         stack.extend(token.children)
     for child in head.rights:
-        if child.dep_ == "prep" and child.lower_ in ("of", "for", "at", "from", "with"):
+        if child.dep_ == "prep" and child.lower_ in ("of", "for", "at", "from", "with", "in"):
             subtree = list(child.subtree)
             if len(keep) + len(subtree) <= _MAX_PHRASE_TOKENS and not any(t.is_punct for t in subtree):
                 keep.update(t.i for t in subtree)

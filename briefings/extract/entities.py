@@ -481,6 +481,8 @@ class _Corrector:
             return "organization"
         if any(_lower_key(t) in word_list("org_words") and t.is_title for t in span[1:]):
             return "organization"
+        if len(span) > 1 and span[-1].is_title and _lower_key(span[-1]) in PLACE_GENERICS | _GEOGRAPHY:
+            return "place"  # "Utah County", "Niagara Falls"
         if len(span) > 1 and span[-1].tag_ == "NNPS" and not span[-1].lower_.endswith("ss"):
             return "group"  # "Cleveland Cavaliers", "the Obamas": a plural name is a team or a family
         if len(span) == 1 and self._is_common_word_name(span):

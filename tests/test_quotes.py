@@ -181,3 +181,16 @@ def test_speaker_of_a_verb_after_a_preposition(quotes_in: Extract) -> None:
     text = 'Singer Rosa Blanco thanked Mayor Ines Varga before asking her, "Where do we go from here?"'
     quotes = direct(quotes_in(text))
     assert [q.speaker for q in quotes] == ["Rosa Blanco"]
+
+
+def test_transcript_turn_quoted_whole_names_its_speaker(quotes_in: Extract) -> None:
+    text = (
+        "Governor Mark Ellery spoke to host Dana Whitfield on Sunday.\n"
+        '"ELLERY: We will not raise the ferry fares this year, and that is a promise.\n'
+        '"WHITFIELD: Can you promise that for next year as well?"'
+    )
+    quotes = direct(quotes_in(text))
+    assert [(q.speaker, q.text[:9]) for q in quotes] == [
+        ("Mark Ellery", "We will n"),
+        ("Dana Whitfield", "Can you p"),
+    ]

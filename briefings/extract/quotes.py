@@ -51,8 +51,10 @@ _OBJECT_DEPS = frozenset(["dobj", "ccomp", "xcomp", "attr", "oprd"])
 # A noun in one of these roles is someone spoken to or about, not the speaker.
 _OBJECT_ROLES = frozenset(["pobj", "dobj", "dative", "poss", "iobj"])
 _CLIMB_DEPS = frozenset(["advcl", "conj", "xcomp", "ccomp"])
-_LINKING_WORDS = frozenset(["that", "as"])
+_LINKING_WORDS = frozenset(["that"])
 _SPACES = re.compile(r"\s+")
+# A transcript turn: a speaker's name in capitals and a colon ("WALLACE: But, Governor, …").
+_TRANSCRIPT_TURN = re.compile(r"([A-Z][A-Z'’.\-]+(?: [A-Z][A-Z'’.\-]+){0,2}):\s+")
 # Words that outlets write two ways for one source.
 _SPEAKER_SYNONYMS = {"television": "tv", "govt": "government", "ministry's": "ministry"}
 _DASHES = frozenset(["―", "—", "–", "-", "--"])
@@ -552,6 +554,13 @@ def extract_quotes(doc: Doc, sentences: list[Sentence], actors: list[Actor]) -> 
     cue_verbs: set[int] = set()
     for item in _assemble(reader):
         text = _clean_text(" ".join(_clean_text(part) for part in item.parts))
+        turn = _TRANSCRIPT_TURN.match(text)
+        if turn is not None:
+            # "PENCE: Well, …" — a transcript turn quoted whole: the name before the colon speaks.
+            known = reader.resolver.known_name(turn.group(1).title())
+            if known is not None:
+                item.speaker = known
+                text = text[turn.end() :]
         if item.embedded or (_words(text) < MIN_QUOTE_WORDS and (item.cue is None or not item.cue.adjacent)):
             continue
         if item.cue is None and item.speaker is None:

@@ -213,6 +213,11 @@ class SpeakerResolver:
             return self._canonical(speaker_phrase(head))
         return speaker_phrase(head)
 
+    def known_name(self, phrase: str) -> str | None:
+        """The canonical name of the actor a phrase names, or None when it names none of them."""
+        name = self._canonical(phrase)
+        return name if name.lower() in self._names else None
+
     def _canonical(self, phrase: str) -> str:
         """A name as one of the actors: by name or alias, or by a surname only one person has."""
         known = self._names.get(phrase.lower())

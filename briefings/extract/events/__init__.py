@@ -73,7 +73,7 @@ def extract_events(
             mention.times, mention.time_reported = anchor.borrowed, True
         mentions.append(mention)
     _inherit_times(doc, mentions, triggers, anchors)
-    groups = group_mentions(index, doc.text, mentions, means)
+    groups = group_mentions(index, doc, mentions, means)
     return [
         to_event(group)
         for group in groups

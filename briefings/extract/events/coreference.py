@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from spacy.tokens import Doc
+
 from briefings.extract.events.index import TokenIndex
 from briefings.extract.events.mentions import SAY, EventMention
 from briefings.models import Event, TimeExpression
@@ -20,6 +22,8 @@ _CONCRETE = re.compile(r"^\d{4}")
 _ADJACENT_CHARS = 5
 # A description ("the tram", "the attacks") refers back at most this many sentences; a name reaches further.
 _DESCRIPTION_REACH = 5
+# How many of the latest groups of a family a mention is compared with (bounds the work on long articles).
+_CANDIDATES = 40
 # The title and the lead sentences.
 _LEAD = 3
 
@@ -59,7 +63,7 @@ def _day(value: str | None) -> str | None:
     return value[:10] if value and _CONCRETE.match(value) else None
 
 
-def choose_time(index: TokenIndex, text: str, numbers: list[int]) -> tuple[TimeExpression, str]:
+def choose_time(index: TokenIndex, doc: Doc, numbers: list[int]) -> tuple[TimeExpression, str]:
     """The most precise of the times on one event, with the words of the whole expression."""
     expressions = sorted((index.times[n] for n in numbers), key=lambda t: t.start)
     best = max(expressions, key=lambda t: (bool(_CONCRETE.match(t.value)), t.type == "TIME", len(t.value)))
@@ -67,7 +71,10 @@ def choose_time(index: TokenIndex, text: str, numbers: list[int]) -> tuple[TimeE
     for other in expressions:
         if 0 <= other.start - end <= _ADJACENT_CHARS or 0 <= start - other.end <= _ADJACENT_CHARS:
             start, end = min(start, other.start), max(end, other.end)
-    return best, text[start:end] if text else best.text
+    if (start, end) == (best.start, best.end):
+        return best, best.text
+    span = doc.char_span(start, end, alignment_mode="expand")
+    return best, span.text if span is not None else best.text
 
 
 def _compatible(group: EventGroup, mention: EventMention) -> bool:
@@ -167,7 +174,7 @@ def _absorb(into: EventMention, child: EventMention) -> None:
 
 
 def group_mentions(
-    index: TokenIndex, text: str, mentions: list[EventMention], means: dict[int, int]
+    index: TokenIndex, doc: Doc, mentions: list[EventMention], means: dict[int, int]
 ) -> list[EventGroup]:
     """Join the mentions of each real event, in document order of their first mention."""
     by_trigger = {m.trigger.i: m for m in mentions}
@@ -177,32 +184,34 @@ def group_mentions(
             _absorb(parent, child)
     groups: list[EventGroup] = []
     group_of: dict[int, EventGroup] = {}
+    by_family: dict[str, list[EventGroup]] = {}
     for mention in mentions:
         if mention.absorbed:
             continue
         if mention.times:
-            mention.time_value = choose_time(index, text, mention.times)[0].value
+            mention.time_value = choose_time(index, doc, mention.times)[0].value
         target = None
         # The group mentioned most recently first ("the strike" means the latest strike); within one sentence,
         # the group whose own trigger is of the mention's family.
-        ranked = sorted(
-            groups,
-            key=lambda g: (
-                -g.last_sentence,
-                mention.sense.family not in g.own_families,
-                -g.mentions[-1].trigger.i,
-            ),
-        )
-        for group in ranked:
-            if _compatible(group, mention):
-                target = group
-                break
+        recent = {id(g): g for family in mention.families for g in by_family.get(family, [])[-_CANDIDATES:]}
+        compatible = [g for g in recent.values() if _compatible(g, mention)]
+        if compatible:
+            target = max(
+                compatible,
+                key=lambda g: (
+                    g.last_sentence,
+                    mention.sense.family in g.own_families,
+                    g.mentions[-1].trigger.i,
+                ),
+            )
         if target is None:
             if mention.sense is SAY:
                 continue  # a "said" only dates a statement it joins; alone it is no event
             target = EventGroup()
             groups.append(target)
         target.mentions.append(mention)
+        for family in mention.families - target.families:
+            by_family.setdefault(family, []).append(target)
         target.families |= mention.families
         target.own_families.add(mention.sense.family)
         group_of[mention.trigger.i] = target
@@ -214,7 +223,7 @@ def group_mentions(
                 and not mention.time_reported
             )
         ):
-            target.time, target.when_text = choose_time(index, text, mention.times)
+            target.time, target.when_text = choose_time(index, doc, mention.times)
             target.time_source = mention
     # "The strike also killed ...": an event whose agent is an earlier event takes that event's date.
     for group in groups:

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from spacy.attrs import IDX, ORTH
+from spacy.strings import get_string_id
 from spacy.tokens import Doc
 
 from briefings.models import Actor, ActorKind, Mention, Place, Sentence, TimeExpression
+
+# How many words a label before a colon may have.
+LABEL_WORDS = 6
+_COLON = get_string_id(":")
 
 
 @dataclass
@@ -19,6 +25,10 @@ class TokenIndex:
     time: list[int | None]
     sentence: list[int]
     times: list[TimeExpression]
+    # The tokens that name a place, in order.
+    place_tokens: list[int]
+    # Per sentence with a short label before a colon ("Croydon tram crash: ..."), the colon's token index.
+    label_end: dict[int, int]
 
 
 def _token_range(doc: Doc, start: int, end: int) -> range:
@@ -57,9 +67,20 @@ def build_index(
             if time[i] is None:
                 time[i] = number
     sentence = [0] * size
+    label_end: dict[int, int] = {}
     position = 0
-    for token in doc:
-        while position + 1 < len(sentences) and sentences[position + 1].start <= token.idx:
+    first_token = 0
+    starts = [s.start for s in sentences]
+    # Character offsets and words as arrays: one pass, no token objects.
+    columns = doc.to_array([IDX, ORTH])
+    for i in range(size):
+        offset = int(columns[i, 0])
+        while position + 1 < len(starts) and starts[position + 1] <= offset:
             position += 1
-        sentence[token.i] = sentences[position].index if sentences else 0
-    return TokenIndex(actor, actor_kind, place, time, sentence, times)
+            first_token = i
+        number = sentences[position].index if sentences else 0
+        sentence[i] = number
+        if int(columns[i, 1]) == _COLON and i - first_token <= LABEL_WORDS and number not in label_end:
+            label_end[number] = i
+    place_tokens = [i for i, name in enumerate(place) if name is not None]
+    return TokenIndex(actor, actor_kind, place, time, sentence, times, place_tokens, label_end)

@@ -6,8 +6,14 @@ event noun ("the killing of the general"). `coreference` later joins the mention
 
 from __future__ import annotations
 
+import functools
+from bisect import bisect_left
+from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
+from spacy.attrs import LEMMA, LOWER
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span, Token
 
 from briefings.extract.events.index import TokenIndex
@@ -64,7 +70,6 @@ _LABOUR_WORDS = frozenset(
 _AGREEMENT_WORDS = frozenset(["deal", "agreement", "accord", "pact", "bargain"])
 _MEANS_MARKS = frozenset({"when", "as"})
 _EVIDENCE_WORDS = 30
-_LABEL_WORDS = 6
 _REASON_WORDS = 18
 _UNTIMED_TYPES = frozenset({"DURATION", "SET"})
 _BOUND_PREPOSITIONS = frozenset({"before", "after", "until", "till", "since", "ahead"})
@@ -92,18 +97,39 @@ class EventMention:
     why: str | None = None
     why_strength: float = 0.0
     how: str | None = None
-    action: str = ""
-    evidence: str = ""
-    means_phrase: str | None = None
     families: set[str] = field(default_factory=set)
     patient_actors: list[str] = field(default_factory=list)
     time_value: str | None = None
     absorbed: bool = False
+    # What the phrases below are cut from; they are cut only for the mentions an event is told by.
+    object_token: Token | None = None
+    subject_token: Token | None = None
+    means_children: frozenset[int] = frozenset()
+    index: TokenIndex | None = None
 
     @property
     def has_participants(self) -> bool:
         """Whether the mention says who took part."""
         return bool(self.agents or self.patients)
+
+    @functools.cached_property
+    def action(self) -> str:
+        """What was done, in the text's words."""
+        assert self.index is not None
+        return _action(self.trigger, self.passive, self.object_token, self.index)
+
+    @functools.cached_property
+    def evidence(self) -> str:
+        """The statement of the event: its clause, side clauses left out."""
+        return _evidence(self.trigger, self.is_noun, self.subject_token, self.means_children)
+
+    @functools.cached_property
+    def means_phrase(self) -> str:
+        """How this event reads as the means of another: "in a US drone strike", "when a drone fired ..."."""
+        trigger = self.trigger
+        if trigger.dep_ == "pobj" and trigger.head.dep_ == "prep":
+            return phrase(trigger.head, limit=8)
+        return phrase(trigger, limit=10, drop=frozenset({"relcl", "parataxis", "advcl"}))
 
 
 # ------------------------------------------------------------------ triggers
@@ -180,15 +206,10 @@ def _own_subject(verb: Token) -> Token | None:
     return found
 
 
-def in_label(token: Token) -> bool:
+def in_label(index: TokenIndex, token: Token) -> bool:
     """Whether the token stands in a short label before a colon ("Croydon tram crash: Police identify ...")."""
-    sent = token.sent
-    for other in sent:
-        if other.i - sent.start > _LABEL_WORDS:
-            return False
-        if other.text == ":":
-            return token.i < other.i
-    return False
+    colon = index.label_end.get(index.sentence[token.i])
+    return colon is not None and token.i < colon
 
 
 _SUBORDINATE = frozenset({"advcl", "relcl", "acl", "ccomp", "xcomp", "pcomp", "csubj", "parataxis", "advmod"})
@@ -210,7 +231,7 @@ def clause_depth(trigger: Token) -> int:
     return min(depth, 3)
 
 
-def _is_passive(verb: Token) -> bool:
+def _is_passive(index: TokenIndex, verb: Token) -> bool:
     if any(c.dep_ in ("auxpass", "nsubjpass", "csubjpass") for c in verb.children):
         return True
     if verb.tag_ != "VBN":
@@ -218,9 +239,9 @@ def _is_passive(verb: Token) -> bool:
     if verb.dep_ == "acl":
         return True
     if verb.dep_ == "conj" and _own_subject(verb) is None:
-        return _is_passive(verb.head) if verb.head.pos_ in ("VERB", "AUX") else False
+        return _is_passive(index, verb.head) if verb.head.pos_ in ("VERB", "AUX") else False
     # A headline's bare participle ("Seven killed as ...") reads as passive.
-    return verb.sent.start == 0 and not any(c.dep_ in ("aux", "dobj") for c in verb.children)
+    return index.sentence[verb.i] == 0 and not any(c.dep_ in ("aux", "dobj") for c in verb.children)
 
 
 def _subject(verb: Token, depth: int = 0) -> Token | None:
@@ -338,7 +359,9 @@ def _reason_strength(token: Token) -> float:
 
 
 def _is_time(index: TokenIndex, token: Token) -> bool:
-    return any(index.time[t.i] is not None for t in token.subtree if t.i <= token.i + 1)
+    """Whether a phrase opens with a time ("on Friday", "late on Thursday")."""
+    end = min(token.right_edge.i, token.i + 1)
+    return any(index.time[i] is not None for i in range(token.left_edge.i, end + 1))
 
 
 def _reason(index: TokenIndex, holder: Token) -> tuple[str | None, float]:
@@ -404,7 +427,7 @@ def _means(index: TokenIndex, trigger: Token, sense: EventSense, obj: Token | No
             and NOUN_SENSES.get(pobj.lemma_.lower(), OTHER).family in ("violence", "accident")
         ):
             return phrase(child, limit=8)
-    if sense.object_is_instrument and obj is not None:
+    if sense.object_is_instrument and obj is not None and base_form(obj) in WEAPON_LEMMAS:
         return phrase(obj, limit=6, drop=SIDE_CLAUSES | {"acl", "prep"})
     return None
 
@@ -413,17 +436,24 @@ _MODIFIER_DEPS = frozenset({"compound", "amod", "nmod", "poss"})
 
 
 def _first_place(
-    index: TokenIndex, tokens: list[Token], exclude: set[int], modifiers: bool = True
+    index: TokenIndex, doc: Doc, indices: Iterable[int], exclude: set[int], modifiers: bool = True
 ) -> Token | None:
-    """The first place named among `tokens`; one that only modifies a noun ("US troops") comes last, if at all."""
+    """The first place named among the tokens at `indices`; one that only modifies a noun ("US troops")
+    comes last, if at all."""
     modifier: Token | None = None
-    for token in tokens:
-        if index.place[token.i] is None or token.i in exclude:
+    for i in indices:
+        if index.place[i] is None or i in exclude:
             continue
+        token = doc[i]
         if token.dep_ not in _MODIFIER_DEPS:
             return token
         modifier = modifier or token
     return modifier if modifiers else None
+
+
+def _subtree_range(token: Token) -> range:
+    """The token indices of a subtree (contiguous: the parser's trees are projective)."""
+    return range(token.left_edge.i, token.right_edge.i + 1)
 
 
 def _in_locative_phrase(index: TokenIndex, token: Token) -> bool:
@@ -468,6 +498,7 @@ def _locate(
 ) -> tuple[str | None, str | None]:
     """Where: a place in a locative phrase on the event or its object, a place naming the event ("a Kabul
     bombing"), a proper name or place word after "in"/"at", else a place in a locative phrase of its clause."""
+    doc = trigger.doc
     named: str | None = None
     noun_place: str | None = None
     for holder in holders:
@@ -477,7 +508,7 @@ def _locate(
             pobj = _child(prep, "pobj")
             if pobj is None or pobj.i in triggers:
                 continue
-            found = _first_place(index, list(pobj.subtree), exclude)
+            found = _first_place(index, doc, _subtree_range(pobj), exclude)
             if found is not None:
                 return index.place[found.i], phrase(pobj, limit=8)
             if named is None and pobj.pos_ == "PROPN" and index.actor_kind[pobj.i] not in ("person", "group"):
@@ -493,8 +524,13 @@ def _locate(
                         return index.place[word.i], entity_text(word)
     if named is not None or noun_place is not None:
         return None, named or noun_place
-    clause = [t for t in trigger.subtree if t.i not in exclude and _in_locative_phrase(index, t)]
-    found = _first_place(index, clause, exclude, modifiers=False)
+    span = _subtree_range(trigger)
+    clause = [
+        i
+        for i in index.place_tokens[bisect_left(index.place_tokens, span.start) :]
+        if i < span.stop and i not in exclude and _in_locative_phrase(index, doc[i])
+    ]
+    found = _first_place(index, doc, clause, exclude, modifiers=False)
     if found is not None:
         return index.place[found.i], entity_text(found)
     return None, None
@@ -539,41 +575,31 @@ def _action(trigger: Token, passive: bool, obj: Token | None, index: TokenIndex)
     return render(keep)
 
 
-def _evidence_skip(clause: Token, means_children: set[int]) -> set[int]:
-    """Dependents left out of a timeline statement: side clauses, other conjoined clauses, attributions."""
+# Side clauses left out of a statement wherever they hang.
+_EVIDENCE_DROP = frozenset({"parataxis", "relcl", "csubj", "advcl"})
+
+
+def _evidence_skip(clause: Token) -> set[int]:
+    """Dependents of the clause left out of a timeline statement: other conjoined clauses, attributions,
+    datelines, subordinators."""
     skip: set[int] = set()
-    for token in clause.subtree:
+    verbal = clause.pos_ in ("VERB", "AUX")
+    reporting = clause.lemma_.lower() in REPORTING_LEMMAS
+    for token in clause.children:
         dep = token.dep_
-        if token.i == clause.i:
-            continue
         if (
-            dep in ("parataxis", "relcl", "csubj")
-            or (dep == "advcl" and token.i not in means_children)
-            or (
-                dep in ("conj", "cc", "preconj")
-                and token.head.i == clause.i
-                and token.head.pos_ in ("VERB", "AUX")
-            )
-            or (dep == "prep" and token.lemma_.lower() in ("accord",))
-        ):
-            skip.add(token.i)
-        elif (
-            token.head.i == clause.i
-            and dep == "npadvmod"
-            and token.i < clause.i
-            and token.ent_type_ in ("GPE", "LOC")
-        ):
-            skip.add(token.i)  # a dateline: "WASHINGTON: ..."
-        elif token.head.i == clause.i and dep == "mark":
-            skip.add(token.i)  # "that ...", "while ...": the statement stands on its own
-        elif (token.head.i == clause.i and dep == "advmod" and token.lower_ in ("meanwhile", "however")) or (
-            dep == "ccomp" and token.head.i == clause.i and clause.lemma_.lower() in REPORTING_LEMMAS
+            (dep in ("conj", "cc", "preconj") and verbal)
+            or (dep == "prep" and token.lemma_.lower() == "accord")
+            or dep == "mark"  # "that ...", "while ...": the statement stands on its own
+            or (dep == "npadvmod" and token.i < clause.i and token.ent_type_ in ("GPE", "LOC"))  # a dateline
+            or (dep == "advmod" and token.lower_ in ("meanwhile", "however"))
+            or (dep == "ccomp" and reporting)
         ):
             skip.add(token.i)
     return skip
 
 
-def _evidence(trigger: Token, is_noun: bool, subject: Token | None, means_children: set[int]) -> str:
+def _evidence(trigger: Token, is_noun: bool, subject: Token | None, means_children: AbstractSet[int]) -> str:
     """A faithful statement of the event: its clause in the text's own words, side clauses left out."""
     clause = trigger
     if (
@@ -582,8 +608,13 @@ def _evidence(trigger: Token, is_noun: bool, subject: Token | None, means_childr
         and trigger.head.pos_ in ("VERB", "AUX")
     ):
         clause = trigger.head
-    skip = _evidence_skip(clause, means_children)
-    tokens = phrase_tokens(clause, limit=_EVIDENCE_WORDS, drop=frozenset(), skip=skip)
+    tokens = phrase_tokens(
+        clause,
+        limit=_EVIDENCE_WORDS,
+        drop=_EVIDENCE_DROP,
+        skip=_evidence_skip(clause),
+        keep=frozenset(means_children),
+    )
     if (
         subject is not None
         and not is_noun
@@ -709,7 +740,7 @@ def build_mention(
     if is_noun:
         agent_tokens, patient_tokens = _noun_roles(namer, trigger, sense)
     else:
-        mention.passive = _is_passive(trigger)
+        mention.passive = _is_passive(index, trigger)
         subject = _subject(trigger)
         obj = _child(trigger, "dobj")
         agent_tokens, patient_tokens = [], []
@@ -748,7 +779,7 @@ def build_mention(
         mention.subject = namer.as_written(subject)
     elif is_noun and agent_tokens:
         mention.subject = namer.as_written(agent_tokens[0])
-    mention.depth = 2 if in_label(trigger) else clause_depth(trigger)
+    mention.depth = 2 if in_label(index, trigger) else clause_depth(trigger)
     if sense is OTHER and obj is not None and obj.i in triggers:
         # "Obama describes his first meeting with Trump": told of the meeting, joined with its mentions.
         mention.families.add(triggers[obj.i].family)
@@ -759,7 +790,7 @@ def build_mention(
                 mention.agents.append(name)
         mention.agent_is_actor = mention.agent_is_actor or is_actor
         mention.agent_token = mention.agent_token or token
-    for token in patient_tokens:
+    for token in patient_tokens if sense is not SAY else []:
         names, is_actor = namer.names(token)
         for name in names:
             if name not in mention.patients and name not in mention.agents:
@@ -770,15 +801,11 @@ def build_mention(
     holders = [trigger] + ([obj] if obj is not None else []) + patient_tokens + agent_tokens
     mention.place, mention.place_text = _locate(index, trigger, holders, participants, triggers)
     reason_holder = _governing_verb(trigger) if is_noun else trigger
-    mention.why, mention.why_strength = _reason(index, reason_holder)
-    mention.how = _means(index, trigger, sense, obj)
-    mention.action = _action(trigger, mention.passive, obj, index)
-    mention.evidence = _evidence(trigger, is_noun, subject, means_children)
-    # How this event reads when it is the means of another: "in a US drone strike", "when a drone fired ...".
-    if trigger.dep_ == "pobj" and trigger.head.dep_ == "prep":
-        mention.means_phrase = phrase(trigger.head, limit=8)
-    else:
-        mention.means_phrase = phrase(trigger, limit=10, drop=frozenset({"relcl", "parataxis", "advcl"}))
+    if sense is not SAY:  # a "said" lends its time and place to a statement, nothing more
+        mention.why, mention.why_strength = _reason(index, reason_holder)
+        mention.how = _means(index, trigger, sense, obj)
+    mention.object_token, mention.subject_token = obj, subject
+    mention.means_children, mention.index = frozenset(means_children), index
     return mention
 
 
@@ -796,6 +823,12 @@ def means_child(trigger: Token, candidates: dict[int, EventSense]) -> Token | No
     return None
 
 
+# Every lemma that may start a trigger: the lexicon's, reporting verbs, light verbs, "open" (fire).
+_TRIGGER_WORDS = frozenset(VERB_SENSES) | frozenset(NOUN_SENSES) | REPORTING_LEMMAS | _LIGHT_VERBS | {"open"}
+# Their string ids, lower case and capitalised (a headline's "Strike" may keep its capital as its lemma).
+_TRIGGER_IDS = frozenset(get_string_id(w) for word in _TRIGGER_WORDS for w in (word, word.capitalize()))
+
+
 def light_object(verb: Token) -> Token | None:
     """The event noun a light verb carries ("held talks", "carried out an attack"), if it is one."""
     if verb.pos_ != "VERB" or verb.lemma_.lower() not in _LIGHT_VERBS or verb.lemma_.lower() == "launch":
@@ -810,7 +843,12 @@ def find_triggers(doc: Doc) -> dict[int, EventSense]:
     A light verb with an event noun ("held talks") is one trigger, the verb, with the noun's meaning.
     """
     found: dict[int, EventSense] = {}
-    for token in doc:
+    # Compare string ids in one array: no token object is made for the many words that are no trigger.
+    words = doc.to_array([LEMMA, LOWER])
+    for i in range(len(doc)):
+        if int(words[i, 0]) not in _TRIGGER_IDS and int(words[i, 1]) not in _TRIGGER_IDS:
+            continue
+        token = doc[i]
         sense = trigger_sense(token)
         if sense is None and token.pos_ == "VERB" and token.lemma_.lower() in REPORTING_LEMMAS:
             sense = SAY
@@ -830,12 +868,12 @@ def lead_clause_triggers(
 ) -> dict[int, EventSense]:
     """The main verb of each of the first sentences, as an untyped event where the lexicon has none."""
     found: dict[int, EventSense] = {}
-    for sent in doc.sents:
-        if not sent.text.strip():
-            continue
-        if index.sentence[sent.start] >= lead:
+    for token in doc:
+        if index.sentence[token.i] >= lead:
             break
-        root = sent.root
+        if token.head.i != token.i or token.is_space:
+            continue
+        root = token
         for _ in range(3):
             complement = _child(root, "ccomp")
             if root.lemma_.lower() in REPORTING_LEMMAS and complement is not None:
@@ -847,7 +885,7 @@ def lead_clause_triggers(
         if root.pos_ != "VERB" or root.lemma_.lower() in REPORTING_LEMMAS:
             continue
         subject = _own_subject(root)
-        if subject is None and not _is_passive(root):
+        if subject is None and not _is_passive(index, root):
             continue
         if subject is not None and subject.i in known:
             continue  # "The march followed ...", "The crash happened ...": said of an event, not one itself

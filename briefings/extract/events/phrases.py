@@ -16,15 +16,18 @@ OPTIONAL = frozenset({"prep", "appos", "acl", "relcl", "conj", "cc", "advmod", "
 _EDGE_PUNCT = frozenset("\"'“”‘’`,;:-–—()[]")
 
 
-def _collect(root: Token, skip: set[int], drop: frozenset[str]) -> list[Token]:
-    """The subtree of `root` without the subtrees of dependents whose relation is in `drop` or listed in `skip`."""
+def _collect(
+    root: Token, skip: set[int], drop: frozenset[str], keep: frozenset[int] = frozenset()
+) -> list[Token]:
+    """The subtree of `root` without the subtrees of dependents listed in `skip` or (unless listed in `keep`)
+    whose relation is in `drop`."""
     kept: list[Token] = []
     stack = [root]
     while stack:
         token = stack.pop()
         kept.append(token)
         for child in token.children:
-            if child.i in skip or child.dep_ in drop:
+            if child.i in skip or (child.dep_ in drop and child.i not in keep):
                 continue
             stack.append(child)
     kept.sort(key=lambda t: t.i)
@@ -108,10 +111,14 @@ def render(tokens: Iterable[Token]) -> str:
 
 
 def phrase_tokens(
-    root: Token, limit: int = 12, drop: frozenset[str] = SIDE_CLAUSES, skip: Iterable[int] = ()
+    root: Token,
+    limit: int = 12,
+    drop: frozenset[str] = SIDE_CLAUSES,
+    skip: Iterable[int] = (),
+    keep: frozenset[int] = frozenset(),
 ) -> list[Token]:
-    """The tokens of a short phrase headed by `root`."""
-    tokens = _collect(root, set(skip), drop)
+    """The tokens of a short phrase headed by `root` (see `phrase`)."""
+    tokens = _collect(root, set(skip), drop, keep)
     tokens = _trim(tokens)
     tokens = _shrink(root, tokens, limit)
     return _trim(tokens)

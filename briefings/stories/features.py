@@ -64,11 +64,11 @@ _REPORTING_WORDS = frozenset(
         "like",
     ]
 )
-_ENTITY_PREFIX = {"person": "p:", "organization": "o:", "country": "g:", "group": "n:"}
 # Read at most this many characters of an article: what identifies a story is said near the top.
 MAX_TEXT_CHARS = 20_000
 # The lead of a news report (its first sentences) says when its news happened; later dates are background.
 LEAD_SENTENCES = 3
+LEAD_WEIGHT = 1
 MAX_EVENT_DAYS = 6
 
 
@@ -157,12 +157,10 @@ def _entity_key(kind: str, name: str) -> str | None:
         # A person is known by the surname across articles ("Lindsay Lohan" here, "Lohan" there).
         core = person_core(name)
         return "p:" + core[-1] if core else None
-    if kind == "country":
-        country = countries().country_named(name)
-        if country is not None:
-            return "g:" + normalise_name(country)
-    key = org_key(name) if kind in ("organization", "group") else normalise_name(name)
-    return _ENTITY_PREFIX.get(kind, "o:") + key if key else None
+    # One key for a name whatever the tagger called it: "Lanmore" is a place here, an organisation there.
+    country = countries().country_named(name)
+    key = normalise_name(country) if country else org_key(name)
+    return "n:" + key if key else None
 
 
 def _sublinear(count: int) -> float:
@@ -175,6 +173,12 @@ def extract_features(analysis: ArticleAnalysis) -> ArticleFeatures:
     text = article.text[:MAX_TEXT_CHARS]
     words = [w.lower() for w in _WORD.findall(text)]
     terms: Counter[str] = Counter(stem(w) for w in words if _is_content(w))
+    lead_end = (
+        analysis.sentences[min(LEAD_SENTENCES, len(analysis.sentences)) - 1].end if analysis.sentences else 0
+    )
+    for _ in range(LEAD_WEIGHT):
+        # The lead says what happened, to whom and where: its words count more than the background's.
+        terms.update(stem(w.lower()) for w in _WORD.findall(text[:lead_end]) if _is_content(w.lower()))
     if article.title:
         title_words = [w.lower() for w in _WORD.findall(article.title)]
         # The title says what the article is about: count its words once more.
@@ -185,10 +189,11 @@ def extract_features(analysis: ArticleAnalysis) -> ArticleFeatures:
         (_entity_key(a.kind, a.name), a.mentions) for a in analysis.actors
     ]
     for place in analysis.places:
-        place_key = normalise_name(countries().country_named(place.name) or place.name)
-        named.append(("l:" + place_key if place_key else None, place.mentions))
+        named.append((_entity_key("place", place.name), place.mentions))
+    outlet = normalise_name(f"{article.outlet or ''} {article.source}")
     for entity, mentions in named:
-        if entity is None:
+        # The outlet that carries the article ("NBX" in "told NBX News") says nothing of its story.
+        if entity is None or (len(entity) > 4 and entity[2:] in outlet):
             continue
         entities[entity] += max(1, len(mentions))
         if len(mentions) > 1 or any(m.sentence < LEAD_SENTENCES for m in mentions):

@@ -35,21 +35,24 @@ FAR_SCALE_DAYS = 30.0
 class IndexSettings:
     """The knobs of the story index (the defaults are what the evaluations were measured with)."""
 
-    join_similarity: float = 0.30
+    join_similarity: float = 0.15
     entity_weight: float = 2.0
     passing_entity_weight: float = 1.0
+    person_weight: float = 1.5
+    prior_documents: int = 20
     window_days: int = 14
     same_days: int = 2
     day_decay: float = 5.0
     event_day_decay: float = 3.0
-    event_day_support: float = 0.3
-    event_day_floor: float = 0.0
+    event_day_support: float = 0.6
+    event_day_floor: float = 0.3
     far_days: int = 10_000
     article_features: int = 80
     query_features: int = 30
     posted_features: int = 25
     posting_cap: int = 40
     candidates: int = 25
+    candidate_share: float = 0.4
     centroid_features: int = 250
     band_cap: int = 12
 
@@ -81,6 +84,7 @@ class StoryIndexState(BaseModel):
     version: int = STATE_VERSION
     stories: dict[str, StoryProfile] = Field(default_factory=dict)
     closed: list[str] = Field(default_factory=list)
+    merged: dict[str, str] = Field(default_factory=dict)
     articles: dict[str, IndexedArticle] = Field(default_factory=dict)
     fingerprints: dict[str, str] = Field(default_factory=dict)
     postings: dict[str, list[str]] = Field(default_factory=dict)
@@ -197,7 +201,9 @@ class StoryIndex:
             df[key] = df.get(key, 0) + 1
 
     def _idf(self, key: str) -> float:
-        return math.log((self.state.documents + 1) / (self.state.df.get(key, 0) + 1)) + 1.0
+        # The prior documents (which hold none of the features) keep a small collection's weights level.
+        prior = self.settings.prior_documents
+        return math.log((self.state.documents + prior + 1) / (self.state.df.get(key, 0) + 1)) + 1.0
 
     def _vector(self, features: ArticleFeatures) -> list[tuple[str, float]]:
         """The article's strongest features as (key, weight), weights of unit length, strongest first."""
@@ -208,6 +214,8 @@ class StoryIndex:
         passing = self.settings.passing_entity_weight
         for key, count in features.entities.items():
             weight = boost if key in features.salient else passing
+            if key.startswith("p:"):
+                weight *= self.settings.person_weight
             weights[key] = weight * sublinear(count) * self._idf(key)
         top = heapq.nlargest(self.settings.article_features, weights.items(), key=lambda kv: kv[1])
         norm = math.sqrt(sum(w * w for _, w in top)) or 1.0
@@ -245,7 +253,11 @@ class StoryIndex:
         candidates = heapq.nlargest(self.settings.candidates, hits.items(), key=lambda kv: kv[1])
         best: str | None = None
         best_score = 0.0
-        for story, _ in candidates:
+        # A story sharing only a sliver of what the best candidate shares cannot come out on top.
+        floor = candidates[0][1] * self.settings.candidate_share if candidates else 0.0
+        for story, shared in candidates:
+            if shared < floor:
+                break
             score = self._score(stories[story], features, vector)
             if score > best_score:
                 best, best_score = story, score
@@ -275,8 +287,11 @@ class StoryIndex:
         story_days = self._story_days(profile)
         if features.event_days and story_days:
             gap = min(abs(d - s) for d in features.event_days for s in story_days)
+            # Dates read from an undated text may be background or a source's own dateline: a gap between them
+            # is weaker evidence than one between dates anchored by publication times.
+            floor = settings.event_day_floor if features.published_day is None else 0.0
             event_agreement = _decay(
-                gap, settings.same_days, settings.event_day_decay, settings.event_day_floor, settings.far_days
+                gap, settings.same_days, settings.event_day_decay, floor, settings.far_days
             )
             agreement = min(agreement, event_agreement)
         return agreement
@@ -310,25 +325,35 @@ class StoryIndex:
         for _ in range(rounds):
             changed = False
             for profile in sorted(self.state.stories.values(), key=lambda p: -len(p.articles)):
-                if profile.id not in self.state.stories:
-                    continue
-                features, vector = self._profile_as_article(profile)
-                other, score = self._best_story(features, vector, exclude=profile.id)
-                if other is None or score < self.settings.join_similarity:
-                    continue
-                keep, absorbed = self.state.stories[other], profile
-                if len(absorbed.articles) > len(keep.articles):
-                    keep, absorbed = absorbed, keep
-                self._absorb(keep, absorbed)
-                merged[absorbed.id] = keep.id
-                changed = True
+                if profile.id in self.state.stories and self._merge_into_best(profile, merged):
+                    changed = True
             if not changed:
                 break
-        for story, into in merged.items():
-            while into in merged:
-                into = merged[into]
-            merged[story] = into
-        return merged
+        return {story: self.merged_into(story) for story in merged}
+
+    def merged_into(self, story: str) -> str:
+        """The story a merged story now lives in (the story itself when it was never merged)."""
+        seen = {story}
+        while story in self.state.merged and self.state.merged[story] not in seen:
+            story = self.state.merged[story]
+            seen.add(story)
+        return story
+
+    def _merge_into_best(self, profile: StoryProfile, merged: dict[str, str] | None = None) -> bool:
+        """Merge a story with the open story it matches best, if it matches well enough."""
+        features, vector = self._profile_as_article(profile)
+        other, score = self._best_story(features, vector, exclude=profile.id)
+        if other is None or score < self.settings.join_similarity:
+            return False
+        keep, absorbed = self.state.stories[other], profile
+        if len(absorbed.articles) > len(keep.articles):
+            keep, absorbed = absorbed, keep
+        self._absorb(keep, absorbed)
+        self.state.merged[absorbed.id] = keep.id
+        if merged is not None:
+            merged[absorbed.id] = keep.id
+        _log.debug("story %s merged into %s (similarity %.2f)", absorbed.id, keep.id, score)
+        return True
 
     def _absorb(self, keep: StoryProfile, absorbed: StoryProfile) -> None:
         """Move every article of `absorbed` into `keep`, with its features and days."""
@@ -435,7 +460,12 @@ class StoryIndex:
         while self._idle and self._idle[0][0] < cutoff:
             last_day, story = heapq.heappop(self._idle)
             profile = self.state.stories.get(story)
-            if profile is not None and profile.last_day == last_day:
+            if profile is None or profile.last_day != last_day:
+                continue
+            # Before a story closes, it may turn out to be part of a story that is still open.
+            self._merge_into_best(profile)
+            profile = self.state.stories.get(story)
+            if profile is not None and profile.last_day is not None and profile.last_day < cutoff:
                 self._close(profile)
 
     def _close(self, profile: StoryProfile) -> None:

@@ -72,6 +72,8 @@ _GENDERED_HASHES = np.array(
 )
 # How far back (in tokens) a pronoun may look for the person it stands for.
 _PRONOUN_REACH = 400
+# How far back a person of the pronoun's own gender may be (a profile names its subject rarely).
+_GENDERED_REACH = 2000
 # Dependency labels of a phrase's own words (its determiner, adjectives, compounds, possessor, case).
 _PHRASE_DEPS = frozenset(["det", "amod", "compound", "poss", "nmod", "nummod", "case", "quantmod", "advmod"])
 _MAX_PHRASE_TOKENS = 8
@@ -115,13 +117,20 @@ class SpeakerResolver:
                 if actor.kind == "person" and not quoted[last]:
                     head = doc[last]
                     persons.append(PersonMention(last, actor.name, head.dep_ in ("nsubj", "nsubjpass")))
-        persons.sort(key=lambda p: p.token)
         self._surnames: dict[str, list[str]] = {}
         for actor in actors:
             if actor.kind == "person" and " " in actor.name:
                 owners = self._surnames.setdefault(actor.name.split()[-1].lower(), [])
                 if actor.name not in owners:
                     owners.append(actor.name)
+        # People the parser tagged that no actor covers still count as people a pronoun may mean.
+        for ent in doc.ents:
+            last = ent.end - 1
+            if ent.label_ != "PERSON" or last in self._actor_at or quoted[last]:
+                continue
+            name = self._canonical(_clean(ent.text))
+            persons.append(PersonMention(last, name, doc[last].dep_ in ("nsubj", "nsubjpass")))
+        persons.sort(key=lambda p: p.token)
         self._persons = persons
         self._person_tokens = [p.token for p in persons]
         self._gender = self._infer_genders()
@@ -157,9 +166,10 @@ class SpeakerResolver:
                 votes.setdefault(previous[0].name, Counter())[gender] += 1
         genders: dict[str, Gender] = {}
         for name, tally in votes.items():
-            if tally["m"] > tally["f"]:
+            # A clear majority only: one name can stand for two relatives ("Trump" for Donald and Ivanka).
+            if tally["m"] > 2 * tally["f"]:
                 genders[name] = "m"
-            elif tally["f"] > tally["m"]:
+            elif tally["f"] > 2 * tally["m"]:
                 genders[name] = "f"
         return genders
 
@@ -236,19 +246,26 @@ class SpeakerResolver:
         if lower in _NEUTER_PRONOUNS or lower in _PLURAL_PRONOUNS:
             return self._resolve_group(pronoun)
         wanted = "m" if lower in _MALE_PRONOUNS else "f" if lower in _FEMALE_PRONOUNS else ""
-        candidates: list[tuple[int, str]] = [(p.token, p.name) for p in self._previous_persons(pronoun.i)]
-        candidates.extend((at, name) for at, name in speakers if at < pronoun.i)
+        # (token, name, is a subject or an earlier speaker), nearest first.
+        candidates: list[tuple[int, str, bool]] = [
+            (p.token, p.name, p.subject) for p in self._previous_persons(pronoun.i, reach=_GENDERED_REACH)
+        ]
+        candidates.extend((at, name, True) for at, name in speakers if at < pronoun.i)
         candidates.sort(key=lambda c: -c[0])
-        fallback: str | None = None
-        for _, name in candidates:
+        unsure: list[tuple[int, str, bool]] = []
+        for at, name, subject in candidates:
             gender = self._gender.get(name, "")
             if wanted and gender and gender != wanted:
                 continue
             if not wanted or gender == wanted:
                 return name
-            if fallback is None:
-                fallback = name
-        return fallback
+            if pronoun.i - at <= _PRONOUN_REACH:
+                unsure.append((at, name, subject))
+        # Nobody of the pronoun's gender: the nearest subject whose gender the text does not show.
+        for _, name, subject in unsure:
+            if subject:
+                return name
+        return unsure[0][1] if unsure else None
 
     def _resolve_group(self, pronoun: Token) -> str | None:
         """ "it"/"they" as a speaker: the nearest organisation or group named before it.

@@ -107,7 +107,7 @@ def _compatible(group: EventGroup, mention: EventMention) -> bool:
     if mention.agents and not agents:
         # The title's "Fatal attack on the consulate", then the lead's "A suicide bomber rammed ...": the lead
         # says who did what the title named.
-        return group.first.sentence < _LEAD and mention.sentence < _LEAD
+        return near and group.first.sentence < _LEAD
     if mention.agents and not mention.agent_is_actor:
         # Unnamed agents ("a tram", "the tram"): the same words, close by.
         return near and bool(_content_words(mention.agents) & _content_words(agents))
@@ -185,6 +185,7 @@ def group_mentions(
     groups: list[EventGroup] = []
     group_of: dict[int, EventGroup] = {}
     by_family: dict[str, list[EventGroup]] = {}
+    dated_sayings: list[EventMention] = []
     for mention in mentions:
         if mention.absorbed:
             continue
@@ -206,6 +207,8 @@ def group_mentions(
             )
         if target is None:
             if mention.sense is SAY:
+                if mention.times and mention.agent_is_actor:
+                    dated_sayings.append(mention)
                 continue  # a "said" only dates a statement it joins; alone it is no event
             target = EventGroup()
             groups.append(target)
@@ -225,6 +228,14 @@ def group_mentions(
         ):
             target.time, target.when_text = choose_time(index, doc, mention.times)
             target.time_source = mention
+    # "Clinton blames Comey ..." and, further down, "Clinton told donors on Saturday": the statement's date.
+    for group in groups:
+        if group.time is not None or "statement" not in group.own_families:
+            continue
+        speakers = {n for m in group.mentions if m.agent_is_actor for n in m.agents}
+        saying = next((m for m in dated_sayings if speakers.intersection(m.agents)), None)
+        if saying is not None:
+            group.time, group.when_text = choose_time(index, doc, saying.times)
     # "The strike also killed ...": an event whose agent is an earlier event takes that event's date.
     for group in groups:
         if group.time is not None:

@@ -52,8 +52,8 @@ VERB_SENSES: dict[str, EventSense] = {
     **_senses("order", "command", "order", 0.6),
     **_senses("crash", "accident", "crash derail collide overturn capsize sink", 1.1),
     **_senses("explode", "accident", "explode collapse", 1.0),
-    **_senses("rescue", "rescue", "rescue evacuate save", 0.9),
-    **_senses("release", "justice", "release free", 0.8),
+    **_senses("rescue", "rescue", "rescue evacuate save free", 0.9),
+    **_senses("release", "justice", "release", 0.8),
     **_senses("flee", "displacement", "flee", 0.9),
     **_senses("ban", "policy", "ban sanction", 0.8),
 }
@@ -114,9 +114,8 @@ WEAPON_LEMMAS = frozenset(
 )
 
 # Verbs that report speech: a time attached to them is handed to the event they report when that has none.
-REPORTING_LEMMAS = frozenset(
-    ["say", "tell", "report", "add", "state", "claim", "write", "confirm", "insist", "explain", "note"]
-)
+# "Footage shows ..." reports too: what it shows is the event.
+REPORTING_LEMMAS = frozenset(["say", "tell", "report", "add", "state", "claim", "write", "confirm", "insist", "explain", "note", "show"])
 
 # Verbs whose complement did not (yet) happen: "planned to attack" is no attack.
 HYPOTHETICAL_GOVERNORS = frozenset(

@@ -154,17 +154,19 @@ def _sentence_initial(doc: Doc, start: int) -> bool:
     return start == 0 or doc[start].is_sent_start or i < 0 or doc[i].text in (".", "!", "?", ":")
 
 
-def _title_case_lines(doc: Doc) -> set[int]:
-    """Sentences written in title case (headlines, captions), where the model tags capitalised words.
-
-    Only words outside the model's entities count, and not the sentence's first word.
-    """
-    lines: set[int] = set()
-    for n, sent in enumerate(doc.sents):
-        words = [t for t in sent[1:] if t.is_alpha and len(t.text) > 3 and not t.ent_type_]
-        if len(words) >= 3 and sum(1 for t in words if t.is_title or t.is_upper) >= 0.7 * len(words):
-            lines.add(n)
-    return lines
+def _title_case_tokens(doc: Doc) -> bytearray:
+    """Marks the tokens of sentences written in title case (headlines, captions), where the model
+    takes capitalised words for names. Only words outside entities count, not a sentence's first."""
+    marks = bytearray(len(doc))
+    for sent in doc.sents:
+        words = titled = 0
+        for token in sent[1:]:
+            if token.is_alpha and len(token.text) > 3 and not token.ent_type_:
+                words += 1
+                titled += token.is_title or token.is_upper
+        if words >= 3 and titled >= 0.7 * words:
+            marks[sent.start : sent.end] = b"\x01" * (sent.end - sent.start)
+    return marks
 
 
 # ---------------------------------------------------------------------------- token spans
@@ -324,9 +326,15 @@ class _Corrector:
         self.doc = doc
         self.index = countries()
         self.nouns = common_nouns()
-        self.lower_nouns = {t.lemma_.lower() for t in doc if t.pos_ == "NOUN" and t.is_lower}
-        self.lower_words = {t.text for t in doc if t.is_lower and t.is_alpha}
-        self.headlines = _title_case_lines(doc)
+        # Words the text writes in lower case: one pass over the tokens.
+        self.lower_nouns: set[str] = set()
+        self.lower_words: set[str] = set()
+        for t in doc:
+            if t.is_lower and t.is_alpha:
+                self.lower_words.add(t.text)
+                if t.pos_ == "NOUN":
+                    self.lower_nouns.add(t.lemma_)
+        self.headline_tokens = _title_case_tokens(doc)
         self.place_votes: Counter[str] = Counter()
         self.name_votes: Counter[str] = Counter()
         for ent in doc.ents:
@@ -340,13 +348,9 @@ class _Corrector:
         for full in full_names:
             for part in normalise_name(full).split():
                 self.name_parts.setdefault(part, set()).add(full)
-        self.sentence_of = {}
-        for n, sent in enumerate(doc.sents):
-            self.sentence_of[sent.start] = n
 
     def _in_headline(self, start: int) -> bool:
-        sent_start = self.doc[start].sent.start
-        return self.sentence_of.get(sent_start, -1) in self.headlines
+        return bool(self.headline_tokens[start])
 
     def classify(self, span: Span, label: str) -> MentionKind | None:
         """The kind of one entity, or None when it names no actor and no place."""

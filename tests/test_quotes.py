@@ -194,3 +194,8 @@ def test_transcript_turn_quoted_whole_names_its_speaker(quotes_in: Extract) -> N
         ("Mark Ellery", "We will n"),
         ("Dana Whitfield", "Can you p"),
     ]
+
+
+def test_where_it_was_said_is_not_part_of_the_speaker(quotes_in: Extract) -> None:
+    quotes = quotes_in("The coast guard in a statement said that 40 fishermen had been rescued.")
+    assert [q.speaker for q in quotes] == ["The coast guard"]

@@ -77,6 +77,29 @@ _GENDERED_REACH = 2000
 # Dependency labels of a phrase's own words (its determiner, adjectives, compounds, possessor, case).
 _PHRASE_DEPS = frozenset(["det", "amod", "compound", "poss", "nmod", "nummod", "case", "quantmod", "advmod"])
 _MAX_PHRASE_TOKENS = 8
+# Nouns for the occasion of saying something, which a parser may hang on the speaker's phrase.
+_UTTERANCE_NOUNS = frozenset(
+    [
+        "statement",
+        "interview",
+        "speech",
+        "letter",
+        "tweet",
+        "post",
+        "remark",
+        "briefing",
+        "release",
+        "email",
+        "message",
+        "broadcast",
+        "video",
+        "conference",
+        "call",
+        "address",
+        "testimony",
+        "hearing",
+    ]
+)
 
 
 @dataclass(frozen=True)
@@ -317,6 +340,9 @@ def speaker_phrase(head: Token) -> str:
     for child in head.rights:
         if child.dep_ == "prep" and child.lower_ in ("of", "for", "at", "from", "with", "in"):
             subtree = list(child.subtree)
+            if any(t.lemma_.lower() in _UTTERANCE_NOUNS for t in subtree):
+                # "the military in a statement said": where it was said, not who said it.
+                continue
             if len(keep) + len(subtree) <= _MAX_PHRASE_TOKENS and not any(t.is_punct for t in subtree):
                 keep.update(t.i for t in subtree)
     start, end = min(keep), max(keep)

@@ -165,7 +165,7 @@ def _absorb(into: EventMention, child: EventMention) -> None:
         into.times, into.time_reported = child.times, child.time_reported
     if not into.agents and child.agents:
         into.agents, into.agent_is_actor = child.agents, child.agent_is_actor
-    if into.place is None and child.place is not None:
+    if into.place_text is None and child.place_text is not None:
         into.place, into.place_text = child.place, child.place_text
     if into.how is None:
         into.how = child.means_phrase

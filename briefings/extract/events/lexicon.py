@@ -115,7 +115,22 @@ WEAPON_LEMMAS = frozenset(
 
 # Verbs that report speech: a time attached to them is handed to the event they report when that has none.
 # "Footage shows ..." reports too: what it shows is the event.
-REPORTING_LEMMAS = frozenset(["say", "tell", "report", "add", "state", "claim", "write", "confirm", "insist", "explain", "note", "show"])
+REPORTING_LEMMAS = frozenset(
+    [
+        "say",
+        "tell",
+        "report",
+        "add",
+        "state",
+        "claim",
+        "write",
+        "confirm",
+        "insist",
+        "explain",
+        "note",
+        "show",
+    ]
+)
 
 # Verbs whose complement did not (yet) happen: "planned to attack" is no attack.
 HYPOTHETICAL_GOVERNORS = frozenset(
@@ -163,6 +178,55 @@ LOCATIVE_PREPOSITIONS = frozenset(
         "off",
         "along",
         "within",
+    ]
+)
+
+# Nouns that make "in"/"on"/"at" a figure of speech, not a location: "in the wake of", "on behalf of".
+FIGURATIVE_PLACE_NOUNS = frozenset(
+    [
+        "wake",
+        "face",
+        "light",
+        "spite",
+        "terms",
+        "case",
+        "event",
+        "view",
+        "addition",
+        "place",
+        "favour",
+        "favor",
+        "support",
+        "charge",
+        "course",
+        "order",
+        "response",
+        "reply",
+        "revenge",
+        "retaliation",
+        "protest",
+        "bid",
+        "effort",
+        "attempt",
+        "hope",
+        "fear",
+        "behalf",
+        "basis",
+        "part",
+        "way",
+        "name",
+        "midst",
+        "absence",
+        "presence",
+        "run",
+        "lead",
+        "trial",
+        "touch",
+        "talks",
+        "contact",
+        "time",
+        "moment",
+        "end",
     ]
 )
 

@@ -18,6 +18,7 @@ from spacy.tokens import Doc, Span, Token
 
 from briefings.extract.events.index import TokenIndex
 from briefings.extract.events.lexicon import (
+    FIGURATIVE_PLACE_NOUNS,
     HYPOTHETICAL_GOVERNORS,
     LOCATIVE_PREPOSITIONS,
     MEANS_PREPOSITIONS,
@@ -506,7 +507,7 @@ def _locate(
             if prep.dep_ != "prep" or prep.lower_ not in LOCATIVE_PREPOSITIONS or _is_time(index, prep):
                 continue
             pobj = _child(prep, "pobj")
-            if pobj is None or pobj.i in triggers:
+            if pobj is None or pobj.i in triggers or pobj.lemma_.lower() in FIGURATIVE_PLACE_NOUNS:
                 continue
             found = _first_place(index, doc, _subtree_range(pobj), exclude)
             if found is not None:

@@ -294,10 +294,11 @@ def main() -> None:
     figures: dict[str, float | int] = {
         "articles": total,
         "extra_articles": args.extra,
-        "articles_per_s_at_10k": round(args.extra / extra_elapsed, 1) if extra_elapsed else 0.0,
+        "articles_per_s_full_index": round(args.extra / extra_elapsed, 1) if extra_elapsed else 0.0,
         **{f"ms_per_article_at_{k // 1000}k": round(v, 3) for k, v in sorted(per_article_ms.items())},
         "open_stories": len(index.state.stories),
         "stories_closed": len(index.state.closed),
+        "stories_merged": len(index.state.merged),
         "peak_rss_mb": round(_peak_mb(), 1),
         "state_json_mb": round(state_mb, 1),
         "bcubed_p": round(precision, 3),
@@ -307,7 +308,7 @@ def main() -> None:
     for k, v in sorted(per_article_ms.items()):
         print(f"  time per article with {k:>6,} articles in the index: {v:7.3f} ms")
     print(
-        f"  adding {args.extra} articles to an index of {args.articles:,}: {figures['articles_per_s_at_10k']} articles/s"
+        f"  adding {args.extra} articles to an index of {args.articles:,}: {figures['articles_per_s_full_index']} articles/s"
     )
     print(f"  open stories {figures['open_stories']}, closed {figures['stories_closed']}")
     print(

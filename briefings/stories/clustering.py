@@ -37,13 +37,12 @@ def cluster_articles(
     """The stories of a batch of articles, in order of their first article."""
     index = StoryIndex(settings)
     # The batch is known in full: its document frequencies are counted before any article is placed.
-    for analysis in analyses:
-        index.observe(analysis)
+    observed = [index.observe(analysis) for analysis in analyses]
     duplicates: dict[str, str] = {}
     order = _publication_order(analyses)
     for i in order:
         analysis = analyses[i]
-        placement = index.add(analysis, counted=True)
+        placement = index.add(analysis, observed[i])
         article_id = analysis.article.id
         if placement.duplicate_of is not None and placement.duplicate_of != article_id:
             duplicates[article_id] = placement.duplicate_of

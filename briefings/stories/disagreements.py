@@ -48,8 +48,13 @@ class Range:
         return self.low <= other.high and other.low <= self.high
 
 
-def _has(phrases: tuple[str, ...], text: str) -> bool:
-    return any(re.search(rf"\b{phrase}\b", text) for phrase in phrases)
+def _phrases(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + "|".join(re.escape(p) for p in phrases) + r")\b")
+
+
+_AT_LEAST_RE, _AT_MOST_RE, _NEARLY_RE, _ABOUT_RE = (
+    _phrases(p) for p in (_AT_LEAST, _AT_MOST, _NEARLY, _ABOUT)
+)
 
 
 def claim_range(claim: Claim) -> Range | None:
@@ -61,13 +66,13 @@ def claim_range(claim: Claim) -> Range | None:
     value = claim.value if claim.value is not None else quantity_value(quantity)
     if value is None:
         return None
-    if _has(_AT_LEAST, quantity):
+    if _AT_LEAST_RE.search(quantity):
         return Range(value, math.inf)
-    if _has(_NEARLY, quantity):
+    if _NEARLY_RE.search(quantity):
         return Range(value * 0.8, value)
-    if _has(_AT_MOST, quantity):
+    if _AT_MOST_RE.search(quantity):
         return Range(0.0, value)
-    if _has(_ABOUT, quantity):
+    if _ABOUT_RE.search(quantity):
         return Range(value * 0.9, value * 1.1)
     return Range(value, value)
 

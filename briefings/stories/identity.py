@@ -40,6 +40,7 @@ class NameResolver:
     """Every name a story uses for an actor or place, mapped to the one name the story shows."""
 
     canonical: dict[str, str] = field(default_factory=dict)
+    by_last_word: dict[str, set[str]] = field(default_factory=dict)
 
     def add(self, canonical: str, names: Sequence[str]) -> None:
         """Record that each of `names` refers to `canonical`."""
@@ -47,6 +48,7 @@ class NameResolver:
             key = normalise_name(name)
             if key:
                 self.canonical.setdefault(key, canonical)
+                self.by_last_word.setdefault(key.split()[-1], set()).add(canonical)
 
     def resolve(self, name: str | None) -> str | None:
         """The story's name for `name` (a surname, another spelling), or `name` itself when unknown."""
@@ -59,9 +61,9 @@ class NameResolver:
         core = person_core(name)
         if len(core) == 1:
             # A bare surname ("Pompeo") names the one person the story knows by that surname.
-            matches = {c for k, c in self.canonical.items() if k.split() and k.split()[-1] == core[0]}
+            matches = self.by_last_word.get(core[0], set())
             if len(matches) == 1:
-                return matches.pop()
+                return next(iter(matches))
         return name
 
 
@@ -131,8 +133,22 @@ def _group_by_exact_name(
                 first_with[key] = i
 
 
-def merge_actors(actors: Sequence[Actor]) -> tuple[list[Actor], NameResolver]:
-    """The actors of several articles merged into one per identity, most mentioned first."""
+def _resolver_of(actors: Sequence[Actor] | Sequence[Place]) -> NameResolver:
+    resolver = NameResolver()
+    for item in actors:
+        resolver.add(item.name, item.aliases)
+    return resolver
+
+
+def merge_actors(actors: Sequence[Actor], articles: int = 2) -> tuple[list[Actor], NameResolver]:
+    """The actors of `articles` articles merged into one per identity, most mentioned first.
+
+    The actors of one article are taken as the extractor merged them: only across articles is there
+    anything left to join.
+    """
+    if articles <= 1:
+        single = [a.model_copy(deep=True) for a in actors]
+        return single, _resolver_of(single)
     items = list(actors)
     uf = _UnionFind(len(items))
     # Bare surnames are held back: "Trump" may match both "Donald Trump" and "Ivanka Trump".
@@ -167,10 +183,7 @@ def merge_actors(actors: Sequence[Actor]) -> tuple[list[Actor], NameResolver]:
                 bare_roots[key] = i
     merged = [_merge_group([items[i] for i in group]) for group in uf.groups()]
     merged.sort(key=lambda a: (-len(a.mentions), a.name))
-    resolver = NameResolver()
-    for actor in merged:
-        resolver.add(actor.name, actor.aliases)
-    return merged, resolver
+    return merged, _resolver_of(merged)
 
 
 def _names(actor: Actor) -> list[str]:
@@ -192,8 +205,11 @@ def _one_per_group(members: list[int], uf: _UnionFind) -> list[int]:
     return kept
 
 
-def merge_places(places: Sequence[Place]) -> tuple[list[Place], NameResolver]:
-    """The places of several articles merged into one per place ("Irbil" and "Erbil"), most mentioned first."""
+def merge_places(places: Sequence[Place], articles: int = 2) -> tuple[list[Place], NameResolver]:
+    """The places of `articles` articles merged into one per place ("Irbil" and "Erbil"), most mentioned first."""
+    if articles <= 1:
+        single = [p.model_copy(deep=True) for p in places]
+        return single, _resolver_of(single)
     items = list(places)
     uf = _UnionFind(len(items))
     _group_by_exact_name(range(len(items)), lambda i: [items[i].name, *items[i].aliases], uf)
@@ -215,7 +231,4 @@ def merge_places(places: Sequence[Place]) -> tuple[list[Place], NameResolver]:
             )
         )
     merged.sort(key=lambda p: (-len(p.mentions), p.name))
-    resolver = NameResolver()
-    for place in merged:
-        resolver.add(place.name, place.aliases)
-    return merged, resolver
+    return merged, _resolver_of(merged)

@@ -141,18 +141,23 @@ class StoryIndex:
 
     # ------------------------------------------------------------------ public
 
-    def observe(self, analysis: ArticleAnalysis) -> None:
+    def observe(self, analysis: ArticleAnalysis) -> ArticleFeatures:
         """Count an article's features in the document frequencies, without placing it (batch priming)."""
-        self._count(extract_features(analysis))
+        features = extract_features(analysis)
+        self._count(features)
+        return features
 
-    def add(self, analysis: ArticleAnalysis, counted: bool = False) -> Placement:
-        """Place one article in a story (an open one it belongs to, or a new one) and return where."""
+    def add(self, analysis: ArticleAnalysis, observed: ArticleFeatures | None = None) -> Placement:
+        """Place one article in a story (an open one it belongs to, or a new one) and return where.
+
+        `observed` is what `observe` returned for the article, when its frequencies were counted already.
+        """
         article_id = analysis.article.id
         known = self.state.articles.get(article_id)
         if known is not None:
             return Placement(article=article_id, story=known.story, new_story=False, duplicate_of=article_id)
-        features = extract_features(analysis)
-        if not counted:
+        features = observed if observed is not None else extract_features(analysis)
+        if observed is None:
             self._count(features)
         fingerprint = text_fingerprint(analysis)
         self._advance_clock(features.published_day)
@@ -445,6 +450,8 @@ class StoryIndex:
     @staticmethod
     def _post(postings: dict[str, list[str]], key: str, value: str, cap: int) -> None:
         listed = postings.setdefault(key, [])
+        if listed and listed[-1] == value:
+            return
         if value in listed:
             # Most recent last: a story that is still growing stays in reach.
             listed.remove(value)

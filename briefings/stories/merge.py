@@ -65,8 +65,8 @@ def merge_story(
     """
     reprints = dict(duplicates or {})
     ordered = _oldest_first(analyses)
-    actors, actor_names = merge_actors([actor for a in ordered for actor in a.actors])
-    places, place_names = merge_places([place for a in ordered for place in a.places])
+    actors, actor_names = merge_actors([actor for a in ordered for actor in a.actors], len(ordered))
+    places, place_names = merge_places([place for a in ordered for place in a.places], len(ordered))
     originals = [a for a in ordered if a.article.id not in reprints]
     claims = sourced_claims(originals, actor_names)
     published = [_aware(a.article.published) for a in ordered if a.article.published]

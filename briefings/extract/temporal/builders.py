@@ -81,6 +81,12 @@ def _amount(text: str | None) -> float | None:
     return value + half
 
 
+def _scale(text: str) -> int:
+    """How many of its calendar unit a unit word is: a fortnight is two weeks, a millennium ten centuries."""
+    t = text.lower()
+    return 2 if t.startswith("fortnight") else 10 if t.startswith("millenni") else 1
+
+
 def _unit(text: str) -> Unit:
     """The calendar unit of a unit word, singular or plural."""
     t = text.lower()
@@ -468,8 +474,8 @@ def build_ago(m: re.Match[str]) -> Meaning | DatedTime | None:
     """Two years ago, a week or so ago, a year earlier, two weeks from now."""
     unit = _unit(m.group("unit"))
     amount = _amount(_g(m, "num"))
-    if amount is not None and m.group("unit").lower().startswith("fortnight"):
-        amount *= 2
+    if amount is not None:
+        amount *= _scale(m.group("unit"))
     direction = m.group("dir").lower()
     if direction in ("ago", "back"):
         return Ago(unit, amount, -1)
@@ -499,8 +505,8 @@ def build_duration(m: re.Match[str]) -> Meaning | DatedTime | None:
     amount = _amount(num) if num else None
     if num and amount is None and not re.fullmatch(rf"{VAGUE}|multi", re.sub(r"\s+", " ", num.lower())):
         return None
-    if amount is not None and m.group("unit").lower().startswith("fortnight"):
-        amount *= 2
+    if amount is not None:
+        amount *= _scale(m.group("unit"))
     return Duration(duration_value(amount, unit))
 
 

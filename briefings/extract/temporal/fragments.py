@@ -74,4 +74,6 @@ PART = r"(?:morning|afternoon|evening|night)"
 B = r"(?<![\w'’-])"  # start of a word (not inside one, not after an apostrophe)
 E = r"(?!\w|-\w)"  # end of a word, not of a hyphenated compound's first part ("year" of "year-ago")
 
-_ERA_PREFIX = r"(?:(?P<mod>early|late|mid|the\s+early|the\s+late|the\s+mid)[\s-]+)?"
+ERA_PREFIX = (
+    r"(?:(?:early|late|mid|the\s+early|the\s+late|the\s+mid)[\s-]+)?"  # "the late 1970s", "mid-1990s"
+)

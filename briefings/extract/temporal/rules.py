@@ -49,12 +49,12 @@ from briefings.extract.temporal.builders import (
     duration_value,
 )
 from briefings.extract.temporal.fragments import (
-    _ERA_PREFIX,
     AMPM,
     APPROX,
     DAY_ORDINAL_WORD,
     DAYNUM,
     DIGITS,
+    ERA_PREFIX,
     FRACTION,
     MONTH,
     NUMBER,
@@ -189,13 +189,13 @@ _RULES_SOURCE: list[tuple[str, str, Builder, int]] = [
     # decades and centuries
     (
         "decade",
-        rf"{B}(?:(?:the\s+)?{_ERA_PREFIX}(?:(?P<cent>nineteen|twenty|eighteen)[-\s]+)?(?:(?P<dec>(?:1[0-9]|20)\d0|'\d0)'?s|(?P<decword>twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties))|the\s+{_ERA_PREFIX.replace('mod', 'mod2')}(?P<dec2>\d0)s){E}",
+        rf"{B}(?:(?:the\s+)?{ERA_PREFIX}(?:(?P<cent>nineteen|twenty|eighteen)[-\s]+)?(?:(?P<dec>(?:1[0-9]|20)\d0|'\d0)'?s|(?P<decword>twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties))|the\s+{ERA_PREFIX}(?P<dec2>\d0)s){E}",
         build_decade,
         3,
     ),
     (
         "century",
-        rf"{B}(?:the\s+)?{_ERA_PREFIX}(?P<ord>\d{{1,2}}(?:st|nd|rd|th)|{DAY_ORDINAL_WORD})[\s-]+century{E}",
+        rf"{B}(?:the\s+)?{ERA_PREFIX}(?P<ord>\d{{1,2}}(?:st|nd|rd|th)|{DAY_ORDINAL_WORD})[\s-]+century{E}",
         build_century,
         3,
     ),

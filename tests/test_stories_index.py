@@ -143,3 +143,24 @@ def test_posting_lists_stay_capped():
         text = f"Eastmark officials reported event number {n} involving the town of Place{n} and the river Flow{n}."
         index.add(analysis(f"a{n}", text, f"2024-03-{1 + n % 28:02d}T10:00:00"))
     assert max(len(stories) for stories in index.state.postings.values()) <= 5
+
+
+def test_empty_odd_and_foreign_articles_do_not_disturb_a_story(strikes):
+    index = StoryIndex()
+    kessa = index.add(strikes["kessa"]).story
+    odd = [
+        analysis("empty", " ", "2024-03-05T12:00:00"),
+        analysis("symbols", "\u200b\u2028 ☃☃☃ \U0001f600 — … “ ” \x00", "2024-03-05T12:00:00"),
+        analysis("long", "Kessa " * 50_000, "2024-03-05T12:00:00"),
+    ]
+    german = analysis(
+        "german",
+        "Die Stadtverwaltung eröffnete am Dienstag eine neue Bibliothek im Zentrum. Die Bürger feierten.",
+        "2024-03-05T12:00:00",
+    )
+    german.language = "de"
+    for article in [*odd, german]:
+        index.add(article)
+    assert index.story_of("german") != kessa
+    assert index.add(strikes["kessa-later"]).story == kessa
+    assert index.state.stories[kessa].articles[0] == "kessa"

@@ -52,7 +52,7 @@ def story_json(story: Story) -> dict[str, Any]:
             }
             for a in story.actors
         ],
-        "places": [{"name": p.name, "aliases": p.aliases} for p in story.places],
+        "places": [{"name": p.name, "aliases": p.aliases, "kind": p.kind} for p in story.places],
         "timeline": [{"when": e.when, "what": e.what, "articles": e.articles} for e in story.timeline],
         "quotes": [
             # Direct quotes only: reported speech stays in the model, but is no one's words verbatim.

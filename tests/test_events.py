@@ -140,3 +140,12 @@ def test_empty_and_odd_texts_do_not_raise(nlp: Language):
     for text in ("", "   \n\n", "\u200b\u00ad…", "killed " * 2000):
         doc = nlp(text)
         extract_events(doc, extract_sentences(doc), [], [], [])
+
+
+def test_a_figure_of_speech_is_no_place(nlp: Language):
+    parsed = run_events(
+        nlp,
+        "The council closed the Lanmore ferry in the wake of Brexit.",
+        places=["Brexit"],
+    )
+    assert all(e.where is None and e.where_text is None for e in parsed.events)

@@ -100,3 +100,12 @@ def test_no_sentences_give_an_empty_answer():
         "why": None,
         "how": None,
     }
+
+
+def test_a_wire_report_without_a_place_of_its_own_is_placed_by_its_dateline(nlp: Language):
+    parsed = run_events(
+        nlp,
+        "Lanmore senate passes the budget\nPORT AVEL, May 6 (Wire) -\nThe senators passed it by two votes.",
+        places=["PORT AVEL", "Lanmore"],
+    )
+    assert parsed.w.where == "PORT AVEL"

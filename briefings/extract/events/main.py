@@ -65,10 +65,10 @@ def _place_in(places: list[Place], sentences: set[int]) -> str | None:
     return _without_article(found[1]) if found else None
 
 
-def _main_place(places: list[Place]) -> str | None:
-    """The place the article names most often (if more than once), in its most frequent spelling."""
+def _main_place(places: list[Place], at_least: int = 2) -> str | None:
+    """The place the article names most often (if at least so often), in its most frequent spelling."""
     top = max(places, key=lambda p: len(p.mentions), default=None)
-    if top is None or len(top.mentions) < 2:
+    if top is None or len(top.mentions) < at_least:
         return None
     spellings = Counter(_without_article(m.text) for m in top.mentions)
     return spellings.most_common(1)[0][0]
@@ -203,6 +203,7 @@ def main_event(
         or _place_in(places, mentioned)
         or _main_place(places)
         or _place_in(places, lead)
+        or _main_place(places, at_least=1)
     )
     return FiveW(
         who=who,

@@ -13,17 +13,10 @@ from briefings.extract.events.coreference import group_mentions, to_event
 from briefings.extract.events.index import build_index
 from briefings.extract.events.lexicon import EventSense
 from briefings.extract.events.main import main_event
-from briefings.extract.events.mentions import (
-    EventMention,
-    Namer,
-    TimeAnchor,
-    build_mention,
-    find_triggers,
-    lead_clause_triggers,
-    means_child,
-    parent_trigger,
-    time_anchors,
-)
+from briefings.extract.events.mentions import EventMention, build_mention
+from briefings.extract.events.participants import Namer
+from briefings.extract.events.timing import TimeAnchor, parent_trigger, time_anchors
+from briefings.extract.events.triggers import find_triggers, lead_clause_triggers, means_child
 from briefings.models import Actor, Event, Place, Sentence, TimeExpression
 
 # Sentences at the top of an article (its title and lead) where any main clause may be the main event.

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc
 
 from briefings.extract.events.index import TokenIndex
-from briefings.extract.events.mentions import SAY, EventMention
+from briefings.extract.events.mentions import EventMention
+from briefings.extract.events.triggers import SAY
 from briefings.models import Event, TimeExpression
 
 _CONCRETE = re.compile(r"^\d{4}")

@@ -113,6 +113,9 @@ WEAPON_LEMMAS = frozenset(
     ]
 )
 
+# Prepositions that say what a launch or an attack was aimed at.
+TARGET_PREPOSITIONS = frozenset({"at", "against", "on", "into", "toward", "towards", "upon"})
+
 # Verbs that report speech: a time attached to them is handed to the event they report when that has none.
 # "Footage shows ..." reports too: what it shows is the event.
 REPORTING_LEMMAS = frozenset(

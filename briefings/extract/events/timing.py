@@ -1,0 +1,106 @@
+"""Which event each time expression dates, read off the parse."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Token
+
+from briefings.extract.events.index import TokenIndex
+from briefings.extract.events.lexicon import (
+    EventSense,
+)
+from briefings.extract.events.syntax import own_subject
+from briefings.extract.events.triggers import MEANS_MARKS, OTHER, SAY
+
+_UNTIMED_TYPES = frozenset({"DURATION", "SET"})
+
+
+_BOUND_PREPOSITIONS = frozenset({"before", "after", "until", "till", "since", "ahead"})
+
+
+@dataclass
+class TimeAnchor:
+    """The times that date one trigger: its own, and those it borrows from the clause it hangs on."""
+
+    own: list[int] = field(default_factory=list)
+    borrowed: list[int] = field(default_factory=list)
+
+
+def _subject_event(verb: Token, triggers: dict[int, EventSense]) -> int | None:
+    """The event noun a non-event verb says something of: "the attack happened at 11:30pm"."""
+    if verb.pos_ not in ("VERB", "AUX"):
+        return None
+    subject = own_subject(verb)
+    return subject.i if subject is not None and subject.i in triggers else None
+
+
+def _first_inner_trigger(clause: Token, triggers: dict[int, EventSense]) -> int | None:
+    for child in clause.children:
+        if child.dep_ == "ccomp":
+            for token in child.subtree:
+                if token.i in triggers and triggers[token.i] is not SAY:
+                    return token.i
+    return None
+
+
+def time_anchors(index: TokenIndex, doc: Doc, triggers: dict[int, EventSense]) -> dict[int, TimeAnchor]:
+    """Which event each time expression dates: the first trigger above it in the parse.
+
+    A time on a reporting verb dates the statement; the event it reports ("Hoffman said around 5:30 pm on
+    January 7, 'Iran launched ...'") borrows it, and uses it only when it has no time of its own.
+    """
+    anchors: dict[int, TimeAnchor] = {}
+    spans: dict[int, list[int]] = {}
+    for i, number in enumerate(index.time):
+        if number is not None:
+            spans.setdefault(number, []).append(i)
+    for number, token_ids in spans.items():
+        if index.times[number].type in _UNTIMED_TYPES:
+            continue
+        inside = set(token_ids)
+        node = next(
+            (doc[i] for i in token_ids if doc[i].head.i not in inside or doc[i].head.i == i),
+            doc[token_ids[0]],
+        )
+        for _ in range(40):
+            parent = node.head
+            if parent.i == node.i:
+                break
+            if parent.dep_ == "prep" and parent.lower_ in _BOUND_PREPOSITIONS:
+                break  # "days before Election Day" bounds the event, it does not date it
+            if parent.i in triggers and parent.i not in inside:
+                # "the explosion late on Thursday had caused damage": the time is the explosion's.
+                subject = own_subject(parent) if triggers[parent.i] is OTHER else None
+                target = subject.i if subject is not None and subject.i in triggers else parent.i
+                anchors.setdefault(target, TimeAnchor()).own.append(number)
+                if triggers[parent.i] is SAY:
+                    inner = _first_inner_trigger(parent, triggers)
+                    if inner is not None:
+                        anchors.setdefault(inner, TimeAnchor()).borrowed.append(number)
+                break
+            subject_event = _subject_event(parent, triggers)
+            if subject_event is not None:
+                anchors.setdefault(subject_event, TimeAnchor()).own.append(number)
+                break
+            node = parent
+    return anchors
+
+
+_INHERITING_DEPS = frozenset({"advcl", "conj", "xcomp", "acl"})
+
+
+def parent_trigger(trigger: Token, triggers: dict[int, EventSense]) -> int | None:
+    """The event a clause hangs on ("rammed a car ..., killing four": killing hangs on rammed)."""
+    node = trigger
+    for _ in range(4):
+        if node.dep_ not in _INHERITING_DEPS or node.head.i == node.i:
+            return None
+        if node.dep_ == "advcl" and any(
+            c.dep_ == "mark" and c.lower_ not in MEANS_MARKS for c in node.children
+        ):
+            return None
+        node = node.head
+        if node.i in triggers and triggers[node.i] is not SAY:
+            return node.i
+    return None

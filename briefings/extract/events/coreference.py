@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc
 
 from briefings.extract.events.index import TokenIndex
@@ -120,36 +121,10 @@ def _compatible(group: EventGroup, mention: EventMention) -> bool:
     return False
 
 
-_FUNCTION_WORDS = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "of",
-        "in",
-        "on",
-        "at",
-        "to",
-        "for",
-        "and",
-        "or",
-        "by",
-        "with",
-        "from",
-        "as",
-        "his",
-        "her",
-        "its",
-        "their",
-        "at",
-        "least",
-        "some",
-    ]
-)
 
 
 def _content_words(phrases: list[str] | set[str]) -> set[str]:
-    return {w for p in phrases for w in p.lower().split() if w not in _FUNCTION_WORDS and not w[:1].isdigit()}
+    return {w for p in phrases for w in p.lower().split() if w not in STOP_WORDS and not w[:1].isdigit()}
 
 
 def _same_actor(one: str, other: str) -> bool:

@@ -246,3 +246,9 @@ def test_without_publication_date_relative_days_count_from_the_last_full_date(nl
     result = found(nlp, text, published=None)
     assert result["Sunday, March 3, 2019"] == ("DATE", "2019-03-03")
     assert result["Tuesday"] == ("DATE", "2019-03-05")
+
+
+def test_no_expression_runs_across_a_line_break(nlp: Language) -> None:
+    result = found(nlp, "Floods in Vellmar since January\n2019 was the wettest year on record.")
+    assert result["January"] == ("DATE", "2020-01")
+    assert result["2019"] == ("DATE", "2019")

@@ -238,11 +238,24 @@ def _needs_tense(meaning: Meaning | DatedTime) -> bool:
     return isinstance(meaning, Weekday | NamedPeriod | Holiday | WeekOf)
 
 
+def _gap(doc: Doc, width: int, next_start: int) -> str:
+    """The white space before a sentence as spaces, ending in a line break when the original broke a line."""
+    if width <= 0:
+        return ""
+    span = doc.char_span(next_start, next_start + 1, alignment_mode="expand")
+    if span is not None and span.start > 0:
+        before = doc[span.start - 1]
+        if "\n" in before.whitespace_ or "\n" in before.text:
+            return " " * (width - 1) + "\n"
+    return " " * width
+
+
 def _document_text(doc: Doc, sentences: list[Sentence]) -> str:
     """The document's text, rebuilt from its sentences (`Doc.text` joins every token again, which is slow).
 
     Sentences hold every character but the white space between them; that white space is written as
-    spaces, so offsets stay those of the document. Without sentences that fit the document, `Doc.text`.
+    spaces (with one line break where it held one, since no expression runs across lines), so offsets
+    stay those of the document. Without sentences that fit the document, `Doc.text`.
     """
     if not len(doc):
         return ""
@@ -257,7 +270,7 @@ def _document_text(doc: Doc, sentences: list[Sentence]) -> str:
             or sentence.end - sentence.start != len(sentence.text)
         ):
             return str(doc.text)
-        pieces.append(" " * (sentence.start - position))
+        pieces.append(_gap(doc, sentence.start - position, sentence.start))
         pieces.append(sentence.text)
         position = sentence.end
     if not pieces:

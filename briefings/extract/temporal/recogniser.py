@@ -159,18 +159,37 @@ def _rules_for(kinds: frozenset[str]) -> tuple[Rule, ...]:
 def find_candidates(text: str) -> Iterator[Candidate]:
     """Every match of every rule in the text, overlapping, with what it means."""
     for window_start, window_end, kinds in _windows(text):
-        for rule in _rules_for(kinds):
-            for m in rule.pattern.finditer(text, window_start, window_end):
-                if m.end() == m.start():
-                    continue
-                meaning = rule.build(m)
-                if meaning is None:
-                    continue
-                start, end = m.start(), m.end()
-                # Trailing white space or a comma never belongs to the expression.
-                while end > start and text[end - 1] in " \t\n,":
-                    end -= 1
-                yield Candidate(start, end, meaning, rule.name, rule.priority)
+        rules = _rules_for(kinds)
+        for line_start, line_end in _lines(text, window_start, window_end):
+            yield from _matches(text, line_start, line_end, rules)
+
+
+def _lines(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """The lines of a stretch of text: no expression runs across a line break (a title, a dateline)."""
+    while start < end:
+        line_break = text.find("\n", start, end)
+        if line_break < 0:
+            yield start, end
+            return
+        if line_break > start:
+            yield start, line_break
+        start = line_break + 1
+
+
+def _matches(text: str, start: int, end: int, rules: tuple[Rule, ...]) -> Iterator[Candidate]:
+    """The matches of the rules within one line of a window, with what they mean."""
+    for rule in rules:
+        for m in rule.pattern.finditer(text, start, end):
+            if m.end() == m.start():
+                continue
+            meaning = rule.build(m)
+            if meaning is None:
+                continue
+            match_start, match_end = m.start(), m.end()
+            # Trailing white space or a comma never belongs to the expression.
+            while match_end > match_start and text[match_end - 1] in " \t\n,":
+                match_end -= 1
+            yield Candidate(match_start, match_end, meaning, rule.name, rule.priority)
 
 
 def choose(candidates: list[Candidate]) -> list[Candidate]:

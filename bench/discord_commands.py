@@ -51,7 +51,9 @@ WARM_UP = 20
 
 async def prepare_store(data_dir: Path) -> None:
     """A channel following the demo feeds, their articles polled and analysed, as the running service does."""
-    settings = BotSettings(data_dir=data_dir, feeds={"extraction_workers": 0})
+    # The engine runs in a worker process, so this process (the fake Discord) stays small: no language
+    # model in its heap for the garbage collector to walk while it times the bot.
+    settings = BotSettings(data_dir=data_dir, feeds={"extraction_workers": 1})
     store = Store.from_url(settings.store_url())
     await upgrade_store(store)
     options = read_options(settings)
@@ -63,7 +65,7 @@ async def prepare_store(data_dir: Path) -> None:
     await admin.setup(ref, operator)
     for url in DEMO_FEEDS:
         await admin.add_feed(ref, operator, url)
-    extractor = make_extractor(settings.spacy_pipeline, 0)
+    extractor = make_extractor(settings.spacy_pipeline, settings.feeds.extraction_workers)
     outcomes = await FeedPoller(store, reader, extractor, clock, settings.feeds).poll_due()
     stored = sum(o.new_articles for o in outcomes)
     await extractor.close()
@@ -165,12 +167,16 @@ async def run(interactions: int, in_flight: int) -> dict[str, Any]:
 
 
 async def story_id_of(fake: FakeDiscord) -> str:
-    """The stored story's id, as autocomplete offers it."""
-    payload = fake.interaction(GUILD, CHANNEL, ["who"], {"story": "harbour"}, focused="story")
-    arrived = fake.expect_callback(payload)
-    await fake.send_interaction(payload)
-    callback = await asyncio.wait_for(arrived, 60)
-    return str(callback.data["choices"][0]["value"])
+    """The stored story's id, as autocomplete offers it (none while the stories are first being built)."""
+    for _ in range(60):
+        payload = fake.interaction(GUILD, CHANNEL, ["who"], {"story": "harbour"}, focused="story")
+        arrived = fake.expect_callback(payload)
+        await fake.send_interaction(payload)
+        choices = (await asyncio.wait_for(arrived, 60)).data.get("choices") or []
+        if choices:
+            return str(choices[0]["value"])
+        await asyncio.sleep(1)
+    raise RuntimeError("autocomplete never offered the stored story")
 
 
 def main() -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import signal
 from typing import TextIO
@@ -103,6 +104,9 @@ async def serve(
                     out.print(Text("This channel now follows two demo feeds of invented news.", style="dim"))
             tasks.append(asyncio.create_task(run_console(channel, stdin), name="console"))
         await service.start()
+        # Everything alive now (modules, settings, the service) lives as long as the process: keep it out
+        # of the garbage collector's full passes, which then stay short while commands are answered.
+        gc.freeze()
         stopped = asyncio.Event()
         with contextlib.suppress(NotImplementedError, RuntimeError):
             asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stopped.set)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from typing import Any
 
@@ -59,7 +60,7 @@ async def admin(store: Store, clock: FixedClock, news_analyses: list[ArticleAnal
 
 @pytest.fixture
 def services(store: Store, clock: FixedClock, admin: ChannelAdmin) -> CommandServices:
-    return CommandServices(stories=StoryLibrary(store, clock, max_age_s=0), admin=admin)
+    return CommandServices(stories=StoryLibrary(store, clock, max_age_s=0, stale_s=0), admin=admin)
 
 
 async def run(
@@ -236,7 +237,7 @@ async def test_stories_are_kept_and_new_articles_show_up_after_the_check(
     library = StoryLibrary(store, clock, max_age_s=3600)
     first = await library.news_for(REF)
     assert await library.news_for(REF) is first  # within max_age: no store access, the same stories
-    library.max_age_s = 0
+    library.max_age_s = library.stale_s = 0
     assert await library.news_for(REF) is first  # checked: nothing new, nothing rebuilt
     extra = news_analyses[2].model_copy(deep=True)
     extra.article.url = "https://news.example.org/again"
@@ -258,3 +259,22 @@ async def test_story_completions_match_names_people_and_words(
         assert choices and "Marlow" in choices[0].name, typed
         assert news.find(choices[0].value).id == choices[0].value
     assert all(len(c.name) <= 100 and len(c.value) <= 100 for c in everything)
+
+
+async def test_a_stale_view_answers_at_once_while_it_is_checked(
+    store: Store, clock: FixedClock, admin: ChannelAdmin, news_analyses: list[ArticleAnalysis]
+) -> None:
+    library = StoryLibrary(store, clock, max_age_s=0, stale_s=3600)
+    first = await library.news_for(REF)
+    extra = news_analyses[2].model_copy(deep=True)
+    extra.article.url = "https://news.example.org/later"
+    extra.article.text += " Turnout was high."
+    await store_articles(store, FEED, [extra], NOW - timedelta(minutes=1))
+    assert await library.news_for(REF) is first  # no command waits for the store...
+    for _ in range(200):  # ...while the check runs in the background
+        await asyncio.sleep(0.02)
+        if not library._refreshing:
+            break
+    assert sum(len(s.articles) for s in (await library.news_for(REF)).stories) == 4
+    library.forget(REF)  # a configuration change: the next command waits for a fresh read
+    assert await library.news_for(REF) is not first

@@ -71,7 +71,7 @@ async def channel(store: Store, news_analyses: list[ArticleAnalysis]) -> Console
     clock = FixedClock(NOW)
     admin = await set_up_channel(store, clock, CONSOLE_CHANNEL)
     await store_articles(store, FEED, news_analyses, NOW - timedelta(hours=1))
-    services = CommandServices(stories=StoryLibrary(store, clock, max_age_s=0), admin=admin)
+    services = CommandServices(stories=StoryLibrary(store, clock, max_age_s=0, stale_s=0), admin=admin)
     return ConsoleChannel(COMMANDS, services, Console(record=True, width=100, color_system=None))
 
 

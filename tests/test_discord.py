@@ -78,7 +78,7 @@ async def running(
     clock = FixedClock(NOW)
     admin = await set_up_channel(store, clock, NEWS_REF)
     await store_articles(store, FEED, news_analyses, NOW - timedelta(hours=1))
-    services = CommandServices(stories=StoryLibrary(store, clock, max_age_s=0), admin=admin)
+    services = CommandServices(stories=StoryLibrary(store, clock, max_age_s=0, stale_s=0), admin=admin)
     client = make_client(settings, COMMANDS, services, guild_ready_timeout=0.1)
     assert settings.discord_token is not None
     task = asyncio.create_task(start_client(client, settings.discord_token.get_secret_value()))

@@ -76,6 +76,7 @@ class ChannelNews:
     window: timedelta
     _answers: dict[tuple[str, ...], Reply] = field(default_factory=dict)
     _by_id: dict[str, Story] = field(default_factory=dict)
+    _found: dict[str, Story] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._by_id = {story.id: story for story in self.stories}
@@ -118,9 +119,16 @@ class ChannelNews:
         if not self.stories:
             raise self.no_stories()
         typed = query.strip()
-        exact = self._by_id.get(typed)
+        exact = self._by_id.get(typed) or self._found.get(typed.casefold())
         if exact is not None:
             return exact
+        story = self._search(typed)
+        if len(self._found) >= MAX_KEPT_ANSWERS:
+            self._found.clear()
+        self._found[typed.casefold()] = story  # the same words find the same story in these stories
+        return story
+
+    def _search(self, typed: str) -> Story:
         named = find_story(self.stories, typed)
         if named.found is not None:
             return named.found
@@ -196,28 +204,47 @@ class StoryLibrary:
     """The stories behind each channel's commands, built once and re-checked against the store now and then."""
 
     def __init__(
-        self, store: Store, clock: Clock, max_age_s: float = 10.0, window: timedelta = STORY_WINDOW
+        self,
+        store: Store,
+        clock: Clock,
+        max_age_s: float = 10.0,
+        stale_s: float = 60.0,
+        window: timedelta = STORY_WINDOW,
     ) -> None:
         self.store = store
         self.clock = clock
         self.max_age_s = max_age_s
+        self.stale_s = stale_s
         self.window = window
         self._views: dict[str, _View] = {}
         self._shared: dict[tuple[object, ...], ChannelNews] = {}
         self._refreshing: dict[str, asyncio.Task[_View]] = {}
 
     async def news_for(self, ref: ChannelRef) -> ChannelNews:
-        """The channel's stories now: kept ones if checked recently, else checked (and rebuilt if changed)."""
+        """The channel's stories now: kept ones if checked recently, else checked (and rebuilt if changed).
+
+        A view checked more than `max_age_s` ago still answers for `stale_s` more while it is checked in
+        the background, so no command waits for the store; an older one (or none) is waited for.
+        """
         key = ref.key()
         view = self._views.get(key)
-        if view is not None and time.monotonic() - view.checked < self.max_age_s:
+        age = time.monotonic() - view.checked if view is not None else None
+        if view is not None and age is not None and age < self.max_age_s:
             return view.news
         task = self._refreshing.get(key)
         if task is None:
             task = asyncio.create_task(self._refresh(ref, view), name=f"stories {key}")
             self._refreshing[key] = task
-            task.add_done_callback(lambda _: self._refreshing.pop(key, None))
+            task.add_done_callback(lambda done: self._refreshed(key, done))
+        if view is not None and age is not None and age < self.max_age_s + self.stale_s:
+            return view.news
         return (await asyncio.shield(task)).news
+
+    def _refreshed(self, key: str, task: asyncio.Task[_View]) -> None:
+        self._refreshing.pop(key, None)
+        if not task.cancelled() and task.exception() is not None:
+            # Whoever waited has the error; a background check's is only logged.
+            _log.debug("checking the stories of %s failed: %s", key, task.exception())
 
     def forget(self, ref: ChannelRef) -> None:
         """Drop the channel's view (its configuration changed): the next command reads the store again."""

@@ -93,6 +93,7 @@ class FakeDiscord:
         self._changed = asyncio.Condition()
         self._awaited: dict[str, asyncio.Future[Callback]] = {}
         self._answered: set[str] = set()
+        self._tasks: set[asyncio.Future[None]] = set()
         self._runner: web.AppRunner | None = None
         self.port = 0
 
@@ -534,11 +535,21 @@ class FakeDiscord:
                 continue
             message = json.loads(frame.data)
             if message["op"] == 1:
-                await socket.send_str(json.dumps({"op": 11, "d": None, "s": None, "t": None}))
+                # Acknowledged after a network's moment: discord.py notes the send time after sending,
+                # so an instant loopback answer would read as a late one.
+                asyncio.get_running_loop().call_later(0.05, self._heartbeat_ack, socket)
             elif message["op"] == 2:
                 await self._identify(socket, message["d"])
         self._sockets = [(s, shard) for s, shard in self._sockets if s is not socket]
         return socket
+
+    def _heartbeat_ack(self, socket: web.WebSocketResponse) -> None:
+        if not socket.closed:
+            task = asyncio.ensure_future(
+                socket.send_str(json.dumps({"op": 11, "d": None, "s": None, "t": None}))
+            )
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
 
     async def _identify(self, socket: web.WebSocketResponse, data: dict[str, Any]) -> None:
         if data.get("token") != self.token:

@@ -149,3 +149,26 @@ def test_a_figure_of_speech_is_no_place(nlp: Language):
         places=["Brexit"],
     )
     assert all(e.where is None and e.where_text is None for e in parsed.events)
+
+
+def test_a_statement_is_dated_by_its_speaker_saying_it_on_a_day(nlp: Language):
+    parsed = run_events(
+        nlp,
+        "Mayor Ilse Brandt blamed the harbour board for the flooding.\n"
+        "The river rose above the quay wall twice this winter.\n"
+        "Ilse Brandt told reporters on Saturday that the board had ignored warnings.",
+        actors=[("Ilse Brandt", "person")],
+        times={"Saturday": "2024-03-09"},
+    )
+    assert parsed.of_type("blame").when == "2024-03-09"
+
+
+def test_a_time_inside_a_quote_does_not_date_the_saying(nlp: Language):
+    parsed = run_events(
+        nlp,
+        "Mayor Ilse Brandt blamed the harbour board for the flooding.\n"
+        'Ilse Brandt said, "Last night the river rose above the quay wall."',
+        actors=[("Ilse Brandt", "person")],
+        times={"Last night": "2024-03-13TNI"},
+    )
+    assert parsed.of_type("blame").when is None

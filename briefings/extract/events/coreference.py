@@ -121,8 +121,6 @@ def _compatible(group: EventGroup, mention: EventMention) -> bool:
     return False
 
 
-
-
 def _content_words(phrases: list[str] | set[str]) -> set[str]:
     return {w for p in phrases for w in p.lower().split() if w not in STOP_WORDS and not w[:1].isdigit()}
 
@@ -263,14 +261,25 @@ def _first(values: list[str | None]) -> str | None:
     return next((v for v in values if v), None)
 
 
+def _statement(group: EventGroup, told: list[EventMention]) -> EventMention:
+    """The mention whose clause states the event on a timeline: the one that dates it when that is a clause
+    with its participants ("Iran launched ... at 5:30 pm"), else the first such clause, else the dating one."""
+    source = group.time_source
+    if source is not None and source.sense is not SAY and source.has_participants and not source.is_noun:
+        return source
+    clause = next((m for m in told if m.has_participants and not m.is_noun), None)
+    if clause is not None:
+        return clause
+    return source if source is not None and source.sense is not SAY else told[0]
+
+
 def to_event(group: EventGroup) -> Event:
     """The `Event` of a group of mentions."""
     mentions = group.mentions
-    typed = [m for m in mentions if m.sense.type != "other"] or mentions
+    told = [m for m in mentions if m.sense is not SAY] or mentions
+    typed = [m for m in told if m.sense.type != "other"] or told
     headline = max(typed, key=lambda m: (m.has_participants, not m.is_noun, -m.sentence))
-    statement = group.time_source or next(
-        (m for m in mentions if m.has_participants and not m.is_noun), mentions[0]
-    )
+    statement = _statement(group, told)
     who: list[str] = []
     whom: list[str] = []
     for mention in mentions:

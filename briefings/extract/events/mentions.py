@@ -147,8 +147,9 @@ def _evidence(trigger: Token, is_noun: bool, subject: Token | None, means_childr
         is_noun
         and trigger.dep_ in ("nsubj", "nsubjpass", "dobj", "attr")
         and trigger.head.pos_ in ("VERB", "AUX")
+        and trigger.head.lemma_.lower() not in REPORTING_LEMMAS
     ):
-        clause = trigger.head
+        clause = trigger.head  # "the attacks were in revenge for ...", not "the Taliban said the bombing"
     tokens = phrase_tokens(
         clause,
         limit=_EVIDENCE_WORDS,

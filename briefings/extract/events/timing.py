@@ -69,6 +69,8 @@ def time_anchors(index: TokenIndex, doc: Doc, triggers: dict[int, EventSense]) -
                 break
             if parent.dep_ == "prep" and parent.lower_ in _BOUND_PREPOSITIONS:
                 break  # "days before Election Day" bounds the event, it does not date it
+            if triggers.get(parent.i) is SAY and node.dep_ in ("ccomp", "parataxis"):
+                break  # said, "Last night, a slap in the face was delivered": the time is the quote's, not the saying's
             if parent.i in triggers and parent.i not in inside:
                 # "the explosion late on Thursday had caused damage": the time is the explosion's.
                 subject = own_subject(parent) if triggers[parent.i] is OTHER else None

@@ -36,6 +36,7 @@ class IndexSettings:
     """The knobs of the story index (the defaults are what the evaluations were measured with)."""
 
     join_similarity: float = 0.15
+    merge_similarity: float = 0.15
     entity_weight: float = 2.0
     passing_entity_weight: float = 1.0
     person_weight: float = 1.5
@@ -348,7 +349,7 @@ class StoryIndex:
         """Merge a story with the open story it matches best, if it matches well enough."""
         features, vector = self._profile_as_article(profile)
         other, score = self._best_story(features, vector, exclude=profile.id)
-        if other is None or score < self.settings.join_similarity:
+        if other is None or score < self.settings.merge_similarity:
             return False
         keep, absorbed = self.state.stories[other], profile
         if len(absorbed.articles) > len(keep.articles):

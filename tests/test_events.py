@@ -167,6 +167,7 @@ def test_a_time_inside_a_quote_does_not_date_the_saying(nlp: Language):
     parsed = run_events(
         nlp,
         "Mayor Ilse Brandt blamed the harbour board for the flooding.\n"
+        "The quay wall is old.\nIts stones are loose.\n"
         'Ilse Brandt said, "Last night the river rose above the quay wall."',
         actors=[("Ilse Brandt", "person")],
         times={"Last night": "2024-03-13TNI"},

@@ -195,6 +195,8 @@ class StoryQuote(Model):
 
     quote: Quote
     article: str
+    # Every article that carries this quote (the same words in several reports are one quote).
+    articles: list[str] = Field(default_factory=list)
 
 
 class ArticleRef(Model):
@@ -204,10 +206,10 @@ class ArticleRef(Model):
     source: str
     title: str | None = None
     outlet: str | None = None
-    # Every article that carries this quote (the same words in several reports are one quote).
-    articles: list[str] = Field(default_factory=list)
     url: str | None = None
     published: datetime | None = None
+    # The article this one reprints (a wire story carried by several outlets counts as one source).
+    duplicate_of: str | None = None
 
 
 class Story(Model):
@@ -217,8 +219,6 @@ class Story(Model):
     name: str
     headline: str
     articles: list[str]
-    # The article this one reprints (a wire story carried by several outlets counts as one source).
-    duplicate_of: str | None = None
     sources: list[ArticleRef] = Field(default_factory=list)
     digest: list[str] = Field(default_factory=list)
     actors: list[Actor] = Field(default_factory=list)

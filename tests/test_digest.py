@@ -213,6 +213,22 @@ def test_trimming_drops_only_whole_pieces() -> None:
     assert not is_compression_of("Iran denied the attack.", "Iran launched the attack.")
 
 
+def test_a_glued_share_bar_is_cut_from_the_sentence_it_was_extracted_with() -> None:
+    source = (
+        "Share this withEmailChatterPostboardLinkboxCopy this linkVolunteers rebuilt the footbridge "
+        "over the Ostra in two days."
+    )
+    trimmed = trim_sentence(source)
+    assert trimmed == "Volunteers rebuilt the footbridge over the Ostra in two days."
+    assert is_compression_of(trimmed, source)
+    # Names written with inner capitals are prose, not a share bar.
+    for prose in (
+        "McAllister said the iPhone app sold well in Marenport.",
+        "YouTube and PlayStation fans met.",
+    ):
+        assert trim_sentence(prose) == prose
+
+
 @dataclass
 class _InventingWriter:
     def write(self, story: Story, analyses: list[ArticleAnalysis]) -> DigestDraft:

@@ -1,6 +1,7 @@
 """Trim a source sentence for a digest without changing what it says: only whole pieces are dropped.
 
-Dropped: a dateline or a caption label at the start ("Washington:", "(CNN) --", "LONDON (Reuters) -"),
+Dropped: a page's share bar glued to the sentence by text extraction ("Share this withEmailFacebook…Copy
+this linkResearchers found" → "Researchers found"), a dateline or a caption label at the start ("Washington:", "(CNN) --", "LONDON (Reuters) -"),
 a leading connective that points at a sentence the reader will not see ("But", "However,"), and short
 asides in brackets that carry no figure ("(pictured)"). Everything left is the source's own words, in
 order, so a trimmed sentence is always a word-subsequence of its source (`is_compression_of`).
@@ -24,6 +25,11 @@ _CONNECTIVE = re.compile(r"^(?:But|And|So|Yet|However,|Meanwhile,|Also,|Still,|N
 # A short aside in brackets, no digits inside: (pictured), (left), (CNN).
 _ASIDE = re.compile(r"\s*\((?:[^()\d]{1,30})\)(?=[\s,.;:!?]|$)")
 _WORDS = re.compile(r"[^\W_]+")
+# Where two words were glued together when a page's text was extracted: "linkResearchers".
+_JOIN = re.compile(r"(?<=[a-z])(?=[A-Z])")
+# A run of glued words (three joins or more in one token) is a widget's labels, never prose.
+_MIN_GLUED_JOINS = 3
+_GLUE_REACH = 4  # words after the glued run in which the sentence proper may start, glued to the last label
 _MIN_WORDS_LEFT = 4
 _NEGATIONS = frozenset(["not", "no", "never", "nor", "neither", "without", "t", "none", "nobody", "nothing"])
 
@@ -43,9 +49,29 @@ def _drop_prefix(text: str, pattern: re.Pattern[str]) -> str:
     return _capitalised(rest)
 
 
+def _drop_glued_labels(text: str) -> str:
+    """The sentence from where its prose starts, when it opens with a widget's glued labels."""
+    words = text.split(" ")
+    glued = next(
+        (i for i, w in enumerate(words[:_GLUE_REACH]) if len(_JOIN.findall(w)) >= _MIN_GLUED_JOINS), None
+    )
+    if glued is None:
+        return text
+    # The prose starts at the first join after the labels, else at the labels' last join.
+    at = glued
+    for i in range(glued + 1, min(len(words), glued + 1 + _GLUE_REACH)):
+        if _JOIN.search(words[i]):
+            at = i
+            break
+    joins = list(_JOIN.finditer(words[at]))
+    rest = " ".join([words[at][joins[-1].start() :], *words[at + 1 :]])
+    return rest if len(rest.split()) >= _MIN_WORDS_LEFT else text
+
+
 def trim_sentence(sentence: str) -> str:
-    """The sentence without its dateline, leading connective and figure-free bracketed asides."""
-    text = " ".join(sentence.split())
+    """The sentence without glued share-bar labels, its dateline, a leading connective and figure-free
+    bracketed asides."""
+    text = _drop_glued_labels(" ".join(sentence.split()))
     text = _drop_prefix(text, _DATELINE)
     text = _drop_prefix(text, _CONNECTIVE)
     trimmed = _ASIDE.sub("", text)
@@ -57,8 +83,8 @@ def trim_sentence(sentence: str) -> str:
 def is_compression_of(trimmed: str, source: str) -> bool:
     """True when every word of `trimmed` appears in `source` in the same order (case aside), and no
     negation of the source was left out on the way ("was not damaged" never becomes "was damaged")."""
-    wanted = [w.lower() for w in _WORDS.findall(trimmed)]
-    have = [w.lower() for w in _WORDS.findall(source)]
+    wanted = [w.lower() for w in _WORDS.findall(_JOIN.sub(" ", trimmed))]
+    have = [w.lower() for w in _WORDS.findall(_JOIN.sub(" ", source))]
     at = 0
     for word in wanted:
         while at < len(have) and have[at] != word:

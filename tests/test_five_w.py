@@ -109,3 +109,12 @@ def test_a_wire_report_without_a_place_of_its_own_is_placed_by_its_dateline(nlp:
         places=["PORT AVEL", "Lanmore"],
     )
     assert parsed.w.where == "PORT AVEL"
+
+
+def test_an_accident_nobody_did_is_its_own_who(nlp: Language):
+    parsed = run_events(
+        nlp,
+        "Explosion outside the Lanmore town hall\nWindows were broken along the square.",
+        actors=[("Lanmore", "country")],
+    )
+    assert parsed.w.who == "Explosion"

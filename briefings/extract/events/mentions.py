@@ -248,6 +248,9 @@ def build_mention(
         mention.subject = namer.as_written(subject)
     elif is_noun and agent_tokens:
         mention.subject = namer.as_written(agent_tokens[0])
+    elif is_noun and sense.family == "accident":
+        # "Explosion and gunfire outside the consulate": nobody did it; the blast itself is what acted.
+        mention.subject = phrase(trigger, limit=4, drop=SIDE_CLAUSES | {"prep", "appos", "acl"})
     mention.depth = 2 if in_label(index, trigger) else clause_depth(trigger)
     if sense is OTHER and obj is not None and obj.i in triggers:
         # "Obama describes his first meeting with Trump": told of the meeting, joined with its mentions.

@@ -79,6 +79,7 @@ def base_form(token: Token) -> str:
 
 
 def _verb_sense(token: Token) -> EventSense | None:
+    """What a verb means here: "fire" and "launch" by their object (a weapon, a person, a campaign)."""
     lemma = token.lemma_.lower()
     obj = child_of(token, "dobj")
     if lemma == "open" and obj is not None and obj.lemma_.lower() == "fire":
@@ -89,7 +90,8 @@ def _verb_sense(token: Token) -> EventSense | None:
     if lemma in ("fire", "launch"):
         if obj is None:
             aimed = any(c.dep_ == "prep" and c.lower_ in TARGET_PREPOSITIONS for c in token.children)
-            return sense if aimed or (lemma == "fire" and token.dep_ != "ROOT") else _INITIATIVE
+            # "troops fired", "fired at the crowd" are shots; "launched" alone is more often a campaign.
+            return sense if aimed or lemma == "fire" else _INITIATIVE
         obj_lemma = obj.lemma_.lower()
         if obj_lemma in WEAPON_LEMMAS or NOUN_SENSES.get(obj_lemma, OTHER).family == "violence":
             return sense

@@ -1,7 +1,7 @@
 """The stories of a channel's feeds, built once from the store and kept, so commands answer in milliseconds.
 
 A `StoryLibrary` reads a channel's feeds and their articles of the story window (the same window digests
-use) and builds the stories with the engine, once per distinct set of articles: channels following the
+use) and builds the stories with the engine (`build_stories`), once per distinct set of articles: channels following the
 same feeds share them. A channel's view is checked against the store at most every `max_age_s` seconds
 with one cheap query (the newest article and the count in the window); only new articles cause a
 rebuild, off the event loop. Configuration changes made through the commands drop the channel's view at
@@ -19,7 +19,6 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from bot.channels.digest import PooledStory, StoredArticle, StoryPool
 from bot.channels.errors import ChannelNotSetUp, StoreDown
 from bot.clock import Clock
 from bot.commands.errors import NoStories, UnknownStory
@@ -32,6 +31,7 @@ from bot.store.models import ArticleRow, ChannelFeed
 from briefings.digest.lookup import find_actor, find_story, story_choices
 from briefings.models import ArticleAnalysis, Story
 from briefings.render import Reply
+from briefings.stories.merge import build_stories
 
 _log = logging.getLogger(__name__)
 
@@ -59,6 +59,21 @@ def _sources(story: Story) -> int:
     )
 
 
+def _latest(story: Story) -> float:
+    when = story.last_published or story.first_published
+    return when.timestamp() if when is not None else 0.0
+
+
+def search_text(story: Story) -> str:
+    """What a keyword is looked for in: headline, digest, the people (names, titles) and the places."""
+    parts = [story.name, story.headline, *story.digest]
+    for actor in story.actors:
+        parts.extend([actor.name, *actor.aliases, *actor.roles])
+    for place in story.places:
+        parts.extend([place.name, *place.aliases])
+    return " ".join(parts).lower()
+
+
 def _shorten(text: str, limit: int = CHOICE_CHARS) -> str:
     if len(text) <= limit:
         return text
@@ -82,15 +97,15 @@ class ChannelNews:
         self._by_id = {story.id: story for story in self.stories}
 
     @classmethod
-    def from_pool(cls, pool: StoryPool, articles: Sequence[StoredArticle], window: timedelta) -> ChannelNews:
-        """The pool's stories ranked: most independent sources first, then the latest news."""
-        ranked: list[PooledStory] = sorted(
-            pool.stories, key=lambda p: (-_sources(p.story), -p.last_published, p.key)
-        )
+    def from_stories(
+        cls, stories: Sequence[Story], analyses: Sequence[ArticleAnalysis], window: timedelta
+    ) -> ChannelNews:
+        """The stories ranked: most independent sources first, then the latest news."""
+        ranked = sorted(stories, key=lambda s: (-_sources(s), -_latest(s), s.id))
         return cls(
-            stories=[p.story for p in ranked],
-            analyses={a.analysis.article.id: a.analysis for a in articles},
-            search_texts=[p.search_text for p in ranked],
+            stories=ranked,
+            analyses={a.article.id: a for a in analyses},
+            search_texts=[search_text(s) for s in ranked],
             window=window,
         )
 
@@ -195,9 +210,9 @@ def _analysis_of(row: ArticleRow) -> ArticleAnalysis:
 
 
 def build_news(rows: Sequence[ArticleRow], window: timedelta) -> ChannelNews:
-    """Stories from stored articles, with the engine's story index and merge (runs off the event loop)."""
-    stored = [StoredArticle(row.id, row.feed_id or 0, row.fetched_at, _analysis_of(row)) for row in rows]
-    return ChannelNews.from_pool(StoryPool(stored), stored, window)
+    """Stories from stored articles, grouped and merged by the engine (runs off the event loop)."""
+    analyses = [_analysis_of(row) for row in rows]
+    return ChannelNews.from_stories(build_stories(analyses), analyses, window)
 
 
 class StoryLibrary:

@@ -124,10 +124,10 @@ class InteractionAnswerer:
         ref = channel_ref(interaction)
         if ref is None or completion != STORY_COMPLETION:
             return []
+        reading = asyncio.ensure_future(self.services.stories.news_for(ref))
+        reading.add_done_callback(_seen)  # it may finish after the answer; its error is not lost in the log
         try:
-            news = await asyncio.wait_for(
-                asyncio.shield(self.services.stories.news_for(ref)), COMPLETE_WITHIN_S
-            )
+            news = await asyncio.wait_for(asyncio.shield(reading), COMPLETE_WITHIN_S)
         except TimeoutError:
             return []  # the stories are still being built; the next keystroke will have them
         except Exception as exc:  # not set up, database away: no completions, the command itself explains
@@ -144,3 +144,8 @@ class InteractionAnswerer:
             return
         outcome = refusal("briefbot could not read that command's options; please try again.")
         await self._send(interaction, outcome, deferred=False)
+
+
+def _seen(task: asyncio.Future[Any]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        _log.debug("reading stories for completions failed: %s", task.exception())

@@ -72,21 +72,27 @@ class InteractionAnswerer:
             await self._send(interaction, refusal("briefbot answers in server channels, not here."), False)
             return
         context = CommandContext(ref, caller_of(interaction), self.services)
-        work = asyncio.ensure_future(run_command(command, values, context))
-        deferred = False
+        # The command runs here; if it has not finished in time, a timer acknowledges it meanwhile.
+        acknowledging: list[asyncio.Task[bool]] = []
+        delay = min(SLOW_DEFER_AFTER_S, self.defer_after_s) if command.slow else self.defer_after_s
+        timer = asyncio.get_running_loop().call_later(
+            delay, lambda: acknowledging.append(asyncio.ensure_future(self._defer(interaction, command)))
+        )
         try:
-            # A slow command is acknowledged almost at once; a refusal of it still comes back directly.
-            await asyncio.wait(
-                {work},
-                timeout=min(SLOW_DEFER_AFTER_S, self.defer_after_s) if command.slow else self.defer_after_s,
-            )
-            if not work.done():
-                await interaction.response.defer(thinking=True, ephemeral=command.ephemeral)
-                deferred = True
+            outcome = await run_command(command, values, context)
+        finally:
+            timer.cancel()
+        deferred = await acknowledging[0] if acknowledging else False
+        await self._send(interaction, outcome, deferred, deferred_ephemeral=command.ephemeral)
+
+    async def _defer(self, interaction: discord.Interaction, command: Command[Any]) -> bool:
+        """Tell Discord the answer is coming ("briefbot is thinking…"); False when that failed."""
+        try:
+            await interaction.response.defer(thinking=True, ephemeral=command.ephemeral)
         except discord.HTTPException as exc:
             _log.warning("/%s: could not acknowledge the interaction: %s", command.name, exc)
-        outcome = await work
-        await self._send(interaction, outcome, deferred, deferred_ephemeral=command.ephemeral)
+            return False
+        return True
 
     async def _send(
         self,

@@ -70,10 +70,15 @@ async def run_console(channel: ConsoleChannel, stream: TextIO | None = None) -> 
     async for line in input_lines(stream or sys.stdin):
         text = line.strip()
         if text in QUIT:
-            break
+            console.print()
+            return
         if text in HELP:
             channel.print_help()
         elif text:
             await channel.answer(text)
         console.print(PROMPT, end="")
     console.print()
+    # Input ended without /quit: a pipe ran dry, or no terminal at all (a container without a token).
+    console.print(
+        Text("End of input: leaving the console. To serve Discord, set BRIEFBOT_DISCORD_TOKEN.", style="dim")
+    )

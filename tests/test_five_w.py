@@ -118,3 +118,25 @@ def test_an_accident_nobody_did_is_its_own_who(nlp: Language):
         actors=[("Lanmore", "country")],
     )
     assert parsed.w.who == "Explosion"
+
+
+def test_a_dateline_places_the_report_before_the_place_of_another_event(nlp: Language):
+    parsed = run_events(
+        nlp,
+        "Police clear the mayor\nPORT AVEL, May 6 (Wire) -\n"
+        "The police said on Sunday they found nothing against the mayor. A protest in Lanmore followed.",
+        actors=[("Police", "organization")],
+        places=["PORT AVEL", "Lanmore"],
+    )
+    assert parsed.w.where == "PORT AVEL"
+
+
+def test_an_abbreviated_country_in_capitals_is_no_dateline(nlp: Language):
+    parsed = run_events(
+        nlp,
+        "Police clear the mayor\nThe police said on Sunday they found nothing against the mayor of U.S. "
+        "city Port Avel. The mayor thanked the Port Avel police.",
+        actors=[("Police", "organization")],
+        places=["U.S", "Port Avel"],  # the surface "U.S" of "U.S.": the test's mention finder stops at a dot
+    )
+    assert parsed.w.where == "Port Avel"

@@ -75,3 +75,42 @@ def test_hyphenated_place_name_is_whole(nlp: Language) -> None:
 def test_texts_without_places_give_none(nlp: Language) -> None:
     assert places_of(nlp, "") == []
     assert places_of(nlp, "nothing happened anywhere.") == []
+
+
+def test_dateline_city_glued_to_a_byline_is_a_place(nlp: Language) -> None:
+    text = "Budget passes By Nora Vell PORT AVEL, May 6 (Wire) - The senate passed the budget."
+    places = places_of(nlp, text, [("Nora Vell PORT AVEL", "PERSON")])
+    assert [(p.name, p.kind) for p in places] == [("PORT AVEL", "city_or_region")]
+
+
+def test_capitals_in_a_name_without_a_dateline_after_them_are_no_place(nlp: Language) -> None:
+    text = "The coach Nora Vell PORT said nothing."
+    places = places_of(nlp, text, [("Nora Vell PORT", "PERSON")])
+    assert places == []
+
+
+def test_a_campaign_the_model_calls_a_person_and_a_place_is_no_place(nlp: Language) -> None:
+    text = (
+        "Prices rose in the wake of Lexit. Lexit is taking everything away, one shopper wrote. "
+        "The firm denied the rise was related to Lexit."
+    )
+    places = places_of(nlp, text, [("Lexit", "GPE"), ("Lexit", "PERSON"), ("Lexit", "PERSON")])
+    assert "Lexit" not in [p.name for p in places]
+
+
+def test_a_place_the_model_calls_a_person_but_used_after_in_stays_a_place(nlp: Language) -> None:
+    text = "Shops shut in Tarbil on Monday. Tarbil is quiet now, one shopper said."
+    places = places_of(nlp, text, [("Tarbil", "GPE"), ("Tarbil", "PERSON")])
+    assert [p.name for p in places] == ["Tarbil"]
+
+
+def test_a_town_the_model_takes_for_an_organisation_before_a_noun_is_a_place(nlp: Language) -> None:
+    text = (
+        "Victims of the Brantley tram crash were named. Jo Ames, 62, from Brantley, was among them. "
+        "Flowers were left at the Brantley tram stop."
+    )
+    places = places_of(
+        nlp, text, [("Brantley", "ORG"), ("Jo Ames", "PERSON"), ("Brantley", "GPE"), ("Brantley", "ORG")]
+    )
+    (town,) = [p for p in places if p.name == "Brantley"]
+    assert town.kind == "city_or_region" and len(town.mentions) == 3

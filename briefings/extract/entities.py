@@ -41,6 +41,8 @@ _CACHE_KEY = "briefbot.named_mentions"
 _LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "EVENT"})
 _LOCATIVE = frozenset({"in", "near", "outside", "inside", "across", "throughout"})
 _LIST_LOCATIVE = frozenset({"at", "from", "to", "into", "toward", "towards", "between", "via", "around"})
+# Prepositions before a name that show it is used as a place ("in Paris", "from Paris").
+_PLACE_PREPOSITIONS = frozenset({"in", "at", "near", "from", "outside", "inside", "across", "throughout"})
 # Nouns and verbs after which "in X" names an organisation or a person, not a place ("a stake in X").
 _IN_NOT_PLACE = frozenset(
     [
@@ -286,6 +288,32 @@ def _person_pieces(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
     return trimmed
 
 
+def _dateline_after_byline(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
+    """ "By Jane Roe PORT AVEL, May 6 (Wire) -": the dateline's city in capitals glued to a byline's name.
+
+    The capitals close a name written in mixed case and a date, a bracket or a dash follows them.
+    """
+    first = end
+    while first > start and _is_caps_word(doc[first - 1]) and len(doc[first - 1].text) >= 3:
+        first -= 1
+    if first in (end, start) or not any(doc[i].is_title for i in range(start, first)):
+        return None
+    if any(_lower_key(doc[i]) in word_list("org_words") for i in range(first, end)):
+        return None
+    following = doc[end] if end < len(doc) else None
+    if following is None:
+        return None
+    if following.text in ("(", "-", "\u2014", "\u2013"):
+        return first, end
+    after = doc[end + 1] if end + 1 < len(doc) else None
+    if following.text != "," or after is None:
+        return None
+    dated = after.ent_type_ in ("DATE", "TIME") or (
+        after.is_title and end + 2 < len(doc) and doc[end + 2].like_num  # "Nov 6", often left untagged
+    )
+    return (first, end) if dated else None
+
+
 def _person_after_title(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
     """ "Army Spc Caleb Barnes": a title and a given name and surname inside another entity."""
     for i in range(end - 3, start - 1, -1):
@@ -341,6 +369,15 @@ class _Corrector:
             votes = self.place_votes if ent.label_ in ("GPE", "LOC", "FAC") else self.name_votes
             for token in ent:
                 votes[token.lower_] += 1
+        # Per name, the labels the model gave it and whether it ever stands where places stand ("in X").
+        self.labels_of: dict[str, Counter[str]] = {}
+        self.located: set[str] = set()
+        for ent in doc.ents:
+            key = ent.text.lower()
+            self.labels_of.setdefault(key, Counter())[ent.label_] += 1
+            root = ent.root
+            if root.dep_ == "pobj" and root.head.lower_ in _PLACE_PREPOSITIONS:
+                self.located.add(key)
         # Every part of a person's full name, so that "Bush" or "Cook" alone is still that person.
         full_names = sorted({e.text for e in doc.ents if e.label_ == "PERSON" and len(e) > 1})
         self.person_short_forms = _short_forms(full_names)
@@ -399,6 +436,8 @@ class _Corrector:
             return self._person_or_else(span)
         if label == "ORG":
             return self._organization_or_else(span)
+        if label in ("GPE", "LOC") and self._no_place_of_its_own(span):
+            return None
         if label == "GPE":
             if self._after_person_title(span) or self._given_name_as_place(span):
                 return "person"
@@ -410,6 +449,17 @@ class _Corrector:
         if label == "NORP":
             return "group"
         return None
+
+    def _no_place_of_its_own(self, span: Span) -> bool:
+        """ "Brexit": a name the model calls a person or an organisation as often as a place, and that
+        never stands after "in", "at", "near" or "from", is a campaign or an idea, not a place."""
+        key = span.text.lower()
+        votes = self.labels_of.get(key)
+        if votes is None or key in self.located:
+            return False
+        places = votes["GPE"] + votes["LOC"] + votes["FAC"]
+        others = votes["PERSON"] + votes["ORG"]
+        return votes["PERSON"] > 0 and others >= places
 
     def _given_name_as_place(self, span: Span) -> bool:
         """ "Samantha" tagged as a town: a lone given name that acts or owns, as people do."""
@@ -723,6 +773,25 @@ def _locative(doc: Doc, mention: NamedMention) -> bool:
     return root.dep_ == "pobj" and root.head.lower_ in _LOCATIVE | _LIST_LOCATIVE
 
 
+def _towns_taken_for_organisations(doc: Doc, mentions: list[NamedMention]) -> set[str]:
+    """ "the Croydon tram crash" … "from Croydon": a name used as a place at least once, and as an
+    organisation only to modify a noun, is a place wherever it stands."""
+    located: set[str] = set()
+    acting: set[str] = set()
+    modifying: set[str] = set()
+    for m in mentions:
+        key = normalise_name(m.name)
+        if m.kind == "place" and _locative(doc, m):
+            located.add(key)
+        elif m.kind == "organization":
+            root = doc[m.start : m.end].root
+            if root.dep_ in ("compound", "nmod", "amod") and root.head.i > root.i:
+                modifying.add(key)
+            else:
+                acting.add(key)
+    return {key for key in located & modifying - acting if not _has_org_word(key)}
+
+
 def _relabel_by_consistency(doc: Doc, mentions: list[NamedMention]) -> list[NamedMention]:
     """One name, one kind: a short form of a person named in full is that person; else the majority."""
     full_people = {m.name for m in mentions if m.kind == "person" and len(person_core(m.name)) > 1}
@@ -731,6 +800,7 @@ def _relabel_by_consistency(doc: Doc, mentions: list[NamedMention]) -> list[Name
     votes: dict[str, Counter[str]] = {}
     for m in mentions:
         votes.setdefault(normalise_name(m.name), Counter())[m.kind] += 1
+    towns = _towns_taken_for_organisations(doc, mentions)
     result = []
     for m in mentions:
         kind = m.kind
@@ -739,6 +809,8 @@ def _relabel_by_consistency(doc: Doc, mentions: list[NamedMention]) -> list[Name
         tally = votes[key]
         if kind in ("organization", "place", "group", "location", "facility") and key in full_keys:
             kind = "person"  # "Julia Louis-Dreyfus" tagged once as a building
+        elif kind in ("organization", "place") and key in towns:
+            kind = "place"
         elif kind in ("organization", "place", "group", "location") and len(core) <= 2:
             places = tally["place"] + tally["location"]
             if (key in short_forms or " ".join(core) in short_forms) and (
@@ -812,6 +884,11 @@ def named_mentions(doc: Doc) -> list[NamedMention]:
         end = _cut_at_non_name_words(doc, start, end)
         if ent.label_ == "PERSON":
             pieces = _person_pieces(doc, start, end)
+            dateline = _dateline_after_byline(doc, start, end)
+            if dateline is not None:
+                m = _mention(doc, dateline[0], dateline[1], "place", "GPE")
+                if m is not None:
+                    mentions.append(m)
         else:
             pieces = _person_after_title(doc, start, end)
         for a, b in pieces:

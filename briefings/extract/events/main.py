@@ -20,8 +20,9 @@ _LEAD_SENTENCES = 4
 _DATED_TYPES = frozenset({"DATE", "TIME"})
 # How many days before publication a related event still counts as news rather than background.
 _RECENT_DAYS = 31
-# A dateline's city is written in capitals.
-_DATELINE = re.compile(r"[A-Z][A-Z .'-]{2,}")
+# A dateline's city is written in capitals, words of at least three letters ("WASHINGTON", "NEW YORK";
+# not the abbreviation "U.S.").
+_DATELINE = re.compile(r"[A-Z][A-Z'-]{2,}(?: [A-Z][A-Z'-]+)*")
 # A value that names a day on the calendar, not "PRESENT_REF" or "XXXX-WXX-1".
 _CONCRETE = re.compile(r"^\d{4}")
 
@@ -98,11 +99,16 @@ def _place_of_events(events: list[Event], sentences: set[int]) -> str | None:
 def _dateline(places: list[Place], sentences: list[Sentence]) -> str | None:
     """The city of a wire report's dateline ("WASHINGTON, Nov 6 (Reuters) -"), where it was reported from."""
     lead_end = sentences[min(len(sentences), _LEAD_SENTENCES) - 1].end if sentences else 0
-    for place in places:
-        for mention in place.mentions:
-            if mention.start < lead_end and _DATELINE.fullmatch(mention.text):
-                return mention.text
-    return None
+    found = min(
+        (
+            (mention.start, mention.text)
+            for place in places
+            for mention in place.mentions
+            if mention.start < lead_end and _DATELINE.fullmatch(mention.text)
+        ),
+        default=None,
+    )
+    return found[1] if found else None
 
 
 def _actor_in(actors: list[Actor], sentences: set[int]) -> str | None:
@@ -198,8 +204,8 @@ def main_event(
         event.where_text
         or event.where
         or _subject_place(event, places)
-        or _place_of_events(events, lead)
         or _dateline(places, sentences)
+        or _place_of_events(events, lead)
         or _place_in(places, mentioned)
         or _main_place(places)
         or _place_in(places, lead)

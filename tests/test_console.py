@@ -18,8 +18,7 @@ from bot.commands.table import CommandServices
 from bot.console.app import run_console
 from bot.console.channel import CONSOLE_CHANNEL, ConsoleChannel
 from bot.console.parse import LineProblem, parse_line
-from bot.delivery import DeliveryRouter
-from bot.scheduler.digests import DigestRunner
+from bot.delivery import DigestItem, OutgoingMessage
 from bot.store.db import Store
 from briefings.models import ArticleAnalysis
 
@@ -92,15 +91,24 @@ async def test_answers_are_printed_for_the_terminal(channel: ConsoleChannel) -> 
     assert "No story in this channel's news matches" in shown(channel)
 
 
-async def test_a_scheduled_digest_appears_in_the_console_once(store: Store, channel: ConsoleChannel) -> None:
-    clock = FixedClock(NOW.replace(hour=8) + timedelta(days=1))
-    runner = DigestRunner(store, DeliveryRouter({"console": channel}), clock)
-    report = await runner.run_due()
-    assert report.sent
+async def test_a_scheduled_digest_appears_in_the_console_once(channel: ConsoleChannel) -> None:
+    news = await channel.services.stories.news_for(CONSOLE_CHANNEL)
+    digest = OutgoingMessage(
+        kind="digest",
+        channel=CONSOLE_CHANNEL,
+        idempotency_key="briefbot-digest-1-2026-03-13",
+        scheduled_for=NOW,
+        title="Your briefing for Thu 12 Mar",
+        items=[DigestItem(story=story, key=story.id) for story in news.stories],
+        more=2,
+    )
+    receipt = await channel.deliver(digest)
     text = shown(channel)
-    assert "Your briefing for" in text and "Marlow Heights dam" in text
-    assert not (await runner.run_due()).sent
+    assert "Your briefing for Thu 12 Mar" in text and "Marlow Heights dam" in text
+    assert "2 more stories: /stories" in text
+    assert await channel.deliver(digest) == receipt  # the same key again: not printed twice
     assert "Your briefing for" not in shown(channel)
+    assert await channel.find_delivered(CONSOLE_CHANNEL, digest.idempotency_key) == receipt
 
 
 async def test_the_loop_reads_lines_until_quit(channel: ConsoleChannel, tmp_path: object) -> None:

@@ -18,7 +18,6 @@ from typing import Any
 
 import pytest
 from fakes.discord_server import FakeDiscord
-from sqlalchemy import select
 from test_commands_support import *  # noqa: F403 - articles and helpers
 from test_commands_support import ADMIN, FEED, NOW, set_up_channel, store_articles
 
@@ -28,11 +27,12 @@ from bot.commands.catalog import COMMANDS
 from bot.commands.stories import StoryLibrary
 from bot.commands.table import CommandServices
 from bot.config import load_settings
+from bot.delivery import DeliveryFailed, DigestItem, OutgoingMessage
 from bot.discord.client import BriefbotDiscordClient, make_client, start_client
+from bot.discord.delivery import DiscordDelivery
 from bot.identity import ChannelRef
 from bot.store.db import Store
 from bot.store.migrate import upgrade_store
-from bot.store.models import Delivery
 from briefings.models import ArticleAnalysis
 
 GUILD = 81_000_000_000_000_001
@@ -202,32 +202,48 @@ async def test_a_slow_answer_is_deferred_then_edited_in(running: Running) -> Non
     assert sent[1]["flags"] & 64
 
 
-async def test_a_scheduled_digest_lands_in_the_channel_once(running: Running) -> None:
-    from bot.delivery import DeliveryRouter
-    from bot.discord.delivery import DiscordDelivery
-    from bot.scheduler.digests import DigestRunner
+async def digest_for(running: Running, ref: ChannelRef, key: str) -> OutgoingMessage:
+    """The channel's digest as the scheduler hands it to an adapter: its stored stories."""
+    news = await StoryLibrary(running.store, running.clock).news_for(ref)
+    return OutgoingMessage(
+        kind="digest",
+        channel=ref,
+        idempotency_key=key,
+        scheduled_for=NOW.replace(hour=8, minute=0),
+        title="Your briefing for Thu 12 Mar",
+        items=[DigestItem(story=story, key=story.id) for story in news.stories],
+    )
 
+
+async def test_a_scheduled_digest_lands_in_the_channel_once(running: Running) -> None:
     fake = running.fake
-    router = DeliveryRouter({"discord": DiscordDelivery(running.client)})
-    runner = DigestRunner(running.store, router, running.clock)
-    running.clock.set(NOW.replace(hour=8, minute=0) + timedelta(days=1))  # the channel's 08:00 UTC digest
+    delivery = DiscordDelivery(running.client)
+    digest = await digest_for(running, NEWS_REF, "briefbot-digest-1-2026-03-12")
     fake.rate_limit("POST", r"/api/v10/channels/\d+/messages", times=1, retry_after=0.3)
-    report = await runner.run_due()
-    assert report.sent and not report.failed and not report.retry_later
+    receipt = await delivery.deliver(digest)
     posted = fake.channel_messages[NEWS]
     assert len(posted) == 1  # the 429 was waited out and the message sent once
     assert fake.rate_limited == [f"POST /api/v10/channels/{NEWS}/messages"]
     message = posted[0]
+    assert receipt.message_ref == message["id"]
     assert message["allowed_mentions"] == {"parse": []}
-    assert message["embeds"][0]["title"].startswith("Your briefing for ")
+    assert message["embeds"][0]["title"] == "Your briefing for Thu 12 Mar"
     assert "Marlow Heights dam" in embed_text(message["embeds"])
-    # After a crash the runner asks whether it was posted: the channel's history says so.
-    async with running.store.transaction() as session:
-        key = (await session.execute(select(Delivery.idempotency_key))).scalar_one()
-    receipt = await router.find_delivered(NEWS_REF, key)
-    assert receipt is not None and receipt.message_ref == message["id"]
-    again = await runner.run_due()
-    assert not again.sent and len(fake.channel_messages[NEWS]) == 1
+    # Sent again with the same key (a retry): Discord's nonce check keeps it one message.
+    assert (await delivery.deliver(digest)).message_ref == message["id"]
+    assert len(fake.channel_messages[NEWS]) == 1
+    # After a crash the scheduler asks whether it was posted: the channel's history says so.
+    found = await delivery.find_delivered(NEWS_REF, digest.idempotency_key)
+    assert found is not None and found.message_ref == message["id"]
+    assert await delivery.find_delivered(NEWS_REF, "briefbot-digest-1-2026-03-13") is None
+
+
+async def test_a_digest_to_a_channel_that_is_gone_is_not_retried(running: Running) -> None:
+    gone = ChannelRef(platform="discord", workspace=str(GUILD), channel="81000000000000999")
+    digest = await digest_for(running, NEWS_REF, "briefbot-digest-1-2026-03-12")
+    with pytest.raises(DeliveryFailed) as caught:
+        await DiscordDelivery(running.client).deliver(digest.model_copy(update={"channel": gone}))
+    assert not caught.value.retryable and "no longer exists" in caught.value.reason
 
 
 async def test_a_rate_limited_callback_is_retried_and_answered_once(running: Running) -> None:

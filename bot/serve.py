@@ -12,6 +12,7 @@ import contextlib
 import gc
 import logging
 import signal
+from pathlib import Path
 from typing import TextIO
 
 from rich.console import Console
@@ -96,6 +97,8 @@ async def serve(
 
             channel = ConsoleChannel(COMMANDS, services, out)
             router.register("console", channel)
+            log_file = log_to_file(settings.data_dir / "briefbot.log")
+            out.print(Text(f"The log (for the operator) is in {log_file}.", style="dim"))
             if demo:
                 out.print(
                     Text("First start? Reading the demo feeds (loading the language model)…", style="dim")
@@ -121,6 +124,19 @@ async def serve(
         if client is not None and not client.is_closed():
             await client.close()
         await service.stop()
+
+
+def log_to_file(path: Path) -> Path:
+    """Send the log to a file instead of the terminal, where it would break into the console's answers."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    for old in [h for h in root.handlers if isinstance(h, logging.StreamHandler)]:
+        if not isinstance(old, logging.FileHandler):
+            root.removeHandler(old)
+    root.addHandler(handler)
+    return path
 
 
 async def _wait(event: asyncio.Event) -> None:

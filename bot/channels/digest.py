@@ -19,7 +19,7 @@ from typing import Any
 from bot.channels.config import TopicFilter
 from bot.delivery import DigestItem
 from briefings.models import ArticleAnalysis, Story, TimelineEntry
-from briefings.stories.index import StoryIndex
+from briefings.stories.clustering import cluster_articles
 from briefings.stories.merge import merge_story
 
 _log = logging.getLogger(__name__)
@@ -90,15 +90,9 @@ def _search_text(story: Story) -> str:
 
 
 def group_into_stories(analyses: Sequence[ArticleAnalysis]) -> list[tuple[str, list[ArticleAnalysis]]]:
-    """Group articles into stories with the engine's incremental story index (oldest article first)."""
-    index = StoryIndex()
-    for analysis in analyses:
-        index.observe(analysis)
-    groups: dict[str, list[ArticleAnalysis]] = defaultdict(list)
-    for analysis in analyses:
-        placement = index.add(analysis, counted=True)
-        groups[placement.story].append(analysis)
-    return list(groups.items())
+    """Group articles into stories with the engine's batch clustering (oldest article first)."""
+    batch = list(analyses)
+    return [(group.id, [batch[i] for i in group.members]) for group in cluster_articles(batch)]
 
 
 class StoryPool:

@@ -140,3 +140,32 @@ def test_an_abbreviated_country_in_capitals_is_no_dateline(nlp: Language):
         places=["U.S", "Port Avel"],  # the surface "U.S" of "U.S.": the test's mention finder stops at a dot
     )
     assert parsed.w.where == "Port Avel"
+
+
+def test_a_named_venue_of_a_lead_event_answers_where_before_the_article_s_places(nlp: Language):
+    parsed = run_events(
+        nlp,
+        "Mayors meet\nThe two mayors met for an hour. An expert analysed the two men during their meeting "
+        "at the Elm Hall. Crowds gathered in Brantley on Friday. Flags flew in Brantley.",
+        places=["Brantley"],
+    )
+    assert parsed.w.where == "the Elm Hall"
+
+
+def test_a_place_named_in_the_text_answers_before_a_common_noun_of_another_event(analyze):
+    parsed = analyze(
+        "Three Brantley tram crash victims named as repairs start on the track\n\n"
+        "The other three people killed have now been named. The three victims of the Brantley tram crash "
+        "which killed seven people were named by police. They were from Bexley and Dunmore."
+    )
+    assert parsed.w.where == "Brantley"
+
+
+def test_where_a_person_comes_from_is_not_where_it_happened(analyze):
+    parsed = analyze(
+        "Police check the driver's phone\n\n"
+        "The driver, a 42-year-old man from Bexley, was released on bail on Friday. A Palace fan, 19, was "
+        "named among the dead. Investigators said the tram was going too fast. More than 50 people were "
+        "hurt when it overturned in Brantley."
+    )
+    assert parsed.w.where == "Brantley"

@@ -37,7 +37,7 @@ def analyze_doc(doc: Doc, article: Article) -> ArticleAnalysis:
         quotes=quotes,
         claims=claims,
         events=events,
-        w=main_event(events, actors, places, times, sentences, article.published),
+        w=main_event(events, actors, places, times, sentences, article.published, doc=doc),
     )
 
 

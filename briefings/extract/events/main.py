@@ -12,7 +12,10 @@ from collections import Counter
 from collections.abc import Iterable
 from datetime import date, datetime
 
+from spacy.tokens import Doc
+
 from briefings.extract.events.lexicon import FAMILY_OF_TYPE, related_families
+from briefings.extract.events.placing import located_mentions
 from briefings.models import Actor, Event, FiveW, Place, Sentence, TimeExpression
 
 # The title and the first sentences of the body: where a missing "when" or "where" is looked for last.
@@ -57,18 +60,25 @@ def _recent(event: Event, published: datetime | None) -> bool:
     return -_RECENT_DAYS <= (day - published.date()).days <= 1
 
 
-def _place_in(places: list[Place], sentences: set[int]) -> str | None:
+def _place_in(places: list[Place], sentences: set[int], located: set[int] | None = None) -> str | None:
+    """The first place named in these sentences (only where it places something, when `located` says so)."""
     found: tuple[int, str] | None = None
     for place in places:
         for mention in place.mentions:
-            if mention.sentence in sentences and (found is None or mention.start < found[0]):
+            if (
+                mention.sentence in sentences
+                and (located is None or mention.start in located)
+                and (found is None or mention.start < found[0])
+            ):
                 found = (mention.start, mention.text)
     return _without_article(found[1]) if found else None
 
 
-def _main_place(places: list[Place], at_least: int = 2) -> str | None:
-    """The place the article names most often (if at least so often), in its most frequent spelling."""
-    top = max(places, key=lambda p: len(p.mentions), default=None)
+def _main_place(places: list[Place], at_least: int = 2, located: set[int] | None = None) -> str | None:
+    """The place the article names most often (if at least so often), in its most frequent spelling;
+    with `located`, only a place the text once names as the place of something."""
+    candidates = [p for p in places if located is None or any(m.start in located for m in p.mentions)]
+    top = max(candidates, key=lambda p: len(p.mentions), default=None)
     if top is None or len(top.mentions) < at_least:
         return None
     spellings = Counter(_without_article(m.text) for m in top.mentions)
@@ -87,10 +97,18 @@ def _subject_place(event: Event, places: list[Place]) -> str | None:
     return event.subject if event.subject in spellings else None
 
 
-def _place_of_events(events: list[Event], sentences: set[int]) -> str | None:
-    """Where the most salient event of these sentences that says where happened."""
+def _has_name(text: str | None) -> bool:
+    """Whether a phrase names its place ("the White House"), rather than only saying what it is ("track")."""
+    return text is not None and any(word[:1].isupper() for word in text.split())
+
+
+def _place_of_events(events: list[Event], sentences: set[int], named: bool = False) -> str | None:
+    """Where the most salient event of these sentences that says where happened (at a named place)."""
     placed = [
-        e for e in events if (e.where_text or e.where) and sentences.intersection(e.mentions or [e.sentence])
+        e
+        for e in events
+        if (e.where or _has_name(e.where_text) if named else (e.where_text or e.where))
+        and sentences.intersection(e.mentions or [e.sentence])
     ]
     best = max(placed, key=lambda e: e.salience, default=None)
     return (best.where_text or best.where) if best is not None else None
@@ -186,8 +204,13 @@ def main_event(
     times: list[TimeExpression],
     sentences: list[Sentence],
     published: datetime | None = None,
+    doc: Doc | None = None,
 ) -> FiveW:
-    """The article's main event as who / what / when / where / why / how."""
+    """The article's main event as who / what / when / where / why / how.
+
+    With the parsed `doc`, a "where" taken from the article's places prefers the mentions that place
+    something ("in Croydon", "the Croydon tram crash") over origins and labels ("a man from Beckenham").
+    """
     lead = set(range(_LEAD_SENTENCES))
     if not sentences:
         return FiveW()
@@ -200,11 +223,18 @@ def main_event(
     event = max(events, key=lambda e: (e.salience, -min(e.mentions or [e.sentence])))
     mentioned = set(event.mentions or [event.sentence])
     who = _who(event, actors) or _actor_in(actors, mentioned) or _actor_in(actors, lead)
+    located = located_mentions(doc, places) if doc is not None else None
     where = (
         event.where_text
         or event.where
         or _subject_place(event, places)
         or _dateline(places, sentences)
+        or _place_of_events(events, lead, named=True)
+        or _place_in(places, mentioned, located)
+        or _main_place(places, 2, located)
+        or _place_in(places, lead, located)
+        or _main_place(places, 1, located)
+        # An unnamed place of a lead event ("on the track"), then any place the article names.
         or _place_of_events(events, lead)
         or _place_in(places, mentioned)
         or _main_place(places)

@@ -1,0 +1,67 @@
+"""Which mentions of places the text uses as the place of something, not as an origin or a label.
+
+"in Croydon", "at the White House", "a rural village of Hebei Province", "the Croydon tram crash" place
+something there; "a man from Beckenham" and "a Crystal Palace fan" do not. Looked up on the parse for the
+few place mentions an article has, when "where" falls back from the main event to the article's places.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Token
+
+from briefings.extract.events.lexicon import LOCATIVE_PREPOSITIONS, NOUN_SENSES
+from briefings.models import Place
+
+_MODIFIER_DEPS = frozenset({"compound", "nmod", "amod"})
+# Happenings that a place's name may stand before, besides the event nouns ("the Croydon tram tragedy").
+_HAPPENING_NOUNS = frozenset(
+    ["tragedy", "disaster", "fire", "flood", "earthquake", "quake", "storm", "siege"]
+)
+# How far up a noun compound ("Croydon tram crash victims") an event noun is looked for.
+_COMPOUND_REACH = 3
+
+
+def _in_locative_phrase(token: Token) -> bool:
+    """The object of "in", "at", "near" …, or a word inside one ("in northern Kabul", "in a village of X")."""
+    for _ in range(3):
+        head = token.head
+        if head.i == token.i:
+            return False
+        if token.dep_ == "pobj" and head.dep_ == "prep":
+            if head.lower_ in LOCATIVE_PREPOSITIONS:
+                return True
+            if head.lower_ != "of":  # "a village of Hebei": look further up; "from X", "to X": no place
+                return False
+            token = head.head
+            continue
+        if token.dep_ in _MODIFIER_DEPS or token.dep_ == "appos":
+            token = head
+            continue
+        return False
+    return False
+
+
+def _names_an_event(token: Token) -> bool:
+    """A name before an event noun: "the Croydon tram crash", "a Kabul bombing"."""
+    for _ in range(_COMPOUND_REACH):
+        if token.dep_ not in _MODIFIER_DEPS or token.head.i <= token.i:
+            return False
+        token = token.head
+        lemma = token.lemma_.lower()
+        if token.pos_ == "NOUN" and (lemma in NOUN_SENSES or lemma in _HAPPENING_NOUNS):
+            return True
+    return False
+
+
+def located_mentions(doc: Doc, places: list[Place]) -> set[int]:
+    """The start offsets of the place mentions that stand where a place of something stands."""
+    found: set[int] = set()
+    for place in places:
+        for mention in place.mentions:
+            span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+            if span is None or len(span) == 0:
+                continue
+            root = span.root
+            if _in_locative_phrase(root) or _names_an_event(root):
+                found.add(mention.start)
+    return found

@@ -164,3 +164,52 @@ def test_empty_odd_and_foreign_articles_do_not_disturb_a_story(strikes):
     assert index.story_of("german") != kessa
     assert index.add(strikes["kessa-later"]).story == kessa
     assert index.state.stories[kessa].articles[0] == "kessa"
+
+
+# Two title fights of one champion, reported without dates: the champion, the sport and its words are
+# shared; the challenger and the venue are not.
+FIGHTS = {
+    "lorca": (
+        "Dario Venn kept his heavyweight title by stopping Piet Lorca in the ninth round at the Halden arena. "
+        "Venn dropped Lorca twice with body shots before the referee waved the fight off."
+    ),
+    "sulek": (
+        "Dario Venn retained his heavyweight belts with a fourth-round knockout of Marco Sulek in Brevik. A left "
+        "hook floored the challenger, who could not beat the count in front of a sold-out stadium."
+    ),
+    "lorca-later": (
+        "Piet Lorca was stopped in the ninth round by Dario Venn in Halden. Lorca, bruised by the body shots, "
+        "said he had no answer to the champion and would fight on."
+    ),
+    "sulek-later": (
+        "Marco Sulek lasted only four rounds against Dario Venn in Brevik. The challenger said the left hook "
+        "that ended the bout was the hardest punch he had ever taken."
+    ),
+}
+
+
+def _placed(index: StoryIndex, analyze, texts: dict[str, str], published: str | None) -> dict[str, str]:
+    for key, text in texts.items():
+        result = analyze(text, published=published)
+        result.article.id = key
+        index.add(result)
+    index.consolidate()
+    return {key: index.story_of(key) or "" for key in texts}
+
+
+def test_undated_events_of_one_kind_with_other_people_are_two_stories(analyze):
+    placed = _placed(StoryIndex(), analyze, FIGHTS, published=None)
+    assert placed["lorca-later"] == placed["lorca"]
+    assert placed["sulek-later"] == placed["sulek"]
+    assert placed["sulek"] != placed["lorca"]
+
+
+def test_a_follow_up_of_the_same_days_may_bring_new_people(analyze):
+    index = StoryIndex()
+    _placed(index, analyze, {"lorca": FIGHTS["lorca"]}, published="2024-05-12T22:00:00")
+    follow_up = (
+        "Venn's promoter, Anna Berg, said on Monday that the champion would defend his heavyweight title again "
+        "in the autumn. Berg said talks with two challengers had begun."
+    )
+    placed = _placed(index, analyze, {"berg": follow_up}, published="2024-05-13T09:00:00")
+    assert placed["berg"] == index.story_of("lorca")

@@ -85,6 +85,8 @@ class ArticleFeatures:
     event_days: list[int] = field(default_factory=list)
     event_types: list[str] = field(default_factory=list)
     words: list[str] = field(default_factory=list)
+    # The people the article is mostly about (person keys), chosen by the index from their weights.
+    participants: set[str] = field(default_factory=set)
 
     def feature_keys(self) -> set[str]:
         """Every feature key the article carries (for document frequencies)."""
@@ -212,6 +214,11 @@ def extract_features(analysis: ArticleAnalysis) -> ArticleFeatures:
         event_types=events,
         words=words,
     )
+
+
+def person_term(key: str) -> str:
+    """The term a person key ("p:rahman") is counted under among an article's words."""
+    return stem(key[2:])
 
 
 def sublinear(count: int) -> float:

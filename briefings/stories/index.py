@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pydantic import BaseModel, Field
 
 from briefings.models import ArticleAnalysis
-from briefings.stories.features import ArticleFeatures, extract_features, sublinear
+from briefings.stories.features import ArticleFeatures, extract_features, person_term, sublinear
 from briefings.stories.near_duplicates import (
     REPRINT_JACCARD,
     band_keys,
@@ -56,6 +56,14 @@ class IndexSettings:
     candidate_share: float = 0.4
     centroid_features: int = 250
     band_cap: int = 12
+    # The named people an article is mostly about: its person names weighing at least this share of its
+    # strongest one. A story's are those of its members, kept when held by this share of its best-held one.
+    participant_share: float = 0.5
+    participant_support: float = 0.5
+    # Each side's main people unknown to the other (another victim, suspect, opponent, host): the
+    # similarity is multiplied by this, for two events of one kind share their setting and topic words.
+    participant_conflict: float = 0.5
+    story_participants: int = 40
 
 
 class StoryProfile(BaseModel):
@@ -69,6 +77,8 @@ class StoryProfile(BaseModel):
     last_day: int | None = None
     days: dict[int, int] = Field(default_factory=dict)
     last_seen: int = 0
+    # How many of its articles each person is a main participant of (see `IndexSettings.participant_share`).
+    participants: dict[str, int] = Field(default_factory=dict)
 
 
 class IndexedArticle(BaseModel):
@@ -170,6 +180,7 @@ class StoryIndex:
         signature = minhash_signature(features.words)
         reprint_of = self._find_reprint(signature)
         vector = self._vector(features)
+        features.participants = self._main_participants(vector)
         if reprint_of is not None:
             story = self.state.articles[reprint_of].story
             return self._join(story, analysis, features, fingerprint, signature, reprint_of, 1.0, vector)
@@ -196,7 +207,9 @@ class StoryIndex:
         if profile is None:
             return 0.0
         features = extract_features(analysis)
-        return self._score(profile, features, self._vector(features))
+        vector = self._vector(features)
+        features.participants = self._main_participants(vector)
+        return self._score(profile, features, vector)
 
     # ------------------------------------------------------------------ features
 
@@ -226,6 +239,14 @@ class StoryIndex:
         top = heapq.nlargest(self.settings.article_features, weights.items(), key=lambda kv: kv[1])
         norm = math.sqrt(sum(w * w for _, w in top)) or 1.0
         return [(k, w / norm) for k, w in top]
+
+    def _main_participants(self, vector: list[tuple[str, float]]) -> set[str]:
+        """The people an article is mostly about: its strongest person keys (the vector is strongest first)."""
+        people = [(key, weight) for key, weight in vector if key.startswith("p:")]
+        if not people:
+            return set()
+        floor = people[0][1] * self.settings.participant_share
+        return {key for key, weight in people if weight >= floor}
 
     # ------------------------------------------------------------------ matching
 
@@ -276,7 +297,51 @@ class StoryIndex:
             return 0.0
         centroid = profile.centroid
         dot = sum(w * centroid.get(k, 0.0) for k, w in vector)
-        return dot / profile.norm * self._day_agreement(profile, features)
+        if dot <= 0:
+            return 0.0
+        agreement = self._day_agreement(profile, features)
+        if not self._same_days(profile, features):
+            # Days that match vouch for the story (a follow-up brings new people); without them, people must.
+            agreement *= self._participant_agreement(profile, features)
+        return dot / profile.norm * agreement
+
+    def _same_days(self, profile: StoryProfile, features: ArticleFeatures) -> bool:
+        """Whether the article tells of the days the story's reports give for its news."""
+        story_days = self._story_days(profile)
+        tolerance = self.settings.same_days
+        return any(abs(d - s) <= tolerance for d in features.event_days for s in story_days)
+
+    def _story_participants(self, profile: StoryProfile) -> set[str]:
+        """The people the story is about: main participants of about as many of its articles as the best held."""
+        if not profile.participants:
+            return set()
+        floor = max(profile.participants.values()) * self.settings.participant_support
+        return {key for key, count in profile.participants.items() if count >= floor}
+
+    def _participant_agreement(self, profile: StoryProfile, features: ArticleFeatures) -> float:
+        """1, or `participant_conflict` when each side is about people the other never names.
+
+        Two reports of one event may each quote someone the other does not; two events of one kind (two
+        arrests, two title fights of one champion) differ in who else they are about: the other side
+        names none of them at all.
+        """
+        ours = features.participants
+        if not ours:
+            return 1.0
+        theirs = self._story_participants(profile)
+        if not theirs:
+            return 1.0
+        centroid = profile.centroid
+        new_to_story = any(
+            key not in profile.participants and key not in centroid and person_term(key) not in centroid
+            for key in ours
+        )
+        if not new_to_story:
+            return 1.0
+        unnamed_here = any(
+            key not in features.entities and person_term(key) not in features.terms for key in theirs
+        )
+        return self.settings.participant_conflict if unnamed_here else 1.0
 
     def _day_agreement(self, profile: StoryProfile, features: ArticleFeatures) -> float:
         """1 when the article is from the story's days and tells of its days; less the further apart."""
@@ -317,7 +382,12 @@ class StoryIndex:
             article_id=profile.id,
             published_day=profile.last_day,
             event_days=self._story_days(profile),
+            participants=self._story_participants(profile),
         )
+        # What the story names: every feature it keeps and every main participant of its articles.
+        for key in profile.centroid:
+            (features.entities if key[1:2] == ":" else features.terms)[key] += 1
+        features.entities.update(profile.participants.keys())
         return features, [(k, w / norm) for k, w in top]
 
     # ------------------------------------------------------------------ consolidation
@@ -374,6 +444,9 @@ class StoryIndex:
         self._prune_centroid(keep)
         for day, count in absorbed.days.items():
             keep.days[day] = keep.days.get(day, 0) + count
+        for person, count in absorbed.participants.items():
+            keep.participants[person] = keep.participants.get(person, 0) + count
+        self._prune_participants(keep)
         if absorbed.first_day is not None:
             keep.first_day = (
                 absorbed.first_day if keep.first_day is None else min(keep.first_day, absorbed.first_day)
@@ -438,6 +511,18 @@ class StoryIndex:
             profile.days = dict(sorted(profile.days.items(), key=lambda kv: -kv[1])[:30])
         for key, _ in vector[: self.settings.posted_features]:
             self._post(self.state.postings, key, profile.id, self.settings.posting_cap)
+        if vector:
+            # A reprint (no vector) repeats its original's people: they count once.
+            for person in features.participants:
+                profile.participants[person] = profile.participants.get(person, 0) + 1
+            self._prune_participants(profile)
+
+    def _prune_participants(self, profile: StoryProfile) -> None:
+        """Keep the story's most often main participants only (bounded memory)."""
+        limit = self.settings.story_participants
+        if len(profile.participants) > limit:
+            kept = heapq.nlargest(limit, profile.participants.items(), key=lambda kv: kv[1])
+            profile.participants = dict(kept)
 
     def _prune_centroid(self, profile: StoryProfile) -> None:
         """Keep the story's strongest features only (bounded memory and comparison cost), and its norm."""

@@ -169,3 +169,27 @@ def test_where_a_person_comes_from_is_not_where_it_happened(analyze):
         "hurt when it overturned in Brantley."
     )
     assert parsed.w.where == "Brantley"
+
+
+def test_a_vague_time_of_day_is_given_with_its_clock_time(nlp: Language):
+    parsed = run_events(
+        nlp,
+        "Seven hurt as a tram overturns in Brantley\n"
+        "Seven people were hurt when a tram overturned in Brantley during the morning rush hour. "
+        "The tram left the depot at 6.10am, officials said.",
+        places=["Brantley"],
+        times={"the morning": "2024-03-13TMO", "6.10am": "2024-03-13T06:10"},
+    )
+    assert parsed.w.when == "the morning, 6.10am"
+
+
+def test_a_clock_time_outside_the_part_of_the_day_is_left_out(nlp: Language):
+    parsed = run_events(
+        nlp,
+        "Seven hurt as a tram overturns in Brantley\n"
+        "Seven people were hurt when a tram overturned in Brantley during the morning rush hour. "
+        "The mayor spoke at 6pm, officials said.",
+        places=["Brantley"],
+        times={"the morning": "2024-03-13TMO", "6pm": "2024-03-13T18:00"},
+    )
+    assert parsed.w.when == "the morning"

@@ -26,6 +26,9 @@ _RECENT_DAYS = 31
 # A dateline's city is written in capitals, words of at least three letters ("WASHINGTON", "NEW YORK";
 # not the abbreviation "U.S.").
 _DATELINE = re.compile(r"[A-Z][A-Z'-]{2,}(?: [A-Z][A-Z'-]+)*")
+# A value that names a day, or a part of one ("2016-11-09", "2016-11-09TMO"); one with a clock time.
+_DAY_OR_PART = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:T(MO|AF|EV|NI))?$")
+_CLOCK = re.compile(r"^(\d{4}-\d{2}-\d{2})T(\d{2}):\d{2}")
 # A value that names a day on the calendar, not "PRESENT_REF" or "XXXX-WXX-1".
 _CONCRETE = re.compile(r"^\d{4}")
 
@@ -155,6 +158,31 @@ def _who(event: Event, actors: list[Actor]) -> str | None:
     return event.subject or agent
 
 
+def _hour_fits(part: str | None, hour: int) -> bool:
+    """Whether a clock hour lies in a part of the day ("MO" morning, "AF", "EV", "NI"), or any when none."""
+    spans = {"MO": (0, 12), "AF": (12, 18), "EV": (17, 22), "NI": (19, 29)}
+    if part is None or part not in spans:
+        return True
+    low, high = spans[part]
+    return low <= hour < high or low <= hour + 24 < high
+
+
+def _with_clock_time(when: str | None, times: list[TimeExpression]) -> str | None:
+    """A day or part of a day with the clock time the text gives for it: "Wednesday, 6.10am"."""
+    if when is None:
+        return None
+    said = next((t for t in times if t.text == when), None)
+    day = _DAY_OR_PART.match(said.value) if said is not None else None
+    if day is None:
+        return when
+    for clock in times:
+        hour = _CLOCK.match(clock.value) if clock.type == "TIME" else None
+        if hour is None or hour.group(1) != day.group(1) or not _hour_fits(day.group(2), int(hour.group(2))):
+            continue
+        return clock.text if when.lower() in clock.text.lower() else f"{when}, {clock.text}"
+    return when
+
+
 def _publication_day(published: datetime | None) -> str | None:
     return f"{published.day} {published:%B %Y}" if published else None
 
@@ -244,7 +272,7 @@ def main_event(
     return FiveW(
         who=who,
         what=event.action,
-        when=_when(event, events, times, published),
+        when=_with_clock_time(_when(event, events, times, published), times),
         where=where,
         why=event.why,
         how=event.how,

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
 from aiohttp import WSMsgType, web
 
 DISCORD_EPOCH_MS = 1420070400000
@@ -285,7 +286,7 @@ class FakeDiscord:
         payload = {"op": 0, "t": event, "s": next(self._seq), "d": data}
         for socket, shard in list(self._sockets):
             if guild_id is None or (guild_id >> 22) % self.shard_count == shard:
-                await socket.send_str(json.dumps(payload))
+                await socket.send_str(orjson.dumps(payload).decode())  # a text frame: binary means zlib
 
     async def send_interaction(self, payload: dict[str, Any]) -> None:
         """An interaction arrives through the gateway."""
@@ -392,7 +393,7 @@ class FakeDiscord:
     async def _sync_commands(self, request: web.Request) -> web.Response:
         if not self._authorised(request):
             return self._unauthorised()
-        body = await request.json()
+        body = orjson.loads(await request.read())
         self.synced_commands = [
             {
                 **command,
@@ -433,7 +434,7 @@ class FakeDiscord:
         return message
 
     async def _callback(self, request: web.Request) -> web.Response:
-        body = await request.json()
+        body = orjson.loads(await request.read())
         interaction_id = request.match_info["id"]
         if interaction_id in self._answered:
             return _json({"message": "Interaction has already been acknowledged.", "code": 40060}, status=400)
@@ -461,7 +462,7 @@ class FakeDiscord:
         return _json(answer)
 
     async def _followup(self, request: web.Request) -> web.Response:
-        body = await request.json()
+        body = orjson.loads(await request.read())
         message = self._message("0", body, self.bot_user)
         self.webhook_messages.append({"token": request.match_info["token"], "kind": "followup", **message})
         await self._notify()
@@ -473,7 +474,7 @@ class FakeDiscord:
             self.webhook_messages.append({"token": token, "kind": "delete-original"})
             await self._notify()
             return web.Response(status=204)
-        body = await request.json() if request.method == "PATCH" else {}
+        body = orjson.loads(await request.read()) if request.method == "PATCH" else {}
         message = self._message("0", body, self.bot_user)
         if request.method == "PATCH":
             self.webhook_messages.append({"token": token, "kind": "edit-original", **message})
@@ -493,7 +494,7 @@ class FakeDiscord:
         channel_id = request.match_info["channel"]
         if self._known_channel(channel_id) is None:
             return _json({"message": "Unknown Channel", "code": 10003}, status=404)
-        body = await request.json()
+        body = orjson.loads(await request.read())
         posted = self.channel_messages.setdefault(int(channel_id), [])
         nonce = body.get("nonce")
         if nonce is not None and body.get("enforce_nonce"):
@@ -589,7 +590,7 @@ def _option_type(value: Any) -> int:
 def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
     """A JSON answer typed exactly "application/json", as Discord sends it (discord.py compares it whole)."""
     return web.Response(
-        body=json.dumps(data).encode(),
+        body=orjson.dumps(data),
         status=status,
         headers={**(headers or {}), "Content-Type": "application/json"},
     )

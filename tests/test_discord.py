@@ -318,3 +318,20 @@ async def test_shards_split_across_processes_each_answer_their_servers(
             await asyncio.wait_for(task, 10)
         await store.close()
         await fake.stop()
+
+
+async def test_the_scheduler_posts_the_channels_digest_at_its_time(running: Running) -> None:
+    from bot.delivery import DeliveryRouter
+    from bot.scheduler.digests import DigestRunner
+
+    fake = running.fake
+    runner = DigestRunner(
+        running.store, DeliveryRouter({"discord": DiscordDelivery(running.client)}), running.clock
+    )
+    running.clock.set(NOW.replace(hour=8, minute=0) + timedelta(days=1))  # the channel's 08:00 UTC digest
+    report = await runner.run_due()
+    assert report.sent and not report.failed and not report.retry_later
+    posted = fake.channel_messages[NEWS]
+    assert len(posted) == 1 and posted[0]["embeds"][0]["title"].startswith("Your briefing for ")
+    assert "Marlow Heights dam" in embed_text(posted[0]["embeds"])
+    assert not (await runner.run_due()).sent and len(fake.channel_messages[NEWS]) == 1

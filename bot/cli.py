@@ -7,19 +7,20 @@ import json
 import logging
 import sys
 from datetime import datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
 from bot.config import EngineSettings, load_engine_settings
-from briefings.analysis import AnalysisResult, analyze_sources
-from briefings.contract import analysis_json
 from briefings.ingest.dates import parse_date_option
 from briefings.ingest.errors import SourceError
 from briefings.ingest.fetch import FetchPolicy
 from briefings.ingest.sources import ReadOptions, list_source_files
 from briefings.nlp import PipelineNotInstalled, load_pipeline
+
+if TYPE_CHECKING:
+    from briefings.analysis import AnalysisResult
 
 app = typer.Typer(
     add_completion=False, no_args_is_help=True, help="briefbot: news briefings with their structure."
@@ -63,6 +64,9 @@ def _report(error: SourceError) -> None:
 
 
 def _run(sources: list[str], published: str | None, separate: bool, progress: bool) -> AnalysisResult:
+    # The engine (and spaCy) load only for the commands that analyse, so `briefbot --help` stays quick.
+    from briefings.analysis import analyze_sources
+
     when = _published(published)
     settings = load_engine_settings()
     try:
@@ -115,6 +119,8 @@ def analyze(
         _err.print("briefbot: no article could be read from the sources given")
         raise typer.Exit(1)
     if as_json:
+        from briefings.contract import analysis_json
+
         sys.stdout.write(json.dumps(analysis_json(result.analyses, result.stories), ensure_ascii=False))
         sys.stdout.write("\n")
         return

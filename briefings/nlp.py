@@ -5,10 +5,13 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
 
-import spacy
-from spacy.language import Language
-from spacy.tokens import Doc
+# spaCy is imported where a pipeline is loaded, not here: settings and the command line read the
+# constants of this module without paying a second of start-up for the language library.
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
 
 _log = logging.getLogger(__name__)
 
@@ -21,7 +24,9 @@ class PipelineNotInstalled(RuntimeError):
     """The configured spaCy pipeline is not installed in this Python environment."""
 
 
-@Language.component("briefbot_line_breaks")
+LINE_BREAKS_COMPONENT = "briefbot_line_breaks"
+
+
 def mark_line_breaks(doc: Doc) -> Doc:
     """Start a sentence after every line break: titles, datelines and paragraphs end where their line ends."""
     for token in doc[:-1]:
@@ -33,6 +38,11 @@ def mark_line_breaks(doc: Doc) -> Doc:
 @functools.cache
 def load_pipeline(name: str = DEFAULT_PIPELINE) -> Language:
     """Load a spaCy pipeline once per process; a clear error says how to install a missing one."""
+    import spacy
+    from spacy.language import Language
+
+    if not Language.has_factory(LINE_BREAKS_COMPONENT):
+        Language.component(LINE_BREAKS_COMPONENT, func=mark_line_breaks)
     try:
         nlp = spacy.load(name)
     except OSError as exc:
@@ -44,7 +54,7 @@ def load_pipeline(name: str = DEFAULT_PIPELINE) -> Language:
         ) from exc
     nlp.max_length = MAX_TEXT_CHARS + 1
     if "parser" in nlp.pipe_names:
-        nlp.add_pipe("briefbot_line_breaks", before="parser")
+        nlp.add_pipe(LINE_BREAKS_COMPONENT, before="parser")
     _log.info("loaded spaCy pipeline %s (%s)", name, ", ".join(nlp.pipe_names))
     return nlp
 

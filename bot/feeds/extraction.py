@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+import signal
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from typing import Protocol
 
@@ -38,6 +39,9 @@ class Extractor(Protocol):
 
 def _load_worker(pipeline: str) -> None:
     global _worker_nlp
+    # Ctrl-C in the terminal reaches the whole process group; the parent shuts the pool down in order,
+    # so a worker must not die mid-article with a traceback of its own.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _worker_nlp = load_pipeline(pipeline)
 
 

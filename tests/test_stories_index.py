@@ -213,3 +213,22 @@ def test_a_follow_up_of_the_same_days_may_bring_new_people(analyze):
     )
     placed = _placed(index, analyze, {"berg": follow_up}, published="2024-05-13T09:00:00")
     assert placed["berg"] == index.story_of("lorca")
+
+
+def test_a_name_one_report_gives_in_passing_is_not_one_the_story_knows(analyze):
+    passing = (
+        "Dario Venn, who beat Marco Sulek last year, needed nine rounds to stop Piet Lorca in Halden. Lorca "
+        "had never been stopped before, and Venn praised his courage after the body shots took their toll."
+    )
+    more = (
+        "Piet Lorca's trainer said the challenger was beaten by Dario Venn's body shots in the ninth round in "
+        "Halden and would rest before fighting again."
+    )
+    crowd = (
+        "A crowd of nine thousand in Halden watched Dario Venn stop a brave Piet Lorca in the ninth round."
+    )
+    texts = {"lorca": FIGHTS["lorca"], "lorca-later": FIGHTS["lorca-later"], "more": more, "crowd": crowd}
+    texts.update({"passing": passing, "sulek": FIGHTS["sulek"]})
+    placed = _placed(StoryIndex(), analyze, texts, published=None)
+    assert len({placed[key] for key in ("lorca", "lorca-later", "more", "crowd", "passing")}) == 1
+    assert placed["sulek"] != placed["lorca"]

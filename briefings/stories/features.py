@@ -83,10 +83,14 @@ class ArticleFeatures:
     salient: set[str] = field(default_factory=set)
     published_day: int | None = None
     event_days: list[int] = field(default_factory=list)
+    # Whether its days say when its news happened (not so for a story whose reports mostly give none).
+    days_vouch: bool = True
     event_types: list[str] = field(default_factory=list)
     words: list[str] = field(default_factory=list)
     # The people the article is mostly about (person keys), chosen by the index from their weights.
     participants: set[str] = field(default_factory=set)
+    # The people it names, when not read from its entities and words (a story seen as one article).
+    named: set[str] | None = None
 
     def feature_keys(self) -> set[str]:
         """Every feature key the article carries (for document frequencies)."""

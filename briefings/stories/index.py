@@ -64,6 +64,9 @@ class IndexSettings:
     # similarity is multiplied by this, for two events of one kind share their setting and topic words.
     participant_conflict: float = 0.5
     story_participants: int = 40
+    # A person the story knows: one of its main participants, or named by this share of its reports.
+    named_share: float = 0.3
+    dated_share: float = 0.3
 
 
 class StoryProfile(BaseModel):
@@ -79,6 +82,8 @@ class StoryProfile(BaseModel):
     last_seen: int = 0
     # How many of its articles each person is a main participant of (see `IndexSettings.participant_share`).
     participants: dict[str, int] = Field(default_factory=dict)
+    # How many of its articles name each person at all (the most often named only).
+    names: dict[str, int] = Field(default_factory=dict)
 
 
 class IndexedArticle(BaseModel):
@@ -307,9 +312,17 @@ class StoryIndex:
 
     def _same_days(self, profile: StoryProfile, features: ArticleFeatures) -> bool:
         """Whether the article tells of the days the story's reports give for its news."""
-        story_days = self._story_days(profile)
+        if not features.days_vouch:
+            return False
+        story_days = self._dated_days(profile)
         tolerance = self.settings.same_days
         return any(abs(d - s) <= tolerance for d in features.event_days for s in story_days)
+
+    def _dated_days(self, profile: StoryProfile) -> list[int]:
+        """The story's days when enough of its reports give them; a date that few give says little."""
+        if not profile.days or max(profile.days.values()) < self.settings.dated_share * len(profile.articles):
+            return []
+        return self._story_days(profile)
 
     def _story_participants(self, profile: StoryProfile) -> set[str]:
         """The people the story is about: main participants of about as many of its articles as the best held."""
@@ -323,7 +336,7 @@ class StoryIndex:
 
         Two reports of one event may each quote someone the other does not; two events of one kind (two
         arrests, two title fights of one champion) differ in who else they are about: the other side
-        names none of them at all.
+        does not name them, or only in passing in a few of its reports.
         """
         ours = features.participants
         if not ours:
@@ -331,17 +344,21 @@ class StoryIndex:
         theirs = self._story_participants(profile)
         if not theirs:
             return 1.0
-        centroid = profile.centroid
-        new_to_story = any(
-            key not in profile.participants and key not in centroid and person_term(key) not in centroid
-            for key in ours
-        )
-        if not new_to_story:
+        known = self._known_names(profile)
+        if all(key in theirs or key in known for key in ours):
             return 1.0
-        unnamed_here = any(
-            key not in features.entities and person_term(key) not in features.terms for key in theirs
-        )
+        if features.named is not None:
+            unnamed_here = any(key not in features.named for key in theirs)
+        else:
+            unnamed_here = any(
+                key not in features.entities and person_term(key) not in features.terms for key in theirs
+            )
         return self.settings.participant_conflict if unnamed_here else 1.0
+
+    def _known_names(self, profile: StoryProfile) -> set[str]:
+        """The people a story's reports name often enough (a name given in passing by one of many is not)."""
+        named = self.settings.named_share * len(profile.articles)
+        return {key for key, count in profile.names.items() if count >= named}
 
     def _day_agreement(self, profile: StoryProfile, features: ArticleFeatures) -> float:
         """1 when the article is from the story's days and tells of its days; less the further apart."""
@@ -382,12 +399,10 @@ class StoryIndex:
             article_id=profile.id,
             published_day=profile.last_day,
             event_days=self._story_days(profile),
+            days_vouch=bool(self._dated_days(profile)),
             participants=self._story_participants(profile),
         )
-        # What the story names: every feature it keeps and every main participant of its articles.
-        for key in profile.centroid:
-            (features.entities if key[1:2] == ":" else features.terms)[key] += 1
-        features.entities.update(profile.participants.keys())
+        features.named = features.participants | self._known_names(profile)
         return features, [(k, w / norm) for k, w in top]
 
     # ------------------------------------------------------------------ consolidation
@@ -446,6 +461,8 @@ class StoryIndex:
             keep.days[day] = keep.days.get(day, 0) + count
         for person, count in absorbed.participants.items():
             keep.participants[person] = keep.participants.get(person, 0) + count
+        for person, count in absorbed.names.items():
+            keep.names[person] = keep.names.get(person, 0) + count
         self._prune_participants(keep)
         if absorbed.first_day is not None:
             keep.first_day = (
@@ -515,6 +532,9 @@ class StoryIndex:
             # A reprint (no vector) repeats its original's people: they count once.
             for person in features.participants:
                 profile.participants[person] = profile.participants.get(person, 0) + 1
+            for key in features.entities:
+                if key.startswith("p:"):
+                    profile.names[key] = profile.names.get(key, 0) + 1
             self._prune_participants(profile)
 
     def _prune_participants(self, profile: StoryProfile) -> None:
@@ -523,6 +543,8 @@ class StoryIndex:
         if len(profile.participants) > limit:
             kept = heapq.nlargest(limit, profile.participants.items(), key=lambda kv: kv[1])
             profile.participants = dict(kept)
+        if len(profile.names) > 2 * limit:
+            profile.names = dict(heapq.nlargest(2 * limit, profile.names.items(), key=lambda kv: kv[1]))
 
     def _prune_centroid(self, profile: StoryProfile) -> None:
         """Keep the story's strongest features only (bounded memory and comparison cost), and its norm."""

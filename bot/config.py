@@ -124,9 +124,15 @@ class BotSettings(EngineSettings):
     # Discord's own endpoints by default; a staging set-up (or the tests' fake Discord) points elsewhere.
     discord_api_url: str = Field("https://discord.com/api/v10", description="Discord's REST API base URL")
     discord_gateway_url: str = Field("wss://gateway.discord.gg/", description="Discord's gateway URL")
-    discord_application_id: int | None = Field(None, description="for the invite URL; else read from the token")
-    discord_shard_count: int | None = Field(None, ge=1, description="shards in all; default: Discord's advice")
-    discord_shard_ids: list[int] | None = Field(None, description="the shards this process runs; default: all")
+    discord_application_id: int | None = Field(
+        None, description="for the invite URL; else read from the token"
+    )
+    discord_shard_count: int | None = Field(
+        None, ge=1, description="shards in all; default: Discord's advice"
+    )
+    discord_shard_ids: list[int] | None = Field(
+        None, description="the shards this process runs; default: all"
+    )
     discord_sync_commands: bool = Field(True, description="register the slash commands with Discord at start")
     slack_bot_token: SecretStr | None = None
     slack_signing_secret: SecretStr | None = None

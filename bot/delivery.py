@@ -36,7 +36,9 @@ class DigestItem(BaseModel):
     key: str = Field(description="the story's identity across digests (what 'already covered' refers to)")
     first_time: bool = Field(True, description="the channel has not had this story in a digest before")
     whats_new: list[str] = Field(
-        default_factory=list, description="for a story covered before: the new timeline entries and sources"
+        default_factory=list,
+        description="for a story shown before: the engine's diff since then (new headline, figures, events, "
+        "people, quotes, sources), one line each",
     )
     matched_topics: list[str] = Field(default_factory=list, description="the channel topics it matched")
 

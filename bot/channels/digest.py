@@ -3,22 +3,26 @@
 Stories are built once for many channels (`StoryPool`): the articles of every feed involved are grouped into
 stories by the engine's story index and each story is merged and summarised once; each channel then picks
 the stories that have news from its own feeds. A channel's digest refers to the shared `Story` objects.
+
+"What's new" is the engine's: each story shown is recorded as the engine's `StorySnapshot`
+(`briefings.stories.changes`), and the next digest asks the engine's `story_changes` what the story gained
+since. Channels shown the same story share one snapshot text, so each (story, snapshot) pair is compared once.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from bot.channels.config import TopicFilter
+from bot.channels.whats_new import whats_new_lines
 from bot.delivery import DigestItem
-from briefings.models import ArticleAnalysis, Story, TimelineEntry
+from briefings.models import ArticleAnalysis, Story
+from briefings.stories.changes import StorySnapshot, snapshot_story, story_changes
 from briefings.stories.clustering import cluster_articles
 from briefings.stories.merge import merge_story
 
@@ -44,10 +48,15 @@ class PooledStory:
     article_ids: list[str]
     search_text: str
     actor_names: frozenset[str]
-    timeline_keys: dict[str, TimelineEntry]
     last_published: float
-    # What a delivery records for this story (shared by every channel that gets it).
-    covered_entry: dict[str, Any] = field(default_factory=dict)
+    # The engine's snapshot of the story as JSON, made the first time a channel is shown it (then shared).
+    _snapshot: str | None = None
+
+    def snapshot_json(self, taken: datetime | None) -> str:
+        """What a channel shown this story now keeps of it, to compare the next digest with."""
+        if self._snapshot is None:
+            self._snapshot = snapshot_story(self.story, taken).model_dump_json()
+        return self._snapshot
 
 
 @dataclass(frozen=True)
@@ -59,26 +68,18 @@ class DigestRequest:
     topics: TopicFilter
     length: int
     since: datetime | None
-    covered: dict[str, Any] = field(default_factory=dict)
+    # What the channel was shown of each story before: the engine's snapshot as JSON, by story key.
+    snapshots: Mapping[str, str] = field(default_factory=dict)
+    taken: datetime | None = None
 
 
 @dataclass(frozen=True)
 class DigestSelection:
-    """The stories a channel gets, how many more there were, and what to remember as covered."""
+    """The stories a channel gets, how many more there were, and the snapshots to keep of those shown."""
 
     items: list[DigestItem]
     more: int
-    covered: dict[str, Any]
-
-
-def _row_number(article_id: str) -> int:
-    """The store's row number of an article id ("a123" → 123; 0 for ids not from the store)."""
-    digits = article_id[1:]
-    return int(digits) if article_id.startswith("a") and digits.isdigit() else 0
-
-
-def _timeline_key(entry: TimelineEntry) -> str:
-    return hashlib.blake2s(f"{entry.when}|{entry.what}".encode(), digest_size=8).hexdigest()
+    shown: list[tuple[str, str]]
 
 
 def _search_text(story: Story) -> str:
@@ -99,6 +100,8 @@ class StoryPool:
     """The stories of a set of articles, merged and summarised once, shared by many channels' digests."""
 
     def __init__(self, articles: Sequence[StoredArticle]) -> None:
+        self._parsed: dict[str, StorySnapshot] = {}
+        self._whats_new: dict[tuple[str, str], list[str]] = {}
         ordered = sorted(articles, key=lambda a: (a.analysis.article.published or a.fetched_at, a.row_id))
         self.stories: list[PooledStory] = []
         story_of_article: dict[str, int] = {}
@@ -114,13 +117,8 @@ class StoryPool:
                 actor_names=frozenset(
                     name.lower() for actor in story.actors for name in (actor.name, *actor.aliases)
                 ),
-                timeline_keys={_timeline_key(entry): entry for entry in story.timeline},
                 last_published=max(published, default=0.0),
             )
-            pooled.covered_entry = {
-                "upto": max((_row_number(a) for a in ids), default=0),
-                "timeline": sorted(pooled.timeline_keys),
-            }
             for article_id in ids:
                 story_of_article[article_id] = len(self.stories)
             self.stories.append(pooled)
@@ -131,7 +129,6 @@ class StoryPool:
                 (article.fetched_at, story_of_article[article.analysis.article.id])
             )
         self._by_feed = {feed: sorted(entries) for feed, entries in by_feed.items()}
-        self._story_keys = frozenset(story.key for story in self.stories)
         self._fetch_times = {feed: [t for t, _ in entries] for feed, entries in self._by_feed.items()}
 
     def __len__(self) -> int:
@@ -158,27 +155,53 @@ class StoryPool:
                 candidates.append((pooled, new_articles, matched))
         candidates.sort(key=lambda c: (-c[1], -len(c[0].article_ids), -c[0].last_published, c[0].key))
         shown = candidates[: request.length]
-        # Remember only stories still in the window: older ones cannot come back into a digest.
-        covered = {
-            key: value
-            for key, value in request.covered.items()
-            if isinstance(value, dict) and key in self._story_keys
-        }
         items: list[DigestItem] = []
+        remembered: list[tuple[str, str]] = []
         for pooled, _, matched in shown:
-            before = request.covered.get(pooled.key)
+            seen = self._seen_snapshot(pooled, request.snapshots)
             # Built from the pool's own validated data: skip re-validation (thousands per minute at scale).
             items.append(
                 DigestItem.model_construct(
                     story=pooled.story,
                     key=pooled.key,
-                    first_time=before is None,
-                    whats_new=whats_new(pooled, before) if isinstance(before, dict) else [],
+                    first_time=seen is None,
+                    whats_new=[] if seen is None else self._whats_new_since(pooled, seen),
                     matched_topics=matched,
                 )
             )
-            covered[pooled.key] = pooled.covered_entry
-        return DigestSelection(items=items, more=len(candidates) - len(shown), covered=covered)
+            remembered.append((pooled.key, pooled.snapshot_json(request.taken)))
+        return DigestSelection(items=items, more=len(candidates) - len(shown), shown=remembered)
+
+    def _parse(self, snapshot: str) -> StorySnapshot:
+        parsed = self._parsed.get(snapshot)
+        if parsed is None:
+            parsed = self._parsed[snapshot] = StorySnapshot.model_validate_json(snapshot)
+        return parsed
+
+    def _seen_snapshot(self, pooled: PooledStory, snapshots: Mapping[str, str]) -> str | None:
+        """The channel's snapshot of this story: by its key, else the one sharing most of its articles.
+
+        A story's key is its first article's: when that article leaves the window, or the story absorbs an
+        older one, the key changes while the story goes on, and its articles still say which story it is.
+        """
+        by_key = snapshots.get(pooled.key)
+        if by_key is not None:
+            return by_key
+        articles = set(pooled.article_ids)
+        best, best_overlap = None, 0
+        for snapshot in snapshots.values():
+            overlap = len(articles.intersection(self._parse(snapshot).articles))
+            if overlap > best_overlap:
+                best, best_overlap = snapshot, overlap
+        return best
+
+    def _whats_new_since(self, pooled: PooledStory, seen: str) -> list[str]:
+        """The engine's diff of the story against the snapshot, in lines (once per story and snapshot)."""
+        key = (pooled.key, seen)
+        lines = self._whats_new.get(key)
+        if lines is None:
+            lines = self._whats_new[key] = whats_new_lines(story_changes(pooled.story, self._parse(seen)))
+        return lines
 
 
 def matching_topics(pooled: PooledStory, topics: TopicFilter) -> list[str]:
@@ -189,19 +212,3 @@ def matching_topics(pooled: PooledStory, topics: TopicFilter) -> list[str]:
         if wanted in pooled.actor_names or any(wanted in name for name in pooled.actor_names):
             matched.append(actor)
     return matched
-
-
-def whats_new(pooled: PooledStory, before: dict[str, Any]) -> list[str]:
-    """What a story gained since the channel last had it: new timeline entries, new sources."""
-    seen_entries = set(before.get("timeline") or [])
-    upto = int(before.get("upto") or 0)
-    lines = [
-        f"{entry.when}: {entry.what}"
-        for key, entry in pooled.timeline_keys.items()
-        if key not in seen_entries and entry.what
-    ]
-    # Articles are numbered as they are stored, so the ones above the last digest's highest are new.
-    new_sources = [a for a in pooled.article_ids if _row_number(a) > upto]
-    if new_sources:
-        lines.append(f"{len(new_sources)} new source{'s' if len(new_sources) != 1 else ''}")
-    return lines

@@ -13,7 +13,7 @@ def _item_blocks(item: DigestItem) -> list[Block]:
     if story.digest:
         blocks.append(Paragraph(text=" ".join(story.digest)))
     if not item.first_time and item.whats_new:
-        blocks.append(Paragraph(text="New since the last digest:"))
+        blocks.append(Paragraph(text="Since the last digest:"))
         blocks.append(BulletList(items=list(item.whats_new)))
     small = story_context(story).elements
     if item.matched_topics:

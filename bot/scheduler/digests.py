@@ -14,7 +14,6 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
@@ -28,6 +27,7 @@ from bot.scheduler.timing import next_run, period_of, previous_run
 from bot.store import articles as article_store
 from bot.store import channels as channel_store
 from bot.store import deliveries as delivery_store
+from bot.store import snapshots as snapshot_store
 from bot.store.db import Store
 from bot.store.deliveries import DeliveryStatus
 from bot.store.models import Channel, Delivery
@@ -74,6 +74,11 @@ class _Due:
     period: str
     key: str
     recover: bool
+
+
+# A digest sent: its claim, the platform's receipt, and the snapshots of the stories it showed (None when it
+# was found posted after a crash: what it showed is not known, so the channel's snapshots stay as they were).
+_Sent = tuple["_Due", DeliveryReceipt, list[tuple[str, str]] | None]
 
 
 def plan_of(channel: Channel) -> ChannelPlan:
@@ -247,7 +252,7 @@ class DigestRunner:
             report.stories_built = len(pool)
             gate = asyncio.Semaphore(self.concurrency)
             recording = asyncio.Lock()
-            sent: list[tuple[_Due, DeliveryReceipt, dict[str, Any] | None]] = []
+            sent: list[_Sent] = []
 
             async def one(item: _Due) -> None:
                 async with gate:
@@ -273,6 +278,7 @@ class DigestRunner:
             feeds = await channel_store.feed_ids_by_channel(session, channel_ids)
             last = await delivery_store.last_sent_by_channel(session, channel_ids)
             since = {cid: (d.claimed_at if d else None) for cid, d in ((c, last.get(c)) for c in channel_ids)}
+            snapshots = await snapshot_store.snapshots_by_channel(session, channel_ids)
             earliest = min(
                 (s if s is not None else now - FIRST_DIGEST_WINDOW for s in since.values()), default=now
             )
@@ -296,7 +302,8 @@ class DigestRunner:
                 topics=item.plan.request_topics,
                 length=item.plan.length,
                 since=since.get(item.plan.channel_id) or now - FIRST_DIGEST_WINDOW,
-                covered=dict(last[item.plan.channel_id].covered) if item.plan.channel_id in last else {},
+                snapshots=snapshots.get(item.plan.channel_id, {}),
+                taken=now,
             )
             for item in due
         }
@@ -309,7 +316,7 @@ class DigestRunner:
         request: DigestRequest,
         now: datetime,
         report: RunReport,
-        sent: list[tuple[_Due, DeliveryReceipt, dict[str, Any] | None]],
+        sent: list[_Sent],
     ) -> None:
         channel_id = item.plan.channel_id
         if item.recover:
@@ -326,20 +333,37 @@ class DigestRunner:
             await self._record_failure(item, exc, now)
             (report.retry_later if exc.retryable else report.failed).append(channel_id)
             return
-        sent.append((item, receipt, selection.covered))
+        sent.append((item, receipt, selection.shown))
         report.sent.append(channel_id)
 
-    async def _record_sent_many(
-        self, sent: Sequence[tuple[_Due, DeliveryReceipt, dict[str, Any] | None]], now: datetime
-    ) -> None:
-        """Mark delivered digests sent, many per transaction (one lost to a crash is recovered by its key)."""
+    async def _record_sent_many(self, sent: Sequence[_Sent], now: datetime) -> None:
+        """Mark delivered digests sent with the snapshots of what they showed, many per transaction.
+
+        One transaction: a digest is recorded together with what it showed, or not at all (then recovered by
+        its key, and its stories are new again in the next digest's comparison).
+        """
         async with self.store.transaction() as session:
             await delivery_store.mark_sent_many(
-                session, [(item.key, receipt.message_ref, covered) for item, receipt, covered in sent], now
+                session,
+                [
+                    (item.key, receipt.message_ref, None if shown is None else covered_record(shown))
+                    for item, receipt, shown in sent
+                ],
+                now,
             )
+            await snapshot_store.save_snapshots(
+                session,
+                [
+                    (item.plan.channel_id, key, snapshot)
+                    for item, _, shown in sent
+                    for key, snapshot in shown or []
+                ],
+                now,
+            )
+            await snapshot_store.prune_snapshots(session, now - STORY_WINDOW)
 
     async def _record_sent(
-        self, item: _Due, receipt: DeliveryReceipt, covered: dict[str, Any] | None, now: datetime
+        self, item: _Due, receipt: DeliveryReceipt, covered: dict[str, object] | None, now: datetime
     ) -> None:
         async with self.store.transaction() as session:
             delivery = await delivery_store.find_delivery(session, item.plan.channel_id, item.period)
@@ -390,6 +414,11 @@ def digest_message(item: _Due, selection: DigestSelection, late: bool) -> Outgoi
         text=text,
         late=late,
     )
+
+
+def covered_record(shown: Sequence[tuple[str, str]]) -> dict[str, object]:
+    """What a delivery row keeps of the digest it posted: the keys of the stories shown."""
+    return {"stories": [key for key, _ in shown]}
 
 
 def delivery_summary(delivery: Delivery | None) -> str:

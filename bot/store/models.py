@@ -155,8 +155,25 @@ class Delivery(Base):
     message_ref: Mapped[str | None] = mapped_column(String(200))
     note: Mapped[str | None] = mapped_column(Text)
     error: Mapped[str | None] = mapped_column(Text)
-    # What the digest covered, per story: what a later digest compares against for "what's new".
+    # What the digest showed ({"stories": [keys]}); what each story looked like is in story_snapshots.
     covered: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class StorySnapshotRow(Base):
+    """What a channel's digests last showed of one story (the engine's `StorySnapshot` as JSON).
+
+    A later digest compares the story with it (`briefings.stories.changes`) to say what is new. Written when
+    the digest is recorded as sent; rows older than the story window are pruned (they cannot match again).
+    """
+
+    __tablename__ = "story_snapshots"
+
+    channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id", ondelete="CASCADE"), primary_key=True)
+    story_key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    # Kept as the JSON text it was written as: channels shown the same story share identical text, so a
+    # digest run compares each (story, snapshot) pair once however many channels have it.
+    snapshot: Mapped[str] = mapped_column(Text)
+    shown_at: Mapped[datetime] = mapped_column(index=True)
 
 
 class AuditEntry(Base):

@@ -13,10 +13,12 @@ from bot.channels.admin import ChannelAdmin
 from bot.clock import Clock, SystemClock
 from bot.config import BotSettings
 from bot.delivery import DeliveryRouter
+from bot.feeds.alerts import FeedNotices
 from bot.feeds.extraction import Extractor, make_extractor
 from bot.feeds.fetching import EngineFeedReader, FeedReader
 from bot.feeds.poller import FeedPoller
 from bot.feeds.probe import EngineFeedProbe
+from bot.feeds.rounds import PollRound
 from bot.scheduler.digests import DigestRunner
 from bot.scheduler.leader import FileLeaderLock, LeaderLock, PostgresAdvisoryLock
 from bot.scheduler.service import SchedulerService
@@ -81,6 +83,7 @@ class Service:
     poller: FeedPoller
     runner: DigestRunner
     scheduler: SchedulerService
+    poll_round: PollRound
     fetcher: FeedReader
     extractor: Extractor
     _stop: asyncio.Event = field(default_factory=asyncio.Event)
@@ -114,12 +117,13 @@ async def build_service(
     fetcher = fetcher or EngineFeedReader(read_options(settings), settings.feeds.concurrency)
     extractor = extractor or make_extractor(settings.spacy_pipeline, settings.feeds.extraction_workers)
     poller = FeedPoller(store, fetcher, extractor, clock, settings.feeds)
+    instance_id = uuid.uuid4().hex
     runner = DigestRunner(
         store,
         deliveries,
         clock,
         grace=timedelta(seconds=settings.scheduler.digest_grace_s),
-        instance_id=uuid.uuid4().hex,
+        instance_id=instance_id,
     )
     poll: Callable[[], Awaitable[object]] = poller.poll_due
     if settings.queue.backend == "procrastinate":
@@ -128,7 +132,9 @@ async def build_service(
         queue = FeedQueue(settings)
         await queue.open()
         poll = queue.defer_due_polls_from(poller)
-    scheduler = SchedulerService(store, runner, poll, settings.scheduler, leader_lock(store, settings))
+    notices = FeedNotices(store, deliveries, clock, settings.feeds, instance_id)
+    poll_round = PollRound(poll, notices, clock)
+    scheduler = SchedulerService(store, runner, poll_round, settings.scheduler, leader_lock(store, settings))
     admin = ChannelAdmin(
         store,
         EngineFeedProbe(fetcher),
@@ -137,4 +143,6 @@ async def build_service(
         previewer=runner,
         on_change=scheduler.channel_changed,
     )
-    return Service(settings, store, deliveries, admin, poller, runner, scheduler, fetcher, extractor)
+    return Service(
+        settings, store, deliveries, admin, poller, runner, scheduler, poll_round, fetcher, extractor
+    )

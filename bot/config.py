@@ -70,6 +70,9 @@ class FeedSettings(BaseModel):
     disable_after_failures: int = Field(
         48, ge=1, description="a feed failing this many polls in a row is paused and its channels told"
     )
+    alert_after_failures: int = Field(
+        3, ge=1, description="a feed failing this many polls in a row: each channel following it is told once"
+    )
     extraction_workers: int = Field(
         1, ge=0, description="processes running the engine (0: in a thread of the bot's own process)"
     )

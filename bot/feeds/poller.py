@@ -209,6 +209,9 @@ class FeedPoller:
                 row_feed.last_polled_at = now
                 row_feed.last_success_at = now
                 row_feed.consecutive_failures = 0
+                if row_feed.failing_since is not None:  # an episode of failures ends: its channels are told
+                    row_feed.recovered_from = row_feed.failing_since
+                    row_feed.failing_since = None
                 row_feed.articles_seen += stored
                 row_feed.next_poll_at = next_poll
         return PollOutcome(feed.id, feed.url, status, stored, next_poll_at=next_poll)
@@ -226,6 +229,8 @@ class FeedPoller:
             row = await session.get(Feed, feed.id)
             if row is not None:
                 row.consecutive_failures = failures
+                if row.failing_since is None:
+                    row.failing_since = now
                 row.last_polled_at = now
                 row.last_error = error.reason
                 row.last_error_at = now

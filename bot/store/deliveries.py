@@ -24,16 +24,38 @@ class DeliveryStatus(StrEnum):
 
 FINISHED = (DeliveryStatus.SENT, DeliveryStatus.SKIPPED)
 
+DIGEST = "digest"
+NOTICE = "notice"
 
-def idempotency_key(channel_id: int, period: str) -> str:
-    """The key a delivery carries to the platform, the same on every retry of the same digest."""
-    return f"briefbot-digest-{channel_id}-{period}"
+
+def idempotency_key(channel_id: int, period: str, kind: str = DIGEST) -> str:
+    """The key a delivery carries to the platform, the same on every retry of the same digest or notice."""
+    return f"briefbot-{kind}-{channel_id}-{period}"
 
 
 async def find_delivery(session: AsyncSession, channel_id: int, period: str) -> Delivery | None:
-    """The delivery of a channel's digest for a period, if one was ever claimed."""
+    """The delivery of a channel's digest (or notice) for a period, if one was ever claimed."""
     query = select(Delivery).where(Delivery.channel_id == channel_id, Delivery.period == period)
     return (await session.execute(query)).scalar_one_or_none()
+
+
+async def notices_for(
+    session: AsyncSession, channel_ids: Sequence[int], periods: Sequence[str]
+) -> dict[tuple[int, str], Delivery]:
+    """The notices already claimed for these channels and periods, by (channel, period)."""
+    found: dict[tuple[int, str], Delivery] = {}
+    wanted = sorted(set(periods))
+    if not wanted:
+        return found
+    for start in range(0, len(channel_ids), 2000):
+        query = select(Delivery).where(
+            Delivery.kind == NOTICE,
+            Delivery.channel_id.in_(channel_ids[start : start + 2000]),
+            Delivery.period.in_(wanted),
+        )
+        for delivery in (await session.execute(query)).scalars():
+            found[(delivery.channel_id, delivery.period)] = delivery
+    return found
 
 
 async def deliveries_by_key(session: AsyncSession, keys: Sequence[str]) -> list[Delivery]:
@@ -53,7 +75,9 @@ async def deliveries_for(
     periods = sorted(set(period_by_channel.values()))
     for start in range(0, len(channel_ids), 2000):
         chunk = channel_ids[start : start + 2000]
-        query = select(Delivery).where(Delivery.channel_id.in_(chunk), Delivery.period.in_(periods))
+        query = select(Delivery).where(
+            Delivery.kind == DIGEST, Delivery.channel_id.in_(chunk), Delivery.period.in_(periods)
+        )
         rows = await session.execute(query)
         for delivery in rows.scalars():
             if period_by_channel.get(delivery.channel_id) == delivery.period:
@@ -65,7 +89,11 @@ async def last_finished(session: AsyncSession, channel_id: int) -> Delivery | No
     """The channel's most recent sent or skipped digest."""
     query = (
         select(Delivery)
-        .where(Delivery.channel_id == channel_id, Delivery.status.in_([s.value for s in FINISHED]))
+        .where(
+            Delivery.kind == DIGEST,
+            Delivery.channel_id == channel_id,
+            Delivery.status.in_([s.value for s in FINISHED]),
+        )
         .order_by(Delivery.scheduled_for.desc())
         .limit(1)
     )
@@ -79,12 +107,19 @@ async def last_sent_by_channel(session: AsyncSession, channel_ids: Sequence[int]
         chunk = channel_ids[start : start + 2000]
         latest = (
             select(Delivery.channel_id, func.max(Delivery.scheduled_for).label("at"))
-            .where(Delivery.channel_id.in_(chunk), Delivery.status == DeliveryStatus.SENT.value)
+            .where(
+                Delivery.kind == DIGEST,
+                Delivery.channel_id.in_(chunk),
+                Delivery.status == DeliveryStatus.SENT.value,
+            )
             .group_by(Delivery.channel_id)
             .subquery()
         )
         query = select(Delivery).join(
-            latest, (Delivery.channel_id == latest.c.channel_id) & (Delivery.scheduled_for == latest.c.at)
+            latest,
+            (Delivery.channel_id == latest.c.channel_id)
+            & (Delivery.scheduled_for == latest.c.at)
+            & (Delivery.kind == DIGEST),
         )
         for delivery in (await session.execute(query)).scalars():
             found[delivery.channel_id] = delivery
@@ -102,6 +137,7 @@ async def claim_many(
         [
             {
                 "channel_id": channel_id,
+                "kind": DIGEST,
                 "period": period,
                 "scheduled_for": scheduled_for,
                 "idempotency_key": idempotency_key(channel_id, period),
@@ -152,13 +188,15 @@ def new_delivery(
     now: datetime,
     status: DeliveryStatus,
     claimed_by: str | None = None,
+    kind: str = DIGEST,
 ) -> Delivery:
     """A delivery row for a channel's period (the caller adds it to a session)."""
     return Delivery(
         channel_id=channel_id,
+        kind=kind,
         period=period,
         scheduled_for=scheduled_for,
-        idempotency_key=idempotency_key(channel_id, period),
+        idempotency_key=idempotency_key(channel_id, period, kind),
         status=status.value,
         attempts=0,
         claimed_at=now,

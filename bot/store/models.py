@@ -102,6 +102,12 @@ class Feed(Base):
     articles_seen: Mapped[int] = mapped_column(Integer, default=0)
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime]
+    # When the current run of failures began (None while the feed works): names the episode its channels'
+    # notices belong to, so each channel is told once per episode however many polls fail.
+    failing_since: Mapped[datetime | None]
+    # Set when a poll succeeds after failures (the episode that ended), until its "works again" notices
+    # have gone out to the channels that were told it failed.
+    recovered_from: Mapped[datetime | None]
 
 
 class ChannelFeed(Base):
@@ -136,13 +142,15 @@ class ArticleRow(Base):
 
 
 class Delivery(Base):
-    """One digest of a channel for one period: claimed before sending, marked sent after (idempotent)."""
+    """One digest (or notice) of a channel for one period: claimed before sending, marked sent after."""
 
     __tablename__ = "deliveries"
     __table_args__ = (UniqueConstraint("channel_id", "period"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id", ondelete="CASCADE"))
+    # "digest", or "notice" (a feed stopped or started working again): recorded the same way, once each.
+    kind: Mapped[str] = mapped_column(String(16), default="digest", server_default="digest")
     period: Mapped[str] = mapped_column(String(32))
     scheduled_for: Mapped[datetime]
     idempotency_key: Mapped[str] = mapped_column(String(80), unique=True)

@@ -278,3 +278,32 @@ async def test_a_stale_view_answers_at_once_while_it_is_checked(
     assert sum(len(s.articles) for s in (await library.news_for(REF)).stories) == 4
     library.forget(REF)  # a configuration change: the next command waits for a fresh read
     assert await library.news_for(REF) is not first
+
+
+async def test_brief_without_a_story_keeps_to_the_channel_topics_and_says_what_they_hide(
+    services: CommandServices,
+) -> None:
+    await run(services, "briefing topics", ADMIN, keywords="coal plant")
+    brief = text_of((await run(services, "brief")).reply)
+    assert "Orrin" in brief and "Marlow Heights" not in brief
+    assert "On this channel's topics (keywords: coal plant): 1 other story is hidden." in brief
+    assert "/stories lists every story." in brief
+    assert "Marlow Heights" in text_of((await run(services, "stories")).reply)  # the way to the hidden ones
+    assert "Marlow" in text_of((await run(services, "brief", story="Marlow Heights dam")).reply)
+
+    await run(services, "briefing topics", ADMIN, clear=True)
+    await run(services, "briefing topics", ADMIN, actors="Ruth Ambani")  # by a person: the digest's rule
+    by_actor = text_of((await run(services, "brief")).reply)
+    assert "Marlow Heights" in by_actor and "Orrin" not in by_actor
+
+    await run(services, "briefing topics", ADMIN, clear=True)
+    await run(services, "briefing topics", ADMIN, keywords="volcano")
+    nothing = await run(services, "brief")
+    assert not nothing.refused
+    assert "None of the 2 stories in this channel's news is on its topics (keywords: volcano)" in text_of(
+        nothing.reply
+    )
+
+    await run(services, "briefing topics", ADMIN, clear=True)
+    everything = text_of((await run(services, "brief")).reply)
+    assert "Marlow Heights" in everything and "Orrin" in everything and "hidden" not in everything

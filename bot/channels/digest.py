@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.channels.config import TopicFilter
+from bot.channels.topics import matching_topics, story_actor_names, story_search_text
 from bot.channels.whats_new import whats_new_lines
 from bot.delivery import DigestItem
 from briefings.models import ArticleAnalysis, Story
@@ -82,14 +83,6 @@ class DigestSelection:
     shown: list[tuple[str, str]]
 
 
-def _search_text(story: Story) -> str:
-    parts = [story.headline, *story.digest]
-    for actor in story.actors:
-        parts.extend([actor.name, *actor.aliases, *actor.roles])
-    parts.extend(place.name for place in story.places)
-    return " ".join(parts).lower()
-
-
 def group_into_stories(analyses: Sequence[ArticleAnalysis]) -> list[tuple[str, list[ArticleAnalysis]]]:
     """Group articles into stories with the engine's batch clustering (oldest article first)."""
     batch = list(analyses)
@@ -113,10 +106,8 @@ class StoryPool:
                 key=story_key,
                 story=story,
                 article_ids=ids,
-                search_text=_search_text(story),
-                actor_names=frozenset(
-                    name.lower() for actor in story.actors for name in (actor.name, *actor.aliases)
-                ),
+                search_text=story_search_text(story),
+                actor_names=story_actor_names(story),
                 last_published=max(published, default=0.0),
             )
             for article_id in ids:
@@ -150,7 +141,7 @@ class StoryPool:
         candidates: list[tuple[PooledStory, int, list[str]]] = []
         for story_index, new_articles in self._new_counts(request).items():
             pooled = self.stories[story_index]
-            matched = matching_topics(pooled, request.topics)
+            matched = matching_topics(pooled.search_text, pooled.actor_names, request.topics)
             if request.topics.is_empty() or matched:
                 candidates.append((pooled, new_articles, matched))
         candidates.sort(key=lambda c: (-c[1], -len(c[0].article_ids), -c[0].last_published, c[0].key))
@@ -202,13 +193,3 @@ class StoryPool:
         if lines is None:
             lines = self._whats_new[key] = whats_new_lines(story_changes(pooled.story, self._parse(seen)))
         return lines
-
-
-def matching_topics(pooled: PooledStory, topics: TopicFilter) -> list[str]:
-    """The channel topics a story matches: keywords in its text, actors among its people and organisations."""
-    matched = [k for k in topics.keywords if k.lower() in pooled.search_text]
-    for actor in topics.actors:
-        wanted = actor.lower()
-        if wanted in pooled.actor_names or any(wanted in name for name in pooled.actor_names):
-            matched.append(actor)
-    return matched

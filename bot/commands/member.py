@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from bot.channels.config import TopicFilter
 from bot.commands.options import BriefOptions, NoOptions, QuotesOptions, StoryOptions, WhoOptions
 from bot.commands.table import CommandContext
 from briefings.digest.answers import (
@@ -15,18 +18,46 @@ from briefings.digest.answers import (
     where_answer,
     who_answer,
 )
-from briefings.render import Reply
+from briefings.models import Story
+from briefings.render import Context, Paragraph, Reply
 
 
 async def brief(ctx: CommandContext, options: BriefOptions) -> Reply:
-    """The top stories now (headline, first line, sources), or one story's full digest."""
-    news = await ctx.news()
+    """The top stories now on the channel's topics (headline, first line, sources), or one story's digest."""
+    news, topics = await ctx.news_and_topics()
     if options.story is None:
         if not news.stories:
             raise news.no_stories()
-        return news.answer(("brief",), lambda: brief_answer(news.stories))
+        if topics.is_empty():
+            return news.answer(("brief",), lambda: brief_answer(news.stories))
+        # Channels sharing these stories may follow other topics: the answer is kept per set of topics.
+        key = ("brief", "topics", *topics.keywords, "|", *topics.actors)
+        return news.answer(key, lambda: topical_brief(news.stories, news.on_topics(topics), topics))
     story = news.find(options.story)
     return news.answer(("brief", story.id), lambda: story_brief_answer(story))
+
+
+def topical_brief(stories: Sequence[Story], on_topics: Sequence[Story], topics: TopicFilter) -> Reply:
+    """The top stories on the channel's topics, saying how many the topics hide and how to see them."""
+    hidden = len(stories) - len(on_topics)
+    if not on_topics:
+        return Reply(
+            blocks=[
+                Paragraph(
+                    text=f"None of the {len(stories)} stories in this channel's news is on its topics "
+                    f"({topics.describe()}). /stories lists them all and /brief story:… gives any one; "
+                    "a channel admin can change the topics with /briefing topics."
+                )
+            ]
+        )
+    reply = brief_answer(on_topics)
+    if not hidden:
+        return reply
+    note = (
+        f"On this channel's topics ({topics.describe()}): {hidden} other "
+        f"stor{'y is' if hidden == 1 else 'ies are'} hidden. /stories lists every story."
+    )
+    return Reply(blocks=[*reply.blocks, Context(elements=[note])])
 
 
 async def who(ctx: CommandContext, options: WhoOptions) -> Reply:

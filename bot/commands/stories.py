@@ -19,7 +19,9 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from bot.channels.config import TopicFilter, topics_of
 from bot.channels.errors import ChannelNotSetUp, StoreDown
+from bot.channels.topics import matching_topics, story_actor_names, story_search_text
 from bot.clock import Clock
 from bot.commands.errors import NoStories, UnknownStory
 from bot.identity import ChannelRef
@@ -64,16 +66,6 @@ def _latest(story: Story) -> float:
     return when.timestamp() if when is not None else 0.0
 
 
-def search_text(story: Story) -> str:
-    """What a keyword is looked for in: headline, digest, the people (names, titles) and the places."""
-    parts = [story.name, story.headline, *story.digest]
-    for actor in story.actors:
-        parts.extend([actor.name, *actor.aliases, *actor.roles])
-    for place in story.places:
-        parts.extend([place.name, *place.aliases])
-    return " ".join(parts).lower()
-
-
 def _shorten(text: str, limit: int = CHOICE_CHARS) -> str:
     if len(text) <= limit:
         return text
@@ -92,6 +84,7 @@ class ChannelNews:
     _answers: dict[tuple[str, ...], Reply] = field(default_factory=dict)
     _by_id: dict[str, Story] = field(default_factory=dict)
     _found: dict[str, Story] = field(default_factory=dict)
+    _actor_names: list[frozenset[str]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._by_id = {story.id: story for story in self.stories}
@@ -105,9 +98,21 @@ class ChannelNews:
         return cls(
             stories=ranked,
             analyses={a.article.id: a for a in analyses},
-            search_texts=[search_text(s) for s in ranked],
+            search_texts=[story_search_text(s) for s in ranked],
             window=window,
         )
+
+    def on_topics(self, topics: TopicFilter) -> list[Story]:
+        """The stories on a channel's topics, best first (all of them when it has none)."""
+        if topics.is_empty():
+            return self.stories
+        if not self._actor_names:
+            self._actor_names = [story_actor_names(s) for s in self.stories]
+        return [
+            story
+            for story, text, names in zip(self.stories, self.search_texts, self._actor_names, strict=True)
+            if matching_topics(text, names, topics)
+        ]
 
     def analyses_of(self, story: Story) -> list[ArticleAnalysis]:
         """The analyses of the story's articles, in its order."""
@@ -201,6 +206,7 @@ class _View:
     stamp: tuple[object, ...]
     news: ChannelNews
     checked: float
+    topics: TopicFilter = field(default_factory=TopicFilter)
 
 
 def _analysis_of(row: ArticleRow) -> ArticleAnalysis:
@@ -236,7 +242,16 @@ class StoryLibrary:
         self._refreshing: dict[str, asyncio.Task[_View]] = {}
 
     async def news_for(self, ref: ChannelRef) -> ChannelNews:
-        """The channel's stories now: kept ones if checked recently, else checked (and rebuilt if changed).
+        """The channel's stories now: kept ones if checked recently, else checked (and rebuilt if changed)."""
+        return (await self._view(ref)).news
+
+    async def news_and_topics(self, ref: ChannelRef) -> tuple[ChannelNews, TopicFilter]:
+        """The channel's stories and its topic filter, read together (the same view of the store)."""
+        view = await self._view(ref)
+        return view.news, view.topics
+
+    async def _view(self, ref: ChannelRef) -> _View:
+        """The channel's view: kept if checked recently, else checked (and rebuilt if changed).
 
         A view checked more than `max_age_s` ago still answers for `stale_s` more while it is checked in
         the background, so no command waits for the store; an older one (or none) is waited for.
@@ -245,15 +260,15 @@ class StoryLibrary:
         view = self._views.get(key)
         age = time.monotonic() - view.checked if view is not None else None
         if view is not None and age is not None and age < self.max_age_s:
-            return view.news
+            return view
         task = self._refreshing.get(key)
         if task is None:
             task = asyncio.create_task(self._refresh(ref, view), name=f"stories {key}")
             self._refreshing[key] = task
             task.add_done_callback(lambda done: self._refreshed(key, done))
         if view is not None and age is not None and age < self.max_age_s + self.stale_s:
-            return view.news
-        return (await asyncio.shield(task)).news
+            return view
+        return await asyncio.shield(task)
 
     def _refreshed(self, key: str, task: asyncio.Task[_View]) -> None:
         self._refreshing.pop(key, None)
@@ -274,6 +289,7 @@ class StoryLibrary:
                 if channel is None:
                     self._views.pop(ref.key(), None)
                     raise ChannelNotSetUp(NOT_SET_UP)
+                topics = topics_of(channel)  # read on every check: another process may have changed them
                 feed_ids = sorted(
                     (
                         await session.execute(
@@ -312,7 +328,7 @@ class StoryLibrary:
                 len(rows or []),
                 time.perf_counter() - started,
             )
-        view = _View(channel.id, stamp, news, time.monotonic())
+        view = _View(channel.id, stamp, news, time.monotonic(), topics)
         self._views[ref.key()] = view
         return view
 

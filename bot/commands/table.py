@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, Literal, TypeVar
 
 from bot.channels.admin import ChannelAdmin
+from bot.channels.config import TopicFilter
 from bot.commands.options import CommandOptions
 from bot.commands.stories import ChannelNews, StoryLibrary
 from bot.identity import Caller, ChannelRef
@@ -40,6 +41,10 @@ class CommandContext:
     async def news(self) -> ChannelNews:
         """The stories of this channel's feeds now."""
         return await self.services.stories.news_for(self.channel)
+
+    async def news_and_topics(self) -> tuple[ChannelNews, TopicFilter]:
+        """The stories of this channel's feeds now, and the topics it follows."""
+        return await self.services.stories.news_and_topics(self.channel)
 
 
 Handler = Callable[[CommandContext, OptionsT], Awaitable[Reply]]

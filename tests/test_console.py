@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from conftest_store import *  # noqa: F403 - the store fixtures
+from conftest_store import StoreSpec
 from rich.console import Console
 from test_commands_support import *  # noqa: F403 - articles and helpers
 from test_commands_support import FEED, NOW, set_up_channel, store_articles
@@ -119,3 +120,37 @@ async def test_the_loop_reads_lines_until_quit(channel: ConsoleChannel, tmp_path
     assert "/briefing feeds add [url:…]" in text
     assert "Active stories" in text
     assert "Who — " not in text  # after /quit nothing more is read
+
+
+async def test_a_restart_never_prints_a_digest_twice(
+    channel: ConsoleChannel, store: Store, store_spec: StoreSpec
+) -> None:
+    from datetime import UTC, datetime
+
+    from sqlalchemy import select, update
+
+    from bot.scheduler.digests import DigestRunner
+    from bot.store.models import Delivery
+
+    clock = FixedClock(datetime(2026, 3, 12, 12, 0, tzinfo=UTC))
+    await channel.services.admin.set_schedule(CONSOLE_CHANNEL, channel.caller, "13:00 UTC")
+    clock.set(datetime(2026, 3, 12, 13, 0, tzinfo=UTC))
+    first = await DigestRunner(store, channel, clock).run_due()
+    assert first.sent and "Your briefing for Thu 12 Mar" in shown(channel)
+    # The process dies after printing and before the scheduler's "sent" reaches the store.
+    async with store.transaction() as session:
+        await session.execute(update(Delivery).values(status="claimed"))
+
+    restarted = store_spec.open()
+    try:
+        clock.set(datetime(2026, 3, 12, 13, 1, tzinfo=UTC))
+        terminal = Console(record=True, width=100, color_system=None)
+        again = ConsoleChannel(COMMANDS, channel.services, terminal, store=restarted)
+        report = await DigestRunner(restarted, again, clock).run_due()
+        assert report.recovered and not report.sent
+        assert "Your briefing for" not in terminal.export_text()  # found in the store: not printed again
+        async with restarted.transaction() as session:
+            (delivery,) = (await session.execute(select(Delivery))).scalars()
+        assert delivery.status == "sent" and (delivery.message_ref or "").startswith("console-")
+    finally:
+        await restarted.close()

@@ -1,4 +1,8 @@
-"""The console channel: lines run as commands of the table, replies and digests printed for a terminal."""
+"""The console channel: lines run as commands of the table, replies and digests printed for a terminal.
+
+A terminal keeps nothing, so what the console printed is remembered in the store (`posted_messages`): after
+a restart `find_delivered` finds a digest printed before, and the scheduler never prints it twice.
+"""
 
 from __future__ import annotations
 
@@ -15,8 +19,11 @@ from bot.commands.dispatch import Outcome, run_command
 from bot.commands.table import CommandContext, CommandServices, CommandTable
 from bot.console.parse import LineProblem, help_text, parse_line
 from bot.console.render import reply_panel
-from bot.delivery import DeliveryReceipt, OutgoingMessage
+from bot.delivery import DeliveryFailed, DeliveryReceipt, OutgoingMessage
 from bot.identity import Caller, ChannelRef
+from bot.store import posted as posted_store
+from bot.store.db import Store, StoreUnavailable
+from bot.store.models import PostedMessage
 
 _log = logging.getLogger(__name__)
 
@@ -43,13 +50,15 @@ class ConsoleChannel:
         console: Console,
         ref: ChannelRef = CONSOLE_CHANNEL,
         caller: Caller | None = None,
+        store: Store | None = None,
     ) -> None:
         self.table = table
         self.services = services
         self.console = console
         self.ref = ref
         self.caller = caller or local_operator()
-        self.delivered: dict[str, DeliveryReceipt] = {}
+        # Where printed digests are remembered: the store the service runs on.
+        self.store = store or services.stories.store
         self.prompt = ""  # shown again after a digest interrupts the person typing
 
     async def answer(self, line: str) -> Outcome | None:
@@ -84,20 +93,34 @@ class ConsoleChannel:
     # -- DigestDelivery ---------------------------------------------------------------------------
 
     async def deliver(self, message: OutgoingMessage) -> DeliveryReceipt:
-        """Print a scheduled digest or notice (once per idempotency key)."""
-        earlier = self.delivered.get(message.idempotency_key)
+        """Print a scheduled digest or notice, once per idempotency key across restarts."""
+        earlier = await self.find_delivered(message.channel, message.idempotency_key)
         if earlier is not None:
             return earlier
         self.console.print()
         self.console.print(reply_panel(digest_reply(message)))
         if self.prompt:
             self.console.print(self.prompt, end="")
-        receipt = DeliveryReceipt(
-            message_ref=f"console-{len(self.delivered) + 1}", delivered_at=datetime.now(UTC)
-        )
-        self.delivered[message.idempotency_key] = receipt
-        return receipt
+        now = datetime.now(UTC)
+        try:
+            async with self.store.transaction() as session:
+                row = await posted_store.record_posted(
+                    session, PLATFORM, message.channel.key(), message.idempotency_key, now
+                )
+        except StoreUnavailable as exc:  # printed all the same: the scheduler's own record still follows
+            _log.error("could not remember the printed %s: %s", message.idempotency_key, exc)
+            return DeliveryReceipt(message_ref="console-unrecorded", delivered_at=now)
+        return _receipt(row)
 
     async def find_delivered(self, channel: ChannelRef, idempotency_key: str) -> DeliveryReceipt | None:
-        """A digest printed earlier in this run (a terminal keeps nothing across runs)."""
-        return self.delivered.get(idempotency_key)
+        """The digest printed with this key, in this run or an earlier one (remembered in the store)."""
+        try:
+            async with self.store.transaction() as session:
+                row = await posted_store.find_posted(session, idempotency_key)
+        except StoreUnavailable as exc:
+            raise DeliveryFailed(f"cannot tell whether {idempotency_key} was printed: {exc}") from exc
+        return None if row is None else _receipt(row)
+
+
+def _receipt(row: PostedMessage) -> DeliveryReceipt:
+    return DeliveryReceipt(message_ref=f"console-{row.id}", delivered_at=row.posted_at)

@@ -184,6 +184,21 @@ class StorySnapshotRow(Base):
     shown_at: Mapped[datetime] = mapped_column(index=True)
 
 
+class PostedMessage(Base):
+    """A message an adapter posted where the platform keeps no history to ask (the local console).
+
+    Its `find_delivered` looks here after a restart, so a digest printed once is never printed again.
+    """
+
+    __tablename__ = "posted_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(20))
+    channel: Mapped[str] = mapped_column(String(200))
+    idempotency_key: Mapped[str] = mapped_column(String(80), unique=True)
+    posted_at: Mapped[datetime]
+
+
 class AuditEntry(Base):
     """A configuration change: who made it, when, and the value before and after."""
 

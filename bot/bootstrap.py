@@ -19,6 +19,7 @@ from bot.feeds.fetching import EngineFeedReader, FeedReader
 from bot.feeds.poller import FeedPoller
 from bot.feeds.probe import EngineFeedProbe
 from bot.feeds.rounds import PollRound
+from bot.metrics import ServiceMetrics
 from bot.scheduler.digests import DigestRunner
 from bot.scheduler.leader import FileLeaderLock, LeaderLock, PostgresAdvisoryLock
 from bot.scheduler.service import SchedulerService
@@ -86,6 +87,7 @@ class Service:
     poll_round: PollRound
     fetcher: FeedReader
     extractor: Extractor
+    metrics: ServiceMetrics = field(default_factory=ServiceMetrics)
     _stop: asyncio.Event = field(default_factory=asyncio.Event)
     _task: asyncio.Task[None] | None = None
 
@@ -116,7 +118,8 @@ async def build_service(
     store = await open_store(settings)
     fetcher = fetcher or EngineFeedReader(read_options(settings), settings.feeds.concurrency)
     extractor = extractor or make_extractor(settings.spacy_pipeline, settings.feeds.extraction_workers)
-    poller = FeedPoller(store, fetcher, extractor, clock, settings.feeds)
+    metrics = ServiceMetrics()
+    poller = FeedPoller(store, fetcher, extractor, clock, settings.feeds, metrics)
     instance_id = uuid.uuid4().hex
     runner = DigestRunner(
         store,
@@ -124,6 +127,7 @@ async def build_service(
         clock,
         grace=timedelta(seconds=settings.scheduler.digest_grace_s),
         instance_id=instance_id,
+        metrics=metrics,
     )
     poll: Callable[[], Awaitable[object]] = poller.poll_due
     if settings.queue.backend == "procrastinate":
@@ -132,7 +136,7 @@ async def build_service(
         queue = FeedQueue(settings)
         await queue.open()
         poll = queue.defer_due_polls_from(poller)
-    notices = FeedNotices(store, deliveries, clock, settings.feeds, instance_id)
+    notices = FeedNotices(store, deliveries, clock, settings.feeds, instance_id, metrics=metrics)
     poll_round = PollRound(poll, notices, clock)
     scheduler = SchedulerService(store, runner, poll_round, settings.scheduler, leader_lock(store, settings))
     admin = ChannelAdmin(
@@ -144,5 +148,5 @@ async def build_service(
         on_change=scheduler.channel_changed,
     )
     return Service(
-        settings, store, deliveries, admin, poller, runner, scheduler, poll_round, fetcher, extractor
+        settings, store, deliveries, admin, poller, runner, scheduler, poll_round, fetcher, extractor, metrics
     )

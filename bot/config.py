@@ -123,6 +123,13 @@ class BotSettings(EngineSettings):
     feeds: FeedSettings = Field(default_factory=FeedSettings)
     scheduler: SchedulerSettings = Field(default_factory=SchedulerSettings)
     queue: QueueSettings = Field(default_factory=QueueSettings)
+    health_port: int | None = Field(
+        None, ge=0, le=65535, description="serve /healthz and /metrics on this port (unset: not served)"
+    )
+    health_host: str = Field("127.0.0.1", description="the address /healthz and /metrics listen on")
+    health_max_poll_age_s: float = Field(
+        900, gt=0, description="the active scheduler is unhealthy when no feed poll round finished this long"
+    )
     discord_token: SecretStr | None = None
     # Discord's own endpoints by default; a staging set-up (or the tests' fake Discord) points elsewhere.
     discord_api_url: str = Field("https://discord.com/api/v10", description="Discord's REST API base URL")

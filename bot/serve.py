@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.text import Text
 
 from bot.bootstrap import Service, build_service, read_options
-from bot.clock import SystemClock
+from bot.clock import Clock, SystemClock
 from bot.commands.catalog import COMMANDS
 from bot.commands.stories import StoryLibrary
 from bot.commands.table import CommandServices
@@ -28,6 +28,7 @@ from bot.delivery import DeliveryRouter
 from bot.demo import DEMO_FEEDS, DemoFeedReader
 from bot.feeds.canonical import canonical_url
 from bot.feeds.fetching import EngineFeedReader
+from bot.health import HealthServer, HealthSources
 from bot.identity import Caller, ChannelRef
 from bot.store import channels as channel_store
 from bot.store import feeds as feed_store
@@ -79,10 +80,16 @@ async def serve(
     options = read_options(settings)
     reader = DemoFeedReader(EngineFeedReader(options, settings.feeds.concurrency), options)
     service = await build_service(settings, router, clock, fetcher=reader)
-    services = CommandServices(stories=StoryLibrary(service.store, clock), admin=service.admin)
+    services = CommandServices(
+        stories=StoryLibrary(service.store, clock), admin=service.admin, metrics=service.metrics
+    )
     tasks: list[asyncio.Task[None]] = []
     client = None
+    health: HealthServer | None = None
     try:
+        if settings.health_port is not None:
+            health = health_server(service, clock)
+            await health.start()
         if discord:
             from bot.discord.client import make_client, start_client
             from bot.discord.delivery import DiscordDelivery
@@ -95,7 +102,7 @@ async def serve(
             from bot.console.app import run_console
             from bot.console.channel import ConsoleChannel
 
-            channel = ConsoleChannel(COMMANDS, services, out)
+            channel = ConsoleChannel(COMMANDS, services, out, store=service.store)
             router.register("console", channel)
             log_file = log_to_file(settings.data_dir / "briefbot.log")
             out.print(Text(f"The log (for the operator) is in {log_file}.", style="dim"))
@@ -123,7 +130,22 @@ async def serve(
         await asyncio.gather(*tasks, return_exceptions=True)
         if client is not None and not client.is_closed():
             await client.close()
+        if health is not None:
+            await health.stop()
         await service.stop()
+
+
+def health_server(service: Service, clock: Clock) -> HealthServer:
+    """The operator's /healthz and /metrics for the service, on the host and port its settings name."""
+    settings = service.settings
+    sources = HealthSources(
+        store=service.store,
+        is_leader=lambda: service.scheduler.active,
+        last_poll_round=lambda: service.poll_round.last_finished,
+        clock=clock,
+        max_poll_age_s=settings.health_max_poll_age_s,
+    )
+    return HealthServer(sources, service.metrics, settings.health_host, settings.health_port or 0)
 
 
 def log_to_file(path: Path) -> Path:

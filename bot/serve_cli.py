@@ -41,6 +41,7 @@ def _has_discord(settings: BotSettings) -> bool:
 def _serve(settings: BotSettings, console: bool, discord: bool, demo: bool) -> None:
     from bot.bootstrap import StoreNotReady
     from bot.discord.client import DiscordStartFailed, check_token
+    from bot.health import HealthPortUnavailable
     from bot.serve import serve
     from bot.store.db import StoreUnavailable
 
@@ -54,7 +55,7 @@ def _serve(settings: BotSettings, console: bool, discord: bool, demo: bool) -> N
     except DiscordStartFailed as exc:
         _err.print(f"briefbot: {exc}", markup=False)
         raise typer.Exit(2) from None
-    except (StoreUnavailable, StoreNotReady) as exc:
+    except (StoreUnavailable, StoreNotReady, HealthPortUnavailable) as exc:
         _err.print(f"briefbot: {exc}", markup=False)
         raise typer.Exit(1) from None
     except KeyboardInterrupt:

@@ -9,6 +9,7 @@ logged in full for the operator.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -94,6 +95,15 @@ async def run_command(
     command: Command[Any], raw_options: Mapping[str, object], ctx: CommandContext
 ) -> Outcome:
     """Validate, check permission, run the handler; any refusal or failure becomes a reply for the asker."""
+    started = time.perf_counter()
+    try:
+        return await _run(command, raw_options, ctx)
+    finally:
+        if ctx.services.metrics is not None:
+            ctx.services.metrics.observe_command(command.name, time.perf_counter() - started)
+
+
+async def _run(command: Command[Any], raw_options: Mapping[str, object], ctx: CommandContext) -> Outcome:
     try:
         options = command.options.model_validate({k: v for k, v in raw_options.items() if v is not None})
     except ValidationError as exc:

@@ -16,6 +16,7 @@ from bot.channels.config import TopicFilter
 from bot.commands.options import CommandOptions
 from bot.commands.stories import ChannelNews, StoryLibrary
 from bot.identity import Caller, ChannelRef
+from bot.metrics import ServiceMetrics
 from briefings.render import Reply
 
 Permission = Literal["member", "admin"]
@@ -28,6 +29,8 @@ class CommandServices:
 
     stories: StoryLibrary
     admin: ChannelAdmin
+    # Where answering times are counted (the operator's /metrics); None: not counted.
+    metrics: ServiceMetrics | None = None
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from bot.clock import Clock
 from bot.config import FeedSettings
 from bot.delivery import DeliveryFailed, DeliveryReceipt, DigestDelivery, OutgoingMessage
 from bot.identity import ChannelRef
+from bot.metrics import ServiceMetrics
 from bot.store import channels as channel_store
 from bot.store import deliveries as delivery_store
 from bot.store.db import Store
@@ -81,6 +82,15 @@ class NoticeReport:
     failed: list[tuple[int, str]] = field(default_factory=list)
     retry_later: list[tuple[int, str]] = field(default_factory=list)
 
+    def counts(self) -> dict[str, int]:
+        """How many notices ended each way."""
+        return {
+            "sent": len(self.sent),
+            "recovered": len(self.recovered),
+            "failed": len(self.failed),
+            "retry_later": len(self.retry_later),
+        }
+
 
 def _feed_name(feed: Feed) -> str:
     return f"{feed.title} ({feed.url})" if feed.title else feed.url
@@ -126,7 +136,9 @@ class FeedNotices:
         settings: FeedSettings,
         instance_id: str | None = None,
         max_attempts: int = 5,
+        metrics: ServiceMetrics | None = None,
     ) -> None:
+        self.metrics = metrics
         self.store = store
         self.delivery = delivery
         self.clock = clock
@@ -137,6 +149,14 @@ class FeedNotices:
     async def run(self) -> NoticeReport:
         """Post every notice the feeds' episodes call for that no channel has had yet."""
         report = NoticeReport()
+        try:
+            await self._run(report)
+        finally:
+            if self.metrics is not None:
+                self.metrics.count_results(self.metrics.notices, report.counts())
+        return report
+
+    async def _run(self, report: NoticeReport) -> None:
         async with self.store.transaction() as session:
             feeds = list(
                 (
@@ -155,7 +175,7 @@ class FeedNotices:
                 ).scalars()
             )
             if not feeds:
-                return report
+                return
             followers: dict[int, list[Channel]] = defaultdict(list)
             rows = await session.execute(
                 select(ChannelFeed.feed_id, Channel)
@@ -177,7 +197,6 @@ class FeedNotices:
         for notice in notices:
             await self._send(notice, report)
         await self._close_recoveries(recovered_feeds, notices, report)
-        return report
 
     def _wanted(
         self,

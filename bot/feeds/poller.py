@@ -21,6 +21,7 @@ from bot.config import FeedSettings
 from bot.feeds.canonical import canonical_url, content_hash
 from bot.feeds.extraction import Extractor
 from bot.feeds.fetching import FeedReader
+from bot.metrics import ServiceMetrics
 from bot.store import articles as article_store
 from bot.store import feeds as feed_store
 from bot.store.db import Store, StoreUnavailable
@@ -83,13 +84,20 @@ class FeedPoller:
     """Polls due feeds and stores their new articles with the engine's analysis of each."""
 
     def __init__(
-        self, store: Store, reader: FeedReader, extractor: Extractor, clock: Clock, settings: FeedSettings
+        self,
+        store: Store,
+        reader: FeedReader,
+        extractor: Extractor,
+        clock: Clock,
+        settings: FeedSettings,
+        metrics: ServiceMetrics | None = None,
     ) -> None:
         self.store = store
         self.reader = reader
         self.extractor = extractor
         self.clock = clock
         self.settings = settings
+        self.metrics = metrics
         self._gate = asyncio.Semaphore(settings.concurrency)
 
     async def due_feed_ids(self, now: datetime | None = None) -> list[int]:
@@ -119,6 +127,12 @@ class FeedPoller:
         return await self._poll_gated(snapshot)
 
     async def _poll_gated(self, feed: FeedSnapshot) -> PollOutcome:
+        outcome = await self._poll_guarded(feed)
+        if self.metrics is not None:
+            self.metrics.count_polls([outcome.status])
+        return outcome
+
+    async def _poll_guarded(self, feed: FeedSnapshot) -> PollOutcome:
         async with self._gate:
             try:
                 return await asyncio.wait_for(self._poll(feed), timeout=self.settings.poll_timeout_s)
@@ -143,6 +157,8 @@ class FeedPoller:
             _log.info("feed %s: item skipped: %s", feed.url, refused)
         candidates = await self._new_candidates(polled.articles)
         analyses = await self.extractor.analyze([c.raw for c in candidates])
+        if self.metrics is not None:
+            self.metrics.articles_extracted.inc(len(analyses))
         status: PollStatus = "new" if candidates else "unchanged"
         return await self._record_success(
             feed, candidates, analyses, polled.etag, polled.last_modified, status

@@ -23,6 +23,7 @@ from bot.channels.schedule import Schedule
 from bot.clock import Clock
 from bot.delivery import DeliveryFailed, DeliveryReceipt, DigestDelivery, OutgoingMessage
 from bot.identity import ChannelRef
+from bot.metrics import ServiceMetrics
 from bot.scheduler.timing import next_run, period_of, previous_run
 from bot.store import articles as article_store
 from bot.store import channels as channel_store
@@ -66,6 +67,16 @@ class RunReport:
     retry_later: list[int] = field(default_factory=list)
     stories_built: int = 0
 
+    def counts(self) -> dict[str, int]:
+        """How many digests ended each way."""
+        return {
+            "sent": len(self.sent),
+            "recovered": len(self.recovered),
+            "skipped": len(self.skipped),
+            "failed": len(self.failed),
+            "retry_later": len(self.retry_later),
+        }
+
 
 @dataclass(frozen=True)
 class _Due:
@@ -105,8 +116,10 @@ class DigestRunner:
         grace: timedelta = timedelta(hours=3),
         concurrency: int = 64,
         instance_id: str | None = None,
+        metrics: ServiceMetrics | None = None,
     ) -> None:
         self.store = store
+        self.metrics = metrics
         self.delivery = delivery
         self.clock = clock
         self.grace = grace
@@ -147,10 +160,14 @@ class DigestRunner:
                 continue
             item = _Due(plan, when, period, key, recover=delivery is not None)
             (due if now - when <= self.grace else missed).append(item)
-        for item in missed:
-            await self._skip(item, now, report)
-        if due:
-            await self._deliver_all(due, now, report)
+        try:
+            for item in missed:
+                await self._skip(item, now, report)
+            if due:
+                await self._deliver_all(due, now, report)
+        finally:
+            if self.metrics is not None:
+                self.metrics.count_results(self.metrics.digests, report.counts())
         return report
 
     async def preview(self, channel_id: int) -> OutgoingMessage:

@@ -89,7 +89,7 @@ class _Due:
 
 # A digest sent: its claim, the platform's receipt, and the snapshots of the stories it showed (None when it
 # was found posted after a crash: what it showed is not known, so the channel's snapshots stay as they were).
-_Sent = tuple["_Due", DeliveryReceipt, list[tuple[str, str]] | None]
+_Sent = tuple[_Due, DeliveryReceipt, list[tuple[str, str]] | None]
 
 
 def plan_of(channel: Channel) -> ChannelPlan:

@@ -19,8 +19,12 @@ _CHUNK = 2000
 async def snapshots_by_channel(
     session: AsyncSession, channel_ids: Sequence[int]
 ) -> dict[int, dict[str, str]]:
-    """Each channel's snapshots as JSON text, by story key (channels with none are left out)."""
+    """Each channel's snapshots as JSON text, by story key (channels with none are left out).
+
+    Channels shown the same story hold the same text: it is kept once, however many rows carry it.
+    """
     found: dict[int, dict[str, str]] = defaultdict(dict)
+    distinct: dict[str, str] = {}
     for start in range(0, len(channel_ids), _CHUNK):
         chunk = channel_ids[start : start + _CHUNK]
         rows = await session.execute(
@@ -29,7 +33,7 @@ async def snapshots_by_channel(
             )
         )
         for channel_id, story_key, snapshot in rows:
-            found[channel_id][story_key] = snapshot
+            found[channel_id][story_key] = distinct.setdefault(snapshot, snapshot)
     return dict(found)
 
 

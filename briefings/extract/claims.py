@@ -17,6 +17,7 @@ import numpy as np
 from spacy.strings import hash_string  # type: ignore[attr-defined]  # compiled, not in the stubs
 from spacy.tokens import Doc, Span, Token
 
+from briefings.extract.entities import dateline_end
 from briefings.extract.quantities import leading_qualifier, quantity_value
 from briefings.extract.quotes import QUOTES_KEY, TEXT_KEY, extract_quotes
 from briefings.extract.sentences import sentence_at
@@ -37,6 +38,8 @@ _EVENT_CLASSES = {
 }
 # Classes whose name stands for the event itself ("people killed", "people missing").
 _EVENT_NAMES = frozenset(["killed", "injured", "arrested", "displaced", "missing"])
+# Classes of harm to people, whose figure of zero is a claim ("no one was hurt").
+HARM_CLASSES = frozenset(["killed", "injured", "casualties"])
 # Counted words that mean "people" in a casualty figure ("30 others were injured").
 _SAME_AS_PEOPLE = {"others": "people", "persons": "people", "individuals": "people"}
 # Verbs that put a figure on their subject ("the death toll rose to 45", "turnout stood at 38 percent").
@@ -64,6 +67,11 @@ _MEASURING_VERBS = frozenset(
         "edge",
     ]
 )
+# Verbs by which a source puts a figure on something ("the agency put the death toll at 17"): their
+# subject claims the figure.
+ESTIMATING_VERBS = frozenset(["put", "place", "estimate", "peg", "set", "revise", "raise", "lower", "count"])
+# Words that stand for nobody in a casualty figure ("no one was hurt", "nobody was injured").
+_NOBODY = frozenset(["nobody", "none", "noone"])
 _EVENT_CLASS = {word: name for name, words in _EVENT_CLASSES.items() for word in words}
 # Irregular participles of verbs news counts with; the rest take -ed.
 _PARTICIPLES = {
@@ -208,14 +216,23 @@ def _counted_noun(number: Token, label: str) -> Token | None:
     head = number.head
     if number.dep_ in ("nummod", "quantmod", "compound", "amod") and head.pos_ in ("NOUN", "PROPN"):
         if label == "PERCENT" or head.lower_ in ("percent", "per", "%"):
-            return _share_of(head) or _share_of(number)
+            described = head if head.lower_ not in ("percent", "per", "%") else _modified_noun(head)
+            return _share_of(head) or _share_of(number) or described
         if head.ent_type_ not in ("", "CARDINAL", "MONEY", "QUANTITY", "PERCENT") and head.pos_ == "PROPN":
             return None
         return head
     if label == "PERCENT":
-        return _share_of(number)
+        return _share_of(number) or _modified_noun(number)
     # "a total of 22 missiles" / "dozens of protesters": the count heads its own "of" phrase.
     return _share_of(number)
+
+
+def _modified_noun(token: Token) -> Token | None:
+    """The noun a figure describes ("a 4% pay rise" → "rise"): what the percentage is of."""
+    head = token.head
+    if token.dep_ in ("compound", "amod", "nmod", "nummod") and head.pos_ == "NOUN" and head.i > token.i:
+        return head
+    return None
 
 
 def _share_of(token: Token) -> Token | None:
@@ -265,6 +282,11 @@ def _uncounted_event(number: Token, label: str) -> Token | None:
     head = number.head
     if head.pos_ in ("ADJ", "VERB") and head.i > number.i and _event_class(head):
         return head
+    if number.dep_ == "nsubj" and head.lemma_.lower() == "be":
+        # "40 were missing", "12 are dead": the figure is of the state the copula gives them.
+        state = next((c for c in head.children if c.dep_ in ("acomp", "attr") and _event_class(c)), None)
+        if state is not None:
+            return state
     counted_by_verb = number.dep_ in ("dobj", "nsubj", "nsubjpass") and head.pos_ == "VERB"
     if counted_by_verb and (
         _event_class(head) or (label == "MONEY" and head.lemma_.lower() not in _EMPTY_VERBS)
@@ -274,17 +296,26 @@ def _uncounted_event(number: Token, label: str) -> Token | None:
 
 
 def _measured(number: Token) -> Token | None:
-    """What a bare figure measures: the subject of "the death toll rose to 45", "turnout was 38 percent"."""
+    """What a bare figure measures: the subject of "the death toll rose to 45", "turnout was 38 percent",
+    the object of "the agency put the death toll at 17"."""
     verb: Token | None = None
     if number.dep_ == "pobj" and number.head.lower_ in ("to", "at", "by", "from"):
         verb = number.head.head
-    elif number.dep_ in ("attr", "dobj") and number.head.lemma_.lower() in _MEASURING_VERBS:
+    elif number.dep_ in ("attr", "dobj", "npadvmod") and number.head.lemma_.lower() in _MEASURING_VERBS:
         verb = number.head
     if verb is None or verb.pos_ not in ("VERB", "AUX"):
         return None
+    if verb.lemma_.lower() in ESTIMATING_VERBS and number.head.lower_ == "at":
+        estimated = next((c for c in verb.children if c.dep_ == "dobj"), None)
+        return estimated if estimated is not None and estimated.pos_ == "NOUN" else None
     if verb.lemma_.lower() not in _MEASURING_VERBS:
         return None
-    subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    # Of two subjects (a dateline the parse took for one: "OSLO, Oct 24 - Shares ... fell"), the nearer.
+    subject = max(
+        (c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") and c.i < verb.i),
+        key=lambda c: c.i,
+        default=None,
+    ) or next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
     if subject is None or subject.pos_ not in ("NOUN", "PROPN"):
         return None
     return subject
@@ -382,6 +413,9 @@ def _skip_number(span: Span) -> bool:
         return True
     if _SCORE.match(text) or any(_SCORE.match(t.text) for t in span):
         return True
+    dateline = dateline_end(doc, span.sent.start)
+    if dateline is not None and span.start < dateline:
+        return True  # the date of a dateline ("OSLO, Oct 24 -")
     root = span.root
     if root.dep_ in ("compound", "nummod") and root.head.pos_ == "PROPN":
         # "Boeing 737", "Six Nations", "Route 66": part of a name.
@@ -434,6 +468,24 @@ class _Attribution:
                 source = next((c for c in token.children if c.dep_ == "pobj"), None)
                 if source is not None:
                     return self._name(source)
+        return self._reporter(start, sentence)
+
+    def _reporter(self, start: int, sentence: Span) -> str | None:
+        """The subject of the verb that reports or estimates the figure at `start`: "The coast guard said
+        ..., but no one was hurt", "the agency put the death toll at 17, with 12 people injured"."""
+        token = next((t for t in sentence if t.idx <= start < t.idx + len(t) + 1), None)
+        node = token
+        for _ in range(12):
+            if node is None or node.head.i == node.i:
+                return None
+            via, node = node.dep_, node.head
+            lemma = node.lemma_.lower()
+            reporting = via in ("ccomp", "conj") and lemma in SPEECH_VERB_LEMMAS
+            if node.pos_ == "VERB" and (reporting or lemma in ESTIMATING_VERBS) and via != "nsubj":
+                subject = next((c for c in node.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+                if subject is None or subject.pos_ == "PRON":
+                    return None
+                return self._name(subject)
         return None
 
     def _name(self, head: Token) -> str:
@@ -455,6 +507,26 @@ def _zero_claims(doc: Doc) -> list[tuple[Token, Token]]:
         if token.lower_ == "no" and token.dep_ == "det" and head.pos_ == "NOUN" and _event_class(head):
             found.append((token, head))
     return found
+
+
+def _nobody_harmed(doc: Doc) -> list[tuple[Token, Token, Token]]:
+    """ "no one was hurt", "nobody was killed": nobody as the subject of a harm verb, as a figure of zero."""
+    found = []
+    for token in doc:
+        lower = token.lower_
+        nobody = lower in _NOBODY or (lower == "one" and token.i > 0 and doc[token.i - 1].lower_ == "no")
+        if not nobody or token.dep_ not in ("nsubj", "nsubjpass"):
+            continue
+        verb = token.head
+        if verb.pos_ in ("VERB", "ADJ") and _event_class(verb) in HARM_CLASSES:
+            first = doc[token.i - 1] if lower == "one" else token
+            found.append((first, token, verb))
+    return found
+
+
+def _zero_category(category: str | None) -> str | None:
+    """Nobody hurt or injured, no injuries: nobody killed either, a figure of zero casualties."""
+    return "casualties" if category == "injured" else category
 
 
 def _claim_text(doc: Doc, text: str, tokens: list[int]) -> tuple[str, int, int]:
@@ -498,7 +570,8 @@ def extract_claims(doc: Doc, sentences: list[Sentence], actors: list[Actor]) -> 
         if noun is not None:
             tokens.append(noun.i)
         if measured is not None:
-            tokens.append(measured.left_edge.i)
+            dateline = dateline_end(doc, ent.sent.start)
+            tokens.append(max(measured.left_edge.i, dateline + 1 if dateline is not None else 0))
         if verb is not None:
             tokens.append(verb.i)
         text, start, end = _claim_text(doc, full_text, tokens)
@@ -517,9 +590,28 @@ def extract_claims(doc: Doc, sentences: list[Sentence], actors: list[Actor]) -> 
                 category=category,
             )
         )
+    for first, nobody, verb in _nobody_harmed(doc):
+        category = _zero_category(_event_class(verb))
+        what = "casualties" if category == "casualties" else f"people {category}"
+        text, start, end = _claim_text(doc, full_text, [first.i, nobody.i, verb.i])
+        claims.append(
+            Claim(
+                text=text,
+                quantity=_clean(doc[first.i : nobody.i + 1].text),
+                what=what,
+                attributed_to=attribution.claimant(first.idx, verb.idx + len(verb), verb.sent),
+                sentence=sentence_at(sentences, start),
+                start=start,
+                end=end,
+                value=0.0,
+                category=category,
+            )
+        )
     for det, noun in _zero_claims(doc):
         verb = _event_verb(noun)
         what, category = _what(noun, verb, "CARDINAL")
+        if category == "injured":
+            what, category = "casualties", "casualties"
         tokens = [det.i, noun.i] + ([verb.i] if verb is not None else [])
         text, start, end = _claim_text(doc, full_text, tokens)
         claims.append(

@@ -69,6 +69,12 @@ _IN_NOT_PLACE = frozenset(
 )
 _OPENERS = frozenset({'"', "'", "\u201c", "\u201d", "\u2018", "\u2019", "``", "''", "(", "[", "-", "\u2014"})
 _BREAKS = frozenset({"[", "]", "(", ")", "{", "}", "|", "/", "\\", ",", ";", ":", '"', "\u201c", "\u201d"})
+# Titles that take the domain of their office before them ("Home Minister", "Health Secretary").
+_MINISTERIAL = frozenset({"minister", "secretary"})
+# What closes a dateline that opens a line: "LISBON, May 7 (AFP) -", "COLUMBUS, Ohio —", "Port Lira:".
+_DATELINE_DASHES = frozenset({"-", "--", "\u2014", "\u2013"})
+# How many tokens a dateline may run to before its dash.
+_DATELINE_TOKENS = 14
 # Honorifics that only ever stand before a person's name (unlike "General" or "President").
 _NAME_HONORIFICS = frozenset(["mr", "mrs", "ms", "miss", "mx", "dr", "prof", "rev", "sir", "dame"])
 _MEDIA_FILLERS = frozenset({"news", "tv", "radio", "talk", "morning", "breakfast", "evening"})
@@ -154,6 +160,83 @@ def _sentence_initial(doc: Doc, start: int) -> bool:
     while i >= 0 and (doc[i].text in _OPENERS or doc[i].is_space):
         i -= 1
     return start == 0 or doc[start].is_sent_start or i < 0 or doc[i].text in (".", "!", "?", ":")
+
+
+def _starts_line(doc: Doc, i: int) -> bool:
+    """Whether token i is the first word of a line."""
+    if i == 0:
+        return True
+    before = doc[i - 1]
+    return "\n" in before.whitespace_ or (before.is_space and "\n" in before.text)
+
+
+def _breaks_line(token: Token) -> bool:
+    return "\n" in token.whitespace_ or (token.is_space and "\n" in token.text)
+
+
+def dateline_end(doc: Doc, start: int) -> int | None:
+    """The token that closes a dateline opening the line at `start`, or None when the line opens with none.
+
+    A dateline is a place name, perhaps with its region, a date and an agency in brackets, closed by a dash
+    ("LISBON, May 7 (AFP) -", "COLUMBUS, Ohio —", "Abuja (Reuters) -"), or a place name alone before a
+    colon at the head of a paragraph below the title ("Port Lira: Norland fired ..."). Only names, numbers,
+    commas and brackets stand before its end.
+    """
+    if start >= len(doc) or not _starts_line(doc, start):
+        return None
+    first = doc[start]
+    if not first.is_alpha or not (first.is_title or first.is_upper):
+        return None
+    in_brackets = False
+    for i in range(start, min(len(doc), start + _DATELINE_TOKENS)):
+        token = doc[i]
+        text = token.text
+        if text in _DATELINE_DASHES:
+            return i if i > start and not in_brackets else None
+        if text == ":":
+            # A name before a colon on a line below the title: "Port Lira:" (in a title, "Trump: ..." is a speaker).
+            names = doc[start:i]
+            if not 1 <= len(names) <= 3 or not all(t.is_alpha and (t.is_title or t.is_upper) for t in names):
+                return None
+            last = names[-1].lower_
+            if known_given_name(first.lower_) or any(
+                e.label_ == "PERSON" and e.end != i and e[-1].lower_ == last for e in doc.ents
+            ):
+                return None  # "Anna Kovac: ...", "Kovac: ...": a speaker, as in an interview
+            below_title = any(_breaks_line(t) for t in doc[:start])
+            return i if below_title else None
+        if _breaks_line(token) or token.is_space:
+            return None
+        if text == "(":
+            in_brackets = True
+        elif text == ")":
+            in_brackets = False
+        elif not (
+            in_brackets
+            or text in (",", ".")
+            or token.like_num
+            or (token.is_alpha and (token.is_title or token.is_upper))
+        ):
+            return None
+    return None
+
+
+def _dateline_names(doc: Doc) -> bytearray:
+    """Marks the tokens of the place names of every dateline (its words before any bracket)."""
+    marks = bytearray(len(doc))
+    for token in doc:
+        if not (token.is_title or token.is_upper) or not _starts_line(doc, token.i):
+            continue
+        end = dateline_end(doc, token.i)
+        if end is None:
+            continue
+        for i in range(token.i, end):
+            dated = i + 1 < end and doc[i + 1].like_num  # "Oct 24", "May 7"
+            if doc[i].text == "(" or doc[i].like_num or dated or doc[i].ent_type_ in ("DATE", "TIME"):
+                break  # the date and the agency are no place
+            if doc[i].is_alpha:
+                marks[i] = 1
+    return marks
 
 
 def _title_case_tokens(doc: Doc) -> bytearray:
@@ -501,6 +584,12 @@ class _Corrector:
             and (key in word_list("title_modifiers") or key in word_list("titles"))
         ):
             return True
+        if (
+            following is not None
+            and _lower_key(following) in _MINISTERIAL
+            and key in word_list("office_domains")
+        ):
+            return True  # "Home Minister", "Health Secretary": the office's domain is part of the title
         if key in word_list("titles") or key in word_list("honorifics"):
             return True
         if key in word_list("office_domains") and span.start >= 2:
@@ -863,12 +952,37 @@ def _missed_mentions(doc: Doc, mentions: list[NamedMention]) -> list[NamedMentio
     return found
 
 
+def _untagged_datelines(doc: Doc, datelines: bytearray, mentions: list[NamedMention]) -> list[NamedMention]:
+    """The city of a dateline the model left untagged ("LISBON, May 7 (AFP) -"), as a place."""
+    covered = bytearray(len(doc))
+    for m in mentions:
+        covered[m.start : m.end] = b"\x01" * (m.end - m.start)
+    found: list[NamedMention] = []
+    i = 0
+    while i < len(doc):
+        if not datelines[i] or (i > 0 and datelines[i - 1]):
+            i += 1
+            continue
+        end = i
+        while end < len(doc) and datelines[end]:
+            end += 1
+        if not any(covered[i:end]):
+            index = countries()
+            kind: MentionKind = "country" if index.country_named(doc[i:end].text) else "place"
+            extra = _mention(doc, i, end, kind, "GPE")
+            if extra is not None:
+                found.append(extra)
+        i = end
+    return found
+
+
 def named_mentions(doc: Doc) -> list[NamedMention]:
     """Every name of a person, organisation, country, group or place in a parsed text, in text order."""
     cached = doc.user_data.get(_CACHE_KEY)
     if cached is not None:
         return list(cached)
     corrector = _Corrector(doc)
+    datelines = _dateline_names(doc)
     ents = [ent for ent in doc.ents if ent.label_ in _LABELS]
     media = _media_pairs(doc, ents)
     mentions: list[NamedMention] = []
@@ -896,6 +1010,9 @@ def named_mentions(doc: Doc) -> list[NamedMention]:
             if a >= b:
                 continue
             kind = corrector.classify(doc[a:b], ent.label_)
+            if datelines[a] and datelines[b - 1]:
+                # The place a report was filed from, whatever the model took it for ("Port Lira" as a person).
+                kind = "country" if corrector.index.country_named(doc[a:b].text) else "place"
             if kind is None:
                 continue
             m = _mention(doc, a, b, kind, ent.label_)
@@ -905,6 +1022,7 @@ def named_mentions(doc: Doc) -> list[NamedMention]:
     mentions = _place_prefixed_people(doc, mentions)
     mentions = _relabel_by_consistency(doc, mentions)
     mentions.extend(_missed_mentions(doc, mentions))
+    mentions.extend(_untagged_datelines(doc, datelines, mentions))
     mentions.sort(key=lambda m: m.start)
     doc.user_data[_CACHE_KEY] = tuple(mentions)
     return mentions

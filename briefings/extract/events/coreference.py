@@ -16,7 +16,7 @@ from spacy.tokens import Doc
 
 from briefings.extract.events.index import TokenIndex
 from briefings.extract.events.mentions import EventMention
-from briefings.extract.events.triggers import SAY
+from briefings.extract.events.triggers import DATED, SAY
 from briefings.models import Event, TimeExpression
 
 _CONCRETE = re.compile(r"^\d{4}")
@@ -254,6 +254,8 @@ def salience_of(group: EventGroup) -> float:
         score += 0.1
     if not any(m.has_participants for m in group.mentions):
         score *= 0.6
+    if all(m.sense is DATED for m in group.mentions):
+        score *= 0.5  # told only because it is dated: background to the news, rarely the news itself
     return round(score, 4)
 
 

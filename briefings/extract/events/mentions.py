@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Token
 
+from briefings.extract.entities import dateline_end
 from briefings.extract.events.circumstances import core, is_time, locate, means, reason, reason_strength
 from briefings.extract.events.index import TokenIndex
 from briefings.extract.events.lexicon import (
@@ -24,6 +25,7 @@ from briefings.extract.events.lexicon import (
 from briefings.extract.events.participants import Namer, noun_roles, targets
 from briefings.extract.events.phrases import SIDE_CLAUSES, phrase, phrase_tokens, render
 from briefings.extract.events.syntax import (
+    RELATIVE_TAGS,
     child_of,
     clause_depth,
     governing_verb,
@@ -165,11 +167,38 @@ def _evidence(trigger: Token, is_noun: bool, subject: Token | None, means_childr
     ):
         lead = phrase_tokens(subject, limit=6, drop=SIDE_CLAUSES | {"appos", "acl", "prep"})
         tokens = sorted(lead + tokens, key=lambda t: t.i)
+    tokens = _without_dateline(tokens, trigger)
+    tokens = _without_leading_relative(tokens, clause)
     text = render(tokens)
     text = text.strip("\"'“”‘’ ").rstrip(".;:, ")
     if text.count('"') % 2:
         text = text.replace('"', "")
     return text[:1].upper() + text[1:] if text else text
+
+
+_RELATIVE_WORDS = frozenset({"which", "who", "whom", "whose", "that"})
+
+
+def _without_dateline(tokens: list[Token], trigger: Token) -> list[Token]:
+    """A statement without the dateline its line opens with ("LISBON, May 7 (AFP) -", "Port Lira:")."""
+    sentence_start = trigger.sent.start
+    end = dateline_end(trigger.doc, sentence_start)
+    if end is None or trigger.i <= end:
+        return tokens
+    return [t for t in tokens if t.i > end]
+
+
+def _without_leading_relative(tokens: list[Token], clause: Token) -> list[Token]:
+    """A relative clause is no statement of its own: it is told with the noun it describes ("the sinking
+    ..., which the navy blamed on X"), or, where the parse gives none, without its relative word."""
+    if not tokens or tokens[0].tag_ not in RELATIVE_TAGS or tokens[0].lower_ not in _RELATIVE_WORDS:
+        return tokens
+    antecedent = clause.head if clause.dep_ == "relcl" else None
+    if antecedent is None or antecedent.pos_ not in ("NOUN", "PROPN") or antecedent.i > tokens[0].i:
+        return tokens[1:]
+    lead = phrase_tokens(antecedent, limit=8, drop=SIDE_CLAUSES | {"appos", "acl", "relcl"})
+    own = {t.i for t in tokens}
+    return sorted([t for t in lead if t.i not in own] + tokens, key=lambda t: t.i)
 
 
 def asserted(trigger: Token) -> bool:

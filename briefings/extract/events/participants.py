@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from spacy.tokens import Span, Token
 
+from briefings.extract.entities import dateline_end
 from briefings.extract.events.index import TokenIndex
 from briefings.extract.events.lexicon import (
     TARGET_PREPOSITIONS,
@@ -63,7 +64,11 @@ class Namer:
         actor = self.actor_near(token)
         if actor is not None:
             return actor, True
-        text = phrase(token, limit=6, drop=SIDE_CLAUSES | {"appos", "acl"})
+        sentence_start = token.sent.start
+        dateline = dateline_end(token.doc, sentence_start)
+        # A subject the parse glued to the dateline ("OSLO, Oct 24 - Shares ...") is named without it.
+        skip = range(sentence_start, dateline + 1) if dateline is not None and dateline < token.i else ()
+        text = phrase(token, limit=6, drop=SIDE_CLAUSES | {"appos", "acl"}, skip=skip)
         return (text or None), False
 
     def as_written(self, token: Token) -> str | None:

@@ -12,7 +12,8 @@ from briefings.extract.events.lexicon import (
 _SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj", "csubjpass"})
 
 
-_RELATIVE_TAGS = frozenset({"WDT", "WP", "WP$"})
+# Relative and interrogative words ("which", "who", "whose").
+RELATIVE_TAGS = frozenset({"WDT", "WP", "WP$"})
 
 
 def child_of(token: Token, *deps: str) -> Token | None:
@@ -78,7 +79,7 @@ def subject_of(verb: Token, depth: int = 0) -> Token | None:
     """The subject of a verb, taken from the clause it hangs on when it has none of its own."""
     own = own_subject(verb)
     if own is not None:
-        if own.tag_ in _RELATIVE_TAGS and verb.dep_ == "relcl":
+        if own.tag_ in RELATIVE_TAGS and verb.dep_ == "relcl":
             return verb.head
         return own
     if depth > 3 or verb.head.i == verb.i:

@@ -11,12 +11,9 @@ from briefings.extract.events.lexicon import (
     EventSense,
 )
 from briefings.extract.events.syntax import own_subject
-from briefings.extract.events.triggers import MEANS_MARKS, OTHER, SAY
+from briefings.extract.events.triggers import BOUND_PREPOSITIONS, MEANS_MARKS, OTHER, SAY
 
 _UNTIMED_TYPES = frozenset({"DURATION", "SET"})
-
-
-_BOUND_PREPOSITIONS = frozenset({"before", "after", "until", "till", "since", "ahead"})
 
 
 @dataclass
@@ -67,10 +64,13 @@ def time_anchors(index: TokenIndex, doc: Doc, triggers: dict[int, EventSense]) -
             parent = node.head
             if parent.i == node.i:
                 break
-            if parent.dep_ == "prep" and parent.lower_ in _BOUND_PREPOSITIONS:
+            if parent.dep_ == "prep" and parent.lower_ in BOUND_PREPOSITIONS:
                 break  # "days before Election Day" bounds the event, it does not date it
             if triggers.get(parent.i) is SAY and node.dep_ in ("ccomp", "parataxis"):
                 break  # said, "Last night, a slap in the face was delivered": the time is the quote's, not the saying's
+            sense = triggers.get(parent.i)
+            if sense is not None and sense.family == "statement" and node.dep_ == "ccomp":
+                break  # "warned that more rain was expected on Thursday": the time is the warning's content
             if parent.i in triggers and parent.i not in inside:
                 # "the explosion late on Thursday had caused damage": the time is the explosion's.
                 subject = own_subject(parent) if triggers[parent.i] is OTHER else None

@@ -22,6 +22,10 @@ from briefings.extract.events.syntax import child_of, is_passive, own_subject
 OTHER = EventSense("other", "other", 0.7)
 
 
+# A clause the lexicon does not know, on a timeline because it dates itself; background more than news.
+DATED = EventSense("other", "other", 0.7)
+
+
 # Reporting verbs ("said", "told") are mentions too: they date the statements they make, but are no events.
 SAY = EventSense("say", "statement", 0.3)
 
@@ -101,11 +105,37 @@ def _verb_sense(token: Token) -> EventSense | None:
     return sense
 
 
+def _gerunds(lemma: str) -> list[str]:
+    """The -ing forms a verb may take ("sink" → "sinking", "stab" → "stabbing", "collide" → "colliding")."""
+    forms = [lemma + "ing"]
+    if lemma.endswith("e") and not lemma.endswith("ee"):
+        forms.append(lemma[:-1] + "ing")
+    if len(lemma) >= 3 and lemma[-1] in "bdgmnprt" and lemma[-2] in "aeiou" and lemma[-3] not in "aeiou":
+        forms.append(lemma + lemma[-1] + "ing")
+    return forms
+
+
+# Verbal nouns of violence, harm and accidents the noun lexicon lacks ("the sinking of the ship", "a stabbing").
+# Verbs whose -ing form names other things ("the firing of a coach", "hitting", "dying") are left out.
+_GERUND_FAMILIES = frozenset({"violence", "harm", "accident"})
+GERUND_SENSES: dict[str, EventSense] = {
+    form: sense
+    for lemma, sense in VERB_SENSES.items()
+    if sense.family in _GERUND_FAMILIES
+    and not sense.object_is_instrument
+    and sense.type not in ("strike", "die")
+    for form in _gerunds(lemma)
+    if form not in NOUN_SENSES
+}
+
+
 def noun_sense(token: Token) -> EventSense | None:
     """The event an event noun names, unless it only modifies another noun ("attack helicopter")."""
     if token.dep_ in ("compound", "amod", "nmod", "poss"):
         return None
     sense = NOUN_SENSES.get(token.lemma_.lower()) or NOUN_SENSES.get(token.lower_)
+    if sense is None and token.tag_ == "NN":
+        sense = GERUND_SENSES.get(token.lower_)
     if sense is None:
         return None
     if sense.type == "strike" and any(c.lower_ in _LABOUR_WORDS for c in token.lefts):
@@ -137,7 +167,14 @@ def means_child(trigger: Token, candidates: dict[int, EventSense]) -> Token | No
 
 
 # Every lemma that may start a trigger: the lexicon's, reporting verbs, light verbs, "open" (fire).
-_TRIGGER_WORDS = frozenset(VERB_SENSES) | frozenset(NOUN_SENSES) | REPORTING_LEMMAS | LIGHT_VERBS | {"open"}
+_TRIGGER_WORDS = (
+    frozenset(VERB_SENSES)
+    | frozenset(NOUN_SENSES)
+    | frozenset(GERUND_SENSES)
+    | REPORTING_LEMMAS
+    | LIGHT_VERBS
+    | {"open"}
+)
 
 
 # Their string ids, lower case and capitalised (a headline's "Strike" may keep its capital as its lemma).
@@ -205,4 +242,84 @@ def lead_clause_triggers(
         if subject is not None and subject.i in known:
             continue  # "The march followed ...", "The crash happened ...": said of an event, not one itself
         found[root.i] = OTHER
+    return found
+
+
+# Tense tags of a finite verb ("began", "falls", "fall"); a participle is finite with its auxiliary.
+_FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP"})
+# Prepositions whose date bounds an event rather than dates it ("until March 1", "through Thursday").
+BOUND_PREPOSITIONS = frozenset({"before", "after", "until", "till", "since", "ahead", "through"})
+
+
+def _main_clause(verb: Token) -> bool:
+    """Whether a verb heads a main clause: the sentence's root, a clause joined to it, or what is reported."""
+    node = verb
+    for _ in range(6):
+        if node.dep_ != "conj":
+            break
+        node = node.head
+    if node.dep_ == "ROOT":
+        return True
+    return node.dep_ == "ccomp" and node.head.lemma_.lower() in REPORTING_LEMMAS and node.head.dep_ == "ROOT"
+
+
+def _dated_verb(doc: Doc, index: TokenIndex, number: int, first: int) -> Token | None:
+    """The verb a date hangs on directly ("began last Thursday", "approved the map in October")."""
+    token = doc[first]
+    for _ in range(8):
+        if token.head.i == token.i or index.time[token.head.i] != number:
+            break
+        token = token.head
+    if token.dep_ == "pobj" and token.head.dep_ == "prep":
+        if token.head.lower_ in BOUND_PREPOSITIONS:
+            return None
+        verb = token.head.head
+    elif token.dep_ in ("npadvmod", "tmod", "advmod"):
+        verb = token.head
+    else:
+        return None
+    return verb if verb.pos_ == "VERB" else None
+
+
+_QUOTE_MARKS = frozenset({'"', "\u201c", "\u201d", "``", "''"})
+
+
+def _inside_quotes(token: Token) -> bool:
+    """Whether a token stands inside quotation marks opened in its sentence."""
+    sentence = token.sent
+    marks = sum(1 for t in sentence[: token.i - sentence.start] if t.text in _QUOTE_MARKS)
+    return marks % 2 == 1 or (marks == 0 and sentence.text.lstrip()[:1] in _QUOTE_MARKS)
+
+
+def dated_clause_triggers(
+    doc: Doc, index: TokenIndex, known: dict[int, EventSense], dating: set[int]
+) -> dict[int, EventSense]:
+    """The verb of a main clause that dates itself ("The walkout began last Thursday", "Shares fell 12% on
+    Thursday"), as an untyped event where the lexicon has none: a timeline holds every dated happening.
+    Times in `dating` already date a known event and are left to it."""
+    found: dict[int, EventSense] = {}
+    seen: set[int] = set(dating)
+    for i, number in enumerate(index.time):
+        if number is None or number in seen:
+            continue
+        seen.add(number)
+        expression = index.times[number]
+        if expression.type not in ("DATE", "TIME") or not expression.value[:1].isdigit():
+            continue
+        verb = _dated_verb(doc, index, number, i)
+        if verb is None or verb.i in known or verb.i in found or verb.lemma_.lower() in REPORTING_LEMMAS:
+            continue
+        if _inside_quotes(verb):
+            continue  # a speaker's words are dated with the speaker, as a quote
+        finite = verb.tag_ in _FINITE_TAGS or any(c.dep_ in ("aux", "auxpass") for c in verb.children)
+        if not finite or not _main_clause(verb):
+            continue
+        subject = own_subject(verb)
+        if subject is None and not is_passive(index, verb) and verb.dep_ != "conj":
+            continue
+        if subject is not None and (
+            subject.i in known or (subject.pos_ == "PRON" and subject.lower_ == "it")
+        ):
+            continue  # "The crash happened on Monday" dates the crash; "it was Monday" is no event
+        found[verb.i] = DATED
     return found

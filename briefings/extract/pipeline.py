@@ -16,7 +16,7 @@ from briefings.extract.quotes import extract_quotes
 from briefings.extract.sentences import extract_sentences
 from briefings.extract.times import extract_times
 from briefings.models import Article, ArticleAnalysis
-from briefings.nlp import parse_texts
+from briefings.nlp import DEFAULT_BATCH_SIZE, parse_texts
 
 
 def analyze_doc(doc: Doc, article: Article) -> ArticleAnalysis:
@@ -42,7 +42,7 @@ def analyze_doc(doc: Doc, article: Article) -> ArticleAnalysis:
 
 
 def analyze_articles(
-    nlp: Language, articles: Iterable[Article], batch_size: int = 32
+    nlp: Language, articles: Iterable[Article], batch_size: int = DEFAULT_BATCH_SIZE
 ) -> Iterator[ArticleAnalysis]:
     """Analyse many articles with one batched pass of the pipeline, yielding results in order.
 

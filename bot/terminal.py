@@ -5,65 +5,30 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from rich.console import Console, Group, RenderableType
-from rich.markup import escape
 from rich.panel import Panel
 from rich.rule import Rule
-from rich.table import Table
 from rich.text import Text
 
+from bot.console.render import block_renderables
 from briefings.analysis import AnalysisResult
 from briefings.digest.answers import quotes_answer, story_brief_answer, timeline_answer, who_answer
 from briefings.models import ArticleAnalysis, Story
-from briefings.render import (
-    Block,
-    BulletList,
-    Context,
-    Divider,
-    Fields,
-    Heading,
-    Link,
-    Paragraph,
-    neutralise_block,
-)
+from briefings.render import Block, Heading, neutralise_block
 
 
-def block_renderables(blocks: Iterable[Block]) -> list[RenderableType]:
-    """Blocks as rich renderables: headings bold, fields as a two-column table, small print dim."""
-    shown: list[RenderableType] = []
-    for raw in blocks:
-        block = neutralise_block(raw, "console")
-        if isinstance(block, Heading):
-            shown.append(Text(block.text, style="bold"))
-        elif isinstance(block, Paragraph):
-            shown.append(Text(block.text))
-        elif isinstance(block, Fields):
-            table = Table.grid(padding=(0, 2))
-            table.add_column(style="cyan", max_width=40)
-            table.add_column()
-            for field_item in block.fields:
-                table.add_row(field_item.name, field_item.value)
-            shown.append(table)
-        elif isinstance(block, BulletList):
-            for i, item in enumerate(block.items, start=1):
-                shown.append(Text(f"{i}. " if block.ordered else "• ") + Text(item))
-        elif isinstance(block, Context):
-            shown.append(Text(" · ".join(block.elements), style="dim"))
-        elif isinstance(block, Link):
-            shown.append(Text.from_markup(f"[link={escape(block.url)}]{escape(block.text)}[/link]"))
-        elif isinstance(block, Divider):
-            shown.append(Rule(style="dim"))
-    return shown
+def _renderables(blocks: Iterable[Block]) -> list[RenderableType]:
+    return block_renderables([neutralise_block(block, "console") for block in blocks])
 
 
 def _section(blocks: Sequence[Block]) -> RenderableType:
     # A section's own heading is the panel's rule title in `story_panel`; here it stays a bold line.
-    return Group(*block_renderables(blocks))
+    return Group(*_renderables(blocks))
 
 
 def story_panel(story: Story, analyses: Sequence[ArticleAnalysis]) -> Panel:
     """One story as a panel: the digest, then who, when and who said what."""
     brief = story_brief_answer(story).blocks
-    parts: list[RenderableType] = [Group(*block_renderables(brief[1:]))]
+    parts: list[RenderableType] = [Group(*_renderables(brief[1:]))]
     for answer in (who_answer(story, analyses), timeline_answer(story), quotes_answer(story)):
         blocks = answer.blocks
         title = blocks[0].text if isinstance(blocks[0], Heading) else ""

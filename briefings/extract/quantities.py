@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from briefings.extract.number_words import CARDINALS
+
 # Words before a number that say how exact it is; kept in the claim's quantity ("at least 80").
 QUALIFIERS = (
     "at least",
@@ -34,40 +36,7 @@ QUALIFIERS = (
 )
 _QUALIFIER_WORDS = [tuple(q.split()) for q in sorted(QUALIFIERS, key=lambda q: -len(q.split()))]
 
-_UNITS = {
-    "zero": 0,
-    "no": 0,
-    "none": 0,
-    "a": 1,
-    "an": 1,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "thirteen": 13,
-    "fourteen": 14,
-    "fifteen": 15,
-    "sixteen": 16,
-    "seventeen": 17,
-    "eighteen": 18,
-    "nineteen": 19,
-    "twenty": 20,
-    "thirty": 30,
-    "forty": 40,
-    "fifty": 50,
-    "sixty": 60,
-    "seventy": 70,
-    "eighty": 80,
-    "ninety": 90,
-}
+_UNITS = {"zero": 0, "no": 0, "none": 0, "a": 1, "an": 1, **CARDINALS}
 _SCALES = {
     "dozen": 12,
     "dozens": 12,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from briefings.extract.number_words import CARDINALS
+
 MONTHS: dict[str, int] = {
     "january": 1,
     "jan": 1,
@@ -66,33 +68,7 @@ PARTS_OF_DAY: dict[str, str] = {
 NUMBER_WORDS: dict[str, int] = {
     "a": 1,
     "an": 1,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "thirteen": 13,
-    "fourteen": 14,
-    "fifteen": 15,
-    "sixteen": 16,
-    "seventeen": 17,
-    "eighteen": 18,
-    "nineteen": 19,
-    "twenty": 20,
-    "thirty": 30,
-    "forty": 40,
-    "fifty": 50,
-    "sixty": 60,
-    "seventy": 70,
-    "eighty": 80,
-    "ninety": 90,
+    **CARDINALS,
     "hundred": 100,
     "a hundred": 100,
     "a couple of": 2,

@@ -165,6 +165,17 @@ def test_weekday_under_a_scheduling_verb_is_ahead(nlp: Language) -> None:
     assert result["Saturday"] == ("DATE", "2020-01-11")
 
 
+def test_weekday_under_a_participle_after_its_noun_is_done(nlp: Language) -> None:
+    # "set" schedules ("set Friday as the deadline"), but "the record set on Monday" is already set
+    result = found(nlp, "The Vellmar relay record set on Monday still stands.")
+    assert result["Monday"] == ("DATE", "2020-01-06")
+
+
+def test_the_latest_quarter_is_the_last_one_completed(nlp: Language) -> None:
+    text = "Orsa Mining expects a strong first quarter. Its profit rose 5% in the latest quarter."
+    assert found(nlp, text)["the latest quarter"] == ("DATE", "2019-Q4")
+
+
 def test_position_words_stay_inside_the_span_approximations_outside(nlp: Language) -> None:
     result = found(
         nlp, "Earlier this week the plant stopped for about five hours, at least 30 days after the fire."

@@ -579,7 +579,8 @@ def build_quarter_anaphor(m: re.Match[str]) -> Meaning | DatedTime | None:
         return NamedPeriod("Q", "X", shift=1)
     if unit == "period" and not mods:
         return None
-    if "last" in pre or "previous" in mods or "prior" in mods:
+    if "last" in pre or any(k in mods for k in ("previous", "prior", "latest", "recent", "just")):
+        # "the latest quarter", "the just-ended quarter": the last one completed, as results report it
         return NamedPeriod("Q", "X", shift=-1)
     return NamedPeriod("Q", "X", anaphoric=True)
 

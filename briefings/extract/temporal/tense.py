@@ -96,6 +96,11 @@ def verb_tense(verb: Token, depth: int = 0) -> Tense | None:
     return None
 
 
+def _reduced_relative(verb: Token) -> bool:
+    """A participle after its noun with no auxiliary ("the record set on Aug. 6"): what it tells is done."""
+    return verb.tag_ == "VBN" and verb.dep_ == "acl" and not _auxiliaries(verb)
+
+
 def _perfect(verb: Token) -> bool:
     """A past perfect ("had planned"): what it governs lies before the time spoken of, too."""
     return any(a.lower_ == "had" for a in _auxiliaries(verb))
@@ -125,7 +130,12 @@ def clause_tense(doc: Doc, start: int, end: int, text: str | None = None) -> Ten
         if token.pos_ in _VERBAL and token.dep_ not in ("aux", "auxpass"):
             seen_verb = True
             tense = verb_tense(token)
-            if tense == "past" and token.lemma_ in _SCHEDULING and not _perfect(token):
+            if (
+                tense == "past"
+                and token.lemma_ in _SCHEDULING
+                and not _perfect(token)
+                and not _reduced_relative(token)
+            ):
                 return "future"
             if tense is not None:
                 return tense

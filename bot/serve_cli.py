@@ -38,6 +38,17 @@ def _has_discord(settings: BotSettings) -> bool:
     return settings.discord_token is not None and bool(settings.discord_token.get_secret_value().strip())
 
 
+# Said when Slack settings are given: this version serves Discord and the local console only.
+SLACK_NOT_SERVED = (
+    "BRIEFBOT_SLACK_BOT_TOKEN is set, but this version of briefbot has no Slack adapter yet: Slack is not "
+    "served (Discord and the local console are)"
+)
+
+
+def _has_slack(settings: BotSettings) -> bool:
+    return settings.slack_bot_token is not None and bool(settings.slack_bot_token.get_secret_value().strip())
+
+
 def _serve(settings: BotSettings, console: bool, discord: bool, demo: bool) -> None:
     from bot.bootstrap import StoreNotReady
     from bot.discord.client import DiscordStartFailed, check_token
@@ -73,6 +84,8 @@ def run(
     """Start briefbot: on Discord when BRIEFBOT_DISCORD_TOKEN is set, else in the local console."""
     settings = _settings(config)
     discord = _has_discord(settings)
+    if _has_slack(settings):
+        _err.print(f"briefbot: {SLACK_NOT_SERVED}", markup=False)
     open_console = console if console is not None else not discord
     if not discord and not open_console:
         _err.print("briefbot: nothing to serve: set BRIEFBOT_DISCORD_TOKEN, or leave out --no-console")

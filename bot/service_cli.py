@@ -119,6 +119,10 @@ def doctor(config: ConfigOpt = None) -> None:
         if value is not None and value.get_secret_value()
     ]
     report(True, "platform tokens set: " + (", ".join(tokens) if tokens else "none (local console only)"))
+    if "Slack" in tokens:
+        from bot.serve_cli import SLACK_NOT_SERVED
+
+        _out.print(f"note: {SLACK_NOT_SERVED}", markup=False)
     report(
         True,
         f"feed polls run: {settings.queue.backend}; extraction workers: {settings.feeds.extraction_workers}",

@@ -67,6 +67,13 @@ class IndexSettings:
     # A person the story knows: one of its main participants, or named by this share of its reports.
     named_share: float = 0.3
     dated_share: float = 0.3
+    # The days an article says it is from (its publication, else its address's or header's date) against
+    # those of the story's reports: reports this many days apart may still tell of one event; further
+    # apart, the similarity falls off with this scale (months, years apart: another event of its kind).
+    stated_days: int = 730
+    stated_decay: float = 365.0
+    # One side says when it is from and the other does not: the days neither agree nor disagree.
+    unstated_agreement: float = 0.5
 
 
 class StoryProfile(BaseModel):
@@ -84,6 +91,9 @@ class StoryProfile(BaseModel):
     participants: dict[str, int] = Field(default_factory=dict)
     # How many of its articles name each person at all (the most often named only).
     names: dict[str, int] = Field(default_factory=dict)
+    # The first and last of the days its reports say they are from (see `ArticleFeatures.stated`).
+    stated_first: int | None = None
+    stated_last: int | None = None
 
 
 class IndexedArticle(BaseModel):
@@ -382,6 +392,16 @@ class StoryIndex:
                 gap, settings.same_days, settings.event_day_decay, floor, settings.far_days
             )
             agreement = min(agreement, event_agreement)
+        if (
+            features.stated is not None
+            and profile.stated_first is not None
+            and profile.stated_last is not None
+        ):
+            first, last = features.stated
+            gap = max(0, profile.stated_first - last, first - profile.stated_last)
+            agreement = min(agreement, _decay(gap, settings.stated_days, settings.stated_decay))
+        elif (features.stated is None) != (profile.stated_first is None):
+            agreement *= settings.unstated_agreement
         return agreement
 
     def _story_days(self, profile: StoryProfile) -> list[int]:
@@ -401,6 +421,11 @@ class StoryIndex:
             event_days=self._story_days(profile),
             days_vouch=bool(self._dated_days(profile)),
             participants=self._story_participants(profile),
+            stated=(
+                (profile.stated_first, profile.stated_last)
+                if profile.stated_first is not None and profile.stated_last is not None
+                else None
+            ),
         )
         features.named = features.participants | self._known_names(profile)
         return features, [(k, w / norm) for k, w in top]
@@ -472,6 +497,8 @@ class StoryIndex:
             keep.last_day = absorbed.last_day
             heapq.heappush(self._idle, (absorbed.last_day, keep.id))
         keep.last_seen = max(keep.last_seen, absorbed.last_seen)
+        if absorbed.stated_first is not None and absorbed.stated_last is not None:
+            self._extend_stated(keep, (absorbed.stated_first, absorbed.stated_last))
         strongest = heapq.nlargest(
             self.settings.posted_features, absorbed.centroid.items(), key=lambda kv: kv[1]
         )
@@ -522,6 +549,8 @@ class StoryIndex:
             if profile.last_day is None or day > profile.last_day:
                 profile.last_day = day
                 heapq.heappush(self._idle, (day, profile.id))
+        if features.stated is not None:
+            self._extend_stated(profile, features.stated)
         for event_day in features.event_days:
             profile.days[event_day] = profile.days.get(event_day, 0) + 1
         if len(profile.days) > 40:
@@ -536,6 +565,12 @@ class StoryIndex:
                 if key.startswith("p:"):
                     profile.names[key] = profile.names.get(key, 0) + 1
             self._prune_participants(profile)
+
+    @staticmethod
+    def _extend_stated(profile: StoryProfile, stated: tuple[int, int]) -> None:
+        first, last = stated
+        profile.stated_first = first if profile.stated_first is None else min(profile.stated_first, first)
+        profile.stated_last = last if profile.stated_last is None else max(profile.stated_last, last)
 
     def _prune_participants(self, profile: StoryProfile) -> None:
         """Keep the story's most often main participants only (bounded memory)."""

@@ -1,0 +1,135 @@
+"""Similar but different events: articles without a publication time date themselves by their header."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from briefings.models import ArticleAnalysis
+from briefings.stories.clustering import cluster_articles
+from briefings.stories.features import extract_features, stated_days, url_days, url_header_end
+from briefings.stories.index import IndexSettings
+
+# Two earthquakes on one island, seven years apart: same kind, same place, same officials' words.
+QUAKE_2011 = (
+    "Strong earthquake shakes Varo island March 14, 2011 A magnitude 6.1 earthquake struck Varo island on "
+    "Monday morning, damaging houses in the fishing villages along its northern coast, the island's "
+    "disaster agency said. Rescue teams searched collapsed homes in Tesh and Lunmor. Hospitals in the port "
+    "town of Arvik treated dozens of injured people, and the agency said aftershocks rattled the island."
+)
+QUAKE_2011_AGAIN = (
+    "Quake damages villages on Varo March 14, 2011 Houses collapsed in the northern villages of Varo island "
+    "after a strong earthquake hit on Monday, according to the disaster agency. Rescuers dug through rubble "
+    "in Tesh and Lunmor while the hospital in Arvik took in the injured. Several aftershocks followed the "
+    "main quake, and the agency warned people to stay out of damaged houses."
+)
+QUAKE_2018 = (
+    "Earthquake hits Varo island June 3, 2018 A magnitude 5.8 earthquake struck Varo island on Sunday, "
+    "damaging houses in villages along its northern coast, the island's disaster agency said. Rescue teams "
+    "searched collapsed homes in Tesh and Lunmor. The hospital in the port town of Arvik treated injured "
+    "people, and the agency said aftershocks rattled the island through the night."
+)
+# The 2018 quake again, without any date: only its wording ties it to a story.
+QUAKE_UNDATED = (
+    "Earthquake rattles Varo island A magnitude 5.8 earthquake struck Varo island on Sunday, damaging houses "
+    "in villages along its northern coast, the island's disaster agency said. Rescue teams searched "
+    "collapsed homes in Tesh and Lunmor, and the hospital in the port town of Arvik treated the injured."
+)
+
+# Another quake on the island, from a text that gives no date at all: other towns, other figures.
+QUAKE_OTHER_UNDATED = (
+    "Earthquake injures five on Varo A magnitude 5.2 earthquake shook Varo island on Sunday, injuring five "
+    "people and cracking walls in the southern town of Pell, state television reported. The quake was "
+    "centred under the sea south of the island. Schools in Pell were closed while engineers checked them."
+)
+
+
+def _cluster(analyze, texts: dict[str, str], settings: IndexSettings | None = None) -> dict[str, str]:
+    analyses: list[ArticleAnalysis] = []
+    for key, text in texts.items():
+        analysis = analyze(text, published=None)
+        analysis.article.id = key
+        analyses.append(analysis)
+    placed: dict[str, str] = {}
+    for group in cluster_articles(analyses, settings):
+        for i in group.members:
+            placed[analyses[i].article.id] = group.id
+    return placed
+
+
+def _day(text: str) -> int:
+    return date.fromisoformat(text).toordinal()
+
+
+def test_an_address_dates_its_page():
+    assert url_days("https://news.example.com/2013/08/02/host-named/index.html") == (
+        _day("2013-08-02"),
+        _day("2013-08-02"),
+    )
+    assert url_days("http://example.org/world/20100505-268325/bank-fire") == (
+        _day("2010-05-05"),
+        _day("2010-05-05"),
+    )
+    assert url_days("http://example.org/film/2013/aug/02/host") == (_day("2013-08-02"), _day("2013-08-02"))
+    assert url_days("http://example.org/2008/12/offer-made.html") == (_day("2008-12-01"), _day("2008-12-31"))
+    assert url_days("http://example.org/story?id=2066717") is None
+
+
+def test_an_address_copied_with_spaces_opens_the_text(analyze):
+    text = (
+        "http: / / www. example. com / 2005 / 11 / 27 / quake - hits - varo / index. html Quake hits Varo "
+        "A strong earthquake struck Varo island on Sunday, the disaster agency said."
+    )
+    end = url_header_end(text)
+    assert text[:end].endswith("index. html")
+    analysis = analyze(text, published=None)
+    assert stated_days(analysis, end) == (_day("2005-11-27"), _day("2005-11-27"))
+    assert url_header_end("Quake hits Varo. http://example.com/a") == 0
+
+
+def test_a_header_line_dates_the_article_but_a_background_date_does_not(analyze):
+    posted = analyze(
+        "Ferry sinks off Lanmore Posted 11 / 27 / 2005 7:21 AM A ferry sank on Sunday.", published=None
+    )
+    assert extract_features(posted).stated == (_day("2005-11-27"), _day("2005-11-27"))
+    background = analyze(
+        "Tomas Brandt was sentenced on Saturday for the crimes he committed on March 11, 2005 in Kessa.",
+        published=None,
+    )
+    assert extract_features(background).stated is None
+
+
+def test_a_publication_time_is_the_day_an_article_states(analyze):
+    dated = analyze(QUAKE_2018, published="2018-06-04T08:00:00")
+    assert extract_features(dated).stated == (_day("2018-06-04"), _day("2018-06-04"))
+
+
+def test_two_quakes_on_one_island_years_apart_are_two_stories(analyze):
+    placed = _cluster(analyze, {"2011": QUAKE_2011, "2011-again": QUAKE_2011_AGAIN, "2018": QUAKE_2018})
+    assert placed["2011-again"] == placed["2011"]
+    assert placed["2018"] != placed["2011"]
+
+
+def test_without_their_dates_the_two_quakes_would_be_one_story(analyze):
+    # What the dates decide: with the gap between the days they state ignored, the wording joins them.
+    ignore_dates = IndexSettings(stated_days=1_000_000)
+    placed = _cluster(analyze, {"2011": QUAKE_2011, "2018": QUAKE_2018}, ignore_dates)
+    assert placed["2018"] == placed["2011"]
+
+
+@pytest.mark.parametrize("agreement", [0.5, 1.0])
+def test_an_undated_report_of_a_quake_joins_its_dated_reports_when_its_wording_is_theirs(analyze, agreement):
+    texts = {"2018": QUAKE_2018, "undated": QUAKE_UNDATED}
+    placed = _cluster(analyze, texts, IndexSettings(unstated_agreement=agreement))
+    assert placed["undated"] == placed["2018"]
+
+
+def test_an_undated_report_of_another_quake_stays_out_of_a_dated_story(analyze):
+    texts = {"2011": QUAKE_2011, "2011-again": QUAKE_2011_AGAIN, "other": QUAKE_OTHER_UNDATED}
+    placed = _cluster(analyze, texts)
+    assert placed["2011-again"] == placed["2011"]
+    assert placed["other"] != placed["2011"]
+    # Were an unknown date as good as the same date, the island and the quake words would join them.
+    placed = _cluster(analyze, texts, IndexSettings(unstated_agreement=1.0))
+    assert placed["other"] == placed["2011"]

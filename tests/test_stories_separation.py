@@ -133,3 +133,14 @@ def test_an_undated_report_of_another_quake_stays_out_of_a_dated_story(analyze):
     # Were an unknown date as good as the same date, the island and the quake words would join them.
     placed = _cluster(analyze, texts, IndexSettings(unstated_agreement=1.0))
     assert placed["other"] == placed["2011"]
+
+
+def test_the_lead_of_a_text_opening_with_an_address_is_what_follows_the_address(analyze):
+    text = (
+        "http: / / www. example. co. uk / news / world / quake - strikes - varo. html Quake strikes Varo. "
+        "A strong earthquake struck Varo island on November 27, 2005, the disaster agency said. "
+        "Rescue teams reached the northern villages by road. The island's last strong quake, on March 3, 1998, "
+        "destroyed the harbour of Arvik."
+    )
+    features = extract_features(analyze(text, published=None))
+    assert features.event_days == [_day("2005-11-27")]

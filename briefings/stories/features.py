@@ -303,17 +303,22 @@ def stated_days(analysis: ArticleAnalysis, header_end: int) -> tuple[int, int] |
     return from_url or header
 
 
-def _event_days(analysis: ArticleAnalysis) -> list[int]:
-    """The days the article's news happened: dates in its lead, else any date it gives, else its publication."""
+def _event_days(analysis: ArticleAnalysis, header_end: int) -> list[int]:
+    """The days the article's news happened: dates in its lead, else any date it gives, else its publication.
+
+    The lead is the first sentences after the address the text may open with (a date in the address is
+    the page's, not its news's).
+    """
+    first_lead = next((s.index for s in analysis.sentences if s.end > header_end), 0) if header_end else 0
     lead: set[int] = set()
     anywhere: list[int] = []
     for time in analysis.times:
-        if time.type not in ("DATE", "TIME"):
+        if time.type not in ("DATE", "TIME") or time.start < header_end:
             continue
         day = _day_of_value(time.value)
         if day is None:
             continue
-        if time.sentence < LEAD_SENTENCES:
+        if first_lead <= time.sentence < first_lead + LEAD_SENTENCES:
             lead.add(day)
         elif len(anywhere) < MAX_EVENT_DAYS:
             anywhere.append(day)
@@ -371,11 +376,12 @@ def extract_features(analysis: ArticleAnalysis) -> ArticleFeatures:
         entities[entity] += max(1, len(mentions))
         if len(mentions) > 1 or any(m.sentence < LEAD_SENTENCES for m in mentions):
             salient.add(entity)
-    event_days = _event_days(analysis)
+    header_end = url_header_end(text)
+    event_days = _event_days(analysis, header_end)
     if article.published is not None:
         stated: tuple[int, int] | None = (to_day(article.published), to_day(article.published))
     else:
-        stated = stated_days(analysis, url_header_end(article.text))
+        stated = stated_days(analysis, header_end)
     events = sorted({e.type for e in analysis.events if e.type})
     for event_type in events:
         entities["e:" + event_type] += 1

@@ -63,6 +63,11 @@ class OutgoingMessage(BaseModel):
     more: int = Field(0, description="stories beyond the channel's digest length, not shown")
     text: str | None = Field(None, description="the notice, or a line shown above the digest items")
     late: bool = Field(False, description="posted after its time (briefbot was down at the time)")
+    resume: bool = Field(
+        False,
+        description="a retry of a delivery that may have been posted in part (a crash, a failed request): "
+        "an adapter that posts a digest as several messages posts only the parts not already there",
+    )
 
 
 class DeliveryReceipt(BaseModel):

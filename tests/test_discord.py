@@ -238,6 +238,30 @@ async def test_a_scheduled_digest_lands_in_the_channel_once(running: Running) ->
     assert await delivery.find_delivered(NEWS_REF, "briefbot-digest-1-2026-03-13") is None
 
 
+async def test_a_digest_posted_in_part_is_finished_on_resume_without_repeats(running: Running) -> None:
+    fake = running.fake
+    delivery = DiscordDelivery(running.client)
+    one = await digest_for(running, NEWS_REF, "briefbot-digest-1-2026-03-12")
+    long = one.model_copy(update={"items": one.items * 12})  # more than one Discord message holds
+    await delivery.deliver(long)
+    posted = fake.channel_messages[NEWS]
+    parts = len(posted)
+    assert parts >= 2
+    footers = [m["embeds"][0]["footer"]["text"] for m in posted]
+    assert footers[0].endswith(f"1/{parts}") and footers[-1].endswith(f"{parts}/{parts}")
+    first_id = posted[0]["id"]
+    # The process died after the first part, and Discord's memory of the nonces has lapsed since.
+    del posted[1:]
+    fake.remember_nonces = False
+    assert await delivery.find_delivered(NEWS_REF, long.idempotency_key) is None
+    receipt = await delivery.deliver(long.model_copy(update={"resume": True}))
+    now_posted = fake.channel_messages[NEWS]
+    assert [m["embeds"][0]["footer"]["text"] for m in now_posted] == footers  # the rest, once each
+    assert receipt.message_ref == first_id
+    found = await delivery.find_delivered(NEWS_REF, long.idempotency_key)
+    assert found is not None and found.message_ref == first_id
+
+
 async def test_a_digest_to_a_channel_that_is_gone_is_not_retried(running: Running) -> None:
     gone = ChannelRef(platform="discord", workspace=str(GUILD), channel="81000000000000999")
     digest = await digest_for(running, NEWS_REF, "briefbot-digest-1-2026-03-12")

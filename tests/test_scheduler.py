@@ -146,6 +146,7 @@ async def test_restart_between_sent_and_recorded_does_not_post_twice(
     with pytest.raises(SimulatedCrash):
         await DigestRunner(store, platform, clock).run_due()
     assert [d.status for d in await delivery_rows(store)] == ["claimed"]
+    assert not platform.posted[0].resume  # a first attempt
 
     platform.crash_after_send = False
     restarted = store_spec.open()
@@ -180,6 +181,8 @@ async def test_restart_during_the_due_minute_does_not_skip(
         report = await DigestRunner(restarted, platform, clock).run_due()
         assert report.sent and len(platform.digests()) == 1
         assert not platform.digests()[0].late
+        # An attempt was made before: the adapter is told, so parts already posted are not posted again.
+        assert platform.digests()[0].resume
         assert [d.status for d in await delivery_rows(restarted)] == ["sent"]
     finally:
         await restarted.close()

@@ -343,7 +343,9 @@ class DigestRunner:
                 report.recovered.append(channel_id)
                 return
         selection = pool.select(request)
-        message = digest_message(item, selection, late=now - item.scheduled_for > ON_TIME)
+        message = digest_message(
+            item, selection, late=now - item.scheduled_for > ON_TIME, resume=item.recover
+        )
         try:
             receipt = await self.delivery.deliver(message)
         except DeliveryFailed as exc:
@@ -410,8 +412,10 @@ def _analysis_of(row_id: int, data: str) -> ArticleAnalysis:
     return analysis
 
 
-def digest_message(item: _Due, selection: DigestSelection, late: bool) -> OutgoingMessage:
-    """The message of a channel's digest."""
+def digest_message(
+    item: _Due, selection: DigestSelection, late: bool, resume: bool = False
+) -> OutgoingMessage:
+    """The message of a channel's digest (`resume`: an earlier attempt may have posted part of it)."""
     local = item.plan.schedule.local(item.scheduled_for)
     text = None
     if late:
@@ -430,6 +434,7 @@ def digest_message(item: _Due, selection: DigestSelection, late: bool) -> Outgoi
         more=selection.more,
         text=text,
         late=late,
+        resume=resume,
     )
 
 

@@ -74,6 +74,8 @@ class FakeDiscord:
     guilds: dict[int, dict[str, Any]] = field(default_factory=dict)
     rate_limits: list[RateLimitRule] = field(default_factory=list)
     rate_limited: list[str] = field(default_factory=list)
+    # Discord drops a message whose nonce it saw minutes ago; False: those minutes have passed.
+    remember_nonces: bool = True
 
     def __post_init__(self) -> None:
         self.application_id = self.application_id or 1100000000000000001
@@ -497,7 +499,7 @@ class FakeDiscord:
         body = orjson.loads(await request.read())
         posted = self.channel_messages.setdefault(int(channel_id), [])
         nonce = body.get("nonce")
-        if nonce is not None and body.get("enforce_nonce"):
+        if nonce is not None and body.get("enforce_nonce") and self.remember_nonces:
             # Discord answers a repeated nonce (within minutes) with the message it already made.
             earlier = next((m for m in posted if m.get("nonce") == nonce), None)
             if earlier is not None:

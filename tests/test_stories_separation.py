@@ -9,7 +9,7 @@ import pytest
 from briefings.models import ArticleAnalysis
 from briefings.stories.clustering import cluster_articles
 from briefings.stories.features import extract_features, stated_days, url_days, url_header_end
-from briefings.stories.index import IndexSettings
+from briefings.stories.index import IndexSettings, StoryIndex
 
 # Two earthquakes on one island, seven years apart: same kind, same place, same officials' words.
 QUAKE_2011 = (
@@ -144,3 +144,36 @@ def test_the_lead_of_a_text_opening_with_an_address_is_what_follows_the_address(
     )
     features = extract_features(analyze(text, published=None))
     assert features.event_days == [_day("2005-11-27")]
+
+
+LORCA = (
+    "Marek Lorca won the vacant cruiserweight title in Dalberg on Saturday night. Lorca stopped his opponent "
+    "in the ninth round before a sold-out arena. Lorca, 29, said the win was for his late father."
+)
+LORCA_AGAIN = (
+    "Marek Lorca is the new cruiserweight champion after a ninth-round stoppage in Dalberg on Saturday. "
+    "Lorca was cheered by the home crowd, and his promoter said Lorca would defend the title in the spring."
+)
+KOVAC = (
+    "Pavel Kovac won the vacant cruiserweight title in Ostrava on Saturday night. Kovac stopped his opponent "
+    "in the ninth round before a sold-out arena. Kovac, 31, said the win was for his coach."
+)
+
+
+def _similarity(analyze, text: str, settings: IndexSettings) -> float:
+    index = StoryIndex(settings)
+    story = index.add(analyze(LORCA, published=None)).story
+    other = analyze(text, published=None)
+    other.article.id = "other"
+    return index.similarity(other, story)
+
+
+def test_another_title_fight_about_another_boxer_agrees_less_than_a_side_player_would(analyze):
+    milder = IndexSettings(main_participant_conflict=0.5)
+    assert _similarity(analyze, KOVAC, IndexSettings()) == pytest.approx(
+        _similarity(analyze, KOVAC, milder) * 0.9
+    )
+    assert _similarity(analyze, KOVAC, IndexSettings()) > 0
+    # A report about the same boxer is untouched by it.
+    assert _similarity(analyze, LORCA_AGAIN, IndexSettings()) == _similarity(analyze, LORCA_AGAIN, milder)
+    assert _similarity(analyze, LORCA_AGAIN, IndexSettings()) > _similarity(analyze, KOVAC, IndexSettings())

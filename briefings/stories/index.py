@@ -63,6 +63,9 @@ class IndexSettings:
     # Each side's main people unknown to the other (another victim, suspect, opponent, host): the
     # similarity is multiplied by this, for two events of one kind share their setting and topic words.
     participant_conflict: float = 0.5
+    # ... and this when the person the article is most about is unknown to the story and the story's own
+    # most-held participant goes unnamed in the article: not a different side of one event but another.
+    main_participant_conflict: float = 0.45
     story_participants: int = 40
     # A person the story knows: one of its main participants, or named by this share of its reports.
     named_share: float = 0.3
@@ -317,7 +320,7 @@ class StoryIndex:
         agreement = self._day_agreement(profile, features)
         if not self._same_days(profile, features):
             # Days that match vouch for the story (a follow-up brings new people); without them, people must.
-            agreement *= self._participant_agreement(profile, features)
+            agreement *= self._participant_agreement(profile, features, vector)
         return dot / profile.norm * agreement
 
     def _same_days(self, profile: StoryProfile, features: ArticleFeatures) -> bool:
@@ -341,7 +344,9 @@ class StoryIndex:
         floor = max(profile.participants.values()) * self.settings.participant_support
         return {key for key, count in profile.participants.items() if count >= floor}
 
-    def _participant_agreement(self, profile: StoryProfile, features: ArticleFeatures) -> float:
+    def _participant_agreement(
+        self, profile: StoryProfile, features: ArticleFeatures, vector: list[tuple[str, float]]
+    ) -> float:
         """1, or `participant_conflict` when each side is about people the other never names.
 
         Two reports of one event may each quote someone the other does not; two events of one kind (two
@@ -357,13 +362,27 @@ class StoryIndex:
         known = self._known_names(profile)
         if all(key in theirs or key in known for key in ours):
             return 1.0
+        if not any(self._unnamed(key, features) for key in theirs):
+            return 1.0
+        # The vector is strongest first: its first participant is the one the article is most about.
+        main = next((key for key, _ in vector if key in ours), None)
+        most_held = max(profile.participants.values())
+        story_main = [key for key, count in profile.participants.items() if count == most_held]
+        if (
+            main is not None
+            and main not in theirs
+            and main not in known
+            and all(self._unnamed(key, features) for key in story_main)
+        ):
+            return self.settings.main_participant_conflict
+        return self.settings.participant_conflict
+
+    @staticmethod
+    def _unnamed(key: str, features: ArticleFeatures) -> bool:
+        """Whether the article never names a person (not among its names, nor among its words)."""
         if features.named is not None:
-            unnamed_here = any(key not in features.named for key in theirs)
-        else:
-            unnamed_here = any(
-                key not in features.entities and person_term(key) not in features.terms for key in theirs
-            )
-        return self.settings.participant_conflict if unnamed_here else 1.0
+            return key not in features.named
+        return key not in features.entities and person_term(key) not in features.terms
 
     def _known_names(self, profile: StoryProfile) -> set[str]:
         """The people a story's reports name often enough (a name given in passing by one of many is not)."""

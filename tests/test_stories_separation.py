@@ -160,9 +160,22 @@ KOVAC = (
 )
 
 
-def _similarity(analyze, text: str, settings: IndexSettings) -> float:
+# One champion, two challengers: each report is mostly about the man who beat him.
+LORCA_VENN = (
+    "Marek Lorca took the cruiserweight title from champion Ivo Venn in Dalberg on Saturday night. Lorca "
+    "knocked Venn down twice before stopping Venn in the ninth round. Lorca, 29, said the win was for his "
+    "late father, and Lorca's trainer wept at ringside."
+)
+KOVAC_VENN = (
+    "Pavel Kovac took the cruiserweight title from champion Ivo Venn in Ostrava on Saturday night. Kovac "
+    "knocked Venn down twice before stopping Venn in the ninth round. Kovac, 31, said the win was for his "
+    "coach, and Kovac's brother wept at ringside."
+)
+
+
+def _similarity(analyze, text: str, settings: IndexSettings, story_text: str = LORCA) -> float:
     index = StoryIndex(settings)
-    story = index.add(analyze(LORCA, published=None)).story
+    story = index.add(analyze(story_text, published=None)).story
     other = analyze(text, published=None)
     other.article.id = "other"
     return index.similarity(other, story)
@@ -177,3 +190,10 @@ def test_another_title_fight_about_another_boxer_agrees_less_than_a_side_player_
     # A report about the same boxer is untouched by it.
     assert _similarity(analyze, LORCA_AGAIN, IndexSettings()) == _similarity(analyze, LORCA_AGAIN, milder)
     assert _similarity(analyze, LORCA_AGAIN, IndexSettings()) > _similarity(analyze, KOVAC, IndexSettings())
+
+
+def test_the_person_a_story_is_most_about_is_the_one_its_reports_weigh_most(analyze):
+    # Both reports name the champion; each is mostly about another challenger.
+    milder = IndexSettings(main_participant_conflict=0.5)
+    strict = _similarity(analyze, KOVAC_VENN, IndexSettings(), LORCA_VENN)
+    assert strict == pytest.approx(_similarity(analyze, KOVAC_VENN, milder, LORCA_VENN) * 0.9)

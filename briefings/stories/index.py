@@ -366,13 +366,13 @@ class StoryIndex:
             return 1.0
         # The vector is strongest first: its first participant is the one the article is most about.
         main = next((key for key, _ in vector if key in ours), None)
-        most_held = max(profile.participants.values())
-        story_main = [key for key, count in profile.participants.items() if count == most_held]
+        # The story's: of its participants, the one that weighs most in its reports.
+        story_main = max(theirs, key=lambda key: profile.centroid.get(key, 0.0))
         if (
             main is not None
             and main not in theirs
             and main not in known
-            and all(self._unnamed(key, features) for key in story_main)
+            and self._unnamed(story_main, features)
         ):
             return self.settings.main_participant_conflict
         return self.settings.participant_conflict

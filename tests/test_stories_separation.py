@@ -197,3 +197,53 @@ def test_the_person_a_story_is_most_about_is_the_one_its_reports_weigh_most(anal
     milder = IndexSettings(main_participant_conflict=0.5)
     strict = _similarity(analyze, KOVAC_VENN, IndexSettings(), LORCA_VENN)
     assert strict == pytest.approx(_similarity(analyze, KOVAC_VENN, milder, LORCA_VENN) * 0.9)
+
+
+def _undated(text: str) -> str:
+    return text.replace(" March 14, 2011", "")
+
+
+QUAKE_2011_THIRD = (
+    "Varo counts the damage The disaster agency said on Tuesday that Monday's earthquake on Varo island had "
+    "destroyed houses in Tesh and Lunmor, and that the hospital in Arvik was still treating the injured."
+)
+
+
+def _story_similarity(analyze, members: list[str], query: str, settings: IndexSettings) -> float:
+    index = StoryIndex(settings)
+    stories = set()
+    for n, text in enumerate(members):
+        analysis = analyze(text, published=None)
+        analysis.article.id = f"member-{n}"
+        stories.add(index.add(analysis).story)
+    assert len(stories) == 1
+    return index.similarity(analyze(query, published=None), stories.pop())
+
+
+def test_one_report_stating_its_day_among_many_that_do_not_leaves_the_story_undated(analyze):
+    members = [_undated(QUAKE_2011), QUAKE_2011_THIRD, _undated(QUAKE_2011_AGAIN), QUAKE_2011]
+    query = _undated(QUAKE_2011_AGAIN)
+    lenient = IndexSettings(unstated_agreement=1.0)
+    assert _story_similarity(analyze, members, query, IndexSettings()) == pytest.approx(
+        _story_similarity(analyze, members, query, lenient)
+    )
+    # A story whose reports mostly state their day is another matter.
+    mostly_dated = [QUAKE_2011, QUAKE_2011_AGAIN]
+    assert _story_similarity(analyze, mostly_dated, query, IndexSettings()) == pytest.approx(
+        _story_similarity(analyze, mostly_dated, query, lenient) * 0.5
+    )
+
+
+def test_a_story_with_publication_days_states_its_days_even_from_an_older_state(analyze):
+    def similarity(settings: IndexSettings) -> float:
+        index = StoryIndex(settings)
+        story = index.add(analyze(QUAKE_2018, published="2018-06-03T09:00:00")).story
+        profile = index.state.stories[story]
+        # As kept by an index from before stated days were counted.
+        profile.stated_first = profile.stated_last = None
+        profile.stated_count = 0
+        follow_up = analyze(QUAKE_UNDATED, published="2018-06-04T09:00:00")
+        follow_up.article.id = "follow-up"
+        return index.similarity(follow_up, story)
+
+    assert similarity(IndexSettings()) == pytest.approx(similarity(IndexSettings(unstated_agreement=1.0)))

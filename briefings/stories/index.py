@@ -97,6 +97,8 @@ class StoryProfile(BaseModel):
     # The first and last of the days its reports say they are from (see `ArticleFeatures.stated`).
     stated_first: int | None = None
     stated_last: int | None = None
+    # How many of its reports say which days they are from.
+    stated_count: int = 0
 
 
 class IndexedArticle(BaseModel):
@@ -419,7 +421,7 @@ class StoryIndex:
             first, last = features.stated
             gap = max(0, profile.stated_first - last, first - profile.stated_last)
             agreement = min(agreement, _decay(gap, settings.stated_days, settings.stated_decay))
-        elif (features.stated is None) != (profile.stated_first is None):
+        if (features.stated is not None) != self._states_days(profile):
             agreement *= settings.unstated_agreement
         return agreement
 
@@ -442,7 +444,9 @@ class StoryIndex:
             participants=self._story_participants(profile),
             stated=(
                 (profile.stated_first, profile.stated_last)
-                if profile.stated_first is not None and profile.stated_last is not None
+                if profile.stated_first is not None
+                and profile.stated_last is not None
+                and self._states_days(profile)
                 else None
             ),
         )
@@ -518,6 +522,7 @@ class StoryIndex:
         keep.last_seen = max(keep.last_seen, absorbed.last_seen)
         if absorbed.stated_first is not None and absorbed.stated_last is not None:
             self._extend_stated(keep, (absorbed.stated_first, absorbed.stated_last))
+        keep.stated_count += absorbed.stated_count
         strongest = heapq.nlargest(
             self.settings.posted_features, absorbed.centroid.items(), key=lambda kv: kv[1]
         )
@@ -570,6 +575,7 @@ class StoryIndex:
                 heapq.heappush(self._idle, (day, profile.id))
         if features.stated is not None:
             self._extend_stated(profile, features.stated)
+            profile.stated_count += 1
         for event_day in features.event_days:
             profile.days[event_day] = profile.days.get(event_day, 0) + 1
         if len(profile.days) > 40:
@@ -584,6 +590,17 @@ class StoryIndex:
                 if key.startswith("p:"):
                     profile.names[key] = profile.names.get(key, 0) + 1
             self._prune_participants(profile)
+
+    def _states_days(self, profile: StoryProfile) -> bool:
+        """Whether enough of the story's reports say which days they are from (one of many says little).
+
+        A story with publication days states them (so does one kept from before stated days were counted).
+        """
+        if profile.first_day is not None:
+            return True
+        return profile.stated_first is not None and profile.stated_count >= self.settings.dated_share * len(
+            profile.articles
+        )
 
     @staticmethod
     def _extend_stated(profile: StoryProfile, stated: tuple[int, int]) -> None:

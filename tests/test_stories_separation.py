@@ -247,3 +247,27 @@ def test_a_story_with_publication_days_states_its_days_even_from_an_older_state(
         return index.similarity(follow_up, story)
 
     assert similarity(IndexSettings()) == pytest.approx(similarity(IndexSettings(unstated_agreement=1.0)))
+
+
+# One boxer's title win, told with other side players each time: his trainer here, his promoter there.
+LORCA_TRAINER = (
+    "Marek Lorca won the vacant cruiserweight title in Dalberg on Saturday night. His trainer Jan Holm said "
+    "Lorca had trained for a year for the ninth-round stoppage. Holm wept at ringside as Lorca took the belt."
+)
+LORCA_PROMOTER = (
+    "Marek Lorca is the new cruiserweight champion after a ninth-round stoppage in Dalberg on Saturday. His "
+    "promoter Anna Berg said Lorca would defend the belt in the spring, and Berg hopes Lorca fights in Dalberg."
+)
+
+
+def test_a_report_about_the_story_s_main_person_may_bring_other_side_players(analyze):
+    def similarity(settings: IndexSettings) -> float:
+        index = StoryIndex(settings)
+        story = index.add(analyze(LORCA_TRAINER, published=None)).story
+        other = analyze(LORCA_PROMOTER, published=None)
+        other.article.id = "other"
+        return index.similarity(other, story)
+
+    # No discount for the side players each report names and the other does not.
+    assert similarity(IndexSettings()) == pytest.approx(similarity(IndexSettings(participant_conflict=1.0)))
+    assert similarity(IndexSettings()) >= IndexSettings().join_similarity

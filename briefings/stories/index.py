@@ -370,6 +370,10 @@ class StoryIndex:
         main = next((key for key, _ in vector if key in ours), None)
         # The story's: of its participants, the one that weighs most in its reports.
         story_main = max(theirs, key=lambda key: profile.centroid.get(key, 0.0))
+        if main is not None and (main in theirs or main in known) and not self._unnamed(story_main, features):
+            # About someone the story knows, and naming whom the story is most about: a report of it that
+            # brings other side players (a new witness, another official) than its earlier reports.
+            return 1.0
         if (
             main is not None
             and main not in theirs

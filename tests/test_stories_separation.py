@@ -271,3 +271,14 @@ def test_a_report_about_the_story_s_main_person_may_bring_other_side_players(ana
     # No discount for the side players each report names and the other does not.
     assert similarity(IndexSettings()) == pytest.approx(similarity(IndexSettings(participant_conflict=1.0)))
     assert similarity(IndexSettings()) >= IndexSettings().join_similarity
+
+
+def test_a_name_read_from_the_opening_address_is_no_mention(analyze):
+    text = (
+        "http: / / www. example. com / sport / 2012 / 07 / 07 / Marek - Lorca - Stops - Ivo - Venn / index. html "
+        "Lorca stops Venn in nine rounds Marek Lorca stopped the champion Ivo Venn in the ninth round in Dalberg "
+        "on Saturday night."
+    )
+    entities = extract_features(analyze(text, published=None)).entities
+    assert entities["p:lorca"] == 2
+    assert not [key for key in entities if "stops" in key]

@@ -349,6 +349,7 @@ def extract_features(analysis: ArticleAnalysis) -> ArticleFeatures:
     """The comparable features of an analysed article, in one linear pass over its text and extractions."""
     article = analysis.article
     text = article.text[:MAX_TEXT_CHARS]
+    header_end = url_header_end(text)
     words = [w.lower() for w in _WORD.findall(text)]
     terms: Counter[str] = Counter(stem(w) for w in words if _is_content(w))
     lead_end = (
@@ -373,10 +374,14 @@ def extract_features(analysis: ArticleAnalysis) -> ArticleFeatures:
         # The outlet that carries the article ("NBX" in "told NBX News") says nothing of its story.
         if entity is None or (len(entity) > 4 and entity[2:] in outlet):
             continue
+        if header_end:
+            # A name in the opening address is the page's, not a mention in the report.
+            mentions = [m for m in mentions if m.start >= header_end]
+            if not mentions:
+                continue
         entities[entity] += max(1, len(mentions))
         if len(mentions) > 1 or any(m.sentence < LEAD_SENTENCES for m in mentions):
             salient.add(entity)
-    header_end = url_header_end(text)
     event_days = _event_days(analysis, header_end)
     if article.published is not None:
         stated: tuple[int, int] | None = (to_day(article.published), to_day(article.published))

@@ -143,8 +143,8 @@ class ArticleFeatures:
     participants: set[str] = field(default_factory=set)
     # The people it names, when not read from its entities and words (a story seen as one article).
     named: set[str] | None = None
-    # The days the article says it is from (first, last), when it has no publication time: a date in its
-    # address or header line (a month or a year when that is all the address gives).
+    # The days the article says it is from (first, last): its publication day, else a date in its address
+    # or header line (a month or a year when that is all the address gives); None when it says none.
     stated: tuple[int, int] | None = None
 
     def feature_keys(self) -> set[str]:

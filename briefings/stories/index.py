@@ -63,8 +63,8 @@ class IndexSettings:
     # Each side's main people unknown to the other (another victim, suspect, opponent, host): the
     # similarity is multiplied by this, for two events of one kind share their setting and topic words.
     participant_conflict: float = 0.5
-    # ... and this when the person the article is most about is unknown to the story and the story's own
-    # most-held participant goes unnamed in the article: not a different side of one event but another.
+    # ... and this when the person the article is most about is unknown to the story and the person the
+    # story is most about goes unnamed in the article: not another side of one event but another event.
     main_participant_conflict: float = 0.45
     story_participants: int = 40
     # A person the story knows: one of its main participants, or named by this share of its reports.
@@ -353,7 +353,10 @@ class StoryIndex:
 
         Two reports of one event may each quote someone the other does not; two events of one kind (two
         arrests, two title fights of one champion) differ in who else they are about: the other side
-        does not name them, or only in passing in a few of its reports.
+        does not name them, or only in passing in a few of its reports. An article mostly about someone
+        the story knows that names the person the story is most about is a report of it, whatever side
+        players it adds; one mostly about a stranger that leaves the story's main person unnamed conflicts
+        more (`main_participant_conflict`).
         """
         ours = features.participants
         if not ours:

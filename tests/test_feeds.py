@@ -66,6 +66,14 @@ Wednesday. About 300 homes were evacuated and nobody was hurt, the council said.
 Estuary Lines said. Captain Mira Holt said the first crossing carried forty passengers.</description></item>
 </channel></rss>"""
 
+# A feed that dates nothing: its item is dated by when briefbot found it.
+UNDATED = """<?xml version="1.0"?>
+<rss version="2.0"><channel><title>Kessa Notes</title>
+<item><title>Mill workers walk out in Kessa</title><link>{base}/kessa/mill</link>
+<description>Workers at the Kessa paper mill walked out on Monday over a pay offer, the Kessa Mill Union
+said. The union's secretary, Hana Sato, said the stoppage would go on until talks resume.</description></item>
+</channel></rss>"""
+
 PAGE = "<!doctype html><html><body><h1>Welcome</h1><p>This is a home page, not a feed.</p></body></html>"
 
 
@@ -101,6 +109,8 @@ class FeedServer:
                     )
                 if self.path == "/reposts.xml":
                     return self._send(200, REPOSTS.format(base=base).encode(), {}, "application/rss+xml")
+                if self.path == "/undated.xml":
+                    return self._send(200, UNDATED.format(base=base).encode(), {}, "application/rss+xml")
                 if self.path == "/broken.xml":
                     return self._send(503, b"down for maintenance", {}, "text/plain")
                 if self.path == "/slow.xml":
@@ -226,6 +236,28 @@ async def test_articles_are_stored_once_by_canonical_url_and_by_content(
         async with store.transaction() as session:
             assert (await session.execute(select(func.count()).select_from(ArticleRow))).scalar() == 2
         assert len(extractor.analysed) == 2
+    finally:
+        await fetcher.close()
+        await extractor.close()
+
+
+async def test_an_undated_item_is_dated_by_when_it_was_found(
+    store: Store, nlp, feed_server: FeedServer
+) -> None:  # type: ignore[no-untyped-def]
+    found = datetime(2026, 1, 14, 10, 0, tzinfo=UTC)  # a Wednesday
+    clock = FixedClock(found)
+    fetcher, extractor, poller, admin = make_parts(store, nlp, clock)
+    try:
+        await admin.setup(REF, ADMIN)
+        await admin.add_feed(REF, ADMIN, f"{feed_server.base}/undated.xml")
+        await poller.poll_due()
+        async with store.transaction() as session:
+            row = (await session.execute(select(ArticleRow))).scalar_one()
+        analysis = ArticleAnalysis.model_validate_json(row.analysis)
+        assert analysis.article.published is not None
+        assert analysis.article.published.replace(tzinfo=UTC) == found
+        # "on Monday" counts from that day: the Monday before.
+        assert [t.value for t in analysis.times if t.text == "Monday"] == ["2026-01-12"]
     finally:
         await fetcher.close()
         await extractor.close()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Literal
 
@@ -156,7 +156,12 @@ class FeedPoller:
         for refused in polled.refused:  # not English, too long, empty: the feed itself is fine
             _log.info("feed %s: item skipped: %s", feed.url, refused)
         candidates = await self._new_candidates(polled.articles)
-        analyses = await self.extractor.analyze([c.raw for c in candidates])
+        # An item its feed gives no date is dated by when it was found: "on Monday" needs a day to count
+        # from, and stories are told apart by their days.
+        found_at = self.clock.now()
+        analyses = await self.extractor.analyze(
+            [c.raw if c.raw.published is not None else replace(c.raw, published=found_at) for c in candidates]
+        )
         if self.metrics is not None:
             self.metrics.articles_extracted.inc(len(analyses))
         status: PollStatus = "new" if candidates else "unchanged"

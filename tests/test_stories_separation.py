@@ -282,3 +282,17 @@ def test_a_name_read_from_the_opening_address_is_no_mention(analyze):
     entities = extract_features(analyze(text, published=None)).entities
     assert entities["p:lorca"] == 2
     assert not [key for key in entities if "stops" in key]
+
+
+def test_with_publication_days_apart_the_other_side_players_still_count(analyze):
+    def similarity(settings: IndexSettings) -> float:
+        index = StoryIndex(settings)
+        story = index.add(analyze(LORCA_TRAINER, published="2024-05-12T08:00:00")).story
+        other = analyze(LORCA_PROMOTER, published="2024-05-20T08:00:00")
+        other.article.id = "other"
+        return index.similarity(other, story)
+
+    # A week apart, the same boxer with none of the same side players may well be his next fight.
+    assert similarity(IndexSettings()) == pytest.approx(
+        similarity(IndexSettings(participant_conflict=1.0)) * 0.5
+    )

@@ -353,10 +353,10 @@ class StoryIndex:
 
         Two reports of one event may each quote someone the other does not; two events of one kind (two
         arrests, two title fights of one champion) differ in who else they are about: the other side
-        does not name them, or only in passing in a few of its reports. An article mostly about someone
-        the story knows that names the person the story is most about is a report of it, whatever side
-        players it adds; one mostly about a stranger that leaves the story's main person unnamed conflicts
-        more (`main_participant_conflict`).
+        does not name them, or only in passing in a few of its reports. Without publication days, an
+        article mostly about someone the story knows that names the person the story is most about is a
+        report of it, whatever side players it adds; one mostly about a stranger that leaves the story's
+        main person unnamed conflicts more (`main_participant_conflict`).
         """
         ours = features.participants
         if not ours:
@@ -373,9 +373,17 @@ class StoryIndex:
         main = next((key for key, _ in vector if key in ours), None)
         # The story's: of its participants, the one that weighs most in its reports.
         story_main = max(theirs, key=lambda key: profile.centroid.get(key, 0.0))
-        if main is not None and (main in theirs or main in known) and not self._unnamed(story_main, features):
+        undated = features.published_day is None and profile.first_day is None
+        if (
+            undated
+            and main is not None
+            and (main in theirs or main in known)
+            and not self._unnamed(story_main, features)
+        ):
             # About someone the story knows, and naming whom the story is most about: a report of it that
-            # brings other side players (a new witness, another official) than its earlier reports.
+            # brings other side players (a new witness, another official) than its earlier reports. Only
+            # without publication days: with them, reports of the same days skip this check, and those days
+            # apart that share the main person but none of the side players are mostly another event of his.
             return 1.0
         if (
             main is not None

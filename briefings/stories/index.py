@@ -75,8 +75,6 @@ class IndexSettings:
     # apart, the similarity falls off with this scale (months, years apart: another event of its kind).
     stated_days: int = 730
     stated_decay: float = 365.0
-    # One side says when it is from and the other does not: the days neither agree nor disagree.
-    unstated_agreement: float = 0.5
 
 
 class StoryProfile(BaseModel):
@@ -436,8 +434,8 @@ class StoryIndex:
             first, last = features.stated
             gap = max(0, profile.stated_first - last, first - profile.stated_last)
             agreement = min(agreement, _decay(gap, settings.stated_days, settings.stated_decay))
-        if (features.stated is not None) != self._states_days(profile):
-            agreement *= settings.unstated_agreement
+        # One side stating its days and the other not is no evidence either way: a report copied without
+        # its date is no less likely to be of the same event.
         return agreement
 
     def _story_days(self, profile: StoryProfile) -> list[int]:

@@ -42,9 +42,11 @@ def _mentions(n: int) -> list[Mention]:
     return [Mention(text="x", start=i, end=i + 1, sentence=i) for i in range(n)]
 
 
-def _quote(text: str, speaker: str, article: str = "a1", direct: bool = True) -> StoryQuote:
+def _quote(
+    text: str, speaker: str, article: str = "a1", direct: bool = True, cue: str | None = None
+) -> StoryQuote:
     return StoryQuote(
-        quote=Quote(text=text, speaker=speaker, start=0, end=1, sentence=0, direct=direct),
+        quote=Quote(text=text, speaker=speaker, start=0, end=1, sentence=0, direct=direct, cue=cue),
         article=article,
         articles=[article],
     )
@@ -118,7 +120,9 @@ def story() -> Story:
         quotes=[
             _quote("We have never seen the river rise this fast", "Tomas Reyl"),
             _quote("Help is on its way. Stay indoors.", "Ilse Varga", "a2"),
-            _quote("the dam itself was not damaged", "Ostra Dam Company", "a2", direct=False),
+            _quote("the dam itself was not damaged", "Ostra Dam Company", "a2", direct=False, cue="said"),
+            _quote("it would close the spillway", "Ostra Dam Company", "a2", direct=False, cue="denied"),
+            _quote("the spillway was safe", "the operator", "a2", direct=False, cue="saying"),
         ],
         claims=deaths,
         disagreements=[Disagreement(about="deaths", claims=deaths)],
@@ -246,7 +250,10 @@ def test_where_gives_places_other_spellings_and_what_happened(story, analyses) -
 def test_quotes_all_or_by_one_speaker(story: Story) -> None:
     items = next(b for b in quotes_answer(story).blocks if isinstance(b, BulletList)).items
     assert items[0] == "“We have never seen the river rise this fast” — Tomas Reyl [Valley Post]"
-    assert items[-1] == "the dam itself was not damaged — Ostra Dam Company [Ostra Herald]"  # reported speech
+    # Reported speech reads as reported, with its verb, and never in quotation marks: a denial stays one.
+    assert items[-3] == "Ostra Dam Company said the dam itself was not damaged [Ostra Herald]"
+    assert items[-2] == "Ostra Dam Company denied it would close the spillway [Ostra Herald]"
+    assert items[-1] == "The operator said the spillway was safe [Ostra Herald]"
     reply = quotes_answer(story, speaker="governor varga")
     assert _texts(reply) == [
         "Quotes — Ilse Varga",

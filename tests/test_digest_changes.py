@@ -106,3 +106,26 @@ def test_a_story_whose_key_changed_is_recognised_by_its_articles(analyze) -> Non
     unrelated = snapshot_story(yesterday).model_copy(update={"articles": ["a99"]}).model_dump_json()
     (new,) = pool.select(DigestRequest(1, [1], TopicFilter(), 5, None, {"st-other": unrelated})).items
     assert new.first_time
+
+
+def test_new_reported_speech_is_never_shown_as_a_quote() -> None:
+    from briefings.models import Quote, StoryQuote
+    from briefings.stories.changes import StoryChanges
+
+    def quote(text: str, speaker: str, direct: bool, cue: str | None = None) -> StoryQuote:
+        found = Quote(text=text, speaker=speaker, start=0, end=1, sentence=0, direct=direct, cue=cue)
+        return StoryQuote(quote=found, article="a2", articles=["a2"])
+
+    changes = StoryChanges(
+        story="s1",
+        name="Halvik landslide",
+        headline="Halvik landslide toll rises",
+        new_articles=["a2"],
+        new_quotes=[
+            quote("We warned them in March", "Anders Fjell", direct=True),
+            quote("the road would stay shut all winter", "the regional council", direct=False, cue="denied"),
+        ],
+    )
+    lines = whats_new_lines(changes)
+    assert "Anders Fjell: “We warned them in March”" in lines
+    assert "The regional council denied the road would stay shut all winter" in lines

@@ -6,6 +6,7 @@ to the story, new quotes, new and changed figures with who gives them, and how m
 
 from __future__ import annotations
 
+from briefings.digest.answers import reported_speech
 from briefings.models import SourcedClaim
 from briefings.stories.changes import FigureChange, StoryChanges
 
@@ -55,8 +56,11 @@ def whats_new_lines(changes: StoryChanges) -> list[str]:
         names = [a.name for a in changes.new_actors[:MAX_ACTORS]]
         lines.append("New in the story: " + ", ".join(names) + _more(len(names), len(changes.new_actors)))
     for quote in changes.new_quotes[:MAX_QUOTES]:
-        speaker = quote.quote.speaker or "unattributed"
-        lines.append(f"{speaker}: “{_shorten(quote.quote.text, QUOTE_CHARS)}”")
+        if quote.quote.direct:
+            speaker = quote.quote.speaker or "unattributed"
+            lines.append(f"{speaker}: “{_shorten(quote.quote.text, QUOTE_CHARS)}”")
+        else:  # the writer's paraphrase: never in quotation marks
+            lines.append(_shorten(reported_speech(quote.quote), QUOTE_CHARS))
     if len(changes.new_quotes) > MAX_QUOTES:
         lines.append(f"{len(changes.new_quotes) - MAX_QUOTES} more new quotes: /quotes")
     count = len(changes.new_articles)

@@ -14,7 +14,7 @@ from briefings.digest.disagreements import claim_source, disagreement_sentences,
 from briefings.digest.lookup import actor_names, find_actor
 from briefings.digest.trimming import trim_sentence
 from briefings.digest.when import describe_date, describe_when
-from briefings.models import Actor, ArticleAnalysis, Event, Story, StoryQuote
+from briefings.models import Actor, ArticleAnalysis, Event, Quote, Story, StoryQuote
 from briefings.render import (
     Block,
     BulletList,
@@ -274,10 +274,45 @@ def where_answer(story: Story, analyses: Sequence[ArticleAnalysis] = ()) -> Repl
 # ----------------------------------------------------------------------------------------- /quotes
 
 
+# Cues that do not read as a finite verb after the speaker: "told" wants an object ("told reporters that"),
+# "saying" a clause around it ("…, saying the talks had failed"). Other -ing forms fall back to "said".
+_PLAIN_REPORTING = {
+    "told": "said",
+    "tells": "says",
+    "saying": "said",
+    "telling": "said",
+    "denying": "denied",
+    "adding": "added",
+    "claiming": "claimed",
+    "warning": "warned",
+    "insisting": "insisted",
+    "arguing": "argued",
+    "reporting": "reported",
+    "stating": "stated",
+}
+
+
+def reported_speech(quote: Quote, speaker: bool = True) -> str:
+    """A quote as a line: direct words in quotation marks; reported speech as the report put it.
+
+    Reported speech is never shown in quotation marks (it is the writer's paraphrase), and keeps its verb:
+    "Greece denied it will miss the payment" is not "it will miss the payment — Greece".
+    """
+    if quote.direct:
+        words = f"“{quote.text}”"
+        return f"{words} — {quote.speaker or 'unattributed'}" if speaker else words
+    cue = (quote.cue or "said").lower()
+    if cue == "according to":
+        source = quote.speaker if speaker else "them"
+        line = f"according to {source}, {quote.text}"
+    else:
+        verb = _PLAIN_REPORTING.get(cue, "said" if cue.endswith("ing") else cue)
+        line = f"{quote.speaker} {verb} {quote.text}" if speaker else f"{verb} {quote.text}"
+    return line[:1].upper() + line[1:] if speaker else line
+
+
 def _quote_line(quote: StoryQuote, story: Story, speaker: bool = True) -> str:
-    words = f"“{quote.quote.text}”" if quote.quote.direct else quote.quote.text
-    who = f" — {quote.quote.speaker or 'unattributed'}" if speaker else ""
-    return f"{words}{who} {cite(story, _quote_articles(quote))}"
+    return f"{reported_speech(quote.quote, speaker)} {cite(story, _quote_articles(quote))}"
 
 
 def quotes_answer(story: Story, speaker: str | None = None) -> Reply:

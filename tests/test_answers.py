@@ -123,6 +123,7 @@ def story() -> Story:
             _quote("the dam itself was not damaged", "Ostra Dam Company", "a2", direct=False, cue="said"),
             _quote("it would close the spillway", "Ostra Dam Company", "a2", direct=False, cue="denied"),
             _quote("the spillway was safe", "the operator", "a2", direct=False, cue="saying"),
+            _quote("Nobody was hurt", "the police", "a2", direct=False, cue="according to"),
         ],
         claims=deaths,
         disagreements=[Disagreement(about="deaths", claims=deaths)],
@@ -251,9 +252,10 @@ def test_quotes_all_or_by_one_speaker(story: Story) -> None:
     items = next(b for b in quotes_answer(story).blocks if isinstance(b, BulletList)).items
     assert items[0] == "“We have never seen the river rise this fast” — Tomas Reyl [Valley Post]"
     # Reported speech reads as reported, with its verb, and never in quotation marks: a denial stays one.
-    assert items[-3] == "Ostra Dam Company said the dam itself was not damaged [Ostra Herald]"
-    assert items[-2] == "Ostra Dam Company denied it would close the spillway [Ostra Herald]"
-    assert items[-1] == "The operator said the spillway was safe [Ostra Herald]"
+    assert items[-4] == "Ostra Dam Company said the dam itself was not damaged [Ostra Herald]"
+    assert items[-3] == "Ostra Dam Company denied it would close the spillway [Ostra Herald]"
+    assert items[-2] == "The operator said the spillway was safe [Ostra Herald]"
+    assert items[-1] == "According to the police, nobody was hurt [Ostra Herald]"
     reply = quotes_answer(story, speaker="governor varga")
     assert _texts(reply) == [
         "Quotes — Ilse Varga",

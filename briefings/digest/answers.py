@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from spacy.lang.en.stop_words import STOP_WORDS
+
 from briefings.digest.disagreements import claim_source, disagreement_sentences, outlet_names
 from briefings.digest.lookup import actor_names, find_actor
 from briefings.digest.trimming import trim_sentence
@@ -302,13 +304,25 @@ def reported_speech(quote: Quote, speaker: bool = True) -> str:
         words = f"“{quote.text}”"
         return f"{words} — {quote.speaker or 'unattributed'}" if speaker else words
     cue = (quote.cue or "said").lower()
+    words = _as_clause(quote.text)
     if cue == "according to":
         source = quote.speaker if speaker else "them"
-        line = f"according to {source}, {quote.text}"
+        line = f"according to {source}, {words}"
     else:
         verb = _PLAIN_REPORTING.get(cue, "said" if cue.endswith("ing") else cue)
-        line = f"{quote.speaker} {verb} {quote.text}" if speaker else f"{verb} {quote.text}"
+        line = f"{quote.speaker} {verb} {words}" if speaker else f"{verb} {words}"
     return line[:1].upper() + line[1:] if speaker else line
+
+
+def _as_clause(text: str) -> str:
+    """Reported words that opened their sentence, set after a verb: "said More than 60" → "said more than 60".
+
+    Only a common word loses its capital; a name ("Greece", "Sources close to …" stays as written) keeps it.
+    """
+    first = text.split(" ", 1)[0]
+    if first[:1].isupper() and first[1:].islower() and first.lower() in STOP_WORDS:
+        return first.lower() + text[len(first) :]
+    return text
 
 
 def _quote_line(quote: StoryQuote, story: Story, speaker: bool = True) -> str:

@@ -10,6 +10,7 @@ from briefings.digest.answers import (
     actor_card,
     brief_answer,
     quotes_answer,
+    reported_speech,
     sources_answer,
     stories_answer,
     story_brief_answer,
@@ -256,6 +257,12 @@ def test_quotes_all_or_by_one_speaker(story: Story) -> None:
     assert items[-3] == "Ostra Dam Company denied it would close the spillway [Ostra Herald]"
     assert items[-2] == "The operator said the spillway was safe [Ostra Herald]"
     assert items[-1] == "According to the police, nobody was hurt [Ostra Herald]"
+    opening = Quote(text="A second wall had cracked", speaker="the engineer", start=0, end=1, sentence=0)
+    assert reported_speech(opening.model_copy(update={"direct": False, "cue": "said"})) == (
+        "The engineer said a second wall had cracked"
+    )
+    mine = opening.model_copy(update={"text": "I saw the wall crack", "direct": False, "cue": "said"})
+    assert reported_speech(mine) == "The engineer said I saw the wall crack"
     reply = quotes_answer(story, speaker="governor varga")
     assert _texts(reply) == [
         "Quotes — Ilse Varga",

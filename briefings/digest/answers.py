@@ -320,7 +320,8 @@ def _as_clause(text: str) -> str:
     Only a common word loses its capital; a name ("Greece", "Sources close to …" stays as written) keeps it.
     """
     first = text.split(" ", 1)[0]
-    if first[:1].isupper() and first[1:].islower() and first.lower() in STOP_WORDS:
+    common = first != "I" and (len(first) == 1 or first[1:].islower())
+    if first[:1].isupper() and common and first.lower() in STOP_WORDS:
         return first.lower() + text[len(first) :]
     return text
 

@@ -83,6 +83,17 @@ class FeedSettings(BaseModel):
         le=50,
         description="per poll, items that are only a teaser are read from this many linked pages",
     )
+    max_items_per_poll: int = Field(
+        50,
+        ge=1,
+        le=1000,
+        description="new items one poll of a feed extracts at most, newest first; the rest come on later polls",
+    )
+    backlog_interval_s: int = Field(
+        120,
+        ge=30,
+        description="a feed with new items left over is polled again this soon (if its interval is longer)",
+    )
 
 
 class SchedulerSettings(BaseModel):

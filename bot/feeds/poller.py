@@ -14,18 +14,20 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Literal
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 
 from bot.clock import Clock
 from bot.config import FeedSettings
 from bot.feeds.canonical import canonical_url, content_hash
 from bot.feeds.extraction import Extractor
 from bot.feeds.fetching import FeedReader
+from bot.feeds.intake import fit_for_store, newest_first, take_new
 from bot.metrics import ServiceMetrics
 from bot.store import articles as article_store
 from bot.store import feeds as feed_store
 from bot.store.db import Store, StoreUnavailable
 from bot.store.models import ArticleRow, Feed
+from briefings.ingest.controls import clean_field
 from briefings.ingest.errors import FetchError, SourceError
 from briefings.ingest.raw import RawArticle
 from briefings.models import ArticleAnalysis
@@ -33,6 +35,10 @@ from briefings.models import ArticleAnalysis
 _log = logging.getLogger(__name__)
 
 PollStatus = Literal["new", "unchanged", "not_modified", "failed"]
+
+# Articles sent to the engine at a time by one poll, each lot stored as soon as it is analysed: a poll that
+# runs out of time has kept what it analysed, and it never holds more of the engine than one lot.
+EXTRACT_LOT = 8
 
 
 @dataclass(frozen=True)
@@ -57,6 +63,7 @@ class PollOutcome:
     new_articles: int = 0
     error: str | None = None
     next_poll_at: datetime | None = None
+    more_waiting: bool = False
 
 
 def backoff_delay(interval_s: int, failures: int, max_backoff_s: int, retry_after_s: float | None) -> float:
@@ -152,22 +159,36 @@ class FeedPoller:
     async def _poll(self, feed: FeedSnapshot) -> PollOutcome:
         polled = await self.reader.poll(feed.url, feed.etag, feed.last_modified)
         if polled.not_modified:
-            return await self._record_success(feed, [], [], polled.etag, polled.last_modified, "not_modified")
+            return await self._record_success(feed, 0, polled.etag, polled.last_modified, "not_modified")
         for refused in polled.refused:  # not English, too long, empty: the feed itself is fine
             _log.info("feed %s: item skipped: %s", feed.url, refused)
-        candidates = await self._new_candidates(polled.articles)
         # An item its feed gives no date is dated by when it was found: "on Monday" needs a day to count
         # from, and stories are told apart by their days.
         found_at = self.clock.now()
-        analyses = await self.extractor.analyze(
-            [c.raw if c.raw.published is not None else replace(c.raw, published=found_at) for c in candidates]
-        )
-        if self.metrics is not None:
-            self.metrics.articles_extracted.inc(len(analyses))
-        status: PollStatus = "new" if candidates else "unchanged"
-        return await self._record_success(
-            feed, candidates, analyses, polled.etag, polled.last_modified, status
-        )
+        raws = [fit_for_store(feed.url, raw) for raw in newest_first(polled.articles, found_at)]
+        cap = self.settings.max_items_per_poll
+        intake = await take_new(raws, cap, self._new_candidates)
+        if intake.more_waiting:
+            _log.info(
+                "feed %s: %d items, more new ones than the %d a poll takes: the newest now, the rest on the "
+                "next polls",
+                feed.url,
+                len(raws),
+                cap,
+            )
+        stored = 0
+        for start in range(0, len(intake.taken), EXTRACT_LOT):
+            lot = intake.taken[start : start + EXTRACT_LOT]
+            analyses = await self.extractor.analyze(
+                [c.raw if c.raw.published is not None else replace(c.raw, published=found_at) for c in lot]
+            )
+            if self.metrics is not None:
+                self.metrics.articles_extracted.inc(len(analyses))
+            stored += await self._store_articles(feed, lot, analyses)
+        status: PollStatus = "new" if intake.taken else "unchanged"
+        if intake.more_waiting:  # a conditional GET would answer 304 next time, and the rest would be lost
+            return await self._record_success(feed, stored, None, None, status, more_waiting=True)
+        return await self._record_success(feed, stored, polled.etag, polled.last_modified, status)
 
     async def _new_candidates(self, raws: Sequence[RawArticle]) -> list[_Candidate]:
         """The items not stored yet: by canonical URL, then by a hash of their words (reprints, re-posts)."""
@@ -192,17 +213,11 @@ class FeedPoller:
             known_hashes = await article_store.known_hashes(session, [c.digest for c in candidates])
         return [c for c in candidates if c.canonical not in known_urls and c.digest not in known_hashes]
 
-    async def _record_success(
-        self,
-        feed: FeedSnapshot,
-        candidates: Sequence[_Candidate],
-        analyses: Sequence[ArticleAnalysis],
-        etag: str | None,
-        last_modified: str | None,
-        status: PollStatus,
-    ) -> PollOutcome:
+    async def _store_articles(
+        self, feed: FeedSnapshot, candidates: Sequence[_Candidate], analyses: Sequence[ArticleAnalysis]
+    ) -> int:
+        """Store analysed articles, each in a savepoint of its own: one the store refuses loses no other."""
         now = self.clock.now()
-        next_poll = now + timedelta(seconds=feed.interval_s)
         stored = 0
         async with self.store.transaction() as session:
             for candidate, analysis in zip(candidates, analyses, strict=True):
@@ -223,19 +238,47 @@ class FeedPoller:
                     stored += 1
                 except IntegrityError:
                     continue
+                except DataError as exc:  # a value the database cannot hold: that item only is skipped
+                    _log.warning(
+                        "feed %s: item %s skipped: the database refused it (%s)",
+                        feed.url,
+                        candidate.raw.source,
+                        str(exc.orig).splitlines()[0] if exc.orig is not None else exc.__class__.__name__,
+                    )
             row_feed = await session.get(Feed, feed.id)
             if row_feed is not None:
-                row_feed.etag = etag
-                row_feed.last_modified = last_modified
+                row_feed.articles_seen += stored
+        return stored
+
+    async def _record_success(
+        self,
+        feed: FeedSnapshot,
+        stored: int,
+        etag: str | None,
+        last_modified: str | None,
+        status: PollStatus,
+        more_waiting: bool = False,
+    ) -> PollOutcome:
+        now = self.clock.now()
+        interval = feed.interval_s
+        if more_waiting:  # the rest of a backlog comes sooner than the feed's usual interval
+            interval = min(interval, self.settings.backlog_interval_s)
+        next_poll = now + timedelta(seconds=interval)
+        async with self.store.transaction() as session:
+            row_feed = await session.get(Feed, feed.id)
+            if row_feed is not None:
+                row_feed.etag = _fits(etag, Feed.etag)
+                row_feed.last_modified = _fits(last_modified, Feed.last_modified)
                 row_feed.last_polled_at = now
                 row_feed.last_success_at = now
                 row_feed.consecutive_failures = 0
                 if row_feed.failing_since is not None:  # an episode of failures ends: its channels are told
                     row_feed.recovered_from = row_feed.failing_since
                     row_feed.failing_since = None
-                row_feed.articles_seen += stored
                 row_feed.next_poll_at = next_poll
-        return PollOutcome(feed.id, feed.url, status, stored, next_poll_at=next_poll)
+        return PollOutcome(
+            feed.id, feed.url, status, stored, next_poll_at=next_poll, more_waiting=more_waiting
+        )
 
     async def _record_failure(self, feed: FeedSnapshot, error: SourceError) -> PollOutcome:
         now = self.clock.now()
@@ -253,13 +296,23 @@ class FeedPoller:
                 if row.failing_since is None:
                     row.failing_since = now
                 row.last_polled_at = now
-                row.last_error = error.reason
+                # The reason may quote what the server sent; the database must be able to hold it.
+                row.last_error = clean_field(error.reason)
                 row.last_error_at = now
                 row.next_poll_at = next_poll
                 if failures >= self.settings.disable_after_failures:
                     row.disabled = True
                     _log.warning("feed %s disabled after %d failures in a row", feed.url, failures)
         return PollOutcome(feed.id, feed.url, "failed", error=error.reason, next_poll_at=next_poll)
+
+
+def _fits(validator: str | None, column: object) -> str | None:
+    """A validator (ETag, Last-Modified) the column can hold, else None: the next GET is then unconditional."""
+    length = getattr(getattr(column, "type", None), "length", None)
+    value = clean_field(validator)
+    if value is None or (length is not None and len(value) > length):
+        return None
+    return value
 
 
 def _as_utc(value: datetime | None) -> datetime | None:

@@ -42,6 +42,8 @@ def read_options(settings: BotSettings) -> ReadOptions:
         fetch=FetchPolicy(
             max_bytes=settings.fetch_max_bytes,
             timeout_s=settings.fetch_timeout_s,
+            # A feed's read (its linked pages included) ends about when its poll gives up on it.
+            total_timeout_s=min(FetchPolicy.total_timeout_s, settings.feeds.poll_timeout_s),
             allow_private=settings.allow_private_urls,
         ),
         max_linked_pages=settings.feeds.linked_pages,

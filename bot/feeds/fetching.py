@@ -29,12 +29,14 @@ class FeedReader(Protocol):
 
 
 class EngineFeedReader:
-    """The engine's `poll_feed`/`read_url` in a thread pool as wide as the poll concurrency, one HTTP client."""
+    """The engine's `poll_feed`/`read_url` in a thread pool twice the poll concurrency, one HTTP client."""
 
     def __init__(self, options: ReadOptions, concurrency: int) -> None:
         self.options = options
         self._client = make_client(options.fetch)
-        self._threads = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="feed-read")
+        # Twice the polls at once: a read whose poll timed out still finishes in its thread (threads cannot
+        # be stopped), and neither the next polls nor a command's feed check should wait behind it.
+        self._threads = ThreadPoolExecutor(max_workers=2 * concurrency, thread_name_prefix="feed-read")
 
     async def poll(self, url: str, etag: str | None, last_modified: str | None) -> FeedPoll:
         """Poll in a worker thread: the engine fetches, parses and checks synchronously."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -131,15 +132,23 @@ def fill_from_linked_pages(
     read_page: Callable[[str], RawArticle],
     max_pages: int,
     short_item_words: int = SHORT_ITEM_WORDS,
+    deadline: float | None = None,
 ) -> list[RawArticle]:
     """Replace the text of items that carry only a teaser by the article on their linked page.
 
-    At most `max_pages` pages are read; an item whose page cannot be read keeps its teaser.
+    At most `max_pages` pages are read, and none once `time.monotonic()` has passed `deadline`; an item
+    whose page cannot be read (or is not read) keeps its teaser.
     """
     filled = []
     budget = max_pages
     for item in items:
         if budget > 0 and item.url and len(item.text.split()) < short_item_words:
+            if deadline is not None and time.monotonic() >= deadline:
+                # Slow pages must not hold a feed's read (and the worker thread running it) for minutes.
+                _log.info("%s: no more linked pages read: the read has used its time", item.source)
+                budget = 0
+                filled.append(item)
+                continue
             budget -= 1
             try:
                 page = read_page(item.url)

@@ -6,7 +6,8 @@ that says "not modified" or carries the new articles, and the validators for the
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import time
+from dataclasses import dataclass, field, replace
 
 import httpx
 
@@ -53,6 +54,9 @@ def read_url(
     user_agent: str | None = None,
 ) -> UrlRead:
     """Fetch a URL and read its articles; a feed's teasers are replaced by their linked pages' articles."""
+    # The whole read, linked pages included, keeps within the fetch's total time: a feed whose linked
+    # pages are slow holds its reader about as long as one slow fetch, not one per page.
+    deadline = time.monotonic() + options.fetch.total_timeout_s
     result = fetch_url(
         url, options.fetch, client, etag=etag, last_modified=last_modified, user_agent=user_agent
     )
@@ -64,10 +68,13 @@ def read_url(
     if is_feed and options.max_linked_pages > 0:
 
         def read_linked_page(link: str) -> RawArticle:
-            page = fetch_url(link, options.fetch, client, user_agent=user_agent)
+            within = replace(options.fetch, total_timeout_s=max(deadline - time.monotonic(), 0.001))
+            page = fetch_url(link, within, client, user_agent=user_agent)
             return read_html(link, page.content, url=page.url)[0]
 
-        articles = fill_from_linked_pages(articles, read_linked_page, options.max_linked_pages)
+        articles = fill_from_linked_pages(
+            articles, read_linked_page, options.max_linked_pages, deadline=deadline
+        )
     return UrlRead(result, articles, is_feed)
 
 

@@ -196,6 +196,8 @@ class SlippingReader(EngineFeedReader):
 async def test_an_item_the_database_refuses_is_skipped_with_a_log_line_and_loses_no_other(
     store: Store, nlp, caplog: pytest.LogCaptureFixture
 ) -> None:  # type: ignore[no-untyped-def]
+    if store.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite stores a NUL: only PostgreSQL refuses the item")
     with LocalServer() as site:
         site.routes["/olsby.xml"] = Answer(
             body=hostile_feed(site.url("")), headers={"Content-Type": "application/rss+xml"}
@@ -207,14 +209,10 @@ async def test_an_item_the_database_refuses_is_skipped_with_a_log_line_and_loses
             with caplog.at_level(logging.WARNING, logger="bot.feeds.poller"):
                 (outcome,) = await poller.poll_due()
             assert outcome.status == "new", outcome.error
-            titles = [row.title for row in await stored(store)]
-            assert GOOD_TITLE in titles
-            if store.engine.dialect.name == "postgresql":  # SQLite keeps the NUL; PostgreSQL refuses it
-                assert titles == [GOOD_TITLE] and outcome.new_articles == 1
-                (line,) = [r.getMessage() for r in caplog.records if "skipped" in r.getMessage()]
-                assert site.url("/olsby.xml") in line and "NUL" in line
-            else:
-                assert outcome.new_articles == 2
+            assert [row.title for row in await stored(store)] == [GOOD_TITLE]
+            assert outcome.new_articles == 1
+            (line,) = [r.getMessage() for r in caplog.records if "skipped" in r.getMessage()]
+            assert site.url("/olsby.xml") in line and "NUL" in line
         finally:
             await reader.close()
             await extractor.close()

@@ -46,11 +46,16 @@ class Intake(Generic[C]):
     more_waiting: bool
 
 
+def shortened(text: str | None, limit: int) -> str | None:
+    """The text cut to `limit` characters, an ellipsis saying so, when it is longer."""
+    if text is None or len(text) <= limit:
+        return text
+    return text[: limit - 1].rstrip() + "…"
+
+
 def fit_for_store(feed_url: str, raw: RawArticle) -> RawArticle:
     """The item with a title and a link the article table can hold (a too long link is dropped, logged)."""
-    title, url = raw.title, raw.url
-    if title is not None and len(title) > MAX_TITLE_CHARS:
-        title = title[: MAX_TITLE_CHARS - 1].rstrip() + "…"
+    title, url = shortened(raw.title, MAX_TITLE_CHARS), raw.url
     if url is not None and (len(url) > MAX_URL_CHARS or len(canonical_url(url)) > MAX_URL_CHARS):
         _log.warning(
             "feed %s: item %s: its link is %d characters, more than the %d stored; kept without it",

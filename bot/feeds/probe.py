@@ -5,6 +5,8 @@ from __future__ import annotations
 from bot.channels.admin import FeedInfo
 from bot.channels.errors import FeedRefused
 from bot.feeds.fetching import FeedReader
+from bot.feeds.intake import shortened
+from bot.store.models import Feed
 from briefings.ingest.errors import FetchError, SourceError
 
 
@@ -32,4 +34,6 @@ class EngineFeedProbe:
                 "(often /feed, /rss or /atom.xml). Nothing was changed."
             )
         title = next((item.outlet for item in read.articles if item.outlet), None)
+        # The feed's own name, as long as it likes: the feeds table keeps what fits.
+        title = shortened(title, Feed.__table__.c.title.type.length)  # type: ignore[attr-defined]
         return FeedInfo(url=read.result.url, title=title, items=len(read.articles))

@@ -26,7 +26,7 @@ from bot.feeds.poller import FeedPoller
 from bot.feeds.probe import EngineFeedProbe
 from bot.identity import Caller, ChannelRef
 from bot.store.db import Store
-from bot.store.models import ArticleRow
+from bot.store.models import ArticleRow, Feed
 from briefings.ingest.articles import to_article
 from briefings.ingest.controls import clean_controls, clean_field, clean_url
 from briefings.ingest.options import ReadOptions
@@ -216,3 +216,17 @@ async def test_an_item_the_database_refuses_is_skipped_with_a_log_line_and_loses
         finally:
             await reader.close()
             await extractor.close()
+
+
+async def test_a_feed_with_an_over_long_name_is_followed_under_a_shortened_one(store: Store) -> None:
+    with LocalServer() as site:
+        name = "The Olsby Courier, " + "with the tide tables and the ferry times, " * 10 + "daily"
+        feed = (
+            f'<?xml version="1.0"?><rss version="2.0"><channel><title>{name}</title>'
+            f"{GOOD.format(base=site.url(''))}</channel></rss>"
+        ).encode()
+        site.routes["/olsby.xml"] = Answer(body=feed, headers={"Content-Type": "application/rss+xml"})
+        await follow(store, site, "/olsby.xml")
+        async with store.transaction() as session:
+            title = (await session.execute(select(Feed.title))).scalar_one()
+        assert title is not None and len(title) == 300 and title.startswith("The Olsby Courier, with")

@@ -56,7 +56,10 @@ def shortened(text: str | None, limit: int) -> str | None:
 def fit_for_store(feed_url: str, raw: RawArticle) -> RawArticle:
     """The item with a title and a link the article table can hold (a too long link is dropped, logged)."""
     title, url = shortened(raw.title, MAX_TITLE_CHARS), raw.url
-    if url is not None and (len(url) > MAX_URL_CHARS or len(canonical_url(url)) > MAX_URL_CHARS):
+    # Canonical URLs grow only by percent-encoding (three characters for one): most links need no look.
+    if url is not None and (
+        len(url) > MAX_URL_CHARS or (len(url) * 3 > MAX_URL_CHARS and len(canonical_url(url)) > MAX_URL_CHARS)
+    ):
         _log.warning(
             "feed %s: item %s: its link is %d characters, more than the %d stored; kept without it",
             feed_url,

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from pydantic import ValidationError
 from rich.console import Console
 
 from bot.config import BotSettings, load_settings
+
+if TYPE_CHECKING:
+    from bot.adapters.protocol import AdapterFactory
 
 _out = Console(highlight=False, soft_wrap=True)
 _err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -49,21 +52,36 @@ def _has_slack(settings: BotSettings) -> bool:
     return settings.slack_bot_token is not None and bool(settings.slack_bot_token.get_secret_value().strip())
 
 
+def _adapters(console: bool, discord: bool, demo: bool) -> list[AdapterFactory]:
+    """The adapters to serve, each imported only when it is used (a console-only start loads no discord.py)."""
+    factories: list[AdapterFactory] = []
+    if discord:
+        from bot.discord.adapter import discord_adapter
+
+        factories.append(discord_adapter)
+    if console:
+        from bot.console.adapter import console_adapter
+
+        # The console's own output wraps at the terminal's width (the other messages keep their lines whole).
+        factories.append(console_adapter(Console(highlight=False), demo=demo))
+    return factories
+
+
 def _serve(settings: BotSettings, console: bool, discord: bool, demo: bool) -> None:
+    from bot.adapters.protocol import AdapterStartFailed
     from bot.bootstrap import StoreNotReady
-    from bot.discord.client import DiscordStartFailed, check_token
     from bot.health import HealthPortUnavailable
     from bot.serve import serve
     from bot.store.db import StoreUnavailable
 
     try:
         if discord:
+            from bot.discord.client import check_token
+
+            # Before the store is opened: a missing token is one line at once.
             check_token(settings.discord_token.get_secret_value() if settings.discord_token else None)
-        # The console's own output wraps at the terminal's width (the other messages keep their lines whole).
-        asyncio.run(
-            serve(settings, console=console, discord=discord, demo=demo, out=Console(highlight=False))
-        )
-    except DiscordStartFailed as exc:
+        asyncio.run(serve(settings, _adapters(console, discord, demo)))
+    except AdapterStartFailed as exc:
         _err.print(f"briefbot: {exc}", markup=False)
         raise typer.Exit(2) from None
     except (StoreUnavailable, StoreNotReady, HealthPortUnavailable) as exc:

@@ -20,11 +20,10 @@ from bot.channels.errors import AdminError
 from bot.commands.errors import CommandRefused
 from bot.commands.table import Command, CommandContext
 from bot.store.db import StoreUnavailable
+from bot.user_messages import NOTHING_CHANGED, database_down, only_admins, went_wrong
 from briefings.render import Paragraph, Reply
 
 _log = logging.getLogger(__name__)
-
-NOTHING_CHANGED = "Nothing was changed."
 
 
 @dataclass(frozen=True)
@@ -109,9 +108,7 @@ async def _run(command: Command[Any], raw_options: Mapping[str, object], ctx: Co
     except ValidationError as exc:
         return refusal(describe_invalid(command, exc))
     if command.permission == "admin" and not ctx.caller.is_channel_admin:
-        return refusal(
-            f"Only a channel admin can use /{command.name}. Ask an admin of this channel. {NOTHING_CHANGED}"
-        )
+        return refusal(only_admins(command.name))
     try:
         reply = await command.handler(ctx, options)
     except CommandRefused as exc:
@@ -120,16 +117,10 @@ async def _run(command: Command[Any], raw_options: Mapping[str, object], ctx: Co
         return refusal(exc.message)
     except StoreUnavailable as exc:
         _log.error("/%s: %s", command.name, exc)
-        return refusal(
-            "briefbot cannot reach its database right now. Try again in a minute; the operator has been "
-            f"told in the log. {NOTHING_CHANGED if command.changes_config else ''}".rstrip()
-        )
+        return refusal(database_down(command.changes_config))
     except Exception:
         _log.exception("/%s failed in %s", command.name, ctx.channel.key())
-        return refusal(
-            f"Something went wrong on briefbot's side while answering /{command.name}; the operator can find "
-            "the details in the log. Please try again later."
-        )
+        return refusal(went_wrong(command.name))
     if command.changes_config:
         ctx.services.stories.forget(ctx.channel)
     return Outcome(reply, ephemeral=command.ephemeral)

@@ -16,6 +16,7 @@ import aiohttp
 import discord
 from discord import app_commands
 
+from bot.adapters.protocol import AdapterStartFailed
 from bot.commands.table import CommandServices, CommandTable
 from bot.config import BotSettings
 from bot.discord.endpoints import apply_endpoints
@@ -25,7 +26,7 @@ from bot.discord.schema import build_app_commands
 _log = logging.getLogger(__name__)
 
 
-class DiscordStartFailed(RuntimeError):
+class DiscordStartFailed(AdapterStartFailed):
     """Discord could not be started; the message says why and what to do (for the operator, no traceback)."""
 
 

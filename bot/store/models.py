@@ -19,6 +19,8 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from bot.store.types import UTCDateTime
@@ -212,3 +214,12 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(40))
     old: Mapped[Any | None] = mapped_column(JSON)
     new: Mapped[Any | None] = mapped_column(JSON)
+
+
+# Slack's installations (one per workspace that installed the app through OAuth) and OAuth states, as
+# slack_sdk's SQLAlchemy stores read and write them: their own table layout, kept by our migrations.
+SLACK_INSTALLATIONS = SQLAlchemyInstallationStore.build_installations_table(
+    Base.metadata, "slack_installations"
+)
+SLACK_BOTS = SQLAlchemyInstallationStore.build_bots_table(Base.metadata, "slack_bots")
+SLACK_OAUTH_STATES = SQLAlchemyOAuthStateStore.build_oauth_states_table(Base.metadata, "slack_oauth_states")

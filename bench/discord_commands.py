@@ -49,7 +49,9 @@ TYPED_STORY = "harbour fire"
 WARM_UP = 20
 
 
-async def prepare_store(data_dir: Path) -> None:
+async def prepare_store(
+    data_dir: Path, platform: str = "discord", workspace: str = str(GUILD), channel: str = str(CHANNEL)
+) -> None:
     """A channel following the demo feeds, their articles polled and analysed, as the running service does."""
     # The engine runs in a worker process, so this process (the fake Discord) stays small: no language
     # model in its heap for the garbage collector to walk while it times the bot.
@@ -60,7 +62,7 @@ async def prepare_store(data_dir: Path) -> None:
     reader = DemoFeedReader(EngineFeedReader(options, 4), options)
     clock = SystemClock()
     admin = ChannelAdmin(store, EngineFeedProbe(reader), clock)
-    ref = ChannelRef(platform="discord", workspace=str(GUILD), channel=str(CHANNEL))
+    ref = ChannelRef(platform=platform, workspace=workspace, channel=channel)
     operator = Caller(user_id="bench", is_channel_admin=True)
     await admin.setup(ref, operator)
     for url in DEMO_FEEDS:

@@ -215,8 +215,7 @@ def build_app(
         options["oauth_settings"] = installs.oauth_settings
         options["installation_store"] = installs.installation_store
         options["user_facing_authorize_error_message"] = NOT_INSTALLED
-    else:
-        options["token"] = client.token
+    # With one workspace bolt takes the bot token from the client (passing it twice only earns a warning).
     app = AsyncApp(
         signing_secret=secret,
         client=client,

@@ -263,3 +263,10 @@ async def test_article_text_cannot_mention_anyone(
     sent = json.dumps([b for b in answer["blocks"] if b["type"] != "header"])
     assert "<!channel>" not in sent and "<@U0OWNER>" not in sent and "<https://evil.example|bank>" not in sent
     assert "&lt;!channel&gt;" in sent or "channel" not in sent
+
+
+def test_a_command_prefix_is_said_back_without_touching_addresses() -> None:
+    from bot.slack.app import _prefixed
+
+    said = _prefixed("There is no command /brifing. Did you mean /briefing? See https://x.example/a/b", "news-")
+    assert said == "There is no command /news-brifing. Did you mean /news-briefing? See https://x.example/a/b"

@@ -9,6 +9,7 @@ commands neutral values only: a `ChannelRef`, a `Caller`, the options parsed fro
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 import aiohttp
@@ -70,6 +71,14 @@ def _help(table: CommandTable, prefix: str) -> SlackMessage:
         blocks=[{"type": "section", "text": {"type": "mrkdwn", "text": "\n".join(lines)}}],
         text="\n".join(lines),
     )
+
+
+_SLASH_COMMAND = re.compile(r"(?<![\w/:.])/(?=[a-z])")
+
+
+def _prefixed(message: str, prefix: str) -> str:
+    """A message naming commands (/who) as this workspace types them (/news-who); addresses untouched."""
+    return _SLASH_COMMAND.sub(f"/{prefix}", message) if prefix else message
 
 
 class SlackCommands:
@@ -152,13 +161,11 @@ class SlackCommands:
             await ack(response_type="ephemeral", text=shown.text, blocks=shown.blocks)
             return
         try:
-            parsed = parse_command_text(
-                self.table, word, text, help_hint=f"/{self.prefix}brief help lists them."
-            )
+            parsed = parse_command_text(self.table, word, text, help_hint="/brief help lists them.")
         except LineProblem as exc:
             await ack(
                 response_type="ephemeral",
-                text=exc.message.replace("/", f"/{self.prefix}") if self.prefix else exc.message,
+                text=_prefixed(exc.message, self.prefix),
             )
             return
         user_id = str(body.get("user_id") or "")

@@ -24,6 +24,7 @@ from bot.config import BotSettings
 from bot.delivery import DeliveryRouter
 from bot.demo import DemoFeedReader
 from bot.feeds.fetching import EngineFeedReader
+from bot.feeds.links import LinkReader
 from bot.health import HealthServer, HealthSources
 from bot.store.db import Store
 from bot.store.migrate import upgrade_store
@@ -50,8 +51,12 @@ async def serve(settings: BotSettings, adapters: Sequence[AdapterFactory]) -> No
     options = read_options(settings)
     reader = DemoFeedReader(EngineFeedReader(options, settings.feeds.concurrency), options)
     service = await build_service(settings, router, clock, fetcher=reader)
+    links = LinkReader(options, service.extractor)
     services = CommandServices(
-        stories=StoryLibrary(service.store, clock), admin=service.admin, metrics=service.metrics
+        stories=StoryLibrary(service.store, clock),
+        admin=service.admin,
+        metrics=service.metrics,
+        links=links,
     )
     kit = AdapterKit(settings=settings, service=service, services=services, table=COMMANDS)
     running: list[ChatAdapter] = []
@@ -90,6 +95,7 @@ async def serve(settings: BotSettings, adapters: Sequence[AdapterFactory]) -> No
                 _log.exception("%s did not stop cleanly", adapter.name)
         if health is not None:
             await health.stop()
+        await links.close()
         await service.stop()
 
 

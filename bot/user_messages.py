@@ -26,14 +26,14 @@ def database_down(changes_config: bool) -> str:
     return DATABASE_DOWN_NOTHING_CHANGED if changes_config else DATABASE_DOWN
 
 
-def only_admins(command_name: str) -> str:
-    """A member tried an admin's command."""
-    return f"Only a channel admin can use /{command_name}. Ask an admin of this channel. {NOTHING_CHANGED}"
+def only_admins(command_title: str) -> str:
+    """A member tried an admin's command ("/briefing feeds add")."""
+    return f"Only a channel admin can use {command_title}. Ask an admin of this channel. {NOTHING_CHANGED}"
 
 
-def went_wrong(command_name: str) -> str:
-    """An unexpected failure, logged in full for the operator."""
+def went_wrong(command_title: str) -> str:
+    """An unexpected failure ("/who", "Brief this link"), logged in full for the operator."""
     return (
-        f"Something went wrong on briefbot's side while answering /{command_name}; the operator can find "
+        f"Something went wrong on briefbot's side while answering {command_title}; the operator can find "
         "the details in the log. Please try again later."
     )

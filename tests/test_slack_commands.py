@@ -268,5 +268,7 @@ async def test_article_text_cannot_mention_anyone(
 def test_a_command_prefix_is_said_back_without_touching_addresses() -> None:
     from bot.slack.app import _prefixed
 
-    said = _prefixed("There is no command /brifing. Did you mean /briefing? See https://x.example/a/b", "news-")
+    said = _prefixed(
+        "There is no command /brifing. Did you mean /briefing? See https://x.example/a/b", "news-"
+    )
     assert said == "There is no command /news-brifing. Did you mean /news-briefing? See https://x.example/a/b"

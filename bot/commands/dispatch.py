@@ -62,7 +62,7 @@ def _problem(command: Command[Any], error: Mapping[str, Any]) -> str:
         about = f" ({field.description})" if field is not None and field.description else ""
         return f"{name} is needed{about}."
     if kind == "extra_forbidden":
-        return f"/{command.name} has no option “{name[:40]}” (its options: {_option_names(command)})."
+        return f"{command.title} has no option “{name[:40]}” (its options: {_option_names(command)})."
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
         field = command.options.model_fields.get(name)
         bounds = [
@@ -108,7 +108,7 @@ async def _run(command: Command[Any], raw_options: Mapping[str, object], ctx: Co
     except ValidationError as exc:
         return refusal(describe_invalid(command, exc))
     if command.permission == "admin" and not ctx.caller.is_channel_admin:
-        return refusal(only_admins(command.name))
+        return refusal(only_admins(command.title))
     try:
         reply = await command.handler(ctx, options)
     except CommandRefused as exc:
@@ -116,11 +116,11 @@ async def _run(command: Command[Any], raw_options: Mapping[str, object], ctx: Co
     except AdminError as exc:
         return refusal(exc.message)
     except StoreUnavailable as exc:
-        _log.error("/%s: %s", command.name, exc)
+        _log.error("%s: %s", command.title, exc)
         return refusal(database_down(command.changes_config))
     except Exception:
-        _log.exception("/%s failed in %s", command.name, ctx.channel.key())
-        return refusal(went_wrong(command.name))
+        _log.exception("%s failed in %s", command.title, ctx.channel.key())
+        return refusal(went_wrong(command.title))
     if command.changes_config:
         ctx.services.stories.forget(ctx.channel)
     return Outcome(reply, ephemeral=command.ephemeral)

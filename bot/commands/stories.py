@@ -35,6 +35,7 @@ from briefings.digest.lookup import find_actor, find_story, story_choices
 from briefings.models import ArticleAnalysis, Story
 from briefings.render import Reply
 from briefings.stories.merge import build_stories
+from briefings.stories.placement import story_of_article
 
 _log = logging.getLogger(__name__)
 
@@ -187,6 +188,10 @@ class ChannelNews:
             )
             for i in picked[:limit]
         ]
+
+    def story_of(self, analysis: ArticleAnalysis) -> Story | None:
+        """The story of these stories an article from elsewhere belongs to, or None (CPU-bound: off the loop)."""
+        return story_of_article(self.stories, list(self.analyses.values()), analysis)
 
     def answer(self, key: tuple[str, ...], build: Callable[[], Reply]) -> Reply:
         """A reply built once per question for these stories (they do not change; a rebuild is a new object)."""

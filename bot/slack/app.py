@@ -1,4 +1,4 @@
-"""The slack-bolt app: every command of the table as a slash command, story buttons, install events.
+"""The slack-bolt app: the table's commands as slash commands and message shortcuts, buttons, install events.
 
 Built once per process from the settings (`build_app`): one workspace with a bot token, or many through
 OAuth (installations kept in our database). Its Web API calls go to BRIEFBOT_SLACK_API_URL, retried on
@@ -25,6 +25,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.answering import AnswerTiming
 from bot.commands.dispatch import Outcome, refusal, run_command
+from bot.commands.options import MAX_MESSAGE_CHARS
 from bot.commands.parse import LineProblem, help_text, parse_command_text
 from bot.commands.table import Command, CommandContext, CommandServices, CommandTable
 from bot.config import BotSettings
@@ -33,7 +34,13 @@ from bot.slack.admins import check_admin
 from bot.slack.answering import AnswerRunner, SlackResponder
 from bot.slack.blocks import SlackMessage
 from bot.slack.install import SlackInstalls
-from bot.slack.payloads import command_channel, interaction_channel, is_direct_message, typed_text
+from bot.slack.payloads import (
+    command_channel,
+    interaction_channel,
+    is_direct_message,
+    message_text,
+    typed_text,
+)
 from bot.slack.stories import STORY_ACTIONS, story_buttons
 from bot.user_messages import NOTHING_CHANGED
 
@@ -104,6 +111,8 @@ class SlackCommands:
             app.command(name)(self.on_command)
         for action_id in STORY_ACTIONS:
             app.action(action_id)(self.on_story_button)
+        for action in self.table.message_actions:
+            app.shortcut(action.path[0])(self.on_message_action)
         app.event("app_uninstalled")(self.on_uninstalled)
         app.event("tokens_revoked")(self.on_uninstalled)
 
@@ -194,6 +203,36 @@ class SlackCommands:
         async def run() -> Outcome:
             outcome = await self._run(
                 command, options, client, ref, str(user.get("id") or ""), user.get("name"), responder
+            )
+            return Outcome(outcome.reply, ephemeral=True, refused=outcome.refused)
+
+        await self.runner.answer(command, run, responder)
+
+    async def on_message_action(
+        self, ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient
+    ) -> None:
+        """A message shortcut ("Brief this link"): acknowledged at once, answered privately through response_url."""
+        await ack()
+        command = self.table.message_action(str(body.get("callback_id") or ""))
+        if command is None:
+            return
+        responder = SlackResponder(None, respond)
+        ref = interaction_channel(body)
+        if ref is None:
+            await responder.send(refusal(NOT_IN_A_CHANNEL), None)
+            return
+        user = body.get("user") or {}
+        options: dict[str, object] = {"text": message_text(body.get("message") or {})[:MAX_MESSAGE_CHARS]}
+
+        async def run() -> Outcome:
+            outcome = await self._run(
+                command,
+                options,
+                client,
+                ref,
+                str(user.get("id") or ""),
+                user.get("username") or user.get("name"),
+                responder,
             )
             return Outcome(outcome.reply, ephemeral=True, refused=outcome.refused)
 

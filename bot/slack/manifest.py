@@ -14,6 +14,7 @@ from bot.slack.install import BOT_SCOPES, REDIRECT_PATH
 EVENTS_PATH = "/slack/events"
 BOT_EVENTS = ("app_uninstalled", "tokens_revoked")
 DESCRIPTION_CHARS = 100  # Slack's limit on a slash command's description
+SHORTCUT_NAME_CHARS = 24  # what a message's menu shows of a shortcut's name
 HINT_CHARS = 100
 
 
@@ -30,7 +31,8 @@ def _usage(table: CommandTable, word: str) -> tuple[str, str]:
 def app_manifest(
     table: CommandTable, request_url: str | None, socket_mode: bool, prefix: str = "", name: str = "briefbot"
 ) -> dict[str, Any]:
-    """The manifest: bot user, one slash command per first word of the table, scopes, events, URLs."""
+    """The manifest: bot user, one slash command per first word of the table, its message actions as message
+    shortcuts, scopes, events, URLs."""
     base = (request_url or "").rstrip("/")
     url = f"{base}{EVENTS_PATH}" if base else None
     commands = []
@@ -46,6 +48,15 @@ def app_manifest(
         if url and not socket_mode:
             command["url"] = url
         commands.append(command)
+    shortcuts = [
+        {
+            "name": (action.label or action.name)[:SHORTCUT_NAME_CHARS],
+            "type": "message",
+            "callback_id": action.path[0],
+            "description": action.description[:DESCRIPTION_CHARS],
+        }
+        for action in table.message_actions
+    ]
     interactivity: dict[str, Any] = {"is_enabled": True}
     events: dict[str, Any] = {"bot_events": list(BOT_EVENTS)}
     if url and not socket_mode:
@@ -63,6 +74,7 @@ def app_manifest(
         "features": {
             "bot_user": {"display_name": name, "always_online": True},
             "slash_commands": commands,
+            **({"shortcuts": shortcuts} if shortcuts else {}),
         },
         "oauth_config": oauth,
         "settings": {

@@ -35,11 +35,15 @@ def typed_text(text: str) -> str:
     return plain.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
-def links_in(text: str) -> list[str]:
-    """The http(s) addresses a message's text links to, in order, each once."""
-    found = [m.group(1) for m in _ANGLED.finditer(text) if m.group(1).startswith(("http://", "https://"))]
-    found += re.findall(r"(?<![<|])\bhttps?://[^\s<>|]+", text)
-    return list(dict.fromkeys(found))
+def message_text(message: Mapping[str, Any]) -> str:
+    """A message's text as plain text (links as their addresses), with the addresses of its link previews."""
+    text = typed_text(str(message.get("text") or ""))
+    previews = [
+        str(attachment.get("original_url") or attachment.get("from_url") or "")
+        for attachment in message.get("attachments") or []
+        if isinstance(attachment, Mapping)
+    ]
+    return "\n".join([text, *(url for url in previews if url and url not in text)])
 
 
 def _text(value: Any, size: int) -> str | None:

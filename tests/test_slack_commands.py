@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -24,7 +25,7 @@ from bot.channels.admin import ChannelAdmin
 from bot.clock import FixedClock
 from bot.commands.catalog import COMMANDS
 from bot.commands.stories import StoryLibrary
-from bot.commands.table import CommandServices
+from bot.commands.table import CommandServices, CommandTable, LinkAnalyser
 from bot.config import BotSettings
 from bot.identity import ChannelRef
 from bot.slack.adapter import SlackAdapter
@@ -97,6 +98,12 @@ def text_of(message: dict[str, Any]) -> str:
 
 @pytest.fixture
 async def fake() -> AsyncIterator[FakeSlack]:
+    async for server in fake_slack():
+        yield server
+
+
+async def fake_slack() -> AsyncIterator[FakeSlack]:
+    """The fake Slack with the test workspace, its owner and a member, and #news."""
     server = FakeSlack()
     await server.start()
     server.add_workspace(TEAM, TOKEN)
@@ -118,23 +125,36 @@ def slack_settings(fake: FakeSlack, tmp_path: Path, **extra: Any) -> BotSettings
     )
 
 
-@pytest.fixture
-async def running(
-    fake: FakeSlack, tmp_path: Path, news_analyses: list[ArticleAnalysis]
+@asynccontextmanager
+async def serving(
+    fake: FakeSlack,
+    settings: BotSettings,
+    links: LinkAnalyser | None = None,
+    table: CommandTable = COMMANDS,
 ) -> AsyncIterator[Running]:
-    settings = slack_settings(fake, tmp_path)
+    """The Slack adapter listening on loopback with a fresh store, for signed requests."""
     store = Store.from_url(settings.store_url())
     await upgrade_store(store)
     clock = FixedClock(NOW)
     admin = ChannelAdmin(store, AcceptingProbe(), clock)
-    services = CommandServices(stories=StoryLibrary(store, clock, max_age_s=0, stale_s=0), admin=admin)
-    adapter = SlackAdapter(settings, COMMANDS, services, store)
+    services = CommandServices(
+        stories=StoryLibrary(store, clock, max_age_s=0, stale_s=0), admin=admin, links=links
+    )
+    adapter = SlackAdapter(settings, table, services, store)
     await adapter.prepare()
     port = await adapter.listen()
-    async with aiohttp.ClientSession() as http:
-        yield Running(fake, adapter, store, admin, f"http://127.0.0.1:{port}/slack/events", http)
-    await adapter.stop()
-    await store.close()
+    try:
+        async with aiohttp.ClientSession() as http:
+            yield Running(fake, adapter, store, admin, f"http://127.0.0.1:{port}/slack/events", http)
+    finally:
+        await adapter.stop()
+        await store.close()
+
+
+@pytest.fixture
+async def running(fake: FakeSlack, tmp_path: Path) -> AsyncIterator[Running]:
+    async with serving(fake, slack_settings(fake, tmp_path)) as served:
+        yield served
 
 
 async def set_up(running: Running, news_analyses: list[ArticleAnalysis]) -> None:

@@ -435,6 +435,8 @@ class FakeDiscord:
                 "application_id": str(self.application_id),
                 "version": self.snowflake(),
                 "type": command.get("type", 1),
+                # Context-menu commands are sent without one; Discord answers with an empty description.
+                "description": command.get("description", ""),
             }
             for command in body
         ]

@@ -4,7 +4,8 @@ Slack wants `ack()` within 3 seconds. The command starts at once; the listener r
 response exists: the answer itself in the acknowledgement when it is ready in time (one round trip), else an
 empty `ack()` after the kit's short wait, the answer following through `respond` (the request's
 response_url). Answers are Block Kit messages within Slack's limits; a reply that needs several messages is
-sent as several responses. Refusals and errors are ephemeral: only the person who asked sees them.
+sent as several responses, at most the five response_url takes, the last of them a More button when more
+are left (`bot.slack.more`). Refusals and errors are ephemeral: only the person who asked sees them.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from bot.adapters.answering import Acknowledged, AnswerTiming, answer_request
 from bot.commands.dispatch import Outcome
 from bot.commands.table import Command
 from bot.slack.blocks import SlackBlock, SlackMessage, reply_messages, with_blocks
+from bot.slack.more import MAX_RESPONSES, Continuation, answer_changed, more_message
 
 _log = logging.getLogger(__name__)
 
@@ -33,15 +35,41 @@ def response_type(outcome: Outcome) -> str:
 
 
 class SlackResponder:
-    """Slack's half of the answer lifecycle: `ack()` for the first response, `respond` for the rest."""
+    """Slack's half of the answer lifecycle: `ack()` for the first response, `respond` for the rest.
 
-    def __init__(self, ack: AsyncAck | None, respond: AsyncRespond, replace_original: bool = False) -> None:
+    `request` is the request as it can be run again (for a More button), from its `start`-th message on.
+    """
+
+    def __init__(
+        self,
+        ack: AsyncAck | None,
+        respond: AsyncRespond,
+        replace_original: bool = False,
+        request: Continuation | None = None,
+    ) -> None:
         self.ack = ack
         self.respond = respond
         self.replace_original = replace_original
+        self.request = request
         self.first_response = asyncio.Event()
         # Slack-only additions to a successful answer (the buttons under /stories).
         self.extra_blocks: list[SlackBlock] = []
+
+    def _within_limit(self, shown: int, rest: list[SlackMessage]) -> list[SlackMessage]:
+        """The responses to send: all of `rest`, or as many as Slack takes with a More message last."""
+        if len(rest) <= MAX_RESPONSES:
+            return rest
+        sent = rest[: MAX_RESPONSES - 1]
+        left = len(rest) - len(sent)
+        request = self.request
+        next_part = (
+            None
+            if request is None
+            else Continuation(
+                request.command, request.action, request.options, request.start + shown + len(sent)
+            )
+        )
+        return [*sent, more_message(next_part, left)]
 
     async def acknowledge(self, private: bool) -> bool:
         """An empty acknowledgement: Slack shows nothing, the answer follows through response_url."""
@@ -53,15 +81,19 @@ class SlackResponder:
     async def send(self, outcome: Outcome, acknowledged: Acknowledged | None) -> None:
         """The answer in the acknowledgement (when not acknowledged yet), further messages through respond."""
         messages = with_blocks(reply_messages(outcome.reply), [] if outcome.refused else self.extra_blocks)
+        if self.request is not None and self.request.start:
+            messages = messages[self.request.start :] or [answer_changed()]
         kind = response_type(outcome)
         rest: list[SlackMessage] = messages
+        shown = 0
         try:
             if acknowledged is None and self.ack is not None:
                 first = messages[0]
                 await self.ack(text=first.text, blocks=first.blocks, response_type=kind)
                 self.first_response.set()
                 rest = messages[1:]
-            for message in rest:
+                shown = 1
+            for message in self._within_limit(shown, rest):
                 await self.respond(
                     text=message.text,
                     blocks=message.blocks,

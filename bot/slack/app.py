@@ -34,6 +34,7 @@ from bot.slack.admins import check_admin
 from bot.slack.answering import AnswerRunner, SlackResponder
 from bot.slack.blocks import SlackMessage
 from bot.slack.install import SlackInstalls
+from bot.slack.more import MORE_ACTION, Continuation
 from bot.slack.payloads import (
     command_channel,
     interaction_channel,
@@ -113,6 +114,7 @@ class SlackCommands:
             app.action(action_id)(self.on_story_button)
         for action in self.table.message_actions:
             app.shortcut(action.path[0])(self.on_message_action)
+        app.action(MORE_ACTION)(self.on_more)
         app.event("app_uninstalled")(self.on_uninstalled)
         app.event("tokens_revoked")(self.on_uninstalled)
 
@@ -179,7 +181,9 @@ class SlackCommands:
             return
         user_id = str(body.get("user_id") or "")
         user_name = body.get("user_name")
-        responder = SlackResponder(ack, respond)
+        responder = SlackResponder(
+            ack, respond, request=Continuation(parsed.command.name, options=parsed.options)
+        )
         await self.runner.answer(
             parsed.command,
             lambda: self._run(parsed.command, parsed.options, client, ref, user_id, user_name, responder),
@@ -198,7 +202,7 @@ class SlackCommands:
         if command is None or ref is None:
             return
         options: dict[str, object] = {"story": str(action.get("value") or "")[:100]}
-        responder = SlackResponder(None, respond)
+        responder = SlackResponder(None, respond, request=Continuation(command.name, options=options))
 
         async def run() -> Outcome:
             outcome = await self._run(
@@ -216,18 +220,52 @@ class SlackCommands:
         command = self.table.message_action(str(body.get("callback_id") or ""))
         if command is None:
             return
-        responder = SlackResponder(None, respond)
+        options: dict[str, object] = {"text": message_text(body.get("message") or {})[:MAX_MESSAGE_CHARS]}
+        request = Continuation(command.path[0], action=True, options=options)
+        responder = SlackResponder(None, respond, request=request)
         ref = interaction_channel(body)
         if ref is None:
             await responder.send(refusal(NOT_IN_A_CHANNEL), None)
             return
         user = body.get("user") or {}
-        options: dict[str, object] = {"text": message_text(body.get("message") or {})[:MAX_MESSAGE_CHARS]}
 
         async def run() -> Outcome:
             outcome = await self._run(
                 command,
                 options,
+                client,
+                ref,
+                str(user.get("id") or ""),
+                user.get("username") or user.get("name"),
+                responder,
+            )
+            return Outcome(outcome.reply, ephemeral=True, refused=outcome.refused)
+
+        await self.runner.answer(command, run, responder)
+
+    async def on_more(
+        self, ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient
+    ) -> None:
+        """More under a long answer: the request run again, its next messages shown to whoever pressed it."""
+        await ack()
+        action = (body.get("actions") or [{}])[0]
+        request = Continuation.parse(str(action.get("value") or ""))
+        ref = interaction_channel(body)
+        if request is None or ref is None:
+            return
+        if request.action:
+            command = self.table.message_action(request.command)
+        else:
+            command = self.table.find(tuple(request.command.split()))
+        if command is None:
+            return
+        user = body.get("user") or {}
+        responder = SlackResponder(None, respond, request=request)
+
+        async def run() -> Outcome:
+            outcome = await self._run(
+                command,
+                dict(request.options),
                 client,
                 ref,
                 str(user.get("id") or ""),

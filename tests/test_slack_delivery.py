@@ -7,6 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from conftest_store import *  # noqa: F403 - the store fixtures
 from fakes.slack_api import FakeSlack
 from test_commands_support import *  # noqa: F403 - articles and helpers
 from test_commands_support import ADMIN, FEED, NOW, AcceptingProbe, store_articles
@@ -15,8 +16,9 @@ from test_slack_commands import NEWS, NEWS_REF, OWNER, TEAM, TOKEN, slack_settin
 from bot.channels.admin import ChannelAdmin
 from bot.clock import FixedClock
 from bot.commands.stories import StoryLibrary
-from bot.delivery import DeliveryFailed, DigestItem, OutgoingMessage
+from bot.delivery import DeliveryFailed, DeliveryRouter, DigestItem, OutgoingMessage
 from bot.identity import Caller, ChannelRef
+from bot.scheduler.digests import DigestRunner, RunReport
 from bot.slack.delivery import METADATA_EVENT, SlackDelivery
 from bot.slack.install import SlackInstalls
 from bot.store.db import Store
@@ -137,3 +139,54 @@ async def test_not_in_channel_is_not_retried_and_the_admins_are_told(fake: FakeS
     told = fake.messages.get(OWNER) or []
     assert told and "/invite @briefbot" in told[0]["text"] and "#quiet" in told[0]["text"]
     assert ADMIN  # the shared admin of the command tests is not a Slack user and is not messaged
+
+
+@pytest.fixture
+async def quiet_world(
+    fake: FakeSlack, tmp_path: Path, store: Store, news_analyses: list[ArticleAnalysis]
+) -> AsyncIterator[tuple[DigestRunner, Store, FixedClock]]:
+    """#quiet set up for daily 08:00 UTC digests, its feed's articles stored, briefbot not in the channel."""
+    settings = slack_settings(fake, tmp_path)
+    clock = FixedClock(NOW)
+    admin = ChannelAdmin(store, AcceptingProbe(), clock)
+    quiet = ChannelRef(platform="slack", workspace=TEAM, channel="C0QUIET", channel_name="#quiet")
+    await admin.setup(quiet, SLACK_ADMIN)
+    await admin.add_feed(quiet, SLACK_ADMIN, FEED)
+    await store_articles(store, FEED, news_analyses, NOW - timedelta(hours=1))
+    delivery = SlackDelivery(settings, SlackInstalls(settings, store, admin), store, clock=clock)
+    yield DigestRunner(store, DeliveryRouter({"slack": delivery}), clock), store, clock
+
+
+async def test_the_admins_are_told_once_per_episode_of_failed_digests(
+    fake: FakeSlack, quiet_world: tuple[DigestRunner, Store, FixedClock], news_analyses: list[ArticleAnalysis]
+) -> None:
+    runner, store, clock = quiet_world
+
+    async def digest_on(day: int) -> RunReport:
+        clock.set(NOW.replace(hour=8, minute=0) + timedelta(days=day))
+        return await runner.run_due()
+
+    def told() -> list[str]:
+        return [m["text"] for m in fake.messages.get(OWNER) or []]
+
+    first = await digest_on(1)
+    assert first.failed and not first.sent
+    assert len(told()) == 1 and "/invite @briefbot" in told()[0] and "#quiet" in told()[0]
+    second = await digest_on(2)
+    assert second.failed and len(told()) == 1  # the same episode: not told again
+    # Invited: the next digest is posted, and the episode is over.
+    fake.members_of.add("C0QUIET")
+    assert (await digest_on(3)).sent and len(told()) == 1
+    # Removed again, with news to post: a new episode, told once more.
+    fake.members_of.discard("C0QUIET")
+    update = news_analyses[1].model_copy(deep=True)
+    update.article.url = "https://news.example.org/3-later"
+    update.article.text += " The water board will publish its report next week."
+    await store_articles(store, FEED, [update], NOW + timedelta(days=3, hours=9))
+    assert (await digest_on(4)).failed
+    assert len(told()) == 2
+    assert (await digest_on(5)).failed and len(told()) == 2
+    # A failure of another kind is an episode of its own.
+    del fake.channels["C0QUIET"]
+    assert (await digest_on(6)).failed
+    assert len(told()) == 3 and "deleted or archived" in told()[-1]

@@ -5,7 +5,9 @@ message carries its part mark in its message `metadata` (event type `briefbot_di
 the parts) and in a context line at its foot, and `conversations.history` reads them back. A 429 is waited
 out by slack_sdk's retry handler; `not_in_channel` and `channel_not_found` are not retried, logged, and told
 to the channel's admins (those who set its briefing up, and the operator's BRIEFBOT_SLACK_ADMINS) in a
-direct message that says what to do.
+direct message that says what to do: once per episode, not at every digest that fails. An episode is the
+failures (of one kind) since the channel's last digest that was posted; it is recorded as a delivery of
+kind "notice", as feed notices are, so a restart or another process does not tell them again.
 """
 
 from __future__ import annotations
@@ -17,8 +19,10 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from bot.adapters.parts import HISTORY_LOOKBACK, PartedDelivery, PartMark, PostedPart, read_mark
+from bot.clock import Clock, SystemClock
 from bot.commands.digests import digest_reply
 from bot.config import BotSettings
 from bot.delivery import DeliveryFailed, OutgoingMessage
@@ -28,7 +32,9 @@ from bot.slack.blocks import SlackMessage, reply_messages
 from bot.slack.install import SlackInstalls
 from bot.slack.payloads import api_error
 from bot.store import channels as channel_store
+from bot.store import deliveries as delivery_store
 from bot.store.db import Store
+from bot.store.deliveries import DeliveryStatus
 from bot.store.models import AuditEntry
 
 _log = logging.getLogger(__name__)
@@ -42,6 +48,22 @@ GONE = {
     "invalid_auth",
     "token_revoked",
 }
+
+
+def _base36(number: int) -> str:
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    text = ""
+    while True:
+        number, rest = divmod(number, 36)
+        text = digits[rest] + text
+        if not number:
+            return text
+
+
+def admins_told_period(error: str, last_posted: datetime | None) -> str:
+    """The delivery period recording that a channel's admins were told of `error` since its last posted digest."""
+    since = int(last_posted.timestamp()) if last_posted is not None else 0
+    return f"slack-{error[:16]}-{_base36(since)}"  # within the 32 characters of a period
 
 
 def _posted_at(ts: str | None) -> datetime | None:
@@ -77,11 +99,13 @@ class SlackParts:
         installs: SlackInstalls,
         store: Store,
         session: aiohttp.ClientSession | None,
+        clock: Clock | None = None,
     ) -> None:
         self.settings = settings
         self.installs = installs
         self.store = store
         self.session = session
+        self.clock = clock or SystemClock()
         self._bot_ids: dict[str, str | None] = {}
 
     async def _client(self, ref: ChannelRef) -> AsyncWebClient:
@@ -141,8 +165,35 @@ class SlackParts:
         if error not in GONE:
             return DeliveryFailed(f"Slack refused to let briefbot {doing} {channel.key()}: {error}")
         _log.warning("Slack %s: cannot %s the channel (%s)", channel.key(), doing, error)
-        await self.tell_admins(channel, what_to_do(error, channel))
+        if await self._begins_episode(channel, error):
+            await self.tell_admins(channel, what_to_do(error, channel))
         return DeliveryFailed(f"briefbot cannot {doing} {channel.key()} on Slack ({error})", retryable=False)
+
+    async def _begins_episode(self, channel: ChannelRef, error: str) -> bool:
+        """Whether this failure is the first of its kind since the channel's last posted digest (recorded now).
+
+        The record is claimed before the admins are told: two processes failing at once tell them once.
+        """
+        now = self.clock.now()
+        try:
+            async with self.store.transaction() as session:
+                stored = await channel_store.find_channel(session, channel)
+                if stored is None:  # no briefing to record it against: nobody to tell but the operator
+                    return True
+                last = (await delivery_store.last_sent_by_channel(session, [stored.id])).get(stored.id)
+                period = admins_told_period(error, last.scheduled_for if last is not None else None)
+                told = delivery_store.new_delivery(
+                    stored.id, period, now, now, DeliveryStatus.SENT, kind=delivery_store.NOTICE
+                )
+                told.finished_at = now
+                told.note = f"the admins were told: {error}"
+                session.add(told)
+        except IntegrityError:
+            _log.info("Slack %s: the admins were told of %s already in this episode", channel.key(), error)
+            return False
+        except Exception as exc:  # telling twice is better than never
+            _log.error("could not record telling the admins of %s: %s", channel.key(), exc)
+        return True
 
     async def tell_admins(self, channel: ChannelRef, text: str) -> None:
         """A direct message to whoever set up the channel's briefing and to the operator's Slack admins."""
@@ -202,5 +253,6 @@ class SlackDelivery(PartedDelivery[SlackMessage]):
         installs: SlackInstalls,
         store: Store,
         session: aiohttp.ClientSession | None = None,
+        clock: Clock | None = None,
     ) -> None:
-        super().__init__(SlackParts(settings, installs, store, session))
+        super().__init__(SlackParts(settings, installs, store, session, clock))

@@ -47,6 +47,10 @@ def test_the_manifest_comes_from_the_command_table(tmp_path: Path) -> None:
     assert commands["/who"]["url"] == "https://bot.example.org/slack/events"
     assert all(len(c["description"]) <= 100 for c in commands.values())
     assert manifest["settings"]["interactivity"]["request_url"] == "https://bot.example.org/slack/events"
+    shortcuts = manifest["features"]["shortcuts"]  # the table's message actions, as message shortcuts
+    assert [(s["name"], s["type"], s["callback_id"]) for s in shortcuts] == [
+        ("Brief this link", "message", "brief_link")
+    ]
     assert "chat:write" in manifest["oauth_config"]["scopes"]["bot"]
     assert manifest["oauth_config"]["redirect_urls"] == ["https://bot.example.org/slack/oauth_redirect"]
     socket = json.loads(

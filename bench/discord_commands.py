@@ -49,7 +49,9 @@ TYPED_STORY = "harbour fire"
 WARM_UP = 20
 
 
-async def prepare_store(data_dir: Path) -> None:
+async def prepare_store(
+    data_dir: Path, platform: str = "discord", workspace: str = str(GUILD), channel: str = str(CHANNEL)
+) -> None:
     """A channel following the demo feeds, their articles polled and analysed, as the running service does."""
     # The engine runs in a worker process, so this process (the fake Discord) stays small: no language
     # model in its heap for the garbage collector to walk while it times the bot.
@@ -60,7 +62,7 @@ async def prepare_store(data_dir: Path) -> None:
     reader = DemoFeedReader(EngineFeedReader(options, 4), options)
     clock = SystemClock()
     admin = ChannelAdmin(store, EngineFeedProbe(reader), clock)
-    ref = ChannelRef(platform="discord", workspace=str(GUILD), channel=str(CHANNEL))
+    ref = ChannelRef(platform=platform, workspace=workspace, channel=channel)
     operator = Caller(user_id="bench", is_channel_admin=True)
     await admin.setup(ref, operator)
     for url in DEMO_FEEDS:
@@ -112,6 +114,17 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
+def latency_figures(times: dict[str, list[float]]) -> dict[str, float]:
+    """Median, p99 and max in milliseconds of each command's times (in seconds)."""
+    figures: dict[str, float] = {}
+    for command, values in times.items():
+        ms = [v * 1000 for v in values]
+        figures[f"{command}_median_ms"] = round(statistics.median(ms), 2)
+        figures[f"{command}_p99_ms"] = round(percentile(ms, 0.99), 2)
+        figures[f"{command}_max_ms"] = round(max(ms), 2)
+    return figures
+
+
 async def run(interactions: int, in_flight: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="briefbot-bench-") as tmp:
         data_dir = Path(tmp)
@@ -152,12 +165,7 @@ async def run(interactions: int, in_flight: int) -> dict[str, Any]:
                 except TimeoutError:
                     bot.kill()
             await fake.stop()
-    figures: dict[str, Any] = {"interactions": interactions, "in_flight": in_flight}
-    for command, values in times.items():
-        ms = [v * 1000 for v in values]
-        figures[f"{command}_median_ms"] = round(statistics.median(ms), 2)
-        figures[f"{command}_p99_ms"] = round(percentile(ms, 0.99), 2)
-        figures[f"{command}_max_ms"] = round(max(ms), 2)
+    figures: dict[str, Any] = {"interactions": interactions, "in_flight": in_flight, **latency_figures(times)}
     figures["interactions_per_s"] = round(interactions / wall, 1)
     figures["bot_cpu_ms_per_interaction"] = round(bot_cpu * 1000 / interactions, 2)
     figures["fake_cpu_ms_per_interaction"] = round(own_cpu * 1000 / interactions, 2)

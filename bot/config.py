@@ -155,9 +155,21 @@ class BotSettings(EngineSettings):
         None, description="the shards this process runs; default: all"
     )
     discord_sync_commands: bool = Field(True, description="register the slash commands with Discord at start")
-    slack_bot_token: SecretStr | None = None
-    slack_signing_secret: SecretStr | None = None
-    slack_app_token: SecretStr | None = None
+    slack_bot_token: SecretStr | None = Field(None, description="xoxb-…: one workspace, no OAuth")
+    slack_signing_secret: SecretStr | None = Field(None, description="verifies that requests come from Slack")
+    slack_app_token: SecretStr | None = Field(None, description="xapp-…: Socket Mode (behind a firewall)")
+    slack_client_id: str | None = Field(None, description="OAuth installs in many workspaces")
+    slack_client_secret: SecretStr | None = None
+    slack_port: int = Field(3000, ge=0, le=65535, description="HTTP mode: the port /slack/events listens on")
+    slack_host: str = Field("127.0.0.1", description="HTTP mode: the address /slack/events listens on")
+    # Slack's own Web API by default; a staging proxy (or the tests' fake Slack) points elsewhere.
+    slack_api_url: str = Field("https://slack.com/api/", description="Slack's Web API base URL")
+    slack_admins: list[str] = Field(
+        default_factory=list, description="Slack user ids that may change any channel's briefing"
+    )
+    slack_command_prefix: str = Field(
+        "", max_length=20, description='e.g. "news-": /news-who where another app holds /who'
+    )
 
     def store_url(self) -> str:
         """The database URL to use: the one configured, else a SQLite file under the data directory."""

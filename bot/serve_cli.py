@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from pydantic import ValidationError
@@ -12,10 +12,14 @@ from rich.console import Console
 
 from bot.config import BotSettings, load_settings
 
+if TYPE_CHECKING:
+    from bot.adapters.protocol import AdapterFactory
+
 _out = Console(highlight=False, soft_wrap=True)
 _err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 discord_app = typer.Typer(no_args_is_help=True, help="Discord: run the bot there, or print its invite URL.")
+slack_app = typer.Typer(no_args_is_help=True, help="Slack: run the bot there, or print its app manifest.")
 
 ConfigOpt = Annotated[
     Path | None,
@@ -38,32 +42,50 @@ def _has_discord(settings: BotSettings) -> bool:
     return settings.discord_token is not None and bool(settings.discord_token.get_secret_value().strip())
 
 
-# Said when Slack settings are given: this version serves Discord and the local console only.
-SLACK_NOT_SERVED = (
-    "BRIEFBOT_SLACK_BOT_TOKEN is set, but this version of briefbot has no Slack adapter yet: Slack is not "
-    "served (Discord and the local console are)"
-)
-
-
 def _has_slack(settings: BotSettings) -> bool:
-    return settings.slack_bot_token is not None and bool(settings.slack_bot_token.get_secret_value().strip())
+    return (
+        settings.slack_bot_token is not None and bool(settings.slack_bot_token.get_secret_value().strip())
+    ) or bool(settings.slack_client_id)
 
 
-def _serve(settings: BotSettings, console: bool, discord: bool, demo: bool) -> None:
+def _adapters(console: bool, discord: bool, demo: bool, slack: bool = False) -> list[AdapterFactory]:
+    """The adapters to serve, each imported only when it is used (a console-only start loads no discord.py)."""
+    factories: list[AdapterFactory] = []
+    if slack:
+        from bot.slack.adapter import slack_adapter
+
+        factories.append(slack_adapter)
+    if discord:
+        from bot.discord.adapter import discord_adapter
+
+        factories.append(discord_adapter)
+    if console:
+        from bot.console.adapter import console_adapter
+
+        # The console's own output wraps at the terminal's width (the other messages keep their lines whole).
+        factories.append(console_adapter(Console(highlight=False), demo=demo))
+    return factories
+
+
+def _serve(settings: BotSettings, console: bool, discord: bool, demo: bool, slack: bool = False) -> None:
+    from bot.adapters.protocol import AdapterStartFailed
     from bot.bootstrap import StoreNotReady
-    from bot.discord.client import DiscordStartFailed, check_token
     from bot.health import HealthPortUnavailable
     from bot.serve import serve
     from bot.store.db import StoreUnavailable
 
     try:
         if discord:
+            from bot.discord.client import check_token
+
+            # Before the store is opened: a missing token is one line at once.
             check_token(settings.discord_token.get_secret_value() if settings.discord_token else None)
-        # The console's own output wraps at the terminal's width (the other messages keep their lines whole).
-        asyncio.run(
-            serve(settings, console=console, discord=discord, demo=demo, out=Console(highlight=False))
-        )
-    except DiscordStartFailed as exc:
+        if slack:
+            from bot.slack.adapter import check_settings
+
+            check_settings(settings)
+        asyncio.run(serve(settings, _adapters(console, discord, demo, slack)))
+    except AdapterStartFailed as exc:
         _err.print(f"briefbot: {exc}", markup=False)
         raise typer.Exit(2) from None
     except (StoreUnavailable, StoreNotReady, HealthPortUnavailable) as exc:
@@ -81,16 +103,18 @@ def run(
     ] = None,
     demo: DemoOpt = True,
 ) -> None:
-    """Start briefbot: on Discord when BRIEFBOT_DISCORD_TOKEN is set, else in the local console."""
+    """Start briefbot on every platform whose settings are present (Discord, Slack), else in the console."""
     settings = _settings(config)
     discord = _has_discord(settings)
-    if _has_slack(settings):
-        _err.print(f"briefbot: {SLACK_NOT_SERVED}", markup=False)
-    open_console = console if console is not None else not discord
-    if not discord and not open_console:
-        _err.print("briefbot: nothing to serve: set BRIEFBOT_DISCORD_TOKEN, or leave out --no-console")
+    slack = _has_slack(settings)
+    open_console = console if console is not None else not (discord or slack)
+    if not discord and not slack and not open_console:
+        _err.print(
+            "briefbot: nothing to serve: set BRIEFBOT_DISCORD_TOKEN or BRIEFBOT_SLACK_BOT_TOKEN, or leave out "
+            "--no-console"
+        )
         raise typer.Exit(2)
-    _serve(settings, console=open_console, discord=discord, demo=demo)
+    _serve(settings, console=open_console, discord=discord, demo=demo, slack=slack)
 
 
 def console_command(config: ConfigOpt = None, demo: DemoOpt = True) -> None:
@@ -131,8 +155,46 @@ def discord_invite(
     )
 
 
+@slack_app.command("run")
+def slack_run(config: ConfigOpt = None) -> None:
+    """Run briefbot on Slack only (HTTP mode, or Socket Mode with BRIEFBOT_SLACK_APP_TOKEN)."""
+    _serve(_settings(config), console=False, discord=False, demo=False, slack=True)
+
+
+@slack_app.command("manifest")
+def slack_manifest(
+    config: ConfigOpt = None,
+    request_url: Annotated[
+        str | None,
+        typer.Option(
+            "--request-url",
+            help="the public https address of this bot (HTTP mode), e.g. https://bot.example.org",
+        ),
+    ] = None,
+    socket_mode: Annotated[
+        bool, typer.Option("--socket-mode", help="an app that connects out (Socket Mode)")
+    ] = False,
+) -> None:
+    """Print the Slack app manifest (commands, scopes, events, URLs): paste it at api.slack.com/apps."""
+    import json
+
+    from bot.commands.catalog import COMMANDS
+    from bot.slack.manifest import app_manifest
+
+    if bool(request_url) == socket_mode:
+        _err.print("briefbot: give either --request-url https://your.host or --socket-mode", markup=False)
+        raise typer.Exit(2)
+    if request_url and not request_url.startswith("https://"):
+        _err.print(f"briefbot: Slack sends requests only to https addresses, not {request_url}", markup=False)
+        raise typer.Exit(2)
+    settings = _settings(config)
+    manifest = app_manifest(COMMANDS, request_url, socket_mode, settings.slack_command_prefix)
+    _out.print(json.dumps(manifest, indent=2), markup=False)
+
+
 def register(app: typer.Typer) -> None:
-    """Add `run`, `console` and `discord …` to the `briefbot` command line."""
+    """Add `run`, `console`, `discord …` and `slack …` to the `briefbot` command line."""
     app.command("run")(run)
     app.command("console")(console_command)
     app.add_typer(discord_app, name="discord")
+    app.add_typer(slack_app, name="slack")

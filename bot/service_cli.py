@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -119,16 +120,35 @@ def doctor(config: ConfigOpt = None) -> None:
         if value is not None and value.get_secret_value()
     ]
     report(True, "platform tokens set: " + (", ".join(tokens) if tokens else "none (local console only)"))
-    if "Slack" in tokens:
-        from bot.serve_cli import SLACK_NOT_SERVED
-
-        _out.print(f"note: {SLACK_NOT_SERVED}", markup=False)
+    if "Slack" in tokens or settings.slack_client_id:
+        _check_slack(settings, report)
     report(
         True,
         f"feed polls run: {settings.queue.backend}; extraction workers: {settings.feeds.extraction_workers}",
     )
     if problems:
         raise typer.Exit(1)
+
+
+def _check_slack(settings: BotSettings, report: Callable[[bool, str], None]) -> None:
+    """The Slack settings fit together, and Slack accepts the bot token (auth.test)."""
+    from bot.adapters.protocol import AdapterStartFailed
+    from bot.slack.adapter import check_settings, check_token, socket_mode
+
+    try:
+        check_settings(settings)
+        mode = (
+            "Socket Mode"
+            if socket_mode(settings)
+            else f"HTTP mode on {settings.slack_host}:{settings.slack_port}"
+        )
+        report(True, f"Slack settings: {mode}")
+        if settings.slack_client_id:
+            report(True, "Slack: installs in many workspaces through OAuth (/slack/install)")
+        else:
+            report(True, f"Slack accepts the bot token (auth.test: {asyncio.run(check_token(settings))})")
+    except AdapterStartFailed as exc:
+        report(False, str(exc))
 
 
 def worker(config: ConfigOpt = None) -> None:

@@ -9,15 +9,15 @@ from rich.panel import Panel
 from rich.rule import Rule
 from rich.text import Text
 
-from bot.console.render import block_renderables
+from bot.console.render import block_renderables, console_blocks
 from briefings.analysis import AnalysisResult
 from briefings.digest.answers import quotes_answer, story_brief_answer, timeline_answer, who_answer
 from briefings.models import ArticleAnalysis, Story
-from briefings.render import Block, Heading, neutralise_block
+from briefings.render import Block, Heading
 
 
 def _renderables(blocks: Iterable[Block]) -> list[RenderableType]:
-    return block_renderables([neutralise_block(block, "console") for block in blocks])
+    return block_renderables(console_blocks(blocks))
 
 
 def _section(blocks: Sequence[Block]) -> RenderableType:

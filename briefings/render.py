@@ -1,31 +1,27 @@
-"""Platform-neutral replies: blocks, every platform's size limits in one place, pages that fit them.
+"""Platform-neutral replies: blocks, and pages that fit whatever size limits a platform states.
 
-Answers are lists of blocks. The Discord, Slack and console adapters only convert blocks to embeds, Block
-Kit or terminal output; everything about size is settled here, by `paginate`:
+Answers are lists of blocks. Each chat adapter states its platform's `Limits` and its rule for making
+article text safe to post (a `Neutraliser`); it then only converts the pages `render_pages` gives it to
+its own payloads. Everything about size is settled here, by `paginate`:
 
-- A `Heading` or a `Divider` starts a new *section* (one embed on Discord, a run of blocks on Slack).
+- A `Heading` or a `Divider` starts a new *section* (on some platforms one card, on others a run of blocks).
 - A block larger than its platform allows is split between words, never inside one; the parts after the
   first say "(continued)". A list splits between items, fields between fields.
 - Pages (messages) hold as many sections as the platform allows; every page but the last ends with a
   "more…" section (a divider and a context line), and a section carried over to the next page repeats
   its heading with "(continued)".
 
-Text from articles is neutralised for the platform first (`neutralise`), so no article can ping
-@everyone, @here, a user, a role or a channel (a zero-width space goes after the "@" or "<", as discord.py's
-`escape_mentions` does; Slack's & < > are escaped), and limits are measured on the text that will be sent.
-Adapters should still send with mentions disabled (Discord `AllowedMentions.none()`).
+Text from articles is neutralised by the adapter's rule first, so that no article can mention anyone on
+its platform, and limits are measured on the text that will be sent.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
-
-Platform = Literal["discord", "slack", "console"]
 
 CONTINUED = "(continued)"
 MORE = "more…"
@@ -61,7 +57,7 @@ class FieldItem(_Block):
 
 
 class Fields(_Block):
-    """Labelled values shown together (Discord embed fields, Slack section fields)."""
+    """Labelled values shown together (a card's fields, a section's fields)."""
 
     kind: Literal["fields"] = "fields"
     fields: list[FieldItem]
@@ -76,7 +72,7 @@ class BulletList(_Block):
 
 
 class Context(_Block):
-    """Small print: sources, dates, counts, "more…" (a Discord footer, a Slack context block)."""
+    """Small print: sources, dates, counts, "more…" (a card's footer, a context line)."""
 
     kind: Literal["context"] = "context"
     elements: list[str]
@@ -116,94 +112,31 @@ class Reply(BaseModel):
 class Limits:
     """What one platform accepts, in characters and counts; None where it sets no limit."""
 
-    heading: int | None = None  # Discord embed title 256; Slack header block 150
-    text: int | None = None  # one paragraph or list: Discord embed description 4096; Slack section 3000
-    section_text: int | None = None  # all running text of one section (Discord: one description)
-    fields_per_block: int | None = None  # Discord 25 per embed; Slack 10 per section
-    field_name: int | None = None  # Discord 256
-    field_value: int | None = None  # Discord 1024; Slack 2000 for name and value together
-    context_elements: int | None = None  # Slack 10
-    context_text: int | None = None  # Discord footer 2048
+    heading: int | None = None  # a section's title
+    text: int | None = None  # one paragraph or list
+    section_text: int | None = None  # all running text of one section, where a section is one card
+    fields_per_block: int | None = None  # labelled values in one block (or one card)
+    field_name: int | None = None
+    field_value: int | None = None
+    context_elements: int | None = None  # pieces of one line of small print
+    context_text: int | None = None
     link_text: int | None = None
-    sections_per_message: int | None = None  # Discord 10 embeds
-    blocks_per_message: int | None = None  # Slack 50
-    message_chars: int | None = None  # Discord 6000 across all embeds of a message
-
-
-LIMITS: dict[Platform, Limits] = {
-    "discord": Limits(
-        heading=256,
-        text=4096,
-        section_text=4096,
-        fields_per_block=25,
-        field_name=256,
-        field_value=1024,
-        context_text=2048,
-        link_text=256,
-        sections_per_message=10,
-        message_chars=6000,
-    ),
-    "slack": Limits(
-        heading=150,
-        text=3000,
-        fields_per_block=10,
-        # A Slack section field is one text of at most 2000 characters: "*name*\nvalue" shares it.
-        field_name=256,
-        field_value=2000 - 256 - 8,
-        context_elements=10,
-        context_text=3000,
-        link_text=3000,
-        blocks_per_message=50,
-    ),
-    "console": Limits(),
-}
+    sections_per_message: int | None = None  # cards in one message
+    blocks_per_message: int | None = None  # blocks in one message
+    message_chars: int | None = None  # characters across a whole message
 
 
 # ------------------------------------------------------------------------------------- neutralising
 
-_ZWSP = "\u200b"  # zero-width space: breaks a mention token without changing what a reader sees
-_DISCORD_MENTION = re.compile(r"@(everyone|here)|<(@[!&]?|#)(\d+)>")
-_SLACK_SPECIAL = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
-_SLACK_AT = re.compile(r"@(channel|here|everyone)\b", re.IGNORECASE)
-_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[\]PX^_].*?(?:\x07|\x1b\\)|[\x00-\x08\x0b-\x1f\x7f]")
+Neutraliser = Callable[[str], str]
 
 
-def _discord_mention(match: re.Match[str]) -> str:
-    if match.group(1):
-        return f"@{_ZWSP}{match.group(1)}"
-    return f"<{_ZWSP}{match.group(2)}{match.group(3)}>"
+def _unchanged(text: str) -> str:
+    return text
 
 
-def neutralise_discord(text: str) -> str:
-    """Text that cannot ping on Discord: @everyone, @here, <@id>, <@!id>, <@&role>, <#channel> broken up."""
-    return _DISCORD_MENTION.sub(_discord_mention, text)
-
-
-def neutralise_slack(text: str) -> str:
-    """Text Slack shows as written: & < > escaped (so no <!channel>, <@U…>), @channel/@here broken up."""
-    return _SLACK_AT.sub(lambda m: f"@{_ZWSP}{m.group(1)}", text.translate(_SLACK_SPECIAL))
-
-
-def neutralise_console(text: str) -> str:
-    """Text safe for a terminal: escape sequences and control characters out (new lines and tabs stay)."""
-    return _ANSI.sub("", text)
-
-
-NEUTRALISERS: dict[Platform, Callable[[str], str]] = {
-    "discord": neutralise_discord,
-    "slack": neutralise_slack,
-    "console": neutralise_console,
-}
-
-
-def neutralise(text: str, platform: Platform) -> str:
-    """Text from an article made safe to post on the platform."""
-    return NEUTRALISERS[platform](text)
-
-
-def neutralise_block(block: Block, platform: Platform) -> Block:
-    """A block with all of its text neutralised for the platform (a link's URL is left as it is)."""
-    safe = NEUTRALISERS[platform]
+def neutralise_block(block: Block, safe: Neutraliser) -> Block:
+    """A block with all of its text passed through a platform's neutraliser (a link's URL is left as it is)."""
     if isinstance(block, Heading | Paragraph):
         return block.model_copy(update={"text": safe(block.text)})
     if isinstance(block, Fields):
@@ -366,7 +299,7 @@ def fit_block(block: Block, limits: Limits) -> list[Block]:
 
 
 def block_chars(block: Block) -> int:
-    """The characters a block counts for in a platform's total (Discord's 6000 per message)."""
+    """The characters a block counts for in a platform's total per message."""
     if isinstance(block, Heading | Paragraph):
         return len(block.text)
     if isinstance(block, Fields):
@@ -376,13 +309,13 @@ def block_chars(block: Block) -> int:
     if isinstance(block, Context):
         return len(" · ".join(block.elements))
     if isinstance(block, Link):
-        # Both platforms send a link as markup that holds its address: [text](url), <url|text>.
+        # A link is sent as markup that holds its address as well as its text ([text](url), <url|text>).
         return len(block.text) + len(block.url) + 4
     return 0
 
 
 def sections_of(blocks: Iterable[Block]) -> list[list[Block]]:
-    """Blocks grouped into sections: a `Heading` or a `Divider` starts a new one (one embed on Discord)."""
+    """Blocks grouped into sections: a `Heading` or a `Divider` starts a new one."""
     sections: list[list[Block]] = []
     for block in blocks:
         if isinstance(block, Heading | Divider) or not sections:
@@ -392,18 +325,18 @@ def sections_of(blocks: Iterable[Block]) -> list[list[Block]]:
 
 
 def _section_overflows(section: list[Block], block: Block, limits: Limits) -> bool:
-    """Whether one more block breaks a limit of a section as a whole (one embed on Discord)."""
+    """Whether one more block breaks a limit of a section as a whole (where a section is one card)."""
     if limits.section_text is not None and isinstance(block, Paragraph | BulletList | Link):
         running = sum(block_chars(b) + 1 for b in section if isinstance(b, Paragraph | BulletList | Link))
         if running + block_chars(block) > limits.section_text:
             return True
     if limits.fields_per_block is not None and limits.section_text is not None and isinstance(block, Fields):
-        # On Discord every field of a section lands in the same embed.
+        # Where a section is one card, every field of the section lands in that card.
         count = sum(len(b.fields) for b in section if isinstance(b, Fields))
         if count + len(block.fields) > limits.fields_per_block:
             return True
     if limits.section_text is not None and isinstance(block, Context):
-        # One footer per embed: a second small print starts a section of its own.
+        # One line of small print per card: a second one starts a section of its own.
         return any(isinstance(b, Context) for b in section)
     return False
 
@@ -476,7 +409,7 @@ def paginate(blocks: list[Block], limits: Limits) -> list[list[Block]]:
     return flat or [[]]
 
 
-def render_pages(reply: Reply, platform: Platform) -> list[list[Block]]:
-    """A reply neutralised for the platform and cut into the pages (messages) it will be sent as."""
-    safe = [neutralise_block(b, platform) for b in reply.blocks]
-    return paginate(safe, LIMITS[platform])
+def render_pages(reply: Reply, limits: Limits, neutralise: Neutraliser = _unchanged) -> list[list[Block]]:
+    """A reply neutralised by the platform's rule and cut into the pages (messages) its limits allow."""
+    safe = [neutralise_block(b, neutralise) for b in reply.blocks]
+    return paginate(safe, limits)

@@ -327,14 +327,23 @@ def test_timex_values_are_written_as_dates() -> None:
 def test_story_names_autocomplete_by_prefix_then_closeness(story: Story) -> None:
     names = ["Marenport flood", "Brenholt mine", "Marenport election", "Ostra dam repairs"]
     stories = [story.model_copy(update={"id": f"s{i}", "name": n}) for i, n in enumerate(names)]
-    assert story_choices(stories, "maren") == ["Marenport flood", "Marenport election"]
-    assert story_choices(stories, "")[:2] == ["Marenport flood", "Brenholt mine"]
-    assert story_choices(stories, "ostra dam")[0] == "Ostra dam repairs"
+    assert story_choices(stories, "maren", 25) == ["Marenport flood", "Marenport election"]
+    assert story_choices(stories, "", 25)[:2] == ["Marenport flood", "Brenholt mine"]
+    assert story_choices(stories, "ostra dam", 25)[0] == "Ostra dam repairs"
     assert len(story_choices(stories * 10, "", limit=25)) <= 25
 
 
 def test_every_answer_renders_on_every_platform_without_pinging(story: Story, analyses) -> None:
+    from bot.console.render import CONSOLE_LIMITS, neutralise_console
+    from bot.discord.limits import DISCORD_LIMITS, neutralise_discord
+    from bot.slack.mrkdwn import SLACK_LIMITS, escape_mrkdwn
     from briefings.render import render_pages
+
+    rules = {
+        "discord": (DISCORD_LIMITS, neutralise_discord),
+        "slack": (SLACK_LIMITS, escape_mrkdwn),
+        "console": (CONSOLE_LIMITS, neutralise_console),
+    }
 
     loud = story.model_copy(
         update={
@@ -361,7 +370,7 @@ def test_every_answer_renders_on_every_platform_without_pinging(story: Story, an
     ]
     for reply in answers:
         for platform in ("discord", "slack", "console"):
-            pages = render_pages(reply, platform)
+            pages = render_pages(reply, *rules[platform])
             assert pages and pages[0]
             sent = " ".join(t for page in pages for block in page for t in _block_texts(block))
             if platform == "discord":

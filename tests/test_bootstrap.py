@@ -108,16 +108,3 @@ async def test_the_service_starts_leads_and_stops(tmp_path: Path, nlp) -> None: 
     await second.stop()
     await service.stop()
     assert not service.scheduler.active
-
-
-def test_a_slack_token_is_said_to_be_unserved_not_silently_ignored(tmp_path: Path) -> None:
-    env = {"BRIEFBOT_DATA_DIR": str(tmp_path / "data"), "BRIEFBOT_SLACK_BOT_TOKEN": "xoxb-not-a-real-token"}
-    assert run_cli("db", "upgrade", env=env, cwd=tmp_path).returncode == 0
-    doctor = run_cli("doctor", env=env, cwd=tmp_path)
-    assert doctor.returncode == 0, doctor.stdout + doctor.stderr
-    assert "no Slack adapter yet" in doctor.stdout
-    assert "xoxb-not-a-real-token" not in doctor.stdout + doctor.stderr
-    # With no Discord token and no console there is nothing to serve: the Slack note comes first.
-    run = run_cli("run", "--no-console", env=env, cwd=tmp_path)
-    assert run.returncode == 2
-    assert "no Slack adapter yet" in run.stderr and "nothing to serve" in run.stderr

@@ -252,10 +252,10 @@ async def test_story_completions_match_names_people_and_words(
     services: CommandServices,
 ) -> None:
     news = await services.stories.news_for(REF)
-    everything = news.choices("")
+    everything = news.choices("", 25, 100)
     assert len(everything) == 2
     for typed in ("marlow", "Ambani", "spillway"):
-        choices = news.choices(typed)
+        choices = news.choices(typed, 25, 100)
         assert choices and "Marlow" in choices[0].name, typed
         assert news.find(choices[0].value).id == choices[0].value
     assert all(len(c.name) <= 100 and len(c.value) <= 100 for c in everything)

@@ -14,11 +14,11 @@ from test_commands_support import FEED, NOW, set_up_channel, store_articles
 
 from bot.clock import FixedClock
 from bot.commands.catalog import COMMANDS
+from bot.commands.parse import LineProblem, parse_line
 from bot.commands.stories import StoryLibrary
 from bot.commands.table import CommandServices
 from bot.console.app import run_console
 from bot.console.channel import CONSOLE_CHANNEL, ConsoleChannel
-from bot.console.parse import LineProblem, parse_line
 from bot.delivery import DigestItem, OutgoingMessage
 from bot.store.db import Store
 from briefings.models import ArticleAnalysis

@@ -18,9 +18,12 @@ from typing import Any
 
 import pytest
 from fakes.discord_server import FakeDiscord
+from link_pages import DAM_PAGE_TITLE, serve_pages
+from spacy.language import Language
 from test_commands_support import *  # noqa: F403 - articles and helpers
 from test_commands_support import ADMIN, FEED, NOW, set_up_channel, store_articles
 
+from bot.bootstrap import read_options
 from bot.channels.admin import ChannelAdmin
 from bot.clock import FixedClock
 from bot.commands.catalog import COMMANDS
@@ -30,6 +33,8 @@ from bot.config import load_settings
 from bot.delivery import DeliveryFailed, DigestItem, OutgoingMessage
 from bot.discord.client import BriefbotDiscordClient, make_client, start_client
 from bot.discord.delivery import DiscordDelivery
+from bot.feeds.extraction import ThreadExtractor
+from bot.feeds.links import LinkReader
 from bot.identity import ChannelRef
 from bot.store.db import Store
 from bot.store.migrate import upgrade_store
@@ -67,18 +72,23 @@ async def running(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     news_analyses: list[ArticleAnalysis],
+    nlp: Language,
 ) -> AsyncIterator[Running]:
     monkeypatch.setenv("BRIEFBOT_DISCORD_API_URL", fake.api_url)
     monkeypatch.setenv("BRIEFBOT_DISCORD_GATEWAY_URL", fake.gateway_url)
     monkeypatch.setenv("BRIEFBOT_DISCORD_TOKEN", fake.token)
     monkeypatch.setenv("BRIEFBOT_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("BRIEFBOT_ALLOW_PRIVATE_URLS", "1")  # "Brief this link" reads pages on loopback
     settings = load_settings()
     store = Store.from_url(settings.store_url())
     await upgrade_store(store)
     clock = FixedClock(NOW)
     admin = await set_up_channel(store, clock, NEWS_REF)
     await store_articles(store, FEED, news_analyses, NOW - timedelta(hours=1))
-    services = CommandServices(stories=StoryLibrary(store, clock, max_age_s=0, stale_s=0), admin=admin)
+    links = LinkReader(read_options(settings), ThreadExtractor(nlp))
+    services = CommandServices(
+        stories=StoryLibrary(store, clock, max_age_s=0, stale_s=0), admin=admin, links=links
+    )
     client = make_client(settings, COMMANDS, services, guild_ready_timeout=0.1)
     assert settings.discord_token is not None
     task = asyncio.create_task(start_client(client, settings.discord_token.get_secret_value()))
@@ -87,6 +97,7 @@ async def running(
     await client.close()
     with contextlib.suppress(asyncio.CancelledError):
         await asyncio.wait_for(task, 10)
+    await links.close()
     await store.close()
 
 
@@ -110,7 +121,20 @@ async def test_login_sync_and_who_through_the_gateway(running: Running) -> None:
     fake = running.fake
     assert fake.identified == [[0, 1]]
     synced = {c["name"]: c for c in fake.synced_commands}
-    assert set(synced) == {"brief", "who", "timeline", "where", "quotes", "sources", "stories", "briefing"}
+    assert set(synced) == {
+        "brief",
+        "who",
+        "timeline",
+        "where",
+        "quotes",
+        "sources",
+        "stories",
+        "briefing",
+        "Brief this link",
+    }
+    menu = synced["Brief this link"]
+    assert menu["type"] == 3 and not menu.get("options")  # a message context menu
+    assert menu["contexts"] == [0]  # in servers only
     assert int(synced["briefing"]["default_member_permissions"]) == MANAGE_CHANNELS
     story_option = next(o for o in synced["who"]["options"] if o["name"] == "story")
     assert story_option["autocomplete"] is True and story_option["max_length"] == 100
@@ -200,6 +224,31 @@ async def test_a_slow_answer_is_deferred_then_edited_in(running: Running) -> Non
     sent = await fake.wait_for(lambda: len(fake.followups_for(refused)) >= 2 and fake.followups_for(refused))
     assert [m["kind"] for m in sent] == ["delete-original", "followup"]
     assert sent[1]["flags"] & 64
+
+
+async def test_brief_this_link_answers_privately_after_thinking(running: Running) -> None:
+    fake = running.fake
+    running.client.answerer.defer_after_s = 0.0  # as when the page is slow to come
+    async with serve_pages() as pages:
+        url = pages.url("/dam")
+        payload = fake.message_interaction(GUILD, NEWS, "Brief this link", f"worrying news <{url}>")
+        await fake.send_interaction(payload)
+        callback = await fake.wait_for(lambda: fake.callback_for(payload))
+        # Deferred at once, privately: "briefbot is thinking…" only the asker sees.
+        assert callback.type == 5 and callback.ephemeral
+        edits = await fake.wait_for(lambda: fake.followups_for(payload))
+    assert edits[0]["kind"] == "edit-original"
+    text = embed_text(edits[0]["embeds"])
+    assert edits[0]["embeds"][0]["title"] == DAM_PAGE_TITLE
+    assert "Its story in this channel: “Marlow Heights dam" in text
+    assert edits[0]["allowed_mentions"] == {"parse": []}
+    assert not fake.channel_messages[NEWS]  # nothing posted in the channel
+    # A message without a link: told so, privately.
+    plain = fake.message_interaction(GUILD, NEWS, "Brief this link", "no address in this one")
+    await fake.send_interaction(plain)
+    answered = await fake.wait_for(lambda: fake.callback_for(plain))
+    said = await answer_text(fake, plain, answered)
+    assert answered.ephemeral and "That message has no link to brief" in said
 
 
 async def digest_for(running: Running, ref: ChannelRef, key: str) -> OutgoingMessage:

@@ -6,9 +6,11 @@ import re
 
 import pytest
 
+from bot.console.render import CONSOLE_LIMITS, neutralise_console
+from bot.discord.limits import DISCORD_LIMITS, neutralise_discord
+from bot.slack.mrkdwn import SLACK_LIMITS, escape_mrkdwn
 from briefings.render import (
     CONTINUED,
-    LIMITS,
     MORE,
     Block,
     BulletList,
@@ -19,17 +21,27 @@ from briefings.render import (
     Limits,
     Link,
     Paragraph,
-    Platform,
     Reply,
     block_chars,
-    neutralise,
-    neutralise_discord,
-    neutralise_slack,
     paginate,
     render_pages,
     sections_of,
     split_text,
 )
+
+# Each adapter's limits and its rule for article text, as its renderer passes them.
+PLATFORMS = {
+    "discord": (DISCORD_LIMITS, neutralise_discord),
+    "slack": (SLACK_LIMITS, escape_mrkdwn),
+    "console": (CONSOLE_LIMITS, neutralise_console),
+}
+LIMITS = {name: limits for name, (limits, _) in PLATFORMS.items()}
+
+
+def _pages(reply: Reply, platform: str) -> list[list[Block]]:
+    limits, rule = PLATFORMS[platform]
+    return render_pages(reply, limits, rule)
+
 
 # Words of varied length, so a cut at a fixed width would usually land inside one.
 _WORDS = [
@@ -122,7 +134,7 @@ def test_only_a_word_longer_than_the_limit_is_cut() -> None:
 
 
 @pytest.mark.parametrize("platform", ["discord", "slack", "console"])
-def test_a_long_reply_fits_every_limit_of_the_platform(platform: Platform) -> None:
+def test_a_long_reply_fits_every_limit_of_the_platform(platform: str) -> None:
     blocks: list[Block] = []
     for n in range(14):
         blocks.append(Heading(text=f"Story {n}: " + " ".join(f"title{n}w{i}" for i in range(60))))
@@ -131,7 +143,7 @@ def test_a_long_reply_fits_every_limit_of_the_platform(platform: Platform) -> No
         blocks.append(BulletList(items=[_prose(30, i) for i in range(40)]))
         blocks.append(Context(elements=[f"source {i}" for i in range(14)]))
         blocks.append(Link(text="Read the article", url="https://example.org/a"))
-    pages = render_pages(Reply(blocks=blocks), platform)
+    pages = _pages(Reply(blocks=blocks), platform)
     limits = LIMITS[platform]
     for page in pages:
         _assert_within(page, limits)
@@ -194,7 +206,7 @@ def test_a_short_reply_is_one_page_as_it_was() -> None:
         Context(elements=["1 source"]),
     ]
     for platform in ("discord", "slack", "console"):
-        assert render_pages(Reply(blocks=blocks), platform) == [blocks]
+        assert _pages(Reply(blocks=blocks), platform) == [blocks]
 
 
 @pytest.mark.parametrize(
@@ -218,21 +230,21 @@ def test_article_text_cannot_ping_on_discord(text: str) -> None:
     ["<!channel> look", "<!here|here> and <!everyone>", "hi <@U024BE7LH>", "@channel @here @everyone"],
 )
 def test_article_text_cannot_ping_on_slack(text: str) -> None:
-    safe = neutralise_slack(text)
+    safe = escape_mrkdwn(text)
     assert "<" not in safe and ">" not in safe
     assert not re.search(r"@(channel|here|everyone)\b", safe)
 
 
 def test_slack_escapes_ampersands_and_angle_brackets() -> None:
-    assert neutralise_slack("R&D <b> 5 > 3") == "R&amp;D &lt;b&gt; 5 &gt; 3"
+    assert escape_mrkdwn("R&D <b> 5 > 3") == "R&amp;D &lt;b&gt; 5 &gt; 3"
 
 
 def test_console_text_loses_escape_sequences() -> None:
-    assert neutralise("\x1b[31mred\x1b[0m and\tplain\nline\x07", "console") == "red and\tplain\nline"
+    assert neutralise_console("\x1b[31mred\x1b[0m and\tplain\nline\x07") == "red and\tplain\nline"
 
 
 def test_limits_are_measured_after_escaping() -> None:
     text = "&" * 2000 + " " + "&" * 1500
-    (page,) = render_pages(Reply(blocks=[Paragraph(text=text)]), "slack")
+    (page,) = _pages(Reply(blocks=[Paragraph(text=text)]), "slack")
     assert all(block_chars(b) <= 3000 for b in page)
     assert sum(b.text.count("&amp;") for b in page if isinstance(b, Paragraph)) == 3500

@@ -46,6 +46,7 @@ from bot.store import deliveries as delivery_store
 from bot.store import feeds as feed_store
 from bot.store.db import Store, StoreUnavailable
 from bot.store.models import Channel, ChannelFeed, Feed
+from bot.user_messages import DATABASE_DOWN_NOTHING_CHANGED, NOT_SET_UP
 
 _log = logging.getLogger(__name__)
 
@@ -448,10 +449,7 @@ class ChannelAdmin:
     async def _channel(self, session: AsyncSession, ref: ChannelRef) -> Channel:
         channel = await channel_store.find_channel(session, ref)
         if channel is None:
-            raise ChannelNotSetUp(
-                "This channel has no briefing set up yet: a channel admin can start one with "
-                "/briefing setup, then add feeds with /briefing feeds add."
-            )
+            raise ChannelNotSetUp(NOT_SET_UP)
         return channel
 
     def _session(self) -> _StoreSession:
@@ -485,10 +483,7 @@ def _difference(before: ChannelConfig, after: ChannelConfig) -> tuple[dict[str, 
 
 
 def _store_down() -> StoreDown:
-    return StoreDown(
-        "briefbot cannot reach its database right now, so nothing was changed. Try again in a minute; "
-        "the operator has been told in the log."
-    )
+    return StoreDown(DATABASE_DOWN_NOTHING_CHANGED)
 
 
 class _StoreSession:

@@ -1,11 +1,16 @@
-"""Every slash command of briefbot, declared once. Discord, Slack and the console register from `COMMANDS`."""
+"""Every command of briefbot, declared once. Discord, Slack and the console register from `COMMANDS`.
+
+Slash commands are typed; message actions are run on a message from its menu (a Slack message shortcut,
+a Discord message context-menu command) and get the message's text.
+"""
 
 from __future__ import annotations
 
-from bot.commands import briefing, member
+from bot.commands import briefing, links, member
 from bot.commands.options import (
     BriefOptions,
     FeedUrlOptions,
+    MessageOptions,
     NoOptions,
     QuotesOptions,
     ScheduleOptions,
@@ -124,4 +129,16 @@ COMMANDS = CommandTable(
         ("briefing", "feeds"): "The feeds this channel follows",
     },
     admin_groups=frozenset({"briefing"}),
+    message_actions=(
+        # Reads the links of a message (fetching may take a while) and answers only the person who asked.
+        Command(
+            ("brief_link",),
+            "The brief of the article a message links to, and this channel's story it belongs to",
+            MessageOptions,
+            links.brief_link,
+            ephemeral=True,
+            slow=True,
+            label=links.LABEL,
+        ),
+    ),
 )

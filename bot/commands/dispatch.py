@@ -20,11 +20,10 @@ from bot.channels.errors import AdminError
 from bot.commands.errors import CommandRefused
 from bot.commands.table import Command, CommandContext
 from bot.store.db import StoreUnavailable
+from bot.user_messages import NOTHING_CHANGED, database_down, only_admins, went_wrong
 from briefings.render import Paragraph, Reply
 
 _log = logging.getLogger(__name__)
-
-NOTHING_CHANGED = "Nothing was changed."
 
 
 @dataclass(frozen=True)
@@ -63,7 +62,7 @@ def _problem(command: Command[Any], error: Mapping[str, Any]) -> str:
         about = f" ({field.description})" if field is not None and field.description else ""
         return f"{name} is needed{about}."
     if kind == "extra_forbidden":
-        return f"/{command.name} has no option “{name[:40]}” (its options: {_option_names(command)})."
+        return f"{command.title} has no option “{name[:40]}” (its options: {_option_names(command)})."
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
         field = command.options.model_fields.get(name)
         bounds = [
@@ -109,9 +108,7 @@ async def _run(command: Command[Any], raw_options: Mapping[str, object], ctx: Co
     except ValidationError as exc:
         return refusal(describe_invalid(command, exc))
     if command.permission == "admin" and not ctx.caller.is_channel_admin:
-        return refusal(
-            f"Only a channel admin can use /{command.name}. Ask an admin of this channel. {NOTHING_CHANGED}"
-        )
+        return refusal(only_admins(command.title))
     try:
         reply = await command.handler(ctx, options)
     except CommandRefused as exc:
@@ -119,17 +116,11 @@ async def _run(command: Command[Any], raw_options: Mapping[str, object], ctx: Co
     except AdminError as exc:
         return refusal(exc.message)
     except StoreUnavailable as exc:
-        _log.error("/%s: %s", command.name, exc)
-        return refusal(
-            "briefbot cannot reach its database right now. Try again in a minute; the operator has been "
-            f"told in the log. {NOTHING_CHANGED if command.changes_config else ''}".rstrip()
-        )
+        _log.error("%s: %s", command.title, exc)
+        return refusal(database_down(command.changes_config))
     except Exception:
-        _log.exception("/%s failed in %s", command.name, ctx.channel.key())
-        return refusal(
-            f"Something went wrong on briefbot's side while answering /{command.name}; the operator can find "
-            "the details in the log. Please try again later."
-        )
+        _log.exception("%s failed in %s", command.title, ctx.channel.key())
+        return refusal(went_wrong(command.title))
     if command.changes_config:
         ctx.services.stories.forget(ctx.channel)
     return Outcome(reply, ephemeral=command.ephemeral)

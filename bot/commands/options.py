@@ -122,3 +122,12 @@ class TopicsOptions(CommandOptions):
         None, min_length=1, max_length=MAX_TOPICS_CHARS, description="people or organisations, by commas"
     )
     clear: bool = Field(False, description="drop every topic: digests keep every story")
+
+
+MAX_MESSAGE_CHARS = 40_000  # Slack's longest message; Discord's are shorter
+
+
+class MessageOptions(CommandOptions):
+    """A message action: the text of the message it was used on, links written out as their addresses."""
+
+    text: str = Field("", max_length=MAX_MESSAGE_CHARS, description="the message's text")

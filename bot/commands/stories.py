@@ -30,21 +30,16 @@ from bot.store import articles as article_store
 from bot.store import channels as channel_store
 from bot.store.db import Store, StoreUnavailable
 from bot.store.models import ArticleRow, ChannelFeed
+from bot.user_messages import DATABASE_DOWN, NOT_SET_UP
 from briefings.digest.lookup import find_actor, find_story, story_choices
 from briefings.models import ArticleAnalysis, Story
 from briefings.render import Reply
 from briefings.stories.merge import build_stories
+from briefings.stories.placement import story_of_article
 
 _log = logging.getLogger(__name__)
 
-MAX_CHOICES = 25  # Discord offers at most 25 completions
-CHOICE_CHARS = 100  # ...each at most 100 characters long
 MAX_KEPT_ANSWERS = 2048
-
-NOT_SET_UP = (
-    "This channel has no briefing set up yet: a channel admin can start one with /briefing setup, "
-    "then add feeds with /briefing feeds add url:…"
-)
 
 
 @dataclass(frozen=True)
@@ -66,7 +61,7 @@ def _latest(story: Story) -> float:
     return when.timestamp() if when is not None else 0.0
 
 
-def _shorten(text: str, limit: int = CHOICE_CHARS) -> str:
+def _shorten(text: str, limit: int) -> str:
     if len(text) <= limit:
         return text
     cut = text.rfind(" ", 0, limit - 1)
@@ -165,9 +160,12 @@ class ChannelNews:
             hint="/stories lists them all.",
         )
 
-    def choices(self, typed: str, limit: int = MAX_CHOICES) -> list[StoryChoice]:
+    def choices(self, typed: str, limit: int, name_chars: int) -> list[StoryChoice]:
         """Completions for a `story` option: names starting with or like what is typed, then stories whose
-        people or words match it; the value sent back is the story's id."""
+        people or words match it; the value sent back is the story's id.
+
+        `limit` and `name_chars` are the platform's: how many completions it shows, and how long each may be.
+        """
         first_with_name: dict[str, int] = {}
         for i, story in enumerate(self.stories):
             first_with_name.setdefault(story.name or story.headline, i)
@@ -185,10 +183,15 @@ class ChannelNews:
             ]
         return [
             StoryChoice(
-                name=_shorten(self.stories[i].name or self.stories[i].headline), value=self.stories[i].id
+                name=_shorten(self.stories[i].name or self.stories[i].headline, name_chars),
+                value=self.stories[i].id,
             )
             for i in picked[:limit]
         ]
+
+    def story_of(self, analysis: ArticleAnalysis) -> Story | None:
+        """The story of these stories an article from elsewhere belongs to, or None (CPU-bound: off the loop)."""
+        return story_of_article(self.stories, list(self.analyses.values()), analysis)
 
     def answer(self, key: tuple[str, ...], build: Callable[[], Reply]) -> Reply:
         """A reply built once per question for these stories (they do not change; a rebuild is a new object)."""
@@ -313,10 +316,7 @@ class StoryLibrary:
                 )
         except StoreUnavailable as exc:
             _log.error("%s", exc)
-            raise StoreDown(
-                "briefbot cannot reach its database right now. Try again in a minute; the operator has been "
-                "told in the log."
-            ) from exc
+            raise StoreDown(DATABASE_DOWN) from exc
         if news is None:
             started = time.perf_counter()
             news = await asyncio.to_thread(build_news, rows or [], self.window)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Generic, Literal, TypeVar
+from typing import Any, Generic, Literal, Protocol, TypeVar
 
 from bot.channels.admin import ChannelAdmin
 from bot.channels.config import TopicFilter
@@ -17,10 +17,19 @@ from bot.commands.options import CommandOptions
 from bot.commands.stories import ChannelNews, StoryLibrary
 from bot.identity import Caller, ChannelRef
 from bot.metrics import ServiceMetrics
+from briefings.models import ArticleAnalysis
 from briefings.render import Reply
 
 Permission = Literal["member", "admin"]
 OptionsT = TypeVar("OptionsT", bound=CommandOptions)
+
+
+class LinkAnalyser(Protocol):
+    """Reads the article behind a shared link and analyses it (nothing is stored)."""
+
+    async def analyse(self, url: str) -> ArticleAnalysis:
+        """The article's analysis; SourceError saying why when it cannot be read."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -31,6 +40,8 @@ class CommandServices:
     admin: ChannelAdmin
     # Where answering times are counted (the operator's /metrics); None: not counted.
     metrics: ServiceMetrics | None = None
+    # Reads shared links for "Brief this link"; None: links are not read in this process.
+    links: LinkAnalyser | None = None
 
 
 @dataclass(frozen=True)
@@ -61,7 +72,8 @@ class Command(Generic[OptionsT]):
     of its options; `permission` who may run it ("admin": a channel admin, checked here and by the admin
     API); `ephemeral` whether its answer is shown only to the person who asked; `slow` whether it may take
     more than a moment (a platform acknowledges it at once); `changes_config` whether it changes the
-    channel's configuration (the channel's kept stories are then re-read).
+    channel's configuration (the channel's kept stories are then re-read). A message action (run on one
+    message from its menu, not typed) has a `label`, the name its menu shows; its path is its identifier.
     """
 
     path: tuple[str, ...]
@@ -72,24 +84,39 @@ class Command(Generic[OptionsT]):
     ephemeral: bool = False
     slow: bool = False
     changes_config: bool = False
+    label: str | None = None
 
     @property
     def name(self) -> str:
         """The command as a person types it, without the slash: "briefing feeds add"."""
         return " ".join(self.path)
 
+    @property
+    def title(self) -> str:
+        """What answers call it: "/briefing feeds add", or a message action's label ("Brief this link")."""
+        return self.label or f"/{self.name}"
+
 
 @dataclass(frozen=True)
 class CommandTable:
-    """Every command, and the descriptions of the groups that hold subcommands."""
+    """Every slash command, every message action, and the descriptions of the groups that hold subcommands.
+
+    Iterating the table gives the slash commands; `message_actions` are the commands run on a message
+    (a Slack message shortcut, a Discord message context-menu command), each with options `MessageOptions`.
+    """
 
     commands: tuple[Command[Any], ...]
     groups: dict[tuple[str, ...], str] = field(default_factory=dict)
     # Groups that only admins see by default on platforms that can hide commands.
     admin_groups: frozenset[str] = frozenset()
+    message_actions: tuple[Command[Any], ...] = ()
 
     def __iter__(self) -> Iterator[Command[Any]]:
         return iter(self.commands)
+
+    def message_action(self, identifier: str) -> Command[Any] | None:
+        """The message action with this identifier (its path's one word)."""
+        return next((a for a in self.message_actions if a.path == (identifier,)), None)
 
     def find(self, path: tuple[str, ...]) -> Command[Any] | None:
         """The command with exactly this path."""

@@ -16,8 +16,8 @@ from rich.text import Text
 
 from bot.commands.digests import digest_reply
 from bot.commands.dispatch import Outcome, run_command
+from bot.commands.parse import LineProblem, help_text, parse_line
 from bot.commands.table import CommandContext, CommandServices, CommandTable
-from bot.console.parse import LineProblem, help_text, parse_line
 from bot.console.render import reply_panel
 from bot.delivery import DeliveryFailed, DeliveryReceipt, OutgoingMessage
 from bot.identity import Caller, ChannelRef

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from rich.console import Group, RenderableType
@@ -17,11 +18,27 @@ from briefings.render import (
     Divider,
     Fields,
     Heading,
+    Limits,
     Link,
     Paragraph,
     Reply,
+    neutralise_block,
     render_pages,
 )
+
+# A terminal takes any length: text folds, nothing is paged.
+CONSOLE_LIMITS = Limits()
+_ESCAPES = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[\]PX^_].*?(?:\x07|\x1b\\)|[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def neutralise_console(text: str) -> str:
+    """Text safe for a terminal: escape sequences and control characters out (new lines and tabs stay)."""
+    return _ESCAPES.sub("", text)
+
+
+def console_blocks(blocks: Iterable[Block]) -> list[Block]:
+    """Blocks with their text made safe for a terminal."""
+    return [neutralise_block(block, neutralise_console) for block in blocks]
 
 
 def block_renderables(blocks: Iterable[Block]) -> list[RenderableType]:
@@ -55,5 +72,9 @@ def block_renderables(blocks: Iterable[Block]) -> list[RenderableType]:
 
 def reply_panel(reply: Reply, refused: bool = False) -> Panel:
     """A reply as one panel (a refusal's border in yellow); the console has no size limits to page by."""
-    shown = [part for page in render_pages(reply, "console") for part in block_renderables(page)]
+    shown = [
+        part
+        for page in render_pages(reply, CONSOLE_LIMITS, neutralise_console)
+        for part in block_renderables(page)
+    ]
     return Panel(Group(*shown), border_style="yellow" if refused else "cyan", expand=True)

@@ -16,16 +16,17 @@ import aiohttp
 import discord
 from discord import app_commands
 
+from bot.adapters.protocol import AdapterStartFailed
 from bot.commands.table import CommandServices, CommandTable
 from bot.config import BotSettings
 from bot.discord.endpoints import apply_endpoints
 from bot.discord.interactions import InteractionAnswerer
-from bot.discord.schema import build_app_commands
+from bot.discord.schema import build_app_commands, build_context_menus
 
 _log = logging.getLogger(__name__)
 
 
-class DiscordStartFailed(RuntimeError):
+class DiscordStartFailed(AdapterStartFailed):
     """Discord could not be started; the message says why and what to do (for the operator, no traceback)."""
 
 
@@ -70,6 +71,8 @@ class BriefbotDiscordClient(discord.AutoShardedClient):
         self.tree.on_error = self.answerer.on_tree_error  # type: ignore[method-assign]
         for command in build_app_commands(table, self.answerer.answer, self.answerer.complete):
             self.tree.add_command(command)
+        for menu in build_context_menus(table, self.answerer.answer):
+            self.tree.add_command(menu)
         self.ready_event = asyncio.Event()
 
     async def setup_hook(self) -> None:

@@ -1,31 +1,28 @@
 """Scheduled digests posted to their Discord channel, at most once per idempotency key.
 
-Each message carries a nonce made from the key (discord.py sends it with `enforce_nonce`: Discord itself
-drops a repeat sent within a few minutes), and each message's first embed carries a short reference to the
-key in its footer ("briefbot ref 1a2b3c4d5e", with "· 2/3" when the digest takes several messages), so that
-after a crash `find_delivered` can tell from the channel's recent messages whether it was posted, all of
-it or only its first parts; a resumed delivery then posts only the parts that are missing.
+Posting in parts, resuming and `find_delivered` are the shared kit's (`bot.adapters.parts`); here is only
+Discord's part: the embeds, "post one part" and "read the recent parts back". Each message carries a nonce
+made from the key (discord.py sends it with `enforce_nonce`: Discord itself drops a repeat sent within a
+few minutes), and its first embed's footer carries the part mark ("briefbot ref 1a2b3c4d5e · 2/3").
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-import re
 
 import aiohttp
 import discord
 
+from bot.adapters.parts import HISTORY_LOOKBACK, PartedDelivery, PartMark, PostedPart, read_mark
 from bot.commands.digests import digest_reply
-from bot.delivery import DeliveryFailed, DeliveryReceipt, OutgoingMessage
+from bot.delivery import DeliveryFailed, OutgoingMessage
 from bot.discord.embeds import reply_messages
 from bot.identity import ChannelRef
 
 _log = logging.getLogger(__name__)
 
 NO_MENTIONS = discord.AllowedMentions.none()
-HISTORY_LOOKBACK = 50
-REF_PREFIX = "briefbot ref "
 
 
 def message_nonce(idempotency_key: str, part: int) -> str:
@@ -33,37 +30,17 @@ def message_nonce(idempotency_key: str, part: int) -> str:
     return hashlib.blake2s(f"{idempotency_key}#{part}".encode(), digest_size=12).hexdigest()
 
 
-def reference(idempotency_key: str) -> str:
-    """The short reference a delivery's first embed carries."""
-    return hashlib.blake2s(idempotency_key.encode(), digest_size=5).hexdigest()
-
-
-_PART = re.compile(r" · (\d+)/(\d+)")
-
-
-def _mark(embed: discord.Embed, idempotency_key: str, part: int, parts: int) -> None:
-    mark = REF_PREFIX + reference(idempotency_key) + (f" · {part + 1}/{parts}" if parts > 1 else "")
-    footer = embed.footer.text
-    embed.set_footer(text=f"{footer} · {mark}" if footer else mark)
-
-
-def _part_of(message: discord.Message, idempotency_key: str) -> tuple[int, int] | None:
-    """(part, parts) when the message is part of the delivery with this key (a lone message is 0 of 1)."""
+def _mark_of(message: discord.Message, idempotency_key: str) -> PartMark | None:
+    """The part of the delivery with this key a message is (a lone message is 0 of 1), if any."""
     if message.nonce is not None and str(message.nonce) == message_nonce(idempotency_key, 0):
-        return 0, 1
+        return PartMark(idempotency_key, 0, 1)
     if not message.embeds:
         return None
-    footer = message.embeds[0].footer.text or ""
-    mark = REF_PREFIX + reference(idempotency_key)
-    at = footer.find(mark)
-    if at < 0:
-        return None
-    numbered = _PART.match(footer, at + len(mark))
-    return (int(numbered[1]) - 1, int(numbered[2])) if numbered else (0, 1)
+    return read_mark(message.embeds[0].footer.text or "", idempotency_key)
 
 
-class DiscordDelivery:
-    """Posts scheduled digests and notices through a running discord.py client."""
+class DiscordParts:
+    """Discord's half of posting digests in parts, through a running discord.py client."""
 
     def __init__(self, client: discord.Client) -> None:
         self.client = client
@@ -90,81 +67,51 @@ class DiscordDelivery:
             raise DeliveryFailed(f"the Discord channel {channel_id} does not take messages", retryable=False)
         return channel
 
-    async def deliver(self, message: OutgoingMessage) -> DeliveryReceipt:
-        """Post the digest (one or more messages) to its channel; the same key twice posts once."""
-        channel = await self._channel(message.channel)
+    def render(self, message: OutgoingMessage) -> list[list[discord.Embed]]:
+        """The digest as Discord messages of embeds, the first stamped with its scheduled time."""
         messages = reply_messages(digest_reply(message))
         messages[0][0].timestamp = message.scheduled_for
-        for part, embeds in enumerate(messages):
-            _mark(embeds[0], message.idempotency_key, part, len(messages))
-        posted = await self._posted_parts(message.channel, message.idempotency_key) if message.resume else {}
-        skip = set(posted)
-        if posted and posted[min(posted)][1] != len(messages):
-            # Built again, the digest came out in another number of parts: the first ones went out, in order.
-            skip = set(range(len(posted)))
-        first: discord.Message | None = posted[0][0] if 0 in posted else None
+        return messages
+
+    async def post_part(
+        self, channel: ChannelRef, payload: list[discord.Embed], mark: PartMark
+    ) -> PostedPart:
+        """Post one message of embeds, its mark in the first embed's footer and its nonce from the key."""
+        target = await self._channel(channel)
+        footer = payload[0].footer.text
+        payload[0].set_footer(text=f"{footer} · {mark.text}" if footer else mark.text)
         try:
-            for part, embeds in enumerate(messages):
-                if part in skip:
-                    continue
-                sent = await channel.send(
-                    embeds=embeds,
-                    nonce=message_nonce(message.idempotency_key, part),
-                    allowed_mentions=NO_MENTIONS,
-                )
-                first = first or sent
+            sent = await target.send(
+                embeds=payload,
+                nonce=message_nonce(mark.idempotency_key, mark.part),
+                allowed_mentions=NO_MENTIONS,
+            )
         except discord.Forbidden as exc:
             raise DeliveryFailed(
-                f"briefbot may not post in {message.channel.key()} ({exc.text or exc.status}): give it Send "
+                f"briefbot may not post in {channel.key()} ({exc.text or exc.status}): give it Send "
                 "Messages and Embed Links there",
                 retryable=False,
             ) from exc
         except discord.NotFound as exc:
-            raise DeliveryFailed(
-                f"the channel {message.channel.key()} no longer exists", retryable=False
-            ) from exc
+            raise DeliveryFailed(f"the channel {channel.key()} no longer exists", retryable=False) from exc
         except discord.HTTPException as exc:
             raise DeliveryFailed(f"Discord answered {exc.status}: {exc.text or 'no reason given'}") from exc
         except (aiohttp.ClientError, TimeoutError, OSError) as exc:
             raise DeliveryFailed(f"Discord could not be reached ({exc.__class__.__name__})") from exc
-        assert first is not None
-        return DeliveryReceipt(message_ref=str(first.id), delivered_at=first.created_at)
+        return PostedPart(mark, str(sent.id), sent.created_at)
 
-    async def find_delivered(self, channel: ChannelRef, idempotency_key: str) -> DeliveryReceipt | None:
-        """The bot's recent message that began this delivery, if all of the delivery was posted.
-
-        A delivery posted only in part counts as not delivered: the scheduler then delivers it again with
-        `resume`, and only the missing parts are posted.
-        """
-        posted = await self._posted_parts(channel, idempotency_key)
-        if 0 not in posted:
-            return None
-        first, parts = posted[0]
-        if len(posted) < parts:
-            _log.info(
-                "%s: %d of the %d messages of %s were posted; the rest follow",
-                channel.key(),
-                len(posted),
-                parts,
-                idempotency_key,
-            )
-            return None
-        return DeliveryReceipt(message_ref=str(first.id), delivered_at=first.created_at)
-
-    async def _posted_parts(
-        self, channel: ChannelRef, idempotency_key: str
-    ) -> dict[int, tuple[discord.Message, int]]:
-        """The parts of this delivery among the bot's recent messages: part → (message, parts in all)."""
+    async def recent_parts(self, channel: ChannelRef, idempotency_key: str) -> list[PostedPart]:
+        """The parts of this delivery among the bot's recent messages in the channel."""
         target = await self._channel(channel)
         me = self.client.user
-        found: dict[int, tuple[discord.Message, int]] = {}
+        found: list[PostedPart] = []
         try:
             async for message in target.history(limit=HISTORY_LOOKBACK):
                 if me is not None and message.author.id != me.id:
                     continue
-                part = _part_of(message, idempotency_key)
-                if part is not None:
-                    found.setdefault(part[0], (message, part[1]))
+                mark = _mark_of(message, idempotency_key)
+                if mark is not None:
+                    found.append(PostedPart(mark, str(message.id), message.created_at))
         except discord.Forbidden as exc:
             raise DeliveryFailed(
                 f"briefbot cannot read the history of {channel.key()}: give it Read Message History there",
@@ -173,3 +120,11 @@ class DiscordDelivery:
         except (TimeoutError, discord.HTTPException, aiohttp.ClientError, OSError) as exc:
             raise DeliveryFailed(f"could not read {channel.key()}'s recent messages ({exc})") from exc
         return found
+
+
+class DiscordDelivery(PartedDelivery[list[discord.Embed]]):
+    """Posts scheduled digests and notices through a running discord.py client."""
+
+    def __init__(self, client: discord.Client) -> None:
+        super().__init__(DiscordParts(client))
+        self.client = client

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 import discord
 
+from bot.discord.limits import DISCORD_LIMITS, neutralise_discord
 from briefings.render import (
     Block,
     BulletList,
@@ -100,7 +101,9 @@ def reply_messages(reply: Reply, refused: bool = False) -> list[list[discord.Emb
     """A reply as the Discord messages it is sent as (at least one); new embeds, the caller's to change."""
     colour = REFUSAL_COLOUR if refused else ANSWER_COLOUR
     messages = [
-        m for page in render_pages(reply, "discord") for m in group_messages(page_embeds(page, colour))
+        m
+        for page in render_pages(reply, DISCORD_LIMITS, neutralise_discord)
+        for m in group_messages(page_embeds(page, colour))
     ]
     return messages or [[discord.Embed(description="Nothing to show.", colour=colour)]]
 

@@ -1,13 +1,13 @@
 """Answering interactions: who and where from the payload, the command run, the reply sent as embeds.
 
-The answer is acknowledged within Discord's 3-second window: a command declared slow is deferred when it
-has not finished after a quarter of a second, any other after `defer_after_s`. Everything is sent with
-mentions disabled. Refusals and failures go only to the person who asked (ephemeral), never a stack trace.
+The lifecycle (acknowledge within Discord's 3-second window, answer later, turn a reply private) is the
+shared kit's (`bot.adapters.answering`); here a deferral is Discord's "briefbot is thinking…" and the
+answer an interaction response, an edit of it, or follow-ups. Everything is sent with mentions disabled.
+Refusals and failures go only to the person who asked (ephemeral), never a stack trace.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Mapping
 from typing import Any
@@ -15,11 +15,15 @@ from typing import Any
 import discord
 from discord import app_commands
 
+from bot.adapters.answering import Acknowledged, AnswerTiming, answer_request, finish_within
 from bot.commands.dispatch import Outcome, refusal, run_command
 from bot.commands.options import STORY_COMPLETION
+from bot.commands.stories import StoryChoice
 from bot.commands.table import Command, CommandContext, CommandServices
 from bot.discord.embeds import RenderedReplies
+from bot.discord.limits import DISCORD_CHOICE_CHARS, DISCORD_CHOICES
 from bot.identity import Caller, ChannelRef
+from bot.user_messages import NOT_IN_A_CHANNEL, UNREADABLE_OPTIONS
 
 _log = logging.getLogger(__name__)
 
@@ -55,60 +59,34 @@ def caller_of(interaction: discord.Interaction) -> Caller:
     )
 
 
-class InteractionAnswerer:
-    """Runs the table's commands for Discord interactions and sends their replies."""
+class InteractionResponder:
+    """Discord's half of the answer lifecycle for one interaction."""
 
-    def __init__(self, services: CommandServices, defer_after_s: float = DEFER_AFTER_S) -> None:
-        self.services = services
-        self.defer_after_s = defer_after_s
-        self.rendered = RenderedReplies()
+    def __init__(self, interaction: discord.Interaction, rendered: RenderedReplies, name: str) -> None:
+        self.interaction = interaction
+        self.rendered = rendered
+        self.name = name
 
-    async def answer(
-        self, interaction: discord.Interaction, command: Command[Any], values: Mapping[str, object]
-    ) -> None:
-        """Run the command and send its reply (deferring first when it may take long)."""
-        ref = channel_ref(interaction)
-        if ref is None:
-            await self._send(interaction, refusal("briefbot answers in server channels, not here."), False)
-            return
-        context = CommandContext(ref, caller_of(interaction), self.services)
-        # The command runs here; if it has not finished in time, a timer acknowledges it meanwhile.
-        acknowledging: list[asyncio.Task[bool]] = []
-        delay = min(SLOW_DEFER_AFTER_S, self.defer_after_s) if command.slow else self.defer_after_s
-        timer = asyncio.get_running_loop().call_later(
-            delay, lambda: acknowledging.append(asyncio.ensure_future(self._defer(interaction, command)))
-        )
-        try:
-            outcome = await run_command(command, values, context)
-        finally:
-            timer.cancel()
-        deferred = await acknowledging[0] if acknowledging else False
-        await self._send(interaction, outcome, deferred, deferred_ephemeral=command.ephemeral)
-
-    async def _defer(self, interaction: discord.Interaction, command: Command[Any]) -> bool:
+    async def acknowledge(self, private: bool) -> bool:
         """Tell Discord the answer is coming ("briefbot is thinking…"); False when that failed."""
         try:
-            await interaction.response.defer(thinking=True, ephemeral=command.ephemeral)
+            await self.interaction.response.defer(thinking=True, ephemeral=private)
         except discord.HTTPException as exc:
-            _log.warning("/%s: could not acknowledge the interaction: %s", command.name, exc)
+            _log.warning("/%s: could not acknowledge the interaction: %s", self.name, exc)
             return False
         return True
 
-    async def _send(
-        self,
-        interaction: discord.Interaction,
-        outcome: Outcome,
-        deferred: bool,
-        deferred_ephemeral: bool = False,
-    ) -> None:
+    async def send(self, outcome: Outcome, acknowledged: Acknowledged | None) -> None:
+        """The answer as the interaction's response, an edit of "thinking…", and follow-ups."""
+        interaction = self.interaction
         messages = self.rendered.messages(outcome.reply, refused=outcome.refused)
         private = outcome.ephemeral
         try:
-            if not deferred:
+            if acknowledged is None:
                 await interaction.response.send_message(
                     embeds=messages[0], ephemeral=private, allowed_mentions=NO_MENTIONS
                 )
-            elif private and not deferred_ephemeral:
+            elif acknowledged.must_turn_private(outcome):
                 # A public "thinking…" message cannot turn private: remove it and answer privately.
                 await interaction.delete_original_response()
                 await interaction.followup.send(
@@ -123,6 +101,28 @@ class InteractionAnswerer:
         except discord.HTTPException as exc:
             _log.warning("could not answer interaction %s: %s", interaction.id, exc)
 
+
+class InteractionAnswerer:
+    """Runs the table's commands for Discord interactions and sends their replies."""
+
+    def __init__(self, services: CommandServices, defer_after_s: float = DEFER_AFTER_S) -> None:
+        self.services = services
+        self.defer_after_s = defer_after_s
+        self.rendered = RenderedReplies()
+
+    async def answer(
+        self, interaction: discord.Interaction, command: Command[Any], values: Mapping[str, object]
+    ) -> None:
+        """Run the command and send its reply (deferring first when it may take long)."""
+        responder = InteractionResponder(interaction, self.rendered, command.name)
+        ref = channel_ref(interaction)
+        if ref is None:
+            await responder.send(refusal(NOT_IN_A_CHANNEL), None)
+            return
+        context = CommandContext(ref, caller_of(interaction), self.services)
+        timing = AnswerTiming(self.defer_after_s, SLOW_DEFER_AFTER_S)
+        await answer_request(command, lambda: run_command(command, values, context), responder, timing)
+
     async def complete(
         self, interaction: discord.Interaction, completion: str, current: str
     ) -> list[app_commands.Choice[str]]:
@@ -130,16 +130,15 @@ class InteractionAnswerer:
         ref = channel_ref(interaction)
         if ref is None or completion != STORY_COMPLETION:
             return []
-        reading = asyncio.ensure_future(self.services.stories.news_for(ref))
-        reading.add_done_callback(_seen)  # it may finish after the answer; its error is not lost in the log
-        try:
-            news = await asyncio.wait_for(asyncio.shield(reading), COMPLETE_WITHIN_S)
-        except TimeoutError:
-            return []  # the stories are still being built; the next keystroke will have them
-        except Exception as exc:  # not set up, database away: no completions, the command itself explains
-            _log.debug("no completions for %s: %s", ref.key(), exc)
-            return []
-        return [app_commands.Choice(name=c.name, value=c.value) for c in news.choices(current[:100])]
+        typed = current[:DISCORD_CHOICE_CHARS]
+
+        async def choices() -> list[StoryChoice]:
+            news = await self.services.stories.news_for(ref)
+            return news.choices(typed, DISCORD_CHOICES, DISCORD_CHOICE_CHARS)
+
+        # Still being built, not set up, database away: no completions; the command itself will explain.
+        found = await finish_within(choices(), COMPLETE_WITHIN_S, [], f"completions for {ref.key()}")
+        return [app_commands.Choice(name=c.name, value=c.value) for c in found]
 
     async def on_tree_error(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError
@@ -148,10 +147,5 @@ class InteractionAnswerer:
         _log.warning("interaction %s failed: %s", interaction.id, error, exc_info=error)
         if interaction.type is discord.InteractionType.autocomplete or interaction.response.is_done():
             return
-        outcome = refusal("briefbot could not read that command's options; please try again.")
-        await self._send(interaction, outcome, deferred=False)
-
-
-def _seen(task: asyncio.Future[Any]) -> None:
-    if not task.cancelled() and task.exception() is not None:
-        _log.debug("reading stories for completions failed: %s", task.exception())
+        responder = InteractionResponder(interaction, self.rendered, "?")
+        await responder.send(refusal(UNREADABLE_OPTIONS), None)

@@ -4,14 +4,16 @@ discord.py reads an app command's options from its callback's signature (the sig
 For every command of the table a callback is made whose signature says what the options model says: a
 field's type (with its length or range as `app_commands.Range`), whether it is required, its
 description, and its completion. The callback only hands the values to the adapter's answer function;
-`/briefing` is one group, shown by default only to members who may manage the channel.
+`/briefing` is one group, shown by default only to members who may manage the channel. The table's message
+actions become message context-menu commands ("Apps → Brief this link" on a message), handed the message's
+text with the addresses of its embeds.
 """
 
 from __future__ import annotations
 
 import inspect
 import types
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from typing import Any, Optional, Union, cast, get_args, get_origin
 
 import annotated_types
@@ -102,6 +104,37 @@ def _autocomplete(
         return await complete(interaction, completion, current)
 
     return autocomplete
+
+
+def message_text(message: discord.Message) -> str:
+    """A message's text for a message action: its content, then the addresses of its embeds."""
+    urls = [embed.url for embed in message.embeds if embed.url and embed.url not in message.content]
+    return "\n".join([message.content or "", *urls])
+
+
+def _message_callback(
+    command: Command[Any], answer: AnswerFn
+) -> Callable[[discord.Interaction, discord.Message], Coroutine[Any, Any, None]]:
+    async def callback(interaction: discord.Interaction, message: discord.Message) -> None:
+        await answer(interaction, command, {"text": message_text(message)})
+
+    return callback
+
+
+def build_context_menus(table: CommandTable, answer: AnswerFn) -> list[app_commands.ContextMenu]:
+    """The table's message actions as message context-menu commands (named by their labels)."""
+    menus = []
+    for command in table.message_actions:
+        menus.append(
+            app_commands.ContextMenu(
+                name=command.label or command.name,
+                callback=_message_callback(command, answer),
+                type=discord.AppCommandType.message,
+                allowed_contexts=GUILD_ONLY,
+                extras={"briefbot_command": command.name},
+            )
+        )
+    return menus
 
 
 def build_app_commands(

@@ -11,13 +11,17 @@ from typing import Any, ClassVar
 from sqlalchemy import (
     JSON,
     Boolean,
+    Column,
+    DateTime,
     ForeignKey,
     Index,
     Integer,
     MetaData,
     String,
+    Table,
     Text,
     UniqueConstraint,
+    func,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -212,3 +216,67 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(40))
     old: Mapped[Any | None] = mapped_column(JSON)
     new: Mapped[Any | None] = mapped_column(JSON)
+
+
+# Slack's installations (one per workspace that installed the app through OAuth) and OAuth states, in the
+# layout slack_sdk's SQLAlchemy stores read and write (`bot.slack.install`), kept by our migrations. Written
+# out here, not built by slack_sdk, so that the store knows no platform library.
+def _slack_team_columns(with_url: bool) -> list[Column[Any]]:
+    columns: list[Column[Any]] = [
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("client_id", String(32), nullable=False),
+        Column("app_id", String(32), nullable=False),
+        Column("enterprise_id", String(32)),
+        Column("enterprise_name", String(200)),
+    ]
+    if with_url:
+        columns.append(Column("enterprise_url", String(200)))
+    return [*columns, Column("team_id", String(32)), Column("team_name", String(200))]
+
+
+def _slack_bot_columns() -> list[Column[Any]]:
+    return [
+        Column("bot_token", String(200)),
+        Column("bot_id", String(32)),
+        Column("bot_user_id", String(32)),
+        Column("bot_scopes", String(1000)),
+        Column("bot_refresh_token", String(200)),
+        Column("bot_token_expires_at", DateTime),
+    ]
+
+
+SLACK_INSTALLATIONS = Table(
+    "slack_installations",
+    Base.metadata,
+    *_slack_team_columns(with_url=True),
+    *_slack_bot_columns(),
+    Column("user_id", String(32), nullable=False),
+    Column("user_token", String(200)),
+    Column("user_scopes", String(1000)),
+    Column("user_refresh_token", String(200)),
+    Column("user_token_expires_at", DateTime),
+    Column("incoming_webhook_url", String(200)),
+    Column("incoming_webhook_channel", String(200)),
+    Column("incoming_webhook_channel_id", String(200)),
+    Column("incoming_webhook_configuration_url", String(200)),
+    Column("is_enterprise_install", Boolean, default=False, nullable=False),
+    Column("token_type", String(32)),
+    Column("installed_at", DateTime, nullable=False, default=func.now()),
+    Index("slack_installations_idx", "client_id", "enterprise_id", "team_id", "user_id", "installed_at"),
+)
+SLACK_BOTS = Table(
+    "slack_bots",
+    Base.metadata,
+    *_slack_team_columns(with_url=False),
+    *_slack_bot_columns(),
+    Column("is_enterprise_install", Boolean, default=False, nullable=False),
+    Column("installed_at", DateTime, nullable=False, default=func.now()),
+    Index("slack_bots_idx", "client_id", "enterprise_id", "team_id", "installed_at"),
+)
+SLACK_OAUTH_STATES = Table(
+    "slack_oauth_states",
+    Base.metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("state", String(200), nullable=False),
+    Column("expire_at", DateTime, nullable=False),
+)

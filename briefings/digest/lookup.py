@@ -83,8 +83,8 @@ def find_story(stories: Sequence[Story], query: str) -> Lookup[Story]:
     return lookup(query, stories, ([s.name, s.headline, s.id] for s in stories))
 
 
-def story_choices(stories: Sequence[Story], typed: str, limit: int = 25) -> list[str]:
-    """Story names for autocomplete: those starting with what was typed, then the closest (25 at most)."""
+def story_choices(stories: Sequence[Story], typed: str, limit: int) -> list[str]:
+    """Story names for autocomplete: those starting with what was typed, then the closest (`limit` at most)."""
     names = list(dict.fromkeys(s.name or s.headline for s in stories if s.name or s.headline))
     wanted = _key(typed)
     if not wanted:

@@ -277,6 +277,38 @@ class FakeDiscord:
             },
         }
 
+    def message_interaction(
+        self,
+        guild_id: int,
+        channel_id: int,
+        name: str,
+        content: str,
+        *,
+        embeds: list[dict[str, Any]] | None = None,
+        permissions: int = 1024 | 2048,
+        user_id: int = 4242,
+    ) -> dict[str, Any]:
+        """An INTERACTION_CREATE payload for a message context-menu command used on a message with `content`."""
+        payload = self.interaction(guild_id, channel_id, [name], permissions=permissions, user_id=user_id)
+        author = {
+            "id": "5151",
+            "username": "poster",
+            "discriminator": "0",
+            "global_name": "Poster",
+            "avatar": None,
+        }
+        target = self._message(str(channel_id), {"content": content, "embeds": embeds or []}, author)
+        target.pop("allowed_mentions")
+        payload["data"] = {
+            "id": self._command_id(name),
+            "name": name,
+            "type": 3,  # MESSAGE
+            "target_id": target["id"],
+            "resolved": {"messages": {target["id"]: target}},
+            "guild_id": None,
+        }
+        return payload
+
     def _command_id(self, name: str) -> str:
         for command in self.synced_commands:
             if command["name"] == name:
@@ -403,6 +435,8 @@ class FakeDiscord:
                 "application_id": str(self.application_id),
                 "version": self.snowflake(),
                 "type": command.get("type", 1),
+                # Context-menu commands are sent without one; Discord answers with an empty description.
+                "description": command.get("description", ""),
             }
             for command in body
         ]

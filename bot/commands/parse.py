@@ -3,6 +3,9 @@
 Words of the form `option:value` (or `option=value`) set that option; the other words, joined, fill the
 first option not set yet (so `/who harbour fire` asks about the story "harbour fire"); a bare word that
 names a yes/no option sets it (`/briefing topics clear`). Quotes group words, as in a shell.
+
+The console reads whole typed lines; Slack delivers a slash command's name and the free text after it
+(`/who` + `harbour fire`), which `parse_command_text` reads the same way.
 """
 
 from __future__ import annotations
@@ -36,7 +39,10 @@ def _is_bool(command: Command[Any], name: str) -> bool:
     return field_info is not None and field_info.annotation in (bool, bool | None)
 
 
-def _unknown(table: CommandTable, words: list[str]) -> LineProblem:
+HELP_HINT = "/help lists them."
+
+
+def _unknown(table: CommandTable, words: list[str], help_hint: str) -> LineProblem:
     typed = " ".join(words[:3]).lower()
     prefix = [c.name for c in table if c.name.startswith(typed + " ")]
     if prefix:
@@ -44,10 +50,17 @@ def _unknown(table: CommandTable, words: list[str]) -> LineProblem:
     close = difflib.get_close_matches(typed, [c.name for c in table], n=2, cutoff=0.5)
     close += difflib.get_close_matches(words[0].lower(), [c.path[0] for c in table], n=1, cutoff=0.6)
     hint = f" Did you mean /{close[0]}?" if close else ""
-    return LineProblem(f"There is no command /{typed}.{hint} /help lists them.")
+    return LineProblem(f"There is no command /{typed}.{hint} {help_hint}")
 
 
-def parse_line(table: CommandTable, line: str) -> ParsedLine:
+def parse_command_text(
+    table: CommandTable, command: str, text: str, help_hint: str = HELP_HINT
+) -> ParsedLine:
+    """A slash command's name ("who", "briefing") and the text typed after it, as a command of the table."""
+    return parse_line(table, f"/{command.strip().lstrip('/')} {text}", help_hint)
+
+
+def parse_line(table: CommandTable, line: str, help_hint: str = HELP_HINT) -> ParsedLine:
     """The command a line asks for, with its options; LineProblem when the line is not one."""
     text = line.strip()
     if not text.startswith("/"):
@@ -57,10 +70,10 @@ def parse_line(table: CommandTable, line: str) -> ParsedLine:
     except ValueError as exc:
         raise LineProblem(f"That line cannot be read ({exc}): close the quotes.") from None
     if not words:
-        raise LineProblem("Type a command after the slash: /help lists them.")
+        raise LineProblem(f"Type a command after the slash: {help_hint}")
     command, used = table.longest_match(words)
     if command is None:
-        raise _unknown(table, words)
+        raise _unknown(table, words, help_hint)
     fields = list(command.options.model_fields)
     options: dict[str, object] = {}
     loose: list[str] = []

@@ -1,0 +1,1 @@
+"""What every chat adapter shares: the answer lifecycle, digests posted in parts, the adapter protocol."""

@@ -35,7 +35,7 @@ from bot.delivery import DeliveryReceipt, OutgoingMessage
 from bot.identity import ChannelRef
 from bot.store.db import Store
 from bot.store.migrate import upgrade_store
-from bot.store.models import ArticleRow, Channel, ChannelFeed, Feed, Workspace
+from bot.store.models import ArticleRow, Channel, ChannelFeed, Feed, FeedArticle, Workspace
 
 DUE = datetime(2026, 1, 15, 7, 0, tzinfo=UTC)  # 08:00 Europe/Berlin
 TOWNS = [
@@ -169,19 +169,24 @@ async def prepare_digests(url: str, schema: str | None, channels: int, feeds: in
         session.add_all(feed_rows)
         await session.flush()
         n = 0
+        found = DUE - timedelta(hours=10)
         for feed in feed_rows:
             for pick in rng.sample(range(len(analyses)), 5):
                 n += 1
+                row = ArticleRow(
+                    canonical_url=f"https://news.example.org/{feed.id}/{pick}",
+                    content_hash=f"{feed.id:08d}{pick:08d}",
+                    title=texts[pick][0],
+                    url=None,
+                    published=texts[pick][2],
+                    fetched_at=found,
+                    analysis=analyses[pick],
+                )
+                session.add(row)
+                await session.flush()
                 session.add(
-                    ArticleRow(
-                        feed_id=feed.id,
-                        canonical_url=f"https://news.example.org/{feed.id}/{pick}",
-                        content_hash=f"{feed.id:08d}{pick:08d}",
-                        title=texts[pick][0],
-                        url=None,
-                        published=texts[pick][2],
-                        fetched_at=DUE - timedelta(hours=10),
-                        analysis=analyses[pick],
+                    FeedArticle(
+                        feed_id=feed.id, article_id=row.id, found_at=found, url=None, source=f"bench{pick}"
                     )
                 )
         await session.flush()

@@ -15,6 +15,7 @@ from bot.channels.admin import ChannelAdmin, FeedInfo
 from bot.clock import FixedClock
 from bot.feeds.canonical import content_hash
 from bot.identity import Caller, ChannelRef
+from bot.store import articles as article_store
 from bot.store import feeds as feed_store
 from bot.store.db import Store
 from bot.store.models import ArticleRow
@@ -95,9 +96,9 @@ async def store_articles(
         assert feed is not None
         for analysis in analyses:
             article = analysis.article
-            session.add(
+            await article_store.add_article(
+                session,
                 ArticleRow(
-                    feed_id=feed.id,
                     canonical_url=article.url,
                     content_hash=content_hash(article.title, article.text),
                     title=article.title,
@@ -105,7 +106,10 @@ async def store_articles(
                     published=article.published,
                     fetched_at=fetched_at,
                     analysis=analysis.model_dump_json(),
-                )
+                ),
+                feed.id,
+                article.outlet,
+                article.source,
             )
 
 

@@ -24,7 +24,7 @@ from bot.feeds.probe import EngineFeedProbe
 from bot.identity import Caller, ChannelRef
 from bot.store.db import Store
 from bot.store.migrate import upgrade_store
-from bot.store.models import ArticleRow, Feed
+from bot.store.models import ArticleRow, Feed, FeedArticle
 from briefings.ingest.fetch import FetchPolicy
 from briefings.ingest.options import ReadOptions
 from briefings.ingest.raw import RawArticle
@@ -221,7 +221,7 @@ async def test_rss_and_atom_polled_with_conditional_get_and_a_304_costs_no_extra
         await extractor.close()
 
 
-async def test_articles_are_stored_once_by_canonical_url_and_by_content(
+async def test_articles_are_stored_once_by_content_and_belong_to_every_feed_carrying_them(
     store: Store, nlp, feed_server: FeedServer
 ) -> None:  # type: ignore[no-untyped-def]
     clock = FixedClock(datetime(2026, 1, 14, 10, 0, tzinfo=UTC))
@@ -231,11 +231,24 @@ async def test_articles_are_stored_once_by_canonical_url_and_by_content(
         await admin.add_feed(REF, ADMIN, f"{feed_server.base}/rss.xml")
         await poller.poll_due()
         await admin.add_feed(REF, ADMIN, f"{feed_server.base}/reposts.xml")
+        clock.set(clock.now() + timedelta(minutes=5))
         outcomes = await poller.poll_due()
-        assert [(o.status, o.new_articles) for o in outcomes] == [("unchanged", 0)]
+        # The reposts carry the same words: the stored articles become the second feed's too, unextracted.
+        assert [(o.status, o.new_articles) for o in outcomes] == [("new", 2)]
         async with store.transaction() as session:
             assert (await session.execute(select(func.count()).select_from(ArticleRow))).scalar() == 2
+            links = (
+                await session.execute(
+                    select(Feed.url, FeedArticle.outlet, FeedArticle.found_at)
+                    .join(FeedArticle, FeedArticle.feed_id == Feed.id)
+                    .order_by(FeedArticle.found_at, Feed.url)
+                )
+            ).all()
         assert len(extractor.analysed) == 2
+        reposts = [(outlet, at) for url, outlet, at in links if url.endswith("/reposts.xml")]
+        assert reposts == [("Coast Wire", clock.now())] * 2  # found now, presented as that feed presents it
+        outcomes = await poller.poll_due(clock.now() + timedelta(hours=1))
+        assert sorted((o.status, o.new_articles) for o in outcomes) == [("not_modified", 0), ("unchanged", 0)]
     finally:
         await fetcher.close()
         await extractor.close()

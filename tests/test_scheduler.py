@@ -26,6 +26,7 @@ from bot.scheduler.digests import DigestRunner
 from bot.scheduler.leader import PostgresAdvisoryLock
 from bot.scheduler.service import SchedulerService
 from bot.scheduler.timing import next_run
+from bot.store import articles as article_store
 from bot.store.db import Store, StoreUnavailable
 from bot.store.migrate import upgrade_store
 from bot.store.models import ArticleRow, Delivery, Feed
@@ -74,9 +75,9 @@ async def add_article(
 ) -> None:  # type: ignore[no-untyped-def]
     analysis = analyze(text, published=published, title=text.split("\n")[0])
     async with store.transaction() as session:
-        session.add(
+        await article_store.add_article(
+            session,
             ArticleRow(
-                feed_id=feed_id,
                 canonical_url=f"https://feeds.example.org/{content_hash(None, text)[:12]}",
                 content_hash=content_hash(None, text),
                 title=analysis.article.title,
@@ -84,7 +85,10 @@ async def add_article(
                 published=None,
                 fetched_at=fetched_at,
                 analysis=analysis.model_dump_json(),
-            )
+            ),
+            feed_id,
+            analysis.article.outlet,
+            analysis.article.source,
         )
 
 

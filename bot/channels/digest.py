@@ -1,8 +1,10 @@
 """The digest of a channel: the stories of its feeds since its last digest, filtered, ranked, with what's new.
 
-Stories are built once for many channels (`StoryPool`): the articles of every feed involved are grouped into
-stories by the engine's story index and each story is merged and summarised once; each channel then picks
-the stories that have news from its own feeds. A channel's digest refers to the shared `Story` objects.
+A `StoryPool` holds the stories of one set of feeds, built from those feeds' articles only: channels that
+follow the same feeds share a pool, and a channel never gets a pool with another feed's articles in it
+(the story it is shown would carry their sentences, quotes and outlets). Articles are grouped into stories
+by the engine's story index; a story is merged and summarised only when a channel is shown it (or its
+topics must be checked), once per set of articles however many pools group them alike (`StoryMerges`).
 
 "What's new" is the engine's: each story shown is recorded as the engine's `StorySnapshot`
 (`briefings.stories.changes`), and the next digest asks the engine's `story_changes` what the story gained
@@ -13,8 +15,8 @@ from __future__ import annotations
 
 import logging
 from bisect import bisect_right
-from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections import OrderedDict, defaultdict
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -32,7 +34,10 @@ _log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class StoredArticle:
-    """An article read back from the store: its row, its feed, when it was fetched, and its analysis."""
+    """An article as one feed found it: its row, the feed, when that feed found it, and its analysis.
+
+    An article several feeds of a pool carry comes once per feed, with one analysis (the same object).
+    """
 
     row_id: int
     feed_id: int
@@ -40,24 +45,93 @@ class StoredArticle:
     analysis: ArticleAnalysis
 
 
-@dataclass
-class PooledStory:
-    """A story built once for every channel that gets it, with what selecting and ranking it needs."""
+# A story's articles as merged: its key, and each article's id with how it is presented (link, outlet,
+# source): the same words presented by another feed make another story object.
+_MergeKey = tuple[str, tuple[tuple[str, str | None, str | None, str], ...]]
 
-    key: str
+
+@dataclass
+class MergedStory:
+    """A story merged and summarised once, with what selecting it and saying what's new in it need."""
+
     story: Story
-    article_ids: list[str]
     search_text: str
     actor_names: frozenset[str]
-    last_published: float
     # The engine's snapshot of the story as JSON, made the first time a channel is shown it (then shared).
-    _snapshot: str | None = None
+    snapshot: str | None = None
+    whats_new: dict[str, list[str]] = field(default_factory=dict)
+
+
+class StoryMerges:
+    """Stories merged once per set of articles, shared by the pools of one run; the most recent `limit` kept.
+
+    Pools of different feed sets often group some articles alike (a story only one feed tells): its merge
+    is then done once. Bounded, so a run over many distinct feed sets keeps its memory flat.
+    """
+
+    def __init__(self, limit: int = 4096) -> None:
+        self.limit = limit
+        self.merged = 0
+        self._kept: OrderedDict[_MergeKey, MergedStory] = OrderedDict()
+        self._parsed: dict[str, StorySnapshot] = {}
+
+    def parse(self, snapshot: str) -> StorySnapshot:
+        """A channel's kept snapshot, parsed once per text (channels shown the same story share one)."""
+        parsed = self._parsed.get(snapshot)
+        if parsed is None:
+            parsed = self._parsed[snapshot] = StorySnapshot.model_validate_json(snapshot)
+        return parsed
+
+    def merge(self, key: str, members: Sequence[ArticleAnalysis]) -> MergedStory:
+        """The story of these articles under this key, merged now or earlier."""
+        wanted: _MergeKey = (
+            key,
+            tuple((m.article.id, m.article.url, m.article.outlet, m.article.source) for m in members),
+        )
+        found = self._kept.get(wanted)
+        if found is not None:
+            self._kept.move_to_end(wanted)
+            return found
+        story = merge_story(key, list(members))
+        found = MergedStory(story, story_search_text(story), story_actor_names(story))
+        self.merged += 1
+        self._kept[wanted] = found
+        if len(self._kept) > self.limit:
+            self._kept.popitem(last=False)
+        return found
+
+
+class PooledStory:
+    """A story of a pool: its articles, ranked without merging; merged when first needed."""
+
+    def __init__(
+        self, key: str, members: list[ArticleAnalysis], last_published: float, merges: StoryMerges
+    ) -> None:
+        self.key = key
+        self.members = members
+        self.article_ids = [m.article.id for m in members]
+        self.last_published = last_published
+        self._merges = merges
+        self._merged: MergedStory | None = None
+
+    @property
+    def merged(self) -> MergedStory:
+        """The merged story (merged on first use)."""
+        if self._merged is None:
+            self._merged = self._merges.merge(self.key, self.members)
+        return self._merged
+
+    @property
+    def story(self) -> Story:
+        """The engine's story of these articles."""
+        return self.merged.story
 
     def snapshot_json(self, taken: datetime | None) -> str:
         """What a channel shown this story now keeps of it, to compare the next digest with."""
-        if self._snapshot is None:
-            self._snapshot = snapshot_story(self.story, taken).model_dump_json()
-        return self._snapshot
+        merged = self.merged
+        if merged.snapshot is None:
+            merged.snapshot = snapshot_story(merged.story, taken).model_dump_json()
+        return merged.snapshot
 
 
 @dataclass(frozen=True)
@@ -90,59 +164,68 @@ def group_into_stories(analyses: Sequence[ArticleAnalysis]) -> list[tuple[str, l
 
 
 class StoryPool:
-    """The stories of a set of articles, merged and summarised once, shared by many channels' digests."""
+    """The stories of one set of feeds' articles, each merged once when needed, shared by its channels."""
 
-    def __init__(self, articles: Sequence[StoredArticle]) -> None:
-        self._parsed: dict[str, StorySnapshot] = {}
-        self._whats_new: dict[tuple[str, str], list[str]] = {}
+    def __init__(
+        self,
+        articles: Sequence[StoredArticle],
+        merges: StoryMerges | None = None,
+        feeds: Collection[int] | None = None,
+    ) -> None:
+        # The feeds the articles were read for: only a channel following all of them may use the pool.
+        self.feeds = frozenset(feeds) if feeds is not None else None
+        self._merges = merges if merges is not None else StoryMerges()
         ordered = sorted(articles, key=lambda a: (a.analysis.article.published or a.fetched_at, a.row_id))
+        # An article two of the pool's feeds carry is one article of its story.
+        unique = list({a.row_id: a.analysis for a in ordered}.values())
         self.stories: list[PooledStory] = []
         story_of_article: dict[str, int] = {}
-        for story_key, members in group_into_stories([a.analysis for a in ordered]):
-            story = merge_story(story_key, members)
-            ids = [m.article.id for m in members]
+        for story_key, members in group_into_stories(unique):
             published = [m.article.published.timestamp() for m in members if m.article.published]
-            pooled = PooledStory(
-                key=story_key,
-                story=story,
-                article_ids=ids,
-                search_text=story_search_text(story),
-                actor_names=story_actor_names(story),
-                last_published=max(published, default=0.0),
-            )
-            for article_id in ids:
+            pooled = PooledStory(story_key, members, max(published, default=0.0), self._merges)
+            for article_id in pooled.article_ids:
                 story_of_article[article_id] = len(self.stories)
             self.stories.append(pooled)
-        # Per feed, its articles by fetch time: a channel finds its new stories by bisecting, not scanning.
-        by_feed: dict[int, list[tuple[datetime, int]]] = defaultdict(list)
+        # Per feed, its articles by when it found them: a channel finds its new stories by bisecting.
+        by_feed: dict[int, list[tuple[datetime, int, int]]] = defaultdict(list)
         for article in ordered:
             by_feed[article.feed_id].append(
-                (article.fetched_at, story_of_article[article.analysis.article.id])
+                (article.fetched_at, story_of_article[article.analysis.article.id], article.row_id)
             )
         self._by_feed = {feed: sorted(entries) for feed, entries in by_feed.items()}
-        self._fetch_times = {feed: [t for t, _ in entries] for feed, entries in self._by_feed.items()}
+        self._fetch_times = {feed: [t for t, _, _ in entries] for feed, entries in self._by_feed.items()}
 
     def __len__(self) -> int:
         return len(self.stories)
 
     def _new_counts(self, request: DigestRequest) -> dict[int, int]:
-        counts: dict[int, int] = defaultdict(int)
+        """How many articles each story gained from the channel's feeds since its last digest."""
+        new: dict[int, set[int]] = defaultdict(set)
         for feed_id in request.feed_ids:
             entries = self._by_feed.get(feed_id)
             if not entries:
                 continue
             start = 0 if request.since is None else bisect_right(self._fetch_times[feed_id], request.since)
-            for _, story_index in entries[start:]:
-                counts[story_index] += 1
-        return counts
+            for _, story_index, row_id in entries[start:]:
+                new[story_index].add(row_id)  # found by two of its feeds: still one article
+        return {story_index: len(rows) for story_index, rows in new.items()}
 
     def select(self, request: DigestRequest) -> DigestSelection:
         """The channel's digest: stories with news from its feeds since its last one, on its topics."""
+        if self.feeds is not None and not self.feeds.issubset(request.feed_ids):
+            raise ValueError(
+                f"the stories of feeds {sorted(self.feeds)} are not for channel {request.channel_id}, which "
+                f"follows {sorted(request.feed_ids)}"
+            )
         candidates: list[tuple[PooledStory, int, list[str]]] = []
         for story_index, new_articles in self._new_counts(request).items():
             pooled = self.stories[story_index]
-            matched = matching_topics(pooled.search_text, pooled.actor_names, request.topics)
-            if request.topics.is_empty() or matched:
+            if request.topics.is_empty():
+                candidates.append((pooled, new_articles, []))
+                continue
+            merged = pooled.merged
+            matched = matching_topics(merged.search_text, merged.actor_names, request.topics)
+            if matched:
                 candidates.append((pooled, new_articles, matched))
         candidates.sort(key=lambda c: (-c[1], -len(c[0].article_ids), -c[0].last_published, c[0].key))
         shown = candidates[: request.length]
@@ -163,12 +246,6 @@ class StoryPool:
             remembered.append((pooled.key, pooled.snapshot_json(request.taken)))
         return DigestSelection(items=items, more=len(candidates) - len(shown), shown=remembered)
 
-    def _parse(self, snapshot: str) -> StorySnapshot:
-        parsed = self._parsed.get(snapshot)
-        if parsed is None:
-            parsed = self._parsed[snapshot] = StorySnapshot.model_validate_json(snapshot)
-        return parsed
-
     def _seen_snapshot(self, pooled: PooledStory, snapshots: Mapping[str, str]) -> str | None:
         """The channel's snapshot of this story: by its key, else the one sharing most of its articles.
 
@@ -181,15 +258,17 @@ class StoryPool:
         articles = set(pooled.article_ids)
         best, best_overlap = None, 0
         for snapshot in snapshots.values():
-            overlap = len(articles.intersection(self._parse(snapshot).articles))
+            overlap = len(articles.intersection(self._merges.parse(snapshot).articles))
             if overlap > best_overlap:
                 best, best_overlap = snapshot, overlap
         return best
 
     def _whats_new_since(self, pooled: PooledStory, seen: str) -> list[str]:
         """The engine's diff of the story against the snapshot, in lines (once per story and snapshot)."""
-        key = (pooled.key, seen)
-        lines = self._whats_new.get(key)
+        merged = pooled.merged
+        lines = merged.whats_new.get(seen)
         if lines is None:
-            lines = self._whats_new[key] = whats_new_lines(story_changes(pooled.story, self._parse(seen)))
+            lines = merged.whats_new[seen] = whats_new_lines(
+                story_changes(merged.story, self._merges.parse(seen))
+            )
         return lines

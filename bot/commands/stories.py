@@ -17,10 +17,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from bot.channels.config import TopicFilter, topics_of
 from bot.channels.errors import ChannelNotSetUp, StoreDown
+from bot.channels.presented import PresentedArticles
 from bot.channels.topics import matching_topics, story_actor_names, story_search_text
 from bot.clock import Clock
 from bot.commands.errors import NoStories, UnknownStory
@@ -28,8 +29,9 @@ from bot.identity import ChannelRef
 from bot.scheduler.digests import STORY_WINDOW
 from bot.store import articles as article_store
 from bot.store import channels as channel_store
+from bot.store.articles import FoundArticle
 from bot.store.db import Store, StoreUnavailable
-from bot.store.models import ArticleRow, ChannelFeed
+from bot.store.models import ChannelFeed
 from bot.user_messages import DATABASE_DOWN, NOT_SET_UP
 from briefings.digest.lookup import find_actor, find_story, story_choices
 from briefings.models import ArticleAnalysis, Story
@@ -212,15 +214,10 @@ class _View:
     topics: TopicFilter = field(default_factory=TopicFilter)
 
 
-def _analysis_of(row: ArticleRow) -> ArticleAnalysis:
-    analysis = ArticleAnalysis.model_validate_json(row.analysis)
-    analysis.article.id = f"a{row.id}"  # the ids digests use, so stories are the same in both
-    return analysis
-
-
-def build_news(rows: Sequence[ArticleRow], window: timedelta) -> ChannelNews:
-    """Stories from stored articles, grouped and merged by the engine (runs off the event loop)."""
-    analyses = [_analysis_of(row) for row in rows]
+def build_news(found: Sequence[FoundArticle], feed_ids: Sequence[int], window: timedelta) -> ChannelNews:
+    """Stories from what the channel's feeds found, as they present it, grouped and merged by the engine
+    (runs off the event loop)."""
+    analyses = PresentedArticles(found).analyses(feed_ids)
     return ChannelNews.from_stories(build_stories(analyses), analyses, window)
 
 
@@ -300,16 +297,10 @@ class StoryLibrary:
                         )
                     ).scalars()
                 )
-                newest, count = (
-                    await session.execute(
-                        select(func.max(ArticleRow.id), func.count(ArticleRow.id)).where(
-                            ArticleRow.feed_id.in_(feed_ids), ArticleRow.fetched_at > since
-                        )
-                    )
-                ).one()
+                newest, count = await article_store.newest_since(session, feed_ids, since)
                 stamp: tuple[object, ...] = (tuple(feed_ids), newest, count)
                 news = old.news if old is not None and old.stamp == stamp else self._shared.get(stamp)
-                rows = (
+                found = (
                     None
                     if news is not None
                     else await article_store.articles_since(session, feed_ids, since, now)
@@ -319,13 +310,13 @@ class StoryLibrary:
             raise StoreDown(DATABASE_DOWN) from exc
         if news is None:
             started = time.perf_counter()
-            news = await asyncio.to_thread(build_news, rows or [], self.window)
+            news = await asyncio.to_thread(build_news, found or [], feed_ids, self.window)
             self._keep_shared(stamp, news)
             _log.info(
                 "built %d stories of %s from %d articles in %.2f s",
                 len(news.stories),
                 ref.key(),
-                len(rows or []),
+                len(found or []),
                 time.perf_counter() - started,
             )
         view = _View(channel.id, stamp, news, time.monotonic(), topics)

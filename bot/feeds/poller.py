@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Literal
 
 from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.config import FeedSettings
@@ -85,6 +86,8 @@ class _Candidate:
     raw: RawArticle
     canonical: str | None
     digest: str
+    # The stored article with these words (another feed brought it): linked to this feed, not extracted.
+    existing: int | None = None
 
 
 class FeedPoller:
@@ -167,7 +170,7 @@ class FeedPoller:
         found_at = self.clock.now()
         raws = [fit_for_store(feed.url, raw) for raw in newest_first(polled.articles, found_at)]
         cap = self.settings.max_items_per_poll
-        intake = await take_new(raws, cap, self._new_candidates)
+        intake = await take_new(raws, cap, lambda chunk: self._new_candidates(feed.id, chunk))
         if intake.more_waiting:
             _log.info(
                 "feed %s: %d items, more new ones than the %d a poll takes: the newest now, the rest on the "
@@ -179,19 +182,25 @@ class FeedPoller:
         stored = 0
         for start in range(0, len(intake.taken), EXTRACT_LOT):
             lot = intake.taken[start : start + EXTRACT_LOT]
+            fresh = [c for c in lot if c.existing is None]
             analyses = await self.extractor.analyze(
-                [c.raw if c.raw.published is not None else replace(c.raw, published=found_at) for c in lot]
+                [c.raw if c.raw.published is not None else replace(c.raw, published=found_at) for c in fresh]
             )
             if self.metrics is not None:
                 self.metrics.articles_extracted.inc(len(analyses))
-            stored += await self._store_articles(feed, lot, analyses)
+            known = [c for c in lot if c.existing is not None]
+            stored += await self._store_articles(feed, fresh, analyses, known)
         status: PollStatus = "new" if intake.taken else "unchanged"
         if intake.more_waiting:  # a conditional GET would answer 304 next time, and the rest would be lost
             return await self._record_success(feed, stored, None, None, status, more_waiting=True)
         return await self._record_success(feed, stored, polled.etag, polled.last_modified, status)
 
-    async def _new_candidates(self, raws: Sequence[RawArticle]) -> list[_Candidate]:
-        """The items not stored yet: by canonical URL, then by a hash of their words (reprints, re-posts)."""
+    async def _new_candidates(self, feed_id: int, raws: Sequence[RawArticle]) -> list[_Candidate]:
+        """The items new to this feed: not at a URL it brought before, nor with the words of an article it has.
+
+        Words stored from another feed make the same article: it is linked to this feed (no extraction).
+        Another feed's article at the same address does not count: its text may be anything.
+        """
         seen_urls: set[str] = set()
         seen_hashes: set[str] = set()
         candidates: list[_Candidate] = []
@@ -207,22 +216,33 @@ class FeedPoller:
         if not candidates:
             return []
         async with self.store.transaction() as session:
-            known_urls = await article_store.known_urls(
-                session, [c.canonical for c in candidates if c.canonical]
+            seen_urls = await article_store.urls_of_feed(
+                session, feed_id, [c.canonical for c in candidates if c.canonical]
             )
-            known_hashes = await article_store.known_hashes(session, [c.digest for c in candidates])
-        return [c for c in candidates if c.canonical not in known_urls and c.digest not in known_hashes]
+            stored = await article_store.articles_by_hash(session, [c.digest for c in candidates])
+            carried = await article_store.linked_to_feed(session, feed_id, stored.values())
+        new: list[_Candidate] = []
+        for candidate in candidates:
+            existing = stored.get(candidate.digest)
+            if candidate.canonical in seen_urls or existing in carried:
+                continue
+            new.append(replace(candidate, existing=existing))
+        return new
 
     async def _store_articles(
-        self, feed: FeedSnapshot, candidates: Sequence[_Candidate], analyses: Sequence[ArticleAnalysis]
+        self,
+        feed: FeedSnapshot,
+        candidates: Sequence[_Candidate],
+        analyses: Sequence[ArticleAnalysis],
+        known: Sequence[_Candidate] = (),
     ) -> int:
-        """Store analysed articles, each in a savepoint of its own: one the store refuses loses no other."""
+        """Store analysed articles, each in a savepoint of its own: one the store refuses loses no other;
+        link the `known` ones (stored from another feed) to this feed."""
         now = self.clock.now()
         stored = 0
         async with self.store.transaction() as session:
             for candidate, analysis in zip(candidates, analyses, strict=True):
                 row = ArticleRow(
-                    feed_id=feed.id,
                     canonical_url=candidate.canonical,
                     content_hash=candidate.digest,
                     title=candidate.raw.title,
@@ -232,12 +252,14 @@ class FeedPoller:
                     analysis=analysis.model_dump_json(),
                 )
                 try:
-                    # Another poller (a feed sharing items) may have stored it a moment ago: keep theirs.
                     async with session.begin_nested():
-                        session.add(row)
+                        await article_store.add_article(
+                            session, row, feed.id, candidate.raw.outlet, candidate.raw.source
+                        )
                     stored += 1
                 except IntegrityError:
-                    continue
+                    # Another poller (a feed sharing items) stored these words a moment ago: link theirs.
+                    stored += await _link_known(session, feed.id, candidate, now)
                 except DataError as exc:  # a value the database cannot hold: that item only is skipped
                     _log.warning(
                         "feed %s: item %s skipped: the database refused it (%s)",
@@ -245,6 +267,8 @@ class FeedPoller:
                         candidate.raw.source,
                         str(exc.orig).splitlines()[0] if exc.orig is not None else exc.__class__.__name__,
                     )
+            for candidate in known:
+                stored += await _link_known(session, feed.id, candidate, now)
             row_feed = await session.get(Feed, feed.id)
             if row_feed is not None:
                 row_feed.articles_seen += stored
@@ -304,6 +328,22 @@ class FeedPoller:
                     row.disabled = True
                     _log.warning("feed %s disabled after %d failures in a row", feed.url, failures)
         return PollOutcome(feed.id, feed.url, "failed", error=error.reason, next_poll_at=next_poll)
+
+
+async def _link_known(session: AsyncSession, feed_id: int, candidate: _Candidate, now: datetime) -> int:
+    """Link the stored article with the candidate's words to the feed, as the feed presents it (1 if linked)."""
+    article_id = candidate.existing
+    if article_id is None:
+        article_id = (await article_store.articles_by_hash(session, [candidate.digest])).get(candidate.digest)
+    if article_id is None:
+        return 0
+    raw = candidate.raw
+    try:
+        async with session.begin_nested():
+            session.add(article_store.link(feed_id, article_id, now, raw.url, raw.outlet, raw.source))
+    except IntegrityError:  # this feed linked it a moment ago (a poll of it running twice)
+        return 0
+    return 1
 
 
 def _fits(validator: str | None, column: object) -> str | None:

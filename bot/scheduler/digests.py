@@ -18,7 +18,8 @@ from datetime import datetime, timedelta
 from sqlalchemy.exc import IntegrityError
 
 from bot.channels.config import TopicFilter, schedule_of, topics_of
-from bot.channels.digest import DigestRequest, DigestSelection, StoredArticle, StoryPool
+from bot.channels.digest import DigestRequest, DigestSelection, StoryMerges, StoryPool
+from bot.channels.presented import PresentedArticles
 from bot.channels.schedule import Schedule
 from bot.clock import Clock
 from bot.delivery import DeliveryFailed, DeliveryReceipt, DigestDelivery, OutgoingMessage
@@ -32,7 +33,6 @@ from bot.store import snapshots as snapshot_store
 from bot.store.db import Store
 from bot.store.deliveries import DeliveryStatus
 from bot.store.models import Channel, Delivery
-from briefings.models import ArticleAnalysis
 
 _log = logging.getLogger(__name__)
 
@@ -85,6 +85,33 @@ class _Due:
     period: str
     key: str
     recover: bool
+
+
+@dataclass
+class _Build:
+    """What one run's digests are built from: each channel's request, and the articles of all their feeds.
+
+    Each set of feeds gets a pool of its own articles only: a channel is never shown a story merged with
+    another feed's articles, however many channels a run serves.
+    """
+
+    requests: dict[int, DigestRequest]
+    articles: PresentedArticles
+    merges: StoryMerges
+
+    def feed_sets(self, due: Sequence[_Due]) -> list[tuple[frozenset[int], list[_Due]]]:
+        """The due channels grouped by the exact set of feeds they follow."""
+        groups: dict[frozenset[int], list[_Due]] = {}
+        for item in due:
+            feeds = frozenset(self.requests[item.plan.channel_id].feed_ids)
+            groups.setdefault(feeds, []).append(item)
+        return list(groups.items())
+
+    def select(self, items: Sequence[_Due]) -> dict[int, DigestSelection]:
+        """The digests of channels that follow the same feeds, from one pool of those feeds' articles."""
+        feeds = self.requests[items[0].plan.channel_id].feed_ids
+        pool = StoryPool(self.articles.stored(feeds), self.merges, feeds=feeds)
+        return {item.plan.channel_id: pool.select(self.requests[item.plan.channel_id]) for item in items}
 
 
 # A digest sent: its claim, the platform's receipt, and the snapshots of the stories it showed (None when it
@@ -179,8 +206,10 @@ class DigestRunner:
             raise LookupError(f"no channel {channel_id}")
         plan = plan_of(channels[0])
         item = _Due(plan, now, "preview", f"preview-{channel_id}", recover=False)
-        pool, requests = await self._build([item], now)
-        return digest_message(item, pool.select(requests[channel_id]), late=False)
+        build = await self._read([item], now)
+        ((_, items),) = build.feed_sets([item])
+        selections = await asyncio.to_thread(build.select, items)
+        return digest_message(item, selections[channel_id], late=False)
 
     async def _skip(self, item: _Due, now: datetime, report: RunReport) -> None:
         if item.recover:
@@ -265,15 +294,17 @@ class DigestRunner:
         self._in_flight.update(item.plan.channel_id for item in due)
         try:
             claimed = await self._claim(due, now)
-            pool, requests = await self._build(claimed, now)
-            report.stories_built = len(pool)
+            build = await self._read(claimed, now)
             gate = asyncio.Semaphore(self.concurrency)
             recording = asyncio.Lock()
             sent: list[_Sent] = []
+            tasks: list[asyncio.Task[None]] = []
 
-            async def one(item: _Due) -> None:
-                async with gate:
-                    await self._deliver_one(item, pool, requests[item.plan.channel_id], now, report, sent)
+            async def one(item: _Due, selection: DigestSelection) -> None:
+                try:
+                    await self._deliver_one(item, selection, now, report, sent)
+                finally:
+                    gate.release()
                 if len(sent) >= RECORD_BATCH and not recording.locked():
                     async with recording:
                         batch = sent[:]
@@ -281,41 +312,39 @@ class DigestRunner:
                         await self._record_sent_many(batch, now)
 
             try:
-                await asyncio.gather(*(one(item) for item in claimed))
+                # One pool per set of feeds, built while the digests of the sets before it go out; waiting
+                # for a free slot before each digest keeps only the pools of digests in flight in memory.
+                for _, items in build.feed_sets(claimed):
+                    selections = await asyncio.to_thread(build.select, items)
+                    for item in items:
+                        await gate.acquire()
+                        tasks.append(asyncio.create_task(one(item, selections[item.plan.channel_id])))
             finally:
-                if sent:
-                    await self._record_sent_many(sent, now)
+                try:
+                    await asyncio.gather(*tasks)
+                finally:
+                    report.stories_built = build.merges.merged
+                    if sent:
+                        await self._record_sent_many(sent, now)
         finally:
             self._in_flight.difference_update(item.plan.channel_id for item in due)
 
-    async def _build(self, due: Sequence[_Due], now: datetime) -> tuple[StoryPool, dict[int, DigestRequest]]:
-        """One story pool for every channel due, from the articles of all their feeds."""
+    async def _read(self, due: Sequence[_Due], now: datetime) -> _Build:
+        """What the due channels' digests are built from: their requests and their feeds' articles."""
         channel_ids = [item.plan.channel_id for item in due]
         async with self.store.transaction() as session:
             feeds = await channel_store.feed_ids_by_channel(session, channel_ids)
             last = await delivery_store.last_sent_by_channel(session, channel_ids)
             since = {cid: (d.claimed_at if d else None) for cid, d in ((c, last.get(c)) for c in channel_ids)}
             snapshots = await snapshot_store.snapshots_by_channel(session, channel_ids)
-            earliest = min(
-                (s if s is not None else now - FIRST_DIGEST_WINDOW for s in since.values()), default=now
-            )
-            window_start = max(earliest, now - STORY_WINDOW)
             # Stories reach back further than the news, so a new article joins the story it continues.
-            rows = await article_store.articles_since(
-                session,
-                {feed for ids in feeds.values() for feed in ids},
-                min(window_start, now - STORY_WINDOW),
-                now,
+            found = await article_store.articles_since(
+                session, {feed for ids in feeds.values() for feed in ids}, now - STORY_WINDOW, now
             )
-            stored = [
-                StoredArticle(row.id, row.feed_id or 0, row.fetched_at, _analysis_of(row.id, row.analysis))
-                for row in rows
-            ]
-        pool = await asyncio.to_thread(StoryPool, stored)
         requests = {
             item.plan.channel_id: DigestRequest(
                 channel_id=item.plan.channel_id,
-                feed_ids=feeds.get(item.plan.channel_id, []),
+                feed_ids=sorted(set(feeds.get(item.plan.channel_id, []))),
                 topics=item.plan.request_topics,
                 length=item.plan.length,
                 since=since.get(item.plan.channel_id) or now - FIRST_DIGEST_WINDOW,
@@ -324,13 +353,12 @@ class DigestRunner:
             )
             for item in due
         }
-        return pool, requests
+        return _Build(requests, PresentedArticles(found), StoryMerges())
 
     async def _deliver_one(
         self,
         item: _Due,
-        pool: StoryPool,
-        request: DigestRequest,
+        selection: DigestSelection,
         now: datetime,
         report: RunReport,
         sent: list[_Sent],
@@ -342,7 +370,6 @@ class DigestRunner:
                 sent.append((item, receipt, None))
                 report.recovered.append(channel_id)
                 return
-        selection = pool.select(request)
         message = digest_message(
             item, selection, late=now - item.scheduled_for > ON_TIME, resume=item.recover
         )
@@ -404,12 +431,6 @@ class DigestRunner:
             delivery.error = exc.reason
             if not exc.retryable:
                 delivery_store.finish(delivery, DeliveryStatus.FAILED, now, error=exc.reason)
-
-
-def _analysis_of(row_id: int, data: str) -> ArticleAnalysis:
-    analysis = ArticleAnalysis.model_validate_json(data)
-    analysis.article.id = f"a{row_id}"
-    return analysis
 
 
 def digest_message(

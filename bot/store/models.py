@@ -128,21 +128,45 @@ class ChannelFeed(Base):
 
 
 class ArticleRow(Base):
-    """An article read from a feed, once: by canonical URL and by a hash of its text; with its analysis."""
+    """An article, stored once however many feeds carry it (by a hash of its words), with its analysis.
+
+    Which feeds carry it, and how each presents it, is in `feed_articles`: an article is only ever read
+    through the feeds that link it. The canonical URL is indexed but not unique: another feed's text at an
+    address never stops a feed's own article at that address from being stored.
+    """
 
     __tablename__ = "articles"
-    __table_args__ = (Index("ix_articles_feed_fetched", "feed_id", "fetched_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    feed_id: Mapped[int | None] = mapped_column(ForeignKey("feeds.id", ondelete="SET NULL"))
-    canonical_url: Mapped[str | None] = mapped_column(String(2048), unique=True)
+    canonical_url: Mapped[str | None] = mapped_column(String(2048), index=True)
     content_hash: Mapped[str] = mapped_column(String(64), unique=True)
     title: Mapped[str | None] = mapped_column(String(500))
     url: Mapped[str | None] = mapped_column(String(2048))
     published: Mapped[datetime | None]
+    # When it was first stored (each feed's own finding is `FeedArticle.found_at`).
     fetched_at: Mapped[datetime]
     # briefings.models.ArticleAnalysis as JSON: read back without running the pipeline again.
     analysis: Mapped[str] = mapped_column(Text)
+
+
+class FeedArticle(Base):
+    """A feed carrying an article: when that feed found it, and how it presents it (link, outlet, source).
+
+    The presentation is the feed's own: an article stored from one workspace's feed and found again in
+    another's shows each channel its own feed's link and outlet, never the other feed's.
+    """
+
+    __tablename__ = "feed_articles"
+    __table_args__ = (Index("ix_feed_articles_feed_found", "feed_id", "found_at"),)
+
+    feed_id: Mapped[int] = mapped_column(ForeignKey("feeds.id", ondelete="CASCADE"), primary_key=True)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    found_at: Mapped[datetime]
+    url: Mapped[str | None] = mapped_column(Text)
+    outlet: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(Text)
 
 
 class Delivery(Base):

@@ -1,10 +1,12 @@
 """The service at scale: 10,000 channels' digests due in the same minute, and 1,000 feeds polled.
 
-    python -m bench.channels [--channels 10000] [--feeds 200] [--poll-feeds 1000] [--postgres]
+    python -m bench.channels [--channels 10000] [--feeds 200] [--feed-sets 0] [--poll-feeds 1000] [--postgres]
 
-Digests: channels follow 3 of `--feeds` feeds each (a fifth of them with a topic), all due at 08:00
+Digests: channels follow 3 of `--feeds` feeds each, picked at random or (`--feed-sets N`) one of N shared
+sets (a fifth of the channels with a topic), all due at 08:00
 Europe/Berlin; the feeds carry the repository's original articles (events told by several outlets). The figure is the time from "due" to every digest handed to the delivery interface
-(claims, one story pool built and summarised once, a selection per channel, records), and the peak memory
+(claims, one story pool per distinct set of feeds, its stories merged and summarised once each, a
+selection per channel, records), and the peak memory
 of the process doing it (measured in a fresh process that has not loaded spaCy).
 Polling: `--poll-feeds` feeds on a local HTTP server; the time of one round when every feed has one new
 article (fetch, parse, de-duplicate, extract in a worker process, store) and of the next round, which
@@ -137,8 +139,14 @@ class CountingSink:
         return None
 
 
-async def prepare_digests(url: str, schema: str | None, channels: int, feeds: int) -> dict[str, Any]:
-    """Fill a store with feeds, analysed articles and channels all due at the same minute."""
+async def prepare_digests(
+    url: str, schema: str | None, channels: int, feeds: int, feed_sets: int = 0
+) -> dict[str, Any]:
+    """Fill a store with feeds, analysed articles and channels all due at the same minute.
+
+    Each channel follows 3 feeds picked at random (nearly every channel a set of its own), or with
+    `feed_sets`, one of that many sets of 3 (channels sharing their feeds, as communities of one kind do).
+    """
     from briefings.extract.pipeline import analyze_articles
     from briefings.ingest.articles import to_article
     from briefings.ingest.raw import RawArticle
@@ -211,8 +219,9 @@ async def prepare_digests(url: str, schema: str | None, channels: int, feeds: in
             )
         session.add_all(channel_rows)
         await session.flush()
+        shared = [rng.sample(feed_rows, 3) for _ in range(feed_sets)]
         for channel in channel_rows:
-            for feed in rng.sample(feed_rows, 3):
+            for feed in rng.choice(shared) if shared else rng.sample(feed_rows, 3):
                 session.add(ChannelFeed(channel_id=channel.id, feed_id=feed.id, added_at=created))
     await store.close()
     return {"articles": n, "distinct_texts": len(analyses)}
@@ -375,6 +384,12 @@ def main() -> None:
     parser.add_argument("--channels", type=int, default=10_000)
     parser.add_argument("--feeds", type=int, default=200, help="feeds the channels choose from")
     parser.add_argument("--poll-feeds", type=int, default=1000)
+    parser.add_argument(
+        "--feed-sets",
+        type=int,
+        default=0,
+        help="channels share this many sets of 3 feeds (default 0: each picks its own 3 at random)",
+    )
     parser.add_argument("--postgres", action="store_true", help="use the PostgreSQL test server, not SQLite")
     parser.add_argument("--phase", choices=["all", "digests"], default="all", help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
@@ -394,8 +409,14 @@ def main() -> None:
             digest_url, digest_schema = f"sqlite:///{tmp}/digests.db", None
             poll_url, poll_schema = f"sqlite:///{tmp}/polls.db", None
         backend = "postgresql" if args.postgres else "sqlite"
-        print(f"store: {backend}; preparing {args.channels:,} channels over {args.feeds} feeds …", flush=True)
-        prepared = asyncio.run(prepare_digests(digest_url, digest_schema, args.channels, args.feeds))
+        sets = f"{args.feed_sets} shared sets of 3" if args.feed_sets else "3 each at random"
+        print(
+            f"store: {backend}; preparing {args.channels:,} channels over {args.feeds} feeds ({sets}) …",
+            flush=True,
+        )
+        prepared = asyncio.run(
+            prepare_digests(digest_url, digest_schema, args.channels, args.feeds, args.feed_sets)
+        )
         command = [sys.executable, "-m", "bench.channels", "--phase", "digests", "--url", digest_url]
         if digest_schema:
             command += ["--schema", digest_schema]
@@ -424,7 +445,14 @@ def main() -> None:
             with psycopg.connect(pg, autocommit=True) as connection:
                 for schema in (digest_schema, poll_schema):
                     connection.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-    figures = {"store": backend, "channels": args.channels, **prepared, **digests, **polls}
+    figures = {
+        "store": backend,
+        "channels": args.channels,
+        "feed_sets": args.feed_sets,
+        **prepared,
+        **digests,
+        **polls,
+    }
     print(json.dumps(figures))
 
 

@@ -42,6 +42,10 @@ class PresentedArticles:
             self._parsed[key] = analysis
         return analysis
 
+    def with_articles(self, feed_ids: Iterable[int]) -> frozenset[int]:
+        """Those of the feeds that found any of the articles."""
+        return frozenset(feed for feed in feed_ids if feed in self._by_feed)
+
     def findings(self, feed_ids: Collection[int]) -> list[FoundArticle]:
         """What these feeds found (and nothing another feed found), oldest finding first."""
         chosen = [f for feed in set(feed_ids) for f in self._by_feed.get(feed, ())]

@@ -100,16 +100,16 @@ class _Build:
     merges: StoryMerges
 
     def feed_sets(self, due: Sequence[_Due]) -> list[tuple[frozenset[int], list[_Due]]]:
-        """The due channels grouped by the exact set of feeds they follow."""
+        """The due channels grouped by the exact set of their feeds that brought articles in the window
+        (a quiet feed adds nothing to a pool, so it does not make one of its own)."""
         groups: dict[frozenset[int], list[_Due]] = {}
         for item in due:
-            feeds = frozenset(self.requests[item.plan.channel_id].feed_ids)
+            feeds = self.articles.with_articles(self.requests[item.plan.channel_id].feed_ids)
             groups.setdefault(feeds, []).append(item)
         return list(groups.items())
 
-    def select(self, items: Sequence[_Due]) -> dict[int, DigestSelection]:
-        """The digests of channels that follow the same feeds, from one pool of those feeds' articles."""
-        feeds = self.requests[items[0].plan.channel_id].feed_ids
+    def select(self, feeds: frozenset[int], items: Sequence[_Due]) -> dict[int, DigestSelection]:
+        """The digests of channels that follow these feeds, from one pool of those feeds' articles only."""
         pool = StoryPool(self.articles.stored(feeds), self.merges, feeds=feeds)
         return {item.plan.channel_id: pool.select(self.requests[item.plan.channel_id]) for item in items}
 
@@ -207,8 +207,8 @@ class DigestRunner:
         plan = plan_of(channels[0])
         item = _Due(plan, now, "preview", f"preview-{channel_id}", recover=False)
         build = await self._read([item], now)
-        ((_, items),) = build.feed_sets([item])
-        selections = await asyncio.to_thread(build.select, items)
+        ((feeds, items),) = build.feed_sets([item])
+        selections = await asyncio.to_thread(build.select, feeds, items)
         return digest_message(item, selections[channel_id], late=False)
 
     async def _skip(self, item: _Due, now: datetime, report: RunReport) -> None:
@@ -314,8 +314,8 @@ class DigestRunner:
             try:
                 # One pool per set of feeds, built while the digests of the sets before it go out; waiting
                 # for a free slot before each digest keeps only the pools of digests in flight in memory.
-                for _, items in build.feed_sets(claimed):
-                    selections = await asyncio.to_thread(build.select, items)
+                for feeds, items in build.feed_sets(claimed):
+                    selections = await asyncio.to_thread(build.select, feeds, items)
                     for item in items:
                         await gate.acquire()
                         tasks.append(asyncio.create_task(one(item, selections[item.plan.channel_id])))

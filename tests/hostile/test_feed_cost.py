@@ -27,7 +27,7 @@ from bot.feeds.poller import FeedPoller
 from bot.feeds.probe import EngineFeedProbe
 from bot.identity import Caller, ChannelRef
 from bot.store.db import Store
-from bot.store.models import ArticleRow, Feed
+from bot.store.models import ArticleRow, Feed, FeedArticle
 from briefings.ingest.errors import SourceError
 from briefings.ingest.feeds import fill_from_linked_pages
 from briefings.ingest.options import ReadOptions
@@ -111,7 +111,11 @@ def make_parts(store: Store, nlp, site: LocalServer, clock: FixedClock, **feed_s
 async def titles_of(store: Store, url: str) -> list[str]:
     async with store.transaction() as session:
         feed = (await session.execute(select(Feed).where(Feed.url == url))).scalar_one()
-        rows = await session.execute(select(ArticleRow.title).where(ArticleRow.feed_id == feed.id))
+        rows = await session.execute(
+            select(ArticleRow.title)
+            .join(FeedArticle, FeedArticle.article_id == ArticleRow.id)
+            .where(FeedArticle.feed_id == feed.id)
+        )
         return sorted(t or "" for t in rows.scalars())
 
 

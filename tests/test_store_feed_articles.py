@@ -11,7 +11,7 @@ from conftest_store import StoreSpec
 from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 
-from bot.store.migrate import current_revision, upgrade_store
+from bot.store.migrate import current_revision, head_revision, upgrade_store
 from bot.store.models import ArticleRow, FeedArticle
 
 WHEN = datetime(2026, 1, 14, 6, 0)
@@ -56,7 +56,7 @@ async def test_0005_links_every_stored_article_to_its_feed(store_spec: StoreSpec
                     },
                 )
         await upgrade_store(store)
-        assert await current_revision(store) == "0005"
+        assert await current_revision(store) == head_revision()
         async with store.transaction() as session:
             links = (
                 (await session.execute(select(FeedArticle).order_by(FeedArticle.article_id))).scalars().all()

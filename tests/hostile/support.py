@@ -195,7 +195,8 @@ async def everything_asked(svc: Service, ref: ChannelRef, caller: Caller, typed:
                 told[f"/{command.name} {name}:{word}"] = _without(reply_text(outcome.reply), word)
     news = await svc.commands.stories.news_for(ref)
     for word in ["", *typed]:
-        choices = "\n".join(f"{c.name} {c.value}" for c in news.choices(word))
+        # As many and as long as the most generous platform offers (Slack: 100 options of 75 characters).
+        choices = "\n".join(f"{c.name} {c.value}" for c in news.choices(word, 100, 100))
         told[f"autocomplete {word!r}"] = choices
     return told
 

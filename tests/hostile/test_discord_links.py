@@ -391,3 +391,11 @@ def test_markdown_at_the_start_of_a_line_is_shown_as_written() -> None:
     assert "".join(c for c, _ in _unescaped(escaped)) == text
     for mention in ("<t:1700000000:R>", "</briefing setup:123>", "<@123456789012345678>", "<#123>"):
         assert escape_markdown(mention).startswith("\\<")
+
+
+def test_a_feed_address_copied_from_an_answer_can_be_pasted_back() -> None:
+    from bot.commands.options import FeedUrlOptions
+
+    shown = escape_markdown("https://gazette.example/feed.xml")
+    assert shown != "https://gazette.example/feed.xml"  # not a link on Discord
+    assert FeedUrlOptions(url=shown.replace("\\", "")).url == "https://gazette.example/feed.xml"

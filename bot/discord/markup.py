@@ -17,11 +17,12 @@ timestamp or a slash-command mention (`<t:…>`, `</name:id>`).
   http(s) addresses without a user name are linked, and characters that would end the link early are
   percent-encoded.
 
-Why not `discord.utils.escape_markdown` alone: it escapes `* _ ~ | \ ` (backtick) everywhere but only the first
-`[` of a masked link, so in `[[x](https://evil.example)](https://b.example)` the inner link stays live; its
-`.+` stops at a new line, so a link text spread over two lines is not escaped; with `ignore_links` (the
-default) a masked link that follows an address on the same word is left alone; and it leaves `<…>` forms
-(`<t:…>`, `</name:id>`, `<https://…>`), line-start lists and `-#` sub-text unescaped. Mentions are
+Why not `discord.utils.escape_markdown` alone: it escapes `* _ ~ |`, backslashes and backticks
+everywhere, but only the first `[` of a masked link, so in `[[x](https://evil.example)](https://b.example)`
+the inner link stays live; its `.+` stops at a new line, so a link text spread over two lines is not
+escaped; with `ignore_links` (the default) a masked link that follows an address in the same word is left
+alone; and it leaves `<…>` forms (`<t:…>`, `</name:id>`, `<https://…>`) and numbered lists as they are.
+Mentions are
 neutralised separately (`briefings.render.neutralise_discord`; answers are also sent with
 `AllowedMentions.none()`).
 """

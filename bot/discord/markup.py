@@ -22,8 +22,7 @@ everywhere, but only the first `[` of a masked link, so in `[[x](https://evil.ex
 the inner link stays live; its `.+` stops at a new line, so a link text spread over two lines is not
 escaped; with `ignore_links` (the default) a masked link that follows an address in the same word is left
 alone; and it leaves `<…>` forms (`<t:…>`, `</name:id>`, `<https://…>`) and numbered lists as they are.
-Mentions are
-neutralised separately (`briefings.render.neutralise_discord`; answers are also sent with
+Mentions are neutralised separately (`briefings.render.neutralise_discord`; answers are also sent with
 `AllowedMentions.none()`).
 """
 

@@ -74,7 +74,7 @@ def db_upgrade(config: ConfigOpt = None) -> None:
 def doctor(config: ConfigOpt = None) -> None:
     """Check the settings, the database, its migrations and the spaCy pipeline; say what to fix."""
     settings = _settings(config)
-    from bot.store.db import Store, StoreUnavailable, describe_url
+    from bot.store.db import Store, StoreUnavailable, describe_url, parse_store_url
     from bot.store.migrate import current_revision, head_revision
     from briefings.nlp import PipelineNotInstalled, load_pipeline
 
@@ -86,7 +86,13 @@ def doctor(config: ConfigOpt = None) -> None:
         (_out if ok else _err).print(("ok    " if ok else "FIX   ") + line, markup=False)
 
     url = settings.store_url()
-    report(True, f"database URL: {describe_url(url)}")
+    try:
+        parse_store_url(url)
+    except StoreUnavailable as exc:  # nothing else about the database can be checked
+        report(False, f"BRIEFBOT_DATABASE_URL: {exc}")
+        url = ""
+    else:
+        report(True, f"database URL: {describe_url(url)}")
 
     async def check_store() -> tuple[str | None, str | None]:
         store = Store.from_url(url)
@@ -97,13 +103,14 @@ def doctor(config: ConfigOpt = None) -> None:
             await store.close()
 
     try:
-        current, head = asyncio.run(check_store())
-        report(True, "the database answers")
-        report(
-            current == head,
-            f"tables at revision {current or 'none'} (this briefbot needs {head})"
-            + ("" if current == head else ": run `briefbot db upgrade`"),
-        )
+        if url:
+            current, head = asyncio.run(check_store())
+            report(True, "the database answers")
+            report(
+                current == head,
+                f"tables at revision {current or 'none'} (this briefbot needs {head})"
+                + ("" if current == head else ": run `briefbot db upgrade`"),
+            )
     except StoreUnavailable as exc:
         report(False, str(exc))
     try:

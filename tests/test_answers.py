@@ -377,3 +377,11 @@ def test_every_answer_renders_on_every_platform_without_pinging(story: Story, an
                 assert "@everyone" not in sent and "<@1" not in sent
             if platform == "slack":
                 assert "<!channel>" not in sent and "<@" not in sent
+
+
+def test_an_untitled_articles_address_is_not_its_link_text(story: Story) -> None:
+    source = story.sources[0]
+    untitled = source.model_copy(update={"title": None, "source": "https://trusted.example/page"})
+    reply = sources_answer(story.model_copy(update={"sources": [untitled]}))
+    links = [b for b in reply.blocks if isinstance(b, Link)]
+    assert [(link.text, link.url) for link in links] == [("a1: untitled article", source.url)]

@@ -76,6 +76,30 @@ def test_doctor_and_upgrade_explain_an_unreachable_database(tmp_path: Path) -> N
     assert doctor.returncode == 1 and "FIX" in doctor.stderr and "s3cret" not in doctor.stdout + doctor.stderr
 
 
+@pytest.mark.parametrize(
+    ("url", "says"),
+    [
+        ("postgresql://briefbot:s3cret@db.example:notaport/briefbot", "has a port that is not a number"),
+        ("nonsense", "'nonsense' cannot be read"),
+    ],
+)
+def test_an_unreadable_database_url_is_one_line_naming_it(tmp_path: Path, url: str, says: str) -> None:
+    env = {"BRIEFBOT_DATABASE_URL": url, "BRIEFBOT_DATA_DIR": str(tmp_path / "data")}
+    doctor = run_cli("doctor", env=env, cwd=tmp_path)
+    assert doctor.returncode == 1
+    fix = [line for line in doctor.stderr.splitlines() if line.startswith("FIX")]
+    assert len(fix) == 1 and "BRIEFBOT_DATABASE_URL" in fix[0] and says in fix[0], doctor.stderr
+    assert "postgresql://user@host:5432/dbname" in fix[0]  # what to write instead
+    for command in (["run"], ["db", "upgrade"]):
+        run = run_cli(*command, env=env, cwd=tmp_path)
+        assert run.returncode != 0
+        assert run.stderr.strip().startswith("briefbot: ") and says in run.stderr, run.stderr
+        assert len(run.stderr.strip().splitlines()) == 1, run.stderr
+    for output in (doctor, run):
+        assert "Traceback" not in output.stderr + output.stdout
+        assert "s3cret" not in output.stderr + output.stdout
+
+
 async def test_the_service_refuses_to_start_on_an_unmigrated_or_unreachable_store(tmp_path: Path) -> None:
     with pytest.raises(StoreNotReady) as not_ready:
         await open_store(BotSettings(data_dir=tmp_path))

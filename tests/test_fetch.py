@@ -223,6 +223,40 @@ def test_only_http_urls_are_fetched(url: str) -> None:
         ("2002:7f00:1::", False),  # 6to4 around 127.0.0.1
         ("64:ff9b::a00:1", False),  # NAT64 to 10.0.0.1
         ("64:ff9b::5db8:d822", True),  # NAT64 to 93.184.216.34
+        # Special-purpose ranges that Python 3.11's `is_global` counts as global, or that lag its tables.
+        ("192.0.0.8", False),  # IPv4 dummy address
+        ("192.0.0.9", False),  # PCP anycast
+        ("192.0.0.170", False),  # NAT64/DNS64 discovery
+        ("192.88.99.1", False),  # 6to4 relay anycast
+        ("fec0::1", False),  # site-local
+        ("3fff::1", False),  # documentation (2024)
+        ("5f00::1", False),  # SRv6 SIDs
+        ("0.1.2.3", False),
+        ("192.0.2.10", False),
+        ("198.18.0.1", False),
+        ("198.19.255.255", False),
+        ("198.51.100.7", False),
+        ("203.0.113.9", False),
+        ("255.255.255.255", False),
+        ("2001:db8::1", False),
+        ("2001:2::1", False),  # benchmarking
+        ("100::1", False),  # discard-only
+        ("::", False),
+        ("::a00:1", False),  # IPv4-compatible, around 10.0.0.1
+        ("64:ff9b:1::5db8:d822", False),  # local-use NAT64
+        ("64:ff9b::c000:8", False),  # NAT64 to 192.0.0.8
+        ("64:ff9b::c058:6301", False),  # NAT64 to 192.88.99.1
+        ("::ffff:192.0.0.8", False),  # IPv4-mapped
+        ("::ffff:198.51.100.7", False),
+        ("2002:c058:6301::1", False),  # 6to4 around 192.88.99.1
+        ("2002:c000:0208::1", False),  # 6to4 around 192.0.2.8
+        ("2001:0:4136:e378:8000:63bf:3fff:fdd2", False),  # Teredo, client 192.0.2.45
+        ("2001:0:4136:e378:8000:63bf:39cc:9bf8", False),  # Teredo, client 198.51.100.7
+        ("2001:0:4136:e378:8000:63bf:a247:27dd", True),  # Teredo, client 93.184.216.34
+        ("2002:5db8:d822::1", True),  # 6to4 around 93.184.216.34
+        ("::ffff:93.184.216.34", True),
+        ("1.1.1.1", True),
+        ("2620:4f:8000::1", True),
     ],
 )
 def test_which_addresses_are_public(address: str, public: bool) -> None:

@@ -193,3 +193,14 @@ def test_a_story_keeps_the_name_it_was_known_by():
         previous=first,
     )
     assert later.name == first.name == "Ferry capsizes off Lanmore"
+
+
+def test_a_long_article_of_figures_shows_each_sources_figure_once():
+    """An article with 1,500 counts of the dead from 1,500 sources (a hostile feed could send one)."""
+    claims = [claim(str(n), "people killed", "killed", f"official {n}", n) for n in range(1, 1501)]
+    casualties = [claim("no", "casualties", "casualties", "the governor", 0)]
+    killed, none = merge_story("s", [analysis("a1", claims=claims + casualties)]).disagreements
+    assert killed.about == "killed" and len(killed.claims) == 1500
+    # "No casualties" against every count of the dead: each shown once.
+    shown = [(c.claim.quantity, c.claim.attributed_to) for c in none.claims]
+    assert len(shown) == len(set(shown)) == 1501 and shown[0] == ("no", "the governor")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from bot.channels.config import MAX_DIGEST_LENGTH, MIN_DIGEST_LENGTH
 
@@ -96,10 +96,21 @@ class SetupOptions(CommandOptions):
     )
 
 
+# Invisible characters an address copied from a chat can carry: briefbot itself puts a zero-width space
+# after "https:" in addresses it shows, so that Discord makes no link of them (bot/discord/markup.py).
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+
+
 class FeedUrlOptions(CommandOptions):
     """/briefing feeds add|remove: one feed's address."""
 
     url: str = Field(min_length=1, max_length=MAX_URL_CHARS, description="the RSS or Atom feed's address")
+
+    @field_validator("url", mode="before")
+    @classmethod
+    def _visible(cls, value: object) -> object:
+        """An address pasted from briefbot's own answers works: zero-width characters are dropped."""
+        return value.translate(_INVISIBLE) if isinstance(value, str) else value
 
 
 class ScheduleOptions(CommandOptions):

@@ -5,6 +5,9 @@ fit Discord's limits (256 title, 4096 description, 25 fields, 6000 per message, 
 sections become embeds. A link is written as Markdown, which is longer than its text: where that would
 break a limit the link is shown as its text and address on a line, and a message that outgrows 6000
 characters is split in two rather than cut.
+
+Before that, every text is escaped for Discord's Markdown (`bot.discord.markup`): text from an article is
+shown as written, never as a link, a heading or a spoiler, and a link briefbot builds shows its host.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from collections.abc import Sequence
 import discord
 
 from bot.discord.limits import DISCORD_LIMITS, neutralise_discord
+from bot.discord.markup import escape_reply
 from briefings.render import (
     Block,
     BulletList,
@@ -47,6 +51,7 @@ def _sections(page: Sequence[Block]) -> list[list[Block]]:
 
 
 def _link_line(link: Link, room: int) -> str:
+    # The link's text is escaped and ends with its host, its address percent-encoded (`markup`).
     markdown = f"[{link.text}]({link.url})"
     return markdown if len(markdown) <= room else link.text
 
@@ -102,7 +107,7 @@ def reply_messages(reply: Reply, refused: bool = False) -> list[list[discord.Emb
     colour = REFUSAL_COLOUR if refused else ANSWER_COLOUR
     messages = [
         m
-        for page in render_pages(reply, DISCORD_LIMITS, neutralise_discord)
+        for page in render_pages(escape_reply(reply), DISCORD_LIMITS, neutralise_discord)
         for m in group_messages(page_embeds(page, colour))
     ]
     return messages or [[discord.Embed(description="Nothing to show.", colour=colour)]]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -27,15 +28,34 @@ class StoreUnavailable(RuntimeError):
     """The database cannot be reached (or went away); the message says which one and what to check."""
 
 
-def async_url(url: str) -> URL:
-    """The SQLAlchemy URL with an asyncio driver: sqlite → aiosqlite, postgresql → psycopg (3)."""
+_URL_FORMS = "write sqlite:///path/briefbot.db or postgresql://user@host:5432/dbname"
+_PASSWORD = re.compile(r"(//[^/@:]*:)[^/@]*@")
+
+
+def _hidden_password(url: str) -> str:
+    """A URL that may not parse, with anything between "user:" and "@" hidden."""
+    return _PASSWORD.sub(r"\1***@", url)
+
+
+def parse_store_url(url: str) -> URL:
+    """The database URL parsed, or StoreUnavailable naming in one line what is wrong with it."""
     try:
         parsed = make_url(url)
+        parsed.port  # noqa: B018 - SQLAlchemy reads the port only when asked, and raises then
     except ArgumentError as exc:
         raise StoreUnavailable(
-            f"{url!r} is not a database URL (write sqlite:///path/briefbot.db or "
-            "postgresql://user@host:5432/dbname)"
+            f"the database URL {_hidden_password(url)!r} cannot be read ({_URL_FORMS})"
         ) from exc
+    except ValueError as exc:
+        raise StoreUnavailable(
+            f"the database URL {_hidden_password(url)!r} has a port that is not a number ({_URL_FORMS})"
+        ) from exc
+    return parsed
+
+
+def async_url(url: str) -> URL:
+    """The SQLAlchemy URL with an asyncio driver: sqlite → aiosqlite, postgresql → psycopg (3)."""
+    parsed = parse_store_url(url)
     driver = _ASYNC_DRIVERS.get(parsed.drivername)
     if driver is not None:
         parsed = parsed.set(drivername=driver)
@@ -48,7 +68,10 @@ def async_url(url: str) -> URL:
 
 def describe_url(url: URL | str) -> str:
     """The URL with its password hidden, for messages and logs."""
-    parsed = url if isinstance(url, URL) else make_url(url)
+    try:
+        parsed = url if isinstance(url, URL) else parse_store_url(url)
+    except StoreUnavailable:
+        return _hidden_password(str(url))
     return parsed.render_as_string(hide_password=True)
 
 

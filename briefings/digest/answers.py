@@ -362,7 +362,7 @@ def sources_answer(story: Story) -> Reply:
     """The articles of a story (title, outlet, date, link) and where their figures disagree."""
     blocks: list[Block] = [Heading(text=f"Sources — {story_title(story)}")]
     for ref in story.sources:
-        title = ref.title or ref.source
+        title = ref.title or _untitled(ref.source)
         label = f"{ref.id}: {title}"
         blocks.append(Link(text=label, url=ref.url) if ref.url else Paragraph(text=label))
         small = [x for x in (ref.outlet, describe_date(ref.published)) if x]
@@ -380,6 +380,11 @@ def sources_answer(story: Story) -> Reply:
         sources = {claim_source(c, outlets) for c in story.claims}
         blocks.append(Context(elements=[f"No conflicting figures among {len(sources)} sources of figures"]))
     return Reply(blocks=blocks)
+
+
+def _untitled(source: str) -> str:
+    """What to call an article without a title: its file, never its web address (a link shows that)."""
+    return "untitled article" if "://" in source else source
 
 
 # ---------------------------------------------------------------------------------------- /stories

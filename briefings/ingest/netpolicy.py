@@ -31,6 +31,46 @@ SocketOption = tuple[int, int, int] | tuple[int, int, bytes | bytearray] | tuple
 # The well-known NAT64 prefix: its last 32 bits are the IPv4 address a NAT64 gateway connects to.
 _NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
 
+# Denied whatever `is_global` says: the standard library's tables differ between Python versions (3.11
+# counts 192.0.0.8, 192.88.99.1 and fec0::1 as global) and lag the IANA special-purpose address registries.
+# A news site never lives in any of these.
+_DENIED = tuple(
+    ipaddress.ip_network(n)
+    for n in (
+        # IPv4 (IANA IPv4 Special-Purpose Address Registry)
+        "0.0.0.0/8",  # "this network"
+        "10.0.0.0/8",  # private
+        "100.64.0.0/10",  # shared address space (carrier-grade NAT)
+        "127.0.0.0/8",  # loopback
+        "169.254.0.0/16",  # link-local (cloud metadata)
+        "172.16.0.0/12",  # private
+        "192.0.0.0/24",  # IETF protocol assignments (192.0.0.8, PCP and TURN anycast, DS-Lite)
+        "192.0.2.0/24",  # documentation (TEST-NET-1)
+        "192.88.99.0/24",  # 6to4 relay anycast (deprecated)
+        "192.168.0.0/16",  # private
+        "198.18.0.0/15",  # benchmarking
+        "198.51.100.0/24",  # documentation (TEST-NET-2)
+        "203.0.113.0/24",  # documentation (TEST-NET-3)
+        "224.0.0.0/4",  # multicast
+        "240.0.0.0/4",  # reserved, and 255.255.255.255 (limited broadcast) within it
+        # IPv6 (IANA IPv6 Special-Purpose Address Registry); ::ffff:0:0/96, 2002::/16, 2001::/32 and
+        # 64:ff9b::/96 are judged by the IPv4 address they carry, before this list.
+        "::/128",  # unspecified
+        "::1/128",  # loopback
+        "::/96",  # IPv4-compatible (deprecated)
+        "64:ff9b:1::/48",  # local-use NAT64: its IPv4 address is not at a fixed place
+        "100::/64",  # discard-only
+        "2001::/23",  # IETF protocol assignments (benchmarking, ORCHID, …)
+        "2001:db8::/32",  # documentation
+        "3fff::/20",  # documentation
+        "5f00::/16",  # segment routing (SRv6) SIDs
+        "fc00::/7",  # unique local
+        "fe80::/10",  # link-local
+        "fec0::/10",  # site-local (deprecated)
+        "ff00::/8",  # multicast
+    )
+)
+
 
 class AddressNotAllowed(Exception):
     """A host that resolves to an address the policy forbids."""
@@ -50,7 +90,8 @@ class HostNotResolved(Exception):
 
 
 def is_public_address(address: IPAddress) -> bool:
-    """True for globally routable unicast addresses: not private, loopback, link-local, multicast or reserved."""
+    """True for globally routable unicast addresses: not private, loopback, link-local, multicast, reserved,
+    documentation, benchmarking or any other special-purpose range (checked against `_DENIED` too)."""
     if isinstance(address, ipaddress.IPv6Address):
         # An IPv6 address can carry an IPv4 one (mapped, 6to4, Teredo); the IPv4 one is what is reached.
         embedded = address.ipv4_mapped or address.sixtofour or (address.teredo[1] if address.teredo else None)
@@ -58,6 +99,8 @@ def is_public_address(address: IPAddress) -> bool:
             embedded = ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
         if embedded is not None:
             return is_public_address(embedded)
+    if any(address in network for network in _DENIED):
+        return False
     return address.is_global and not (
         address.is_multicast or address.is_reserved or address.is_loopback or address.is_link_local
     )

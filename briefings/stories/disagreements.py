@@ -166,20 +166,18 @@ def find_disagreements(
     for key, group in groups.items():
         harm = key in HARM_CATEGORIES
         own = figures[key]
-        conflicting = [(a, b) for i, a in enumerate(own) for b in own[i + 1 :] if _conflict(a, b, harm)]
-        # A total of casualties below a count of the dead contradicts it.
+        conflicting = any(_conflict(a, b, harm) for i, a in enumerate(own) for b in own[i + 1 :])
+        # A total of casualties below a count of the dead contradicts it: those figures are shown too.
+        contradicted: dict[int, _Figure] = {}
         for part in _PARTS_OF.get(key, ()):
-            conflicting += [
-                (a, b)
-                for a in own
-                for b in figures.get(part, [])
-                if _source(a.claim) != _source(b.claim) and a.range.high < b.range.low
-            ]
-        if not conflicting:
+            for b in figures.get(part, []):
+                if any(_source(a.claim) != _source(b.claim) and a.range.high < b.range.low for a in own):
+                    contradicted.setdefault(id(b), b)
+        if not conflicting and not contradicted:
             continue
-        # Every figure given for the count, and those of the counts it contradicts.
-        involved = list(own)
-        involved += [f for pair in conflicting for f in pair if f not in involved]
+        # Every figure given for the count, and those of the counts it contradicts (each once: compared by
+        # identity, as comparing the models field by field made a long article's stories take minutes).
+        involved = [*own, *contradicted.values()]
         disagreements.append(Disagreement(about=_about(key, group), claims=_shown(involved)))
     return disagreements
 

@@ -30,8 +30,8 @@ from __future__ import annotations
 
 import logging
 import re
-from urllib.parse import quote, urlsplit, urlunsplit
 
+from bot.adapters.links import HOST_SEPARATOR, link_host, link_target
 from briefings.render import (
     Block,
     BulletList,
@@ -47,7 +47,6 @@ _log = logging.getLogger(__name__)
 
 ZWSP = "\u200b"
 LINK_TEXT_LIMIT = 256  # what the renderer lets a link's text be on Discord (an embed title's size)
-HOST_SEPARATOR = " · "
 
 # Every character Discord's Markdown acts on anywhere in a line. A backslash escapes any punctuation.
 _INLINE = re.compile(r"([\\*_~|`\[\]()<>#])")
@@ -57,10 +56,6 @@ _LINE_START = re.compile(r"^([ \t]*)(?:([-+])|(\d+)\.)", re.MULTILINE)
 # A scheme before "//" (https://, steam://, discord://): Discord turns what follows into a link.
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*:)(?=//)")
 _LINK_PAIR = re.compile(r"\](?=\()")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-# Kept as they are in a link's address; anything else (spaces, brackets, quotes, backslashes) is
-# percent-encoded so that it cannot end the address inside "(…)" early.
-_URL_SAFE = "/:?#&=+;,%@!$'*~-._"
 
 
 def escape_markdown(text: str) -> str:
@@ -78,44 +73,6 @@ def _escape_line_start(match: re.Match[str]) -> str:
 def plain_text(text: str) -> str:
     """Text for a place Discord shows without Markdown (footer, author): link-forming pairs broken."""
     return _SCHEME.sub(lambda m: m.group(1) + ZWSP, _LINK_PAIR.sub("]" + ZWSP, text))
-
-
-def link_host(url: str) -> str | None:
-    """The host an http(s) address goes to, in ASCII; None for an address briefbot does not link."""
-    try:
-        parts = urlsplit(url.strip())
-        host = parts.hostname
-        parts.port  # noqa: B018 - raises on a port that is not a number
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not host or parts.username is not None:
-        return None
-    if _CONTROL.search(url):
-        return None
-    try:
-        return host.encode("idna").decode("ascii").lower()
-    except UnicodeError:
-        return None  # not a name a browser could go to either
-
-
-def link_target(url: str) -> str | None:
-    """The address as written inside a Discord masked link, or None when it is not linked."""
-    host = link_host(url)
-    if host is None:
-        return None
-    parts = urlsplit(url.strip())
-    netloc = f"[{host}]" if ":" in host else host
-    if parts.port is not None:
-        netloc += f":{parts.port}"
-    return urlunsplit(
-        (
-            parts.scheme.lower(),
-            netloc,
-            quote(parts.path, safe=_URL_SAFE),
-            quote(parts.query, safe=_URL_SAFE),
-            quote(parts.fragment, safe=_URL_SAFE),
-        )
-    )
 
 
 def link_text(text: str, host: str) -> str:

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from bot.adapters.links import HOST_SEPARATOR, link_host, link_target
 from bot.slack.mrkdwn import FALLBACK_TEXT_CHARS, SLACK_LIMITS, escape_mrkdwn
 from briefings.render import (
     Block,
@@ -51,9 +52,17 @@ def _mrkdwn(text: str) -> SlackBlock:
     return {"type": "mrkdwn", "text": text, "verbatim": True}
 
 
-def _link_url(url: str) -> str:
-    # Inside <url|text> a "|" or ">" would end the address early: they are percent-encoded.
-    return url.replace("&", "&amp;").replace("<", "%3C").replace(">", "%3E").replace("|", "%7C")
+def _link(block: Link) -> SlackBlock:
+    """A link briefbot builds: `<address|text · host>`, or its text alone when the address is not plain http(s).
+
+    `link_target` has percent-encoded "|", "<" and ">", so nothing can end the address early; "&" is
+    written as Slack's entity. The text was escaped for mrkdwn by `render_pages`.
+    """
+    target, host = link_target(block.url), link_host(block.url)
+    if target is None or host is None:
+        return {"type": "section", "text": _mrkdwn(block.text)}
+    shown = f"{block.text}{HOST_SEPARATOR}{escape_mrkdwn(host)}"
+    return {"type": "section", "text": _mrkdwn(f"<{target.replace('&', '&amp;')}|{shown}>")}
 
 
 def slack_block(block: Block) -> SlackBlock:
@@ -72,7 +81,7 @@ def slack_block(block: Block) -> SlackBlock:
     if isinstance(block, Context):
         return {"type": "context", "elements": [_mrkdwn(e) for e in block.elements]}
     if isinstance(block, Link):
-        return {"type": "section", "text": _mrkdwn(f"<{_link_url(block.url)}|{block.text}>")}
+        return _link(block)
     if isinstance(block, Divider):
         return {"type": "divider"}
     raise TypeError(f"no Block Kit form for {block!r}")

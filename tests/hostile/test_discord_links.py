@@ -28,6 +28,7 @@ from fakes.discord_server import FakeDiscord
 from spacy.language import Language
 from test_commands_support import ADMIN, NOW, store_articles
 
+from bot.adapters.links import link_host, link_target
 from bot.channels.admin import ChannelAdmin, FeedInfo
 from bot.clock import FixedClock
 from bot.commands.catalog import COMMANDS
@@ -38,7 +39,7 @@ from bot.delivery import DigestItem, OutgoingMessage
 from bot.discord.client import BriefbotDiscordClient, make_client, start_client
 from bot.discord.delivery import DiscordDelivery
 from bot.discord.embeds import reply_messages
-from bot.discord.markup import escape_markdown, link_host, link_target, plain_text
+from bot.discord.markup import escape_markdown, plain_text
 from bot.identity import ChannelRef
 from bot.store.db import Store
 from bot.store.migrate import upgrade_store

@@ -55,13 +55,16 @@ ATOM = """<?xml version="1.0" encoding="utf-8"?>
 leader Tomas Varga said the strike would last 48 hours.</summary></entry>
 </feed>"""
 
-# The same barriers article again (tracking parameter differs) and the ferry text under another URL.
+# The same barriers article again (tracking parameter differs) and the ferry text under another URL, each
+# exactly as the Gazette gives it (words, punctuation and date).
 REPOSTS = """<?xml version="1.0"?>
 <rss version="2.0"><channel><title>Coast Wire</title>
 <item><title>Harbour barriers fail in Port Elwin</title><link>{base}/news/barriers?utm_medium=social</link>
+<pubDate>Wed, 14 Jan 2026 08:00:00 GMT</pubDate>
 <description>Flood barriers along the harbour of Port Elwin failed on Tuesday night, Mayor Lina Osei said on
 Wednesday. About 300 homes were evacuated and nobody was hurt, the council said.</description></item>
 <item><title>Ferry service resumes on the Elwin estuary</title><link>{base}/wire/ferry-copy</link>
+<pubDate>Wed, 14 Jan 2026 07:00:00 GMT</pubDate>
 <description>The ferry across the Elwin estuary ran again on Wednesday after a week of repairs, the operator
 Estuary Lines said. Captain Mira Holt said the first crossing carried forty passengers.</description></item>
 </channel></rss>"""

@@ -1,14 +1,15 @@
-"""Keys that recognise the same article twice: its canonical URL and a hash of its words."""
+"""Keys that recognise the same article twice: its canonical URL and a hash of what its analysis reads."""
 
 from __future__ import annotations
 
 import hashlib
 import re
+from datetime import UTC, datetime
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 # Query parameters that track the reader, not the article.
 _TRACKING = re.compile(r"^(utm_\w+|fbclid|gclid|mc_cid|mc_eid|ref|ref_src|cmpid|ocid|igshid|_ga)$", re.I)
-_WORD = re.compile(r"\w+", re.UNICODE)
+_SPACE = re.compile(r"\s+")
 
 
 def canonical_url(url: str) -> str:
@@ -29,7 +30,19 @@ def canonical_url(url: str) -> str:
     return urlunsplit((scheme, host, path, query, ""))
 
 
-def content_hash(title: str | None, text: str) -> str:
-    """A hash of the article's words (case, punctuation and spacing ignored): a re-post hashes the same."""
-    words = _WORD.findall(f"{title or ''} {text}".lower())
-    return hashlib.sha256(" ".join(words).encode()).hexdigest()
+def content_hash(title: str | None, text: str, published: datetime | None = None) -> str:
+    """A hash of everything the engine's analysis of an article reads: its title, its text as written
+    (only spacing ignored) and the publication time its feed gives (the anchor of "on Friday").
+
+    An article stored from one feed is shared with another feed only when this matches, so another
+    workspace's feed can never decide how an article reads: a copy with other casing or punctuation (which
+    words read as a quote) or another date is an article of its own, analysed on its own. Reprints still
+    count as one source in a story (the story index recognises near-copies).
+    """
+    when = "" if published is None else _as_utc(published).isoformat()
+    key = "\x1f".join((_SPACE.sub(" ", title or "").strip(), _SPACE.sub(" ", text).strip(), when))
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def _as_utc(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)

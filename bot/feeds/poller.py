@@ -206,7 +206,7 @@ class FeedPoller:
         candidates: list[_Candidate] = []
         for raw in raws:
             url = canonical_url(raw.url) if raw.url else None
-            digest = content_hash(raw.title, raw.text)
+            digest = content_hash(raw.title, raw.text, raw.published)
             if (url is not None and url in seen_urls) or digest in seen_hashes:
                 continue
             if url is not None:

@@ -135,3 +135,32 @@ async def test_a_syndicated_article_is_stored_once_and_reaches_both_workspaces(
         assert await count(store, "SELECT count(*) FROM feed_articles") == 2  # carried by both feeds
     finally:
         await svc.close()
+
+
+async def test_a_copy_that_reads_differently_is_not_shared_with_another_feed(
+    store: Store, nlp: Language, feeds: Feeds
+) -> None:
+    """A's feed serves B's words first, but dated a year earlier and with the quotation marks taken out.
+
+    Were the two one article (the same words), A's copy would decide B's dates ("on Thursday" counted from
+    A's date) and which words read as a quote. B's item is analysed as B's feed gives it.
+    """
+    clock = FixedClock(datetime(2026, 1, 15, 10, 0, tzinfo=UTC))
+    svc = make_service(store, nlp, clock)
+    altered = Item(REAL.title, REAL.text.replace('"', ""), REAL.path, "Thu, 16 Jan 2025 09:00:00 GMT")
+    try:
+        feeds.items = {"hostile": [altered], "public": [REAL]}
+        await svc.admin.setup(CHANNEL_A, ADMIN_A)
+        await svc.admin.add_feed(CHANNEL_A, ADMIN_A, feeds.url("hostile"))
+        await svc.admin.setup(CHANNEL_B, ADMIN_B)
+        await svc.admin.add_feed(CHANNEL_B, ADMIN_B, feeds.url("public"))
+        assert await svc.poll(feeds.url("hostile")) == ("new", 1)
+        assert await svc.poll(feeds.url("public")) == ("new", 1)
+        assert svc.extractor.analysed == [REAL.title, REAL.title]  # B's item analysed on its own
+        assert await count(store, "SELECT count(*) FROM articles") == 2
+
+        told = await everything_asked(svc, CHANNEL_B, MEMBER_B, ["ferry"])
+        assert "The new ramp is stronger than the old one" in told["/quotes"], told["/quotes"]
+        assert "2025" not in told["/timeline"], told["/timeline"]
+    finally:
+        await svc.close()

@@ -116,8 +116,6 @@ class StoryPool:
         # Per feed, its articles by when it found them: a channel finds its new stories by bisecting.
         self._by_feed = {feed: sorted(entries) for feed, entries in by_feed.items()}
         self._fetch_times = {feed: [t for t, _, _ in entries] for feed, entries in self._by_feed.items()}
-        # A story as a set of feeds sees it, by the feeds of that set that brought any of it.
-        self._seen: dict[tuple[str, frozenset[int]], PooledStory] = {}
 
     def __len__(self) -> int:
         return len(self._by_story)
@@ -129,14 +127,9 @@ class StoryPool:
 
     def story_for(self, story: str, feed_ids: Sequence[int] | frozenset[int]) -> PooledStory:
         """The story as these feeds see it: merged from their articles of it only."""
+        # Not kept here but in the (bounded) views: a run over many distinct feed sets keeps its memory flat.
         feeds = self._story_feeds.get(story, frozenset()).intersection(feed_ids)
-        key = (story, feeds)
-        pooled = self._seen.get(key)
-        if pooled is None:
-            pooled = self._seen[key] = PooledStory(
-                story, members_of(self._by_story[story], feeds), self._views
-            )
-        return pooled
+        return PooledStory(story, members_of(self._by_story[story], feeds), self._views)
 
     def _new_counts(self, request: DigestRequest) -> dict[str, int]:
         """How many articles each story gained from the channel's feeds since its last digest."""

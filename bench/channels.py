@@ -1,12 +1,13 @@
 """The service at scale: 10,000 channels' digests due in the same minute, and 1,000 feeds polled.
 
-    python -m bench.channels [--channels 10000] [--feeds 200] [--feed-sets 0] [--poll-feeds 1000] [--postgres]
+    python -m bench.channels [--channels 10000] [--feeds 200] [--feed-sets 0] [--distinct] [--days 1]
+                             [--poll-feeds 1000] [--postgres]
 
-Digests: channels follow 3 of `--feeds` feeds each, picked at random or (`--feed-sets N`) one of N shared
-sets (a fifth of the channels with a topic), all due at 08:00
+Digests: channels follow 3 of `--feeds` feeds each, picked at random, each a set no other channel has
+(`--distinct`), or (`--feed-sets N`) one of N shared sets (a fifth of the channels with a topic), all due at 08:00
 Europe/Berlin; the feeds carry the repository's original articles (events told by several outlets). The figure is the time from "due" to every digest handed to the delivery interface
-(claims, one story pool per distinct set of feeds, its stories merged and summarised once each, a
-selection per channel, records), and the peak memory
+(claims, the stories with news read from the story memory, each channel's view of a story merged from its
+own feeds' articles once per exact set of articles, a selection per channel, records), and the peak memory
 of the process doing it (measured in a fresh process that has not loaded spaCy).
 Polling: `--poll-feeds` feeds on a local HTTP server; the time of one round when every feed has one new
 article (fetch, parse, de-duplicate, extract in a worker process, store) and of the next round, which
@@ -37,7 +38,7 @@ from bot.delivery import DeliveryReceipt, OutgoingMessage
 from bot.identity import ChannelRef
 from bot.store.db import Store
 from bot.store.migrate import upgrade_store
-from bot.store.models import ArticleRow, Channel, ChannelFeed, Feed, FeedArticle, Workspace
+from bot.store.models import ArticleRow, Channel, ChannelFeed, Feed, FeedArticle, StoryQueueEntry, Workspace
 
 DUE = datetime(2026, 1, 15, 7, 0, tzinfo=UTC)  # 08:00 Europe/Berlin
 TOWNS = [
@@ -139,8 +140,34 @@ class CountingSink:
         return None
 
 
+def _feed_sets(
+    rng: random.Random, feed_rows: list[Feed], channels: int, feed_sets: int, distinct: bool
+) -> list[list[Feed]]:
+    """Each channel's 3 feeds: one of `feed_sets` shared sets, a set of its own (`distinct`), or at random."""
+    if feed_sets:
+        shared = [rng.sample(feed_rows, 3) for _ in range(feed_sets)]
+        return [rng.choice(shared) for _ in range(channels)]
+    if not distinct:
+        return [rng.sample(feed_rows, 3) for _ in range(channels)]
+    taken: set[frozenset[int]] = set()
+    picked: list[list[Feed]] = []
+    while len(picked) < channels:
+        chosen = rng.sample(feed_rows, 3)
+        key = frozenset(f.id for f in chosen)
+        if key not in taken:
+            taken.add(key)
+            picked.append(chosen)
+    return picked
+
+
 async def prepare_digests(
-    url: str, schema: str | None, channels: int, feeds: int, feed_sets: int = 0
+    url: str,
+    schema: str | None,
+    channels: int,
+    feeds: int,
+    feed_sets: int = 0,
+    distinct: bool = False,
+    days: int = 1,
 ) -> dict[str, Any]:
     """Fill a store with feeds, analysed articles and channels all due at the same minute.
 
@@ -177,10 +204,11 @@ async def prepare_digests(
         session.add_all(feed_rows)
         await session.flush()
         n = 0
-        found = DUE - timedelta(hours=10)
         for feed in feed_rows:
             for pick in rng.sample(range(len(analyses)), 5):
                 n += 1
+                # Found over the last `days` days (all 10 hours ago with one day).
+                found = DUE - timedelta(hours=10) - timedelta(hours=rng.uniform(0, 24 * (days - 1)))
                 row = ArticleRow(
                     canonical_url=f"https://news.example.org/{feed.id}/{pick}",
                     content_hash=f"{feed.id:08d}{pick:08d}",
@@ -197,6 +225,7 @@ async def prepare_digests(
                         feed_id=feed.id, article_id=row.id, found_at=found, url=None, source=f"bench{pick}"
                     )
                 )
+                session.add(StoryQueueEntry(article_id=row.id))  # as the poller's store does
         await session.flush()
         keywords = ["strike", "fire", "ferry", "vote", "rate"]
         channel_rows = []
@@ -219,12 +248,24 @@ async def prepare_digests(
             )
         session.add_all(channel_rows)
         await session.flush()
-        shared = [rng.sample(feed_rows, 3) for _ in range(feed_sets)]
-        for channel in channel_rows:
-            for feed in rng.choice(shared) if shared else rng.sample(feed_rows, 3):
+        chosen = _feed_sets(rng, feed_rows, channels, feed_sets, distinct)
+        for channel, its_feeds in zip(channel_rows, chosen, strict=True):
+            for feed in its_feeds:
                 session.add(ChannelFeed(channel_id=channel.id, feed_id=feed.id, added_at=created))
+    # The poller places each article in its story as it stores it: done here, before the digests are due.
+    from bot.stories.memory import StoryMemory
+
+    started = time.perf_counter()
+    report = await StoryMemory(store).index_pending()
+    indexing_s = time.perf_counter() - started
     await store.close()
-    return {"articles": n, "distinct_texts": len(analyses)}
+    return {
+        "articles": n,
+        "distinct_texts": len(analyses),
+        "distinct_feed_sets": len({frozenset(f.id for f in c) for c in chosen}),
+        "indexing_s": round(indexing_s, 1),
+        "indexed": report.placed,
+    }
 
 
 async def run_digests(url: str, schema: str | None) -> dict[str, Any]:
@@ -390,6 +431,9 @@ def main() -> None:
         default=0,
         help="channels share this many sets of 3 feeds (default 0: each picks its own 3 at random)",
     )
+    parser.add_argument("--distinct", action="store_true", help="every channel follows a set of 3 of its own")
+    parser.add_argument("--days", type=int, default=1, help="the articles were found over this many days")
+    parser.add_argument("--profile", help="write a cProfile of the digest run to this file")
     parser.add_argument("--postgres", action="store_true", help="use the PostgreSQL test server, not SQLite")
     parser.add_argument("--phase", choices=["all", "digests"], default="all", help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
@@ -397,7 +441,15 @@ def main() -> None:
     args = parser.parse_args()
 
     if args.phase == "digests":
-        print(json.dumps(asyncio.run(run_digests(args.url, args.schema))))
+        if args.profile:
+            import cProfile
+
+            profiler = cProfile.Profile()
+            result = profiler.runcall(asyncio.run, run_digests(args.url, args.schema))
+            profiler.dump_stats(args.profile)
+        else:
+            result = asyncio.run(run_digests(args.url, args.schema))
+        print(json.dumps(result))
         return
 
     pg = os.environ.get("BRIEFBOT_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
@@ -409,17 +461,31 @@ def main() -> None:
             digest_url, digest_schema = f"sqlite:///{tmp}/digests.db", None
             poll_url, poll_schema = f"sqlite:///{tmp}/polls.db", None
         backend = "postgresql" if args.postgres else "sqlite"
-        sets = f"{args.feed_sets} shared sets of 3" if args.feed_sets else "3 each at random"
+        sets = (
+            f"{args.feed_sets} shared sets of 3"
+            if args.feed_sets
+            else ("a distinct set of 3 each" if args.distinct else "3 each at random")
+        )
         print(
             f"store: {backend}; preparing {args.channels:,} channels over {args.feeds} feeds ({sets}) …",
             flush=True,
         )
         prepared = asyncio.run(
-            prepare_digests(digest_url, digest_schema, args.channels, args.feeds, args.feed_sets)
+            prepare_digests(
+                digest_url, digest_schema, args.channels, args.feeds, args.feed_sets, args.distinct, args.days
+            )
+        )
+        print(
+            f"{prepared['articles']:,} articles over {args.days} day(s) placed in stories by the memory in "
+            f"{prepared['indexing_s']} s (before the digests are due); {prepared['distinct_feed_sets']:,} "
+            "distinct feed sets",
+            flush=True,
         )
         command = [sys.executable, "-m", "bench.channels", "--phase", "digests", "--url", digest_url]
         if digest_schema:
             command += ["--schema", digest_schema]
+        if args.profile:
+            command += ["--profile", args.profile]
         child = subprocess.run(command, capture_output=True, text=True, check=True)
         digests = json.loads(child.stdout.strip().splitlines()[-1])
         print(
@@ -432,13 +498,16 @@ def main() -> None:
             f"peak memory of that process: {digests['peak_rss_mb']:.0f} MB "
             f"(before the run: {digests['rss_before_mb']:.0f} MB)"
         )
-        print(f"polling {args.poll_feeds:,} feeds from a local server …", flush=True)
-        polls = asyncio.run(run_polls(poll_url, poll_schema, args.poll_feeds))
-        print(
-            f"one round over {polls['poll_feeds']:,} feeds with a new article each: {polls['poll_round_new_s']:.2f} s "
-            f"({polls['poll_new_articles']:,} articles fetched, parsed, extracted and stored); "
-            f"the next round (304 Not Modified): {polls['poll_round_304_s']:.2f} s; failures: {polls['poll_failed']}"
-        )
+        polls: dict[str, Any] = {}
+        if args.poll_feeds:
+            print(f"polling {args.poll_feeds:,} feeds from a local server …", flush=True)
+            polls = asyncio.run(run_polls(poll_url, poll_schema, args.poll_feeds))
+        if polls:
+            print(
+                f"one round over {polls['poll_feeds']:,} feeds with a new article each: {polls['poll_round_new_s']:.2f} s "
+                f"({polls['poll_new_articles']:,} articles fetched, parsed, extracted and stored); "
+                f"the next round (304 Not Modified): {polls['poll_round_304_s']:.2f} s; failures: {polls['poll_failed']}"
+            )
         if args.postgres:
             import psycopg
 

@@ -25,6 +25,7 @@ from bot.scheduler.leader import FileLeaderLock, LeaderLock, PostgresAdvisoryLoc
 from bot.scheduler.service import SchedulerService
 from bot.store.db import Store, StoreUnavailable
 from bot.store.migrate import current_revision, head_revision
+from bot.stories.memory import memory_of
 from briefings.ingest.fetch import FetchPolicy
 from briefings.ingest.options import ReadOptions
 
@@ -140,7 +141,17 @@ async def build_service(
         poll = queue.defer_due_polls_from(poller)
     notices = FeedNotices(store, deliveries, clock, settings.feeds, instance_id, metrics=metrics)
     poll_round = PollRound(poll, notices, clock)
-    scheduler = SchedulerService(store, runner, poll_round, settings.scheduler, leader_lock(store, settings))
+    memory = memory_of(store)
+    keep = timedelta(days=settings.stories.keep_days)
+    scheduler = SchedulerService(
+        store,
+        runner,
+        poll_round,
+        settings.scheduler,
+        leader_lock(store, settings),
+        prune_stories=lambda: memory.prune(clock.now(), keep),
+        prune_every_s=settings.stories.prune_every_s,
+    )
     admin = ChannelAdmin(
         store,
         EngineFeedProbe(fetcher),

@@ -115,6 +115,19 @@ class SchedulerSettings(BaseModel):
     leader_retry_s: float = Field(5.0, gt=0, description="how often a standby scheduler tries to take over")
 
 
+class StorySettings(BaseModel):
+    """How long the story memory keeps stories (BRIEFBOT_STORIES__*)."""
+
+    keep_days: int = Field(
+        90,
+        ge=15,
+        description="a story stays answerable this many days after its last article, then is pruned",
+    )
+    prune_every_s: int = Field(
+        6 * 3600, ge=60, description="how often stories past the keep window are pruned"
+    )
+
+
 class QueueSettings(BaseModel):
     """Where feed polls run: in this process, or fanned out to workers (BRIEFBOT_QUEUE__*)."""
 
@@ -134,6 +147,7 @@ class BotSettings(EngineSettings):
     feeds: FeedSettings = Field(default_factory=FeedSettings)
     scheduler: SchedulerSettings = Field(default_factory=SchedulerSettings)
     queue: QueueSettings = Field(default_factory=QueueSettings)
+    stories: StorySettings = Field(default_factory=StorySettings)
     health_port: int | None = Field(
         None, ge=0, le=65535, description="serve /healthz and /metrics on this port (unset: not served)"
     )

@@ -1,124 +1,59 @@
 """The digest of a channel: the stories of its feeds since its last digest, filtered, ranked, with what's new.
 
-A `StoryPool` holds the stories of one set of feeds, built from those feeds' articles only: channels that
-follow the same feeds share a pool, and a channel never gets a pool with another feed's articles in it
-(the story it is shown would carry their sentences, quotes and outlets). Articles are grouped into stories
-by the engine's story index; a story is merged and summarised only when a channel is shown it (or its
-topics must be checked), once per set of articles however many pools group them alike (`StoryMerges`).
+Stories come from the story memory (`bot.stories`): which articles form a story is decided once, for
+every tenant; a `StoryPool` holds the articles of a run's stories, by story and by feed, and gives each
+channel the view of a story merged from *its own* feeds' articles only (`StoryReadModel.view`): the story it
+is shown never carries another feed's sentences, quotes or outlets. A view is merged only when a channel
+is shown it (or its topics must be checked), once per exact set of articles however many channels see
+it alike (`StoryViews`), the same view `/stories` and every command show.
 
 "What's new" is the engine's: each story shown is recorded as the engine's `StorySnapshot`
 (`briefings.stories.changes`), and the next digest asks the engine's `story_changes` what the story gained
-since. Channels shown the same story share one snapshot text, so each (story, snapshot) pair is compared once.
+since. Channels shown the same view share one snapshot text, so each (view, snapshot) pair is compared once.
 """
 
 from __future__ import annotations
 
 import logging
 from bisect import bisect_right
-from collections import OrderedDict, defaultdict
-from collections.abc import Collection, Mapping, Sequence
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.channels.config import TopicFilter
-from bot.channels.topics import matching_topics, story_actor_names, story_search_text
+from bot.channels.topics import matching_topics
 from bot.channels.whats_new import whats_new_lines
 from bot.delivery import DigestItem
+from bot.stories.read_model import StoredArticle, StoryView, StoryViews, duplicates_of, members_of
 from briefings.models import ArticleAnalysis, Story
-from briefings.stories.changes import StorySnapshot, snapshot_story, story_changes
+from briefings.stories.changes import snapshot_story, story_changes
 from briefings.stories.clustering import cluster_articles
-from briefings.stories.merge import merge_story
 
 _log = logging.getLogger(__name__)
 
-
-@dataclass(frozen=True)
-class StoredArticle:
-    """An article as one feed found it: its row, the feed, when that feed found it, and its analysis.
-
-    An article several feeds of a pool carry comes once per feed, with one analysis (the same object).
-    """
-
-    row_id: int
-    feed_id: int
-    fetched_at: datetime
-    analysis: ArticleAnalysis
-
-
-# A story's articles as merged: its key, and each article's id with how it is presented (link, outlet,
-# source): the same words presented by another feed make another story object.
-_MergeKey = tuple[str, tuple[tuple[str, str | None, str | None, str], ...]]
-
-
-@dataclass
-class MergedStory:
-    """A story merged and summarised once, with what selecting it and saying what's new in it need."""
-
-    story: Story
-    search_text: str
-    actor_names: frozenset[str]
-    # The engine's snapshot of the story as JSON, made the first time a channel is shown it (then shared).
-    snapshot: str | None = None
-    whats_new: dict[str, list[str]] = field(default_factory=dict)
-
-
-class StoryMerges:
-    """Stories merged once per set of articles, shared by the pools of one run; the most recent `limit` kept.
-
-    Pools of different feed sets often group some articles alike (a story only one feed tells): its merge
-    is then done once. Bounded, so a run over many distinct feed sets keeps its memory flat.
-    """
-
-    def __init__(self, limit: int = 4096) -> None:
-        self.limit = limit
-        self.merged = 0
-        self._kept: OrderedDict[_MergeKey, MergedStory] = OrderedDict()
-        self._parsed: dict[str, StorySnapshot] = {}
-
-    def parse(self, snapshot: str) -> StorySnapshot:
-        """A channel's kept snapshot, parsed once per text (channels shown the same story share one)."""
-        parsed = self._parsed.get(snapshot)
-        if parsed is None:
-            parsed = self._parsed[snapshot] = StorySnapshot.model_validate_json(snapshot)
-        return parsed
-
-    def merge(self, key: str, members: Sequence[ArticleAnalysis]) -> MergedStory:
-        """The story of these articles under this key, merged now or earlier."""
-        wanted: _MergeKey = (
-            key,
-            tuple((m.article.id, m.article.url, m.article.outlet, m.article.source) for m in members),
-        )
-        found = self._kept.get(wanted)
-        if found is not None:
-            self._kept.move_to_end(wanted)
-            return found
-        story = merge_story(key, list(members))
-        found = MergedStory(story, story_search_text(story), story_actor_names(story))
-        self.merged += 1
-        self._kept[wanted] = found
-        if len(self._kept) > self.limit:
-            self._kept.popitem(last=False)
-        return found
+__all__ = ["DigestRequest", "DigestSelection", "PooledStory", "StoredArticle", "StoryPool", "StoryViews"]
 
 
 class PooledStory:
-    """A story of a pool: its articles, ranked without merging; merged when first needed."""
+    """A story as one channel's feeds see it: its articles, ranked without merging; merged when first needed."""
 
-    def __init__(
-        self, key: str, members: list[ArticleAnalysis], last_published: float, merges: StoryMerges
-    ) -> None:
+    def __init__(self, key: str, members: list[StoredArticle], views: StoryViews) -> None:
         self.key = key
         self.members = members
-        self.article_ids = [m.article.id for m in members]
-        self.last_published = last_published
-        self._merges = merges
-        self._merged: MergedStory | None = None
+        self.article_ids = [m.analysis.article.id for m in members]
+        published = [m.analysis.article.published for m in members if m.analysis.article.published]
+        self.last_published = max((p.timestamp() for p in published), default=0.0)
+        self._views = views
+        self._merged: StoryView | None = None
 
     @property
-    def merged(self) -> MergedStory:
-        """The merged story (merged on first use)."""
+    def merged(self) -> StoryView:
+        """The merged view (merged on first use, shared with every channel that sees the same articles)."""
         if self._merged is None:
-            self._merged = self._merges.merge(self.key, self.members)
+            self._merged = self._views.view(
+                self.key, [m.analysis for m in self.members], duplicates_of(self.members)
+            )
         return self._merged
 
     @property
@@ -158,68 +93,62 @@ class DigestSelection:
 
 
 def group_into_stories(analyses: Sequence[ArticleAnalysis]) -> list[tuple[str, list[ArticleAnalysis]]]:
-    """Group articles into stories with the engine's batch clustering (oldest article first)."""
+    """Group articles the memory has not placed with the engine's batch clustering (oldest article first)."""
     batch = list(analyses)
     return [(group.id, [batch[i] for i in group.members]) for group in cluster_articles(batch)]
 
 
 class StoryPool:
-    """The stories of one set of feeds' articles, each merged once when needed, shared by its channels."""
+    """The articles of a run's stories, by story and by feed; each channel gets its own feeds' view of each."""
 
-    def __init__(
-        self,
-        articles: Sequence[StoredArticle],
-        merges: StoryMerges | None = None,
-        feeds: Collection[int] | None = None,
-    ) -> None:
-        # The feeds the articles were read for: only a channel following all of them may use the pool.
-        self.feeds = frozenset(feeds) if feeds is not None else None
-        self._merges = merges if merges is not None else StoryMerges()
-        ordered = sorted(articles, key=lambda a: (a.analysis.article.published or a.fetched_at, a.row_id))
-        # An article two of the pool's feeds carry is one article of its story.
-        unique = list({a.row_id: a.analysis for a in ordered}.values())
-        self.stories: list[PooledStory] = []
-        story_of_article: dict[str, int] = {}
-        for story_key, members in group_into_stories(unique):
-            published = [m.article.published.timestamp() for m in members if m.article.published]
-            pooled = PooledStory(story_key, members, max(published, default=0.0), self._merges)
-            for article_id in pooled.article_ids:
-                story_of_article[article_id] = len(self.stories)
-            self.stories.append(pooled)
+    def __init__(self, articles: Sequence[StoredArticle], views: StoryViews | None = None) -> None:
+        self._views = views if views is not None else StoryViews()
+        articles = _placed(articles)
+        self._by_story: dict[str, list[StoredArticle]] = defaultdict(list)
+        story_feeds: dict[str, set[int]] = defaultdict(set)
+        by_feed: dict[int, list[tuple[datetime, str, int]]] = defaultdict(list)
+        for article in articles:
+            story = article.story or ""
+            self._by_story[story].append(article)
+            story_feeds[story].add(article.feed_id)
+            by_feed[article.feed_id].append((article.fetched_at, story, article.row_id))
+        self._story_feeds = {story: frozenset(feeds) for story, feeds in story_feeds.items()}
         # Per feed, its articles by when it found them: a channel finds its new stories by bisecting.
-        by_feed: dict[int, list[tuple[datetime, int, int]]] = defaultdict(list)
-        for article in ordered:
-            by_feed[article.feed_id].append(
-                (article.fetched_at, story_of_article[article.analysis.article.id], article.row_id)
-            )
         self._by_feed = {feed: sorted(entries) for feed, entries in by_feed.items()}
         self._fetch_times = {feed: [t for t, _, _ in entries] for feed, entries in self._by_feed.items()}
 
     def __len__(self) -> int:
-        return len(self.stories)
+        return len(self._by_story)
 
-    def _new_counts(self, request: DigestRequest) -> dict[int, int]:
+    @property
+    def stories(self) -> list[PooledStory]:
+        """Every story of the pool as all of its feeds see it (for a caller that serves all of them)."""
+        return [self.story_for(story, self._story_feeds[story]) for story in self._by_story]
+
+    def story_for(self, story: str, feed_ids: Sequence[int] | frozenset[int]) -> PooledStory:
+        """The story as these feeds see it: merged from their articles of it only."""
+        # Not kept here but in the (bounded) views: a run over many distinct feed sets keeps its memory flat.
+        feeds = self._story_feeds.get(story, frozenset()).intersection(feed_ids)
+        return PooledStory(story, members_of(self._by_story[story], feeds), self._views)
+
+    def _new_counts(self, request: DigestRequest) -> dict[str, int]:
         """How many articles each story gained from the channel's feeds since its last digest."""
-        new: dict[int, set[int]] = defaultdict(set)
+        new: dict[str, set[int]] = defaultdict(set)
         for feed_id in request.feed_ids:
             entries = self._by_feed.get(feed_id)
             if not entries:
                 continue
             start = 0 if request.since is None else bisect_right(self._fetch_times[feed_id], request.since)
-            for _, story_index, row_id in entries[start:]:
-                new[story_index].add(row_id)  # found by two of its feeds: still one article
-        return {story_index: len(rows) for story_index, rows in new.items()}
+            for _, story, row_id in entries[start:]:
+                new[story].add(row_id)  # found by two of its feeds: still one article
+        return {story: len(rows) for story, rows in new.items()}
 
     def select(self, request: DigestRequest) -> DigestSelection:
         """The channel's digest: stories with news from its feeds since its last one, on its topics."""
-        if self.feeds is not None and not self.feeds.issubset(request.feed_ids):
-            raise ValueError(
-                f"the stories of feeds {sorted(self.feeds)} are not for channel {request.channel_id}, which "
-                f"follows {sorted(request.feed_ids)}"
-            )
+        feeds = frozenset(request.feed_ids)
         candidates: list[tuple[PooledStory, int, list[str]]] = []
-        for story_index, new_articles in self._new_counts(request).items():
-            pooled = self.stories[story_index]
+        for story, new_articles in self._new_counts(request).items():
+            pooled = self.story_for(story, feeds)
             if request.topics.is_empty():
                 candidates.append((pooled, new_articles, []))
                 continue
@@ -258,7 +187,7 @@ class StoryPool:
         articles = set(pooled.article_ids)
         best, best_overlap = None, 0
         for snapshot in snapshots.values():
-            overlap = len(articles.intersection(self._merges.parse(snapshot).articles))
+            overlap = len(articles.intersection(self._views.parse(snapshot).articles))
             if overlap > best_overlap:
                 best, best_overlap = snapshot, overlap
         return best
@@ -269,6 +198,25 @@ class StoryPool:
         lines = merged.whats_new.get(seen)
         if lines is None:
             lines = merged.whats_new[seen] = whats_new_lines(
-                story_changes(merged.story, self._merges.parse(seen))
+                story_changes(merged.story, self._views.parse(seen))
             )
         return lines
+
+
+def _placed(articles: Sequence[StoredArticle]) -> list[StoredArticle]:
+    """The articles, each with its story: those the memory has not placed are grouped by the engine."""
+    unplaced = [a for a in articles if a.story is None]
+    if not unplaced:
+        return list(articles)
+    ordered = sorted(unplaced, key=lambda a: (a.analysis.article.published or a.fetched_at, a.row_id))
+    unique = list({a.row_id: a.analysis for a in ordered}.values())
+    story_of: dict[str, str] = {}
+    for key, members in group_into_stories(unique):
+        for member in members:
+            story_of[member.article.id] = key
+    placed = [a for a in articles if a.story is not None]
+    placed += [
+        StoredArticle(a.row_id, a.feed_id, a.fetched_at, a.analysis, story_of[a.analysis.article.id])
+        for a in unplaced
+    ]
+    return placed

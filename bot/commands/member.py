@@ -33,7 +33,7 @@ async def brief(ctx: CommandContext, options: BriefOptions) -> Reply:
         # Channels sharing these stories may follow other topics: the answer is kept per set of topics.
         key = ("brief", "topics", *topics.keywords, "|", *topics.actors)
         return news.answer(key, lambda: topical_brief(news.stories, news.on_topics(topics), topics))
-    story = news.find(options.story)
+    news, story = await ctx.story(options.story)
     return news.answer(("brief", story.id), lambda: story_brief_answer(story))
 
 
@@ -62,8 +62,7 @@ def topical_brief(stories: Sequence[Story], on_topics: Sequence[Story], topics: 
 
 async def who(ctx: CommandContext, options: WhoOptions) -> Reply:
     """The people and organisations of a story, or one actor's card (the closest names when none match)."""
-    news = await ctx.news()
-    story = news.find(options.story)
+    news, story = await ctx.story(options.story)
     name = options.name
     if name is None:
         return news.answer(("who", story.id), lambda: who_answer(story, news.analyses_of(story)))
@@ -74,22 +73,19 @@ async def who(ctx: CommandContext, options: WhoOptions) -> Reply:
 
 async def timeline(ctx: CommandContext, options: StoryOptions) -> Reply:
     """A story's dated events in order, each with its sources."""
-    news = await ctx.news()
-    story = news.find(options.story)
+    news, story = await ctx.story(options.story)
     return news.answer(("timeline", story.id), lambda: timeline_answer(story))
 
 
 async def where(ctx: CommandContext, options: StoryOptions) -> Reply:
     """A story's places, their other spellings, and what happened at each."""
-    news = await ctx.news()
-    story = news.find(options.story)
+    news, story = await ctx.story(options.story)
     return news.answer(("where", story.id), lambda: where_answer(story, news.analyses_of(story)))
 
 
 async def quotes(ctx: CommandContext, options: QuotesOptions) -> Reply:
     """Who said what in a story, or one speaker's words."""
-    news = await ctx.news()
-    story = news.find(options.story)
+    news, story = await ctx.story(options.story)
     speaker = options.who
     return news.answer(
         ("quotes", story.id, (speaker or "").casefold()), lambda: quotes_answer(story, speaker)
@@ -98,8 +94,7 @@ async def quotes(ctx: CommandContext, options: QuotesOptions) -> Reply:
 
 async def sources(ctx: CommandContext, options: StoryOptions) -> Reply:
     """A story's articles and outlets, and where their figures disagree."""
-    news = await ctx.news()
-    story = news.find(options.story)
+    news, story = await ctx.story(options.story)
     return news.answer(("sources", story.id), lambda: sources_answer(story))
 
 

@@ -1,11 +1,13 @@
-"""The stories of a channel's feeds, built once from the store and kept, so commands answer in milliseconds.
+"""The stories of a channel's feeds for its commands, from the story memory's one read model, kept so commands
+answer in milliseconds.
 
-A `StoryLibrary` reads a channel's feeds and their articles of the story window (the same window digests
-use) and builds the stories with the engine (`build_stories`), once per distinct set of articles: channels following the
-same feeds share them. A channel's view is checked against the store at most every `max_age_s` seconds
-with one cheap query (the newest article and the count in the window); only new articles cause a
-rebuild, off the event loop. Configuration changes made through the commands drop the channel's view at
-once (`forget`).
+A `StoryLibrary` asks the read model (`bot.stories.read_model`) for the stories the channel's feeds brought
+news of lately, each as those feeds see its whole life (the same views digests show, so a story has one
+name), and keeps them per set of feeds: channels following the same feeds share them. A channel's view is
+checked against the store at most every `max_age_s` seconds with one cheap query (the newest article and
+the count in the window); only new articles cause a re-read, off the event loop. A story no longer active
+is still found by its id or its words (`find_kept`) while the memory keeps it. Configuration changes made
+through the commands drop the channel's view at once (`forget`).
 """
 
 from __future__ import annotations
@@ -17,31 +19,26 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy import select
-
 from bot.channels.config import TopicFilter, topics_of
 from bot.channels.errors import ChannelNotSetUp, StoreDown
-from bot.channels.presented import PresentedArticles
-from bot.channels.topics import matching_topics, story_actor_names, story_search_text
+from bot.channels.topics import matching_topics, story_actor_names
 from bot.clock import Clock
 from bot.commands.errors import NoStories, UnknownStory
 from bot.identity import ChannelRef
-from bot.scheduler.digests import STORY_WINDOW
 from bot.store import articles as article_store
 from bot.store import channels as channel_store
-from bot.store.articles import FoundArticle
 from bot.store.db import Store, StoreUnavailable
-from bot.store.models import ChannelFeed
+from bot.stories.read_model import ACTIVE_WINDOW, StoryClosed, StoryReadModel, StoryView
 from bot.user_messages import DATABASE_DOWN, NOT_SET_UP
 from briefings.digest.lookup import find_actor, find_story, story_choices
 from briefings.models import ArticleAnalysis, Story
 from briefings.render import Reply
-from briefings.stories.merge import build_stories
 from briefings.stories.placement import story_of_article
 
 _log = logging.getLogger(__name__)
 
 MAX_KEPT_ANSWERS = 2048
+STORY_NOT_KEPT = "That story is closed and no longer kept."
 
 
 @dataclass(frozen=True)
@@ -78,6 +75,8 @@ class ChannelNews:
     analyses: dict[str, ArticleAnalysis]
     search_texts: list[str]
     window: timedelta
+    feed_ids: tuple[int, ...] = ()
+    _views: dict[str, StoryView] = field(default_factory=dict)
     _answers: dict[tuple[str, ...], Reply] = field(default_factory=dict)
     _by_id: dict[str, Story] = field(default_factory=dict)
     _found: dict[str, Story] = field(default_factory=dict)
@@ -87,17 +86,25 @@ class ChannelNews:
         self._by_id = {story.id: story for story in self.stories}
 
     @classmethod
-    def from_stories(
-        cls, stories: Sequence[Story], analyses: Sequence[ArticleAnalysis], window: timedelta
+    def from_views(
+        cls, views: Sequence[StoryView], window: timedelta, feed_ids: Sequence[int] = ()
     ) -> ChannelNews:
         """The stories ranked: most independent sources first, then the latest news."""
-        ranked = sorted(stories, key=lambda s: (-_sources(s), -_latest(s), s.id))
+        ranked = sorted(views, key=lambda v: (-_sources(v.story), -_latest(v.story), v.story.id))
         return cls(
-            stories=ranked,
-            analyses={a.article.id: a for a in analyses},
-            search_texts=[story_search_text(s) for s in ranked],
+            stories=[v.story for v in ranked],
+            analyses={a.article.id: a for v in ranked for a in v.analyses},
+            search_texts=[v.search_text for v in ranked],
             window=window,
+            feed_ids=tuple(feed_ids),
+            _views={v.story.id: v for v in ranked},
         )
+
+    def keep_found(self, view: StoryView) -> Story:
+        """Remember a story found beyond the active ones (by id or words) for these feeds; return it."""
+        self._views.setdefault(view.story.id, view)
+        self._by_id.setdefault(view.story.id, view.story)
+        return view.story
 
     def on_topics(self, topics: TopicFilter) -> list[Story]:
         """The stories on a channel's topics, best first (all of them when it has none)."""
@@ -113,6 +120,9 @@ class ChannelNews:
 
     def analyses_of(self, story: Story) -> list[ArticleAnalysis]:
         """The analyses of the story's articles, in its order."""
+        view = self._views.get(story.id)
+        if view is not None and view.story is story:
+            return list(view.analyses)
         return [self.analyses[i] for i in story.articles if i in self.analyses]
 
     def top(self) -> Story:
@@ -133,10 +143,10 @@ class ChannelNews:
         """The story a typed name, keyword or actor means (none typed: the top story), or UnknownStory."""
         if query is None or not query.strip():
             return self.top()
-        if not self.stories:
-            raise self.no_stories()
         typed = query.strip()
         exact = self._by_id.get(typed) or self._found.get(typed.casefold())
+        if exact is None and not self.stories:
+            raise self.no_stories()
         if exact is not None:
             return exact
         story = self._search(typed)
@@ -214,13 +224,6 @@ class _View:
     topics: TopicFilter = field(default_factory=TopicFilter)
 
 
-def build_news(found: Sequence[FoundArticle], feed_ids: Sequence[int], window: timedelta) -> ChannelNews:
-    """Stories from what the channel's feeds found, as they present it, grouped and merged by the engine
-    (runs off the event loop)."""
-    analyses = PresentedArticles(found).analyses(feed_ids)
-    return ChannelNews.from_stories(build_stories(analyses), analyses, window)
-
-
 class StoryLibrary:
     """The stories behind each channel's commands, built once and re-checked against the store now and then."""
 
@@ -230,9 +233,11 @@ class StoryLibrary:
         clock: Clock,
         max_age_s: float = 10.0,
         stale_s: float = 60.0,
-        window: timedelta = STORY_WINDOW,
+        window: timedelta = ACTIVE_WINDOW,
+        read_model: StoryReadModel | None = None,
     ) -> None:
         self.store = store
+        self.read_model = read_model or StoryReadModel(store)
         self.clock = clock
         self.max_age_s = max_age_s
         self.stale_s = stale_s
@@ -249,6 +254,26 @@ class StoryLibrary:
         """The channel's stories and its topic filter, read together (the same view of the store)."""
         view = await self._view(ref)
         return view.news, view.topics
+
+    async def find(self, ref: ChannelRef, query: str | None) -> tuple[ChannelNews, Story]:
+        """The story a member means, with the channel's news: an active one, else one the memory still keeps
+        (by its id, or the words of its articles' titles), seen through the channel's feeds only."""
+        news = await self.news_for(ref)
+        try:
+            return news, news.find(query)
+        except (UnknownStory, NoStories) as refused:
+            if query is None or not query.strip():
+                raise
+            try:
+                view = await self.read_model.kept_view(news.feed_ids, query, self.clock.now())
+            except StoryClosed:
+                raise UnknownStory(STORY_NOT_KEPT, hint="/stories lists the stories kept now.") from None
+            except StoreUnavailable as exc:
+                _log.error("%s", exc)
+                raise StoreDown(DATABASE_DOWN) from exc
+            if view is None:
+                raise refused from None
+            return news, news.keep_found(view)
 
     async def _view(self, ref: ChannelRef) -> _View:
         """The channel's view: kept if checked recently, else checked (and rebuilt if changed).
@@ -284,41 +309,31 @@ class StoryLibrary:
         now = self.clock.now()
         since = now - self.window
         try:
+            await self.read_model.catch_up()
             async with self.store.transaction() as session:
                 channel = await channel_store.find_channel(session, ref)
                 if channel is None:
                     self._views.pop(ref.key(), None)
                     raise ChannelNotSetUp(NOT_SET_UP)
                 topics = topics_of(channel)  # read on every check: another process may have changed them
-                feed_ids = sorted(
-                    (
-                        await session.execute(
-                            select(ChannelFeed.feed_id).where(ChannelFeed.channel_id == channel.id)
-                        )
-                    ).scalars()
-                )
+                feed_ids = await channel_store.feed_ids_of(session, channel.id)
                 newest, count = await article_store.newest_since(session, feed_ids, since)
                 stamp: tuple[object, ...] = (tuple(feed_ids), newest, count)
                 news = old.news if old is not None and old.stamp == stamp else self._shared.get(stamp)
-                found = (
-                    None
-                    if news is not None
-                    else await article_store.articles_since(session, feed_ids, since, now)
+            if news is None:
+                started = time.perf_counter()
+                views = await self.read_model.active_views(feed_ids, now)
+                news = ChannelNews.from_views(views, self.window, feed_ids)
+                self._keep_shared(stamp, news)
+                _log.info(
+                    "read %d stories of %s in %.2f s",
+                    len(news.stories),
+                    ref.key(),
+                    time.perf_counter() - started,
                 )
         except StoreUnavailable as exc:
             _log.error("%s", exc)
             raise StoreDown(DATABASE_DOWN) from exc
-        if news is None:
-            started = time.perf_counter()
-            news = await asyncio.to_thread(build_news, found or [], feed_ids, self.window)
-            self._keep_shared(stamp, news)
-            _log.info(
-                "built %d stories of %s from %d articles in %.2f s",
-                len(news.stories),
-                ref.key(),
-                len(found or []),
-                time.perf_counter() - started,
-            )
         view = _View(channel.id, stamp, news, time.monotonic(), topics)
         self._views[ref.key()] = view
         return view

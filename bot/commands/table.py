@@ -17,7 +17,7 @@ from bot.commands.options import CommandOptions
 from bot.commands.stories import ChannelNews, StoryLibrary
 from bot.identity import Caller, ChannelRef
 from bot.metrics import ServiceMetrics
-from briefings.models import ArticleAnalysis
+from briefings.models import ArticleAnalysis, Story
 from briefings.render import Reply
 
 Permission = Literal["member", "admin"]
@@ -59,6 +59,10 @@ class CommandContext:
     async def news_and_topics(self) -> tuple[ChannelNews, TopicFilter]:
         """The stories of this channel's feeds now, and the topics it follows."""
         return await self.services.stories.news_and_topics(self.channel)
+
+    async def story(self, query: str | None) -> tuple[ChannelNews, Story]:
+        """The story a member means (active, or kept by the memory), with the channel's stories."""
+        return await self.services.stories.find(self.channel, query)
 
 
 Handler = Callable[[CommandContext, OptionsT], Awaitable[Reply]]

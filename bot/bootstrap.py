@@ -98,11 +98,15 @@ class Service:
         """Start the scheduler loop (it becomes active when it holds the leader lock)."""
         self._task = asyncio.create_task(self.scheduler.run(self._stop), name="briefbot-scheduler")
 
-    async def stop(self) -> None:
-        """Stop the scheduler, the workers and the store."""
+    async def stop_scheduling(self) -> None:
+        """Start no new job, let the running ones finish within the grace period, release the leader lock."""
         self._stop.set()
         if self._task is not None:
             await self._task
+
+    async def stop(self) -> None:
+        """Stop the scheduler, the workers and the store."""
+        await self.stop_scheduling()
         await self.fetcher.close()
         await self.extractor.close()
         await self.store.close()
@@ -151,6 +155,7 @@ async def build_service(
         leader_lock(store, settings),
         prune_stories=lambda: memory.prune(clock.now(), keep),
         prune_every_s=settings.stories.prune_every_s,
+        shutdown_grace_s=settings.shutdown_grace_s,
     )
     admin = ChannelAdmin(
         store,

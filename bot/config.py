@@ -136,6 +136,12 @@ class QueueSettings(BaseModel):
         description="local: in the bot's process; procrastinate: jobs on PostgreSQL for `briefbot worker`",
     )
     name: str = Field("feeds", description="the procrastinate queue feed polls are put on")
+    stalled_after_s: float = Field(
+        30,
+        gt=0,
+        description="a worker silent this long (killed, cut off) is taken for dead: its running jobs are "
+        "queued again by the active scheduler (workers beat every third of it)",
+    )
 
 
 class BotSettings(EngineSettings):
@@ -148,6 +154,12 @@ class BotSettings(EngineSettings):
     scheduler: SchedulerSettings = Field(default_factory=SchedulerSettings)
     queue: QueueSettings = Field(default_factory=QueueSettings)
     stories: StorySettings = Field(default_factory=StorySettings)
+    shutdown_grace_s: float = Field(
+        25,
+        ge=0,
+        description="on SIGTERM, how long in-flight digests, feed polls and jobs may take to finish before "
+        "they are handed back (claimed digests resume their missing parts; queued jobs are retried)",
+    )
     health_port: int | None = Field(
         None, ge=0, le=65535, description="serve /healthz and /metrics on this port (unset: not served)"
     )

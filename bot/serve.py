@@ -45,6 +45,10 @@ async def prepare_embedded_store(settings: BotSettings) -> None:
 
 async def serve(settings: BotSettings, adapters: Sequence[AdapterFactory]) -> None:
     """Run the service and the adapters given, until one ends, SIGTERM, or Ctrl-C."""
+    # SIGTERM is taken from the very start: a stop asked for while starting is a clean stop, not a kill.
+    stopped = asyncio.Event()
+    with contextlib.suppress(NotImplementedError, RuntimeError):
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stopped.set)
     await prepare_embedded_store(settings)
     clock = SystemClock()
     router = DeliveryRouter()
@@ -72,19 +76,21 @@ async def serve(settings: BotSettings, adapters: Sequence[AdapterFactory]) -> No
             router.register(adapter.name, adapter.delivery)
         for adapter in running:
             await adapter.prepare()
+        if stopped.is_set():
+            return
         await service.start()
         # Everything alive now (modules, settings, the service) lives as long as the process: keep it out
         # of the garbage collector's full passes, which then stay short while commands are answered.
         gc.freeze()
         tasks = [asyncio.create_task(adapter.start(), name=adapter.name) for adapter in running]
-        stopped = asyncio.Event()
-        with contextlib.suppress(NotImplementedError, RuntimeError):
-            asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stopped.set)
         tasks.append(asyncio.create_task(_wait(stopped), name="sigterm"))
         done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
         for task in done:
             task.result()  # an adapter that could not start raises its message here
     finally:
+        # The scheduler stops first, while the adapters still deliver: the digests in flight get the
+        # grace period to post their remaining parts, and the leader lock is released for a standby.
+        await service.stop_scheduling()
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)

@@ -5,6 +5,12 @@ no second service (no Redis or broker to run, back up and watch); jobs are rows,
 database the scheduler reads; it is asyncio-native like the rest of `bot/`; and a queueing lock per feed
 keeps one poll of a feed waiting at a time however often the scheduler looks. The active scheduler defers a
 `poll_feed` job for every due feed; `briefbot worker` processes run them with their own extraction pool.
+
+No poll is lost or run twice over: a worker told to stop (SIGTERM) finishes its polls within
+`BRIEFBOT_SHUTDOWN_GRACE_S`, and a poll it has to cut short is aborted and retried (the task's retry strategy
+covers a shutdown abort). A worker killed outright (SIGKILL, the machine lost) stops beating; the active
+scheduler then puts its running polls back in the queue. A poll run again stores nothing twice: articles are
+kept once per link, and a feed's ETag is written only once its items are stored.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from typing import Any
 
 import procrastinate
 from procrastinate import exceptions as queue_errors
+from procrastinate.app import WorkerOptions
 from sqlalchemy.engine import make_url
 
 from bot.config import BotSettings
@@ -23,6 +30,9 @@ from bot.feeds.poller import FeedPoller
 _log = logging.getLogger(__name__)
 
 POLL_TASK = "briefbot.poll_feed"
+# A poll that failed in a way the poller does not record itself (cut short by a shutdown, an unexpected
+# error) is tried again this many times in all, a few seconds apart.
+POLL_RETRY = procrastinate.RetryStrategy(max_attempts=5, wait=5)
 
 
 def libpq_conninfo(url: str) -> str:
@@ -55,9 +65,9 @@ class FeedQueue:
                 conninfo=libpq_conninfo(settings.store_url()), kwargs=pool_kwargs, min_size=1, max_size=4
             )
         )
-        self.poll_task = self.app.task(name=POLL_TASK, queue=settings.queue.name, pass_context=True)(
-            _poll_feed
-        )
+        self.poll_task = self.app.task(
+            name=POLL_TASK, queue=settings.queue.name, pass_context=True, retry=POLL_RETRY
+        )(_poll_feed)
 
     async def open(self) -> None:
         """Open the connection pool."""
@@ -88,6 +98,9 @@ class FeedQueue:
         """The scheduler's poll job in queue mode: defer one job per due feed."""
 
         async def defer_due() -> int:
+            # Polls of dead workers first: each goes back in the queue under its feed's lock, and the same
+            # feed is then not queued a second time below.
+            await self.requeue_stalled()
             queued = 0
             for feed_id in await poller.due_feed_ids():
                 queued += await self.defer_poll(feed_id)
@@ -97,12 +110,48 @@ class FeedQueue:
 
         return defer_due
 
-    async def work(self, poller: FeedPoller, wait: bool = True, concurrency: int = 4) -> None:
-        """Run feed polls from the queue (until cancelled; with wait=False, until the queue is empty)."""
-        await self.app.run_worker_async(
-            queues=[self.settings.queue.name],
-            wait=wait,
-            concurrency=concurrency,
-            additional_context={"poller": poller},
-            install_signal_handlers=wait,
+    async def requeue_stalled(self) -> int:
+        """Queue again the polls that workers silent for `stalled_after_s` left running; how many."""
+        stalled = await self.app.job_manager.get_stalled_jobs(
+            queue=self.settings.queue.name, seconds_since_heartbeat=self.settings.queue.stalled_after_s
         )
+        requeued = 0
+        for job in stalled:
+            try:
+                await self.app.job_manager.retry_job(job)
+            except queue_errors.UniqueViolation as exc:
+                # Another poll of that feed is already waiting: this one is not needed any more.
+                _log.info("the stalled job %s is not queued again (%s); marking it aborted", job.id, exc)
+                await self.app.job_manager.finish_job(
+                    job, procrastinate.jobs.Status.ABORTED, delete_job=False
+                )
+                continue
+            requeued += 1
+            _log.warning("queued again %s (job %s): its worker stopped answering", job.call_string, job.id)
+        return requeued
+
+    async def work(
+        self,
+        poller: FeedPoller,
+        wait: bool = True,
+        concurrency: int = 4,
+        shutdown_grace_s: float | None = None,
+    ) -> None:
+        """Run feed polls from the queue (until SIGTERM or cancelled; with wait=False, until it is empty).
+
+        On SIGTERM the worker takes no new job, gives the running polls `shutdown_grace_s` to finish, and
+        aborts the rest, which are retried.
+        """
+        stalled_after = self.settings.queue.stalled_after_s
+        options: WorkerOptions = {
+            "queues": [self.settings.queue.name],
+            "wait": wait,
+            "concurrency": concurrency,
+            "additional_context": {"poller": poller},
+            "install_signal_handlers": wait,
+            "update_heartbeat_interval": stalled_after / 3,
+            "stalled_worker_timeout": stalled_after,
+        }
+        if shutdown_grace_s is not None:
+            options["shutdown_graceful_timeout"] = shutdown_grace_s
+        await self.app.run_worker_async(**options)

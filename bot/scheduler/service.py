@@ -6,6 +6,11 @@ processes, and its pickled jobs break on upgrades). Each channel has a cron job 
 that fire together are run as one batch so stories shared between channels are built once. A sweep at
 start and every `resync_s` catches up what the cron jobs cannot know about (a restart during the due
 minute, a digest missed while down, a schedule changed by another process).
+
+Stopping (SIGTERM) is graceful: no new job starts, the ones running (a digest batch, a sweep, a feed poll
+round) get `shutdown_grace_s` to finish, whatever is left is cancelled and so handed back (a claimed digest
+is recovered by the next scheduler, which posts only its missing parts), and the lock is released at once
+so that a standby takes over without waiting for the connection to time out.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from datetime import UTC
 from typing import Any
 
@@ -44,10 +49,12 @@ class SchedulerService:
         lock: LeaderLock,
         prune_stories: Callable[[], Awaitable[Any]] | None = None,
         prune_every_s: int = 6 * 3600,
+        shutdown_grace_s: float = 25.0,
     ) -> None:
         self.store = store
         self.prune_stories = prune_stories
         self.prune_every_s = prune_every_s
+        self.shutdown_grace_s = shutdown_grace_s
         self.runner = runner
         self.poll_feeds = poll_feeds
         self.settings = settings
@@ -55,7 +62,9 @@ class SchedulerService:
         self.scheduler: AsyncIOScheduler | None = None
         self._versions: dict[int, tuple[int, str]] = {}
         self._batch: set[int] = set()
-        self._flush: asyncio.Task[None] | None = None
+        self._flush: asyncio.Task[Any] | None = None
+        # The work running now (activation, sweeps, digest batches, poll rounds), drained on stop.
+        self._in_flight: set[asyncio.Task[Any]] = set()
 
     @property
     def active(self) -> bool:
@@ -73,7 +82,7 @@ class SchedulerService:
                             self._deactivate()
                     elif await self.lock.try_acquire():
                         _log.info("this process is now the active scheduler")
-                        await self.activate()
+                        await self._until_stopped(self._spawn(self.activate(), "activate"), stop)
                 except StoreUnavailable as exc:
                     _log.error("scheduler: %s", exc)
                 except OSError as exc:
@@ -86,8 +95,61 @@ class SchedulerService:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), timeout=self.settings.leader_retry_s)
         finally:
+            await self._drain()
             self._deactivate()
             await self.lock.release()
+
+    def _spawn(self, work: Awaitable[Any], name: str) -> asyncio.Task[Any]:
+        task: asyncio.Task[Any] = asyncio.ensure_future(work)
+        task.set_name(f"scheduler-{name}")
+        self._in_flight.add(task)
+        task.add_done_callback(self._in_flight.discard)
+        return task
+
+    @contextlib.contextmanager
+    def _running(self) -> Iterator[None]:
+        """Count the current task (an APScheduler job) as work in flight while it runs."""
+        task = asyncio.current_task()
+        if task is not None:
+            self._in_flight.add(task)
+        try:
+            yield
+        finally:
+            if task is not None:
+                self._in_flight.discard(task)
+
+    @staticmethod
+    async def _until_stopped(task: asyncio.Task[Any], stop: asyncio.Event) -> None:
+        """Wait for the task, or only until `stop` (the task then goes on and is drained)."""
+        stopped = asyncio.create_task(stop.wait())
+        try:
+            await asyncio.wait({task, stopped}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            stopped.cancel()
+        if task.done():
+            task.result()
+
+    async def _drain(self) -> None:
+        """Start no new job; give the running ones the grace period; cancel (hand back) the rest."""
+        if self.scheduler is not None and self.scheduler.running:
+            # pause, not shutdown: APScheduler's shutdown cancels the coroutine jobs that are running.
+            self.scheduler.pause()
+        running = {task for task in self._in_flight if not task.done() and task is not asyncio.current_task()}
+        if not running:
+            return
+        _log.info("stopping: waiting up to %.0f s for %d jobs in flight", self.shutdown_grace_s, len(running))
+        unfinished = running
+        if self.shutdown_grace_s > 0:
+            _, unfinished = await asyncio.wait(running, timeout=self.shutdown_grace_s)
+        for task in unfinished:
+            task.cancel()
+        await asyncio.gather(*unfinished, return_exceptions=True)
+        if unfinished:
+            _log.warning(
+                "stopping: handed back %d unfinished jobs (%s); the next active scheduler finishes them",
+                len(unfinished),
+                ", ".join(sorted(task.get_name() for task in unfinished)),
+            )
 
     async def activate(self) -> None:
         """Start APScheduler with jobs rebuilt from the store, then catch up on anything missed."""
@@ -112,10 +174,11 @@ class SchedulerService:
         """Drop the stories (and their articles) past the keep window; a failure waits for the next turn."""
         if self.prune_stories is None:
             return
-        try:
-            await self.prune_stories()
-        except StoreUnavailable as exc:
-            _log.error("pruning stories: %s", exc)
+        with self._running():
+            try:
+                await self.prune_stories()
+            except StoreUnavailable as exc:
+                _log.error("pruning stories: %s", exc)
 
     def _deactivate(self) -> None:
         if self.scheduler is not None:
@@ -163,6 +226,10 @@ class SchedulerService:
 
     async def sweep(self) -> None:
         """Resync the jobs and post whatever is due (late within the grace period, else skipped with a note)."""
+        with self._running():
+            await self._sweep()
+
+    async def _sweep(self) -> None:
         try:
             await self.rebuild()
             report = await self.runner.run_due()
@@ -180,7 +247,7 @@ class SchedulerService:
         """A channel's cron job: join the batch of channels due at this moment."""
         self._batch.add(channel_id)
         if self._flush is None or self._flush.done():
-            self._flush = asyncio.create_task(self._run_batch())
+            self._flush = self._spawn(self._run_batch(), "digests")
 
     async def _run_batch(self) -> None:
         await asyncio.sleep(BATCH_WINDOW_S)  # let the jobs due at the same second join one batch
@@ -193,7 +260,8 @@ class SchedulerService:
             _log.exception("the digest batch failed; the next sweep retries")
 
     async def _poll(self) -> None:
-        try:
-            await self.poll_feeds()
-        except StoreUnavailable as exc:
-            _log.error("feed polls wait: %s", exc)
+        with self._running():
+            try:
+                await self.poll_feeds()
+            except StoreUnavailable as exc:
+                _log.error("feed polls wait: %s", exc)

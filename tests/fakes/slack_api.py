@@ -47,6 +47,7 @@ class FakeSlack:
     calls: list[Call] = field(default_factory=list)
     rate_limits: dict[str, int] = field(default_factory=dict)
     rate_limited: list[str] = field(default_factory=list)
+    post_delay_s: float = 0.0  # chat.postMessage takes this long: a digest in parts is caught mid-way
     socket_acks: list[dict[str, Any]] = field(default_factory=list)
     app_token: str = "xapp-1-fake"
     _runner: web.AppRunner | None = None
@@ -123,6 +124,8 @@ class FakeSlack:
         auth = request.headers.get("Authorization", "")
         token = auth[7:] if auth.startswith("Bearer ") else params.get("token")
         self.calls.append(Call(method, params, token))
+        if method == "chat.postMessage" and self.post_delay_s:
+            await asyncio.sleep(self.post_delay_s)
         if self.rate_limits.get(method, 0) > 0:
             self.rate_limits[method] -= 1
             self.rate_limited.append(method)

@@ -3,39 +3,27 @@
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from pydantic import ValidationError
 from rich.console import Console
 
-from bot.config import BotSettings, load_settings
+from bot.cli.options import ConfigOpt
+from bot.cli.options import err as _err
+from bot.cli.options import out as _out
+from bot.cli.options import settings_or_exit as _settings
+from bot.config import BotSettings
 
 if TYPE_CHECKING:
     from bot.adapters.protocol import AdapterFactory
 
-_out = Console(highlight=False, soft_wrap=True)
-_err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 discord_app = typer.Typer(no_args_is_help=True, help="Discord: run the bot there, or print its invite URL.")
 slack_app = typer.Typer(no_args_is_help=True, help="Slack: run the bot there, or print its app manifest.")
 
-ConfigOpt = Annotated[
-    Path | None,
-    typer.Option("--config", help="a TOML settings file (default: $BRIEFBOT_CONFIG or ./briefbot.toml)"),
-]
 DemoOpt = Annotated[
     bool, typer.Option("--demo/--no-demo", help="on the console's first start, follow the demo feeds")
 ]
-
-
-def _settings(config: Path | None) -> BotSettings:
-    try:
-        return load_settings(config)
-    except (ValidationError, FileNotFoundError, ValueError) as exc:
-        _err.print(f"briefbot: the settings cannot be used: {exc}", markup=False)
-        raise typer.Exit(2) from None
 
 
 def _has_discord(settings: BotSettings) -> bool:

@@ -1,10 +1,9 @@
-"""The `briefbot` command line."""
+"""`briefbot analyze` and `briefbot brief`: the engine on files, folders, URLs and feeds."""
 
 from __future__ import annotations
 
 import dataclasses
 import json
-import logging
 import sys
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
@@ -12,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 
+from bot.cli.options import err as _err
 from bot.config import EngineSettings, load_engine_settings
 from briefings.ingest.dates import parse_date_option
 from briefings.ingest.errors import SourceError
@@ -22,10 +22,6 @@ from briefings.nlp import PipelineNotInstalled, load_pipeline
 if TYPE_CHECKING:
     from briefings.analysis import AnalysisResult
 
-app = typer.Typer(
-    add_completion=False, no_args_is_help=True, help="briefbot: news briefings with their structure."
-)
-_err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 SourcesArg = Annotated[
     list[str], typer.Argument(help="files, folders, http(s) URLs of pages or feeds, or - for stdin")
@@ -102,7 +98,6 @@ def _count_files(sources: list[str]) -> int:
     return total
 
 
-@app.command()
 def analyze(
     sources: SourcesArg,
     published: PublishedOpt = None,
@@ -129,7 +124,6 @@ def analyze(
     print_stories(Console(), result)
 
 
-@app.command()
 def brief(sources: SourcesArg, published: PublishedOpt = None) -> None:
     """Print the digest, people, timeline and quotes of the stories in the sources."""
     result = _run(sources, published, separate=False, progress=True)
@@ -141,25 +135,7 @@ def brief(sources: SourcesArg, published: PublishedOpt = None) -> None:
     print_stories(Console(), result)
 
 
-# The service's commands (db upgrade, doctor, worker) live in their own module.
-from bot.service_cli import register as _register_service_commands  # noqa: E402
-
-_register_service_commands(app)
-
-# Starting the chat adapters (run, console, discord run|invite) lives in its own module too.
-from bot.serve_cli import register as _register_serve_commands  # noqa: E402
-
-_register_serve_commands(app)
-
-
-def main() -> None:
-    """Entry point of the `briefbot` console script."""
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    # Page extraction libraries log their own fallbacks; a source they fail on gets briefbot's one line.
-    for noisy in ("trafilatura", "htmldate", "courlan"):
-        logging.getLogger(noisy).setLevel(logging.CRITICAL)
-    app()
-
-
-if __name__ == "__main__":
-    main()
+def register(app: typer.Typer) -> None:
+    """Add `analyze` and `brief` to the `briefbot` command line."""
+    app.command("analyze")(analyze)
+    app.command("brief")(brief)

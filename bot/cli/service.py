@@ -5,33 +5,18 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from pathlib import Path
-from typing import Annotated
 
 import typer
-from pydantic import ValidationError
-from rich.console import Console
 
-from bot.config import BotSettings, load_settings
+from bot.cli.options import ConfigOpt
+from bot.cli.options import err as _err
+from bot.cli.options import out as _out
+from bot.cli.options import settings_or_exit as _settings
+from bot.config import BotSettings
 
 _log = logging.getLogger(__name__)
-_out = Console(highlight=False, soft_wrap=True)
-_err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 db_app = typer.Typer(no_args_is_help=True, help="The database: create or migrate its tables.")
-
-ConfigOpt = Annotated[
-    Path | None,
-    typer.Option("--config", help="a TOML settings file (default: $BRIEFBOT_CONFIG or ./briefbot.toml)"),
-]
-
-
-def _settings(config: Path | None) -> BotSettings:
-    try:
-        return load_settings(config)
-    except (ValidationError, FileNotFoundError, ValueError) as exc:
-        _err.print(f"briefbot: the settings cannot be used: {exc}", markup=False)
-        raise typer.Exit(2) from None
 
 
 @db_app.command("upgrade")
@@ -180,7 +165,12 @@ def worker(config: ConfigOpt = None) -> None:
         await queue.open()
         try:
             poller = FeedPoller(store, fetcher, extractor, SystemClock(), settings.feeds)
-            await queue.work(poller, wait=True, concurrency=settings.feeds.concurrency)
+            await queue.work(
+                poller,
+                wait=True,
+                concurrency=settings.feeds.concurrency,
+                shutdown_grace_s=settings.shutdown_grace_s,
+            )
         finally:
             await queue.close()
             await fetcher.close()

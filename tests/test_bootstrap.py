@@ -132,3 +132,16 @@ async def test_the_service_starts_leads_and_stops(tmp_path: Path, nlp) -> None: 
     await second.stop()
     await service.stop()
     assert not service.scheduler.active
+
+
+def test_settings_that_cannot_be_used_are_named_without_their_values(tmp_path: Path) -> None:
+    """A token written as a number, or a port that is not one: each setting is named, its value never shown."""
+    config = tmp_path / "briefbot.toml"
+    config.write_text("discord_token = 98765432123456789\n")
+    env = {"BRIEFBOT_CONFIG": str(config), "BRIEFBOT_HEALTH_PORT": "hunter2-secret"}
+    result = run_cli("doctor", env=env, cwd=tmp_path)
+    said = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "BRIEFBOT_DISCORD_TOKEN" in said and "BRIEFBOT_HEALTH_PORT" in said, said
+    assert "98765432123456789" not in said and "hunter2-secret" not in said, said
+    assert "Traceback" not in said

@@ -42,19 +42,9 @@ TITLES: dict[Event, str] = {"fail": "Feed not working", "off": "Feed disabled", 
 TOLD: tuple[Event, ...] = ("fail", "off")
 
 
-def _base36(number: int) -> str:
-    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
-    text = ""
-    while True:
-        number, rest = divmod(number, 36)
-        text = digits[rest] + text
-        if not number:
-            return text
-
-
 def notice_period(feed_id: int, episode: datetime, event: Event) -> str:
     """The delivery period of a feed notice: the feed, its episode of failures (when it began), the event."""
-    return f"feed-{feed_id}-{_base36(int(episode.timestamp()))}-{event}"
+    return f"feed-{feed_id}-{delivery_store.period_stamp(episode)}-{event}"
 
 
 @dataclass(frozen=True)

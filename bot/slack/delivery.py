@@ -50,20 +50,10 @@ GONE = {
 }
 
 
-def _base36(number: int) -> str:
-    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
-    text = ""
-    while True:
-        number, rest = divmod(number, 36)
-        text = digits[rest] + text
-        if not number:
-            return text
-
-
 def admins_told_period(error: str, last_posted: datetime | None) -> str:
     """The delivery period recording that a channel's admins were told of `error` since its last posted digest."""
     since = int(last_posted.timestamp()) if last_posted is not None else 0
-    return f"slack-{error[:16]}-{_base36(since)}"  # within the 32 characters of a period
+    return f"slack-{error[:16]}-{delivery_store.period_stamp(since)}"  # within the 32 characters of a period
 
 
 def _posted_at(ts: str | None) -> datetime | None:

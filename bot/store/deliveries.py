@@ -28,6 +28,18 @@ DIGEST = "digest"
 NOTICE = "notice"
 
 
+def period_stamp(moment: datetime | int) -> str:
+    """A moment (or seconds since 1970) in base 36: short enough for the 32 characters of a period."""
+    number = int(moment.timestamp()) if isinstance(moment, datetime) else moment
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    text = ""
+    while True:
+        number, rest = divmod(number, 36)
+        text = digits[rest] + text
+        if not number:
+            return text
+
+
 def idempotency_key(channel_id: int, period: str, kind: str = DIGEST) -> str:
     """The key a delivery carries to the platform, the same on every retry of the same digest or notice."""
     return f"briefbot-{kind}-{channel_id}-{period}"

@@ -193,3 +193,45 @@ def test_a_clock_time_outside_the_part_of_the_day_is_left_out(nlp: Language):
         times={"the morning": "2024-03-13TMO", "6pm": "2024-03-13T18:00"},
     )
     assert parsed.w.when == "the morning"
+
+
+def test_a_country_gives_way_to_the_town_where_it_happened_with_its_larger_place(analyze):
+    parsed = analyze(
+        "Rescuers race to free a boy trapped in a well in China\n\n"
+        "A large rescue operation is under way in China for a boy who fell into a dry well. The boy fell into "
+        "the well on Sunday while he played in a cabbage field in Baoding, Hebei province, state media said."
+    )
+    assert parsed.w.where == "Baoding, Hebei province"
+
+
+def test_a_country_is_not_narrowed_to_a_name_where_nothing_happened(analyze):
+    parsed = analyze(
+        "Brazil hosts a wet race\n\n"
+        "The race in Brazil was stopped twice on Sunday. Hamilton, who has driven in Formula One since 2007, "
+        "finished third."
+    )
+    assert parsed.w.where == "Brazil"
+
+
+def test_a_venue_is_placed_in_the_city_the_top_of_the_report_names(analyze):
+    parsed = analyze(
+        "Mayors sign water pact at the Corn Exchange\n\n"
+        "The mayors of two northern towns signed a water pact in Leeds on Monday, after a year of talks."
+    )
+    assert parsed.w.where == "the Corn Exchange, Leeds"
+
+
+def test_a_town_comes_with_the_state_the_text_writes_beside_it(analyze):
+    parsed = analyze(
+        "Four hurt as car hits bus stop\n\n"
+        "Four people were hurt when a car hit a bus stop in Sterling Heights, Michigan, on Tuesday, police said."
+    )
+    assert parsed.w.where == "Sterling Heights, Michigan"
+
+
+def test_an_article_that_names_no_place_has_no_where(analyze):
+    parsed = analyze(
+        "Council approves longer library hours\n\n"
+        "The council voted on Tuesday to keep the library open until nine. The librarians welcomed the vote."
+    )
+    assert parsed.w.where is None

@@ -16,6 +16,7 @@ from spacy.tokens import Doc
 
 from briefings.extract.events.lexicon import FAMILY_OF_TYPE, related_families
 from briefings.extract.events.placing import located_mentions
+from briefings.extract.events.specific_place import most_specific_where
 from briefings.models import Actor, Event, FiveW, Place, Sentence, TimeExpression
 
 # The title and the first sentences of the body: where a missing "when" or "where" is looked for last.
@@ -269,6 +270,13 @@ def main_event(
         or _place_in(places, lead)
         or _main_place(places, at_least=1)
     )
+    if where is not None and doc is not None and located is not None:
+        happened_at = {
+            e.where.lower()
+            for e in events
+            if e.where and lead.union(mentioned).intersection(e.mentions or [e.sentence])
+        }
+        where = most_specific_where(where, places, mentioned, lead, located, doc.text, happened_at)
     return FiveW(
         who=who,
         what=event.action,

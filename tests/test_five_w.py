@@ -235,3 +235,31 @@ def test_an_article_that_names_no_place_has_no_where(analyze):
         "The council voted on Tuesday to keep the library open until nine. The librarians welcomed the vote."
     )
     assert parsed.w.where is None
+
+
+def test_a_date_that_describes_a_participant_is_not_the_time_of_the_event(analyze):
+    parsed = analyze(
+        "Council approves new bridge\n\n"
+        "The council approved the new bridge, a plan first proposed in 2009, after a long debate.",
+        published="2024-03-14T10:00:00",
+    )
+    assert parsed.w.when == "14 March 2024"
+
+
+def test_a_background_date_in_the_lead_is_not_the_time_of_the_main_event(analyze):
+    parsed = analyze(
+        "Council approves new bridge\n\n"
+        "The council approved the new bridge after a long debate. The first plans date from 2009. "
+        "Funding rows held the work up between 2012 and 2019.",
+        published="2024-03-14T10:00:00",
+    )
+    assert parsed.w.when == "14 March 2024"
+
+
+def test_a_recent_day_in_the_lead_still_answers_when(analyze):
+    parsed = analyze(
+        "Council approves new bridge\n\n"
+        "The council approved the new bridge after a long debate. The vote came on Tuesday, officials said.",
+        published="2024-03-14T10:00:00",
+    )
+    assert parsed.w.when == "Tuesday"

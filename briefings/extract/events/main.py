@@ -14,6 +14,7 @@ from datetime import date, datetime
 
 from spacy.tokens import Doc
 
+from briefings.extract.events.dating import in_news_window
 from briefings.extract.events.lexicon import FAMILY_OF_TYPE, related_families
 from briefings.extract.events.placing import located_mentions
 from briefings.extract.events.specific_place import most_specific_where
@@ -199,7 +200,10 @@ def _when(
     if event is not None and event.when and event.when_text:
         return event.when_text
     lead = set(range(_LEAD_SENTENCES))
-    others = [e for e in events if e is not event]
+    # A date beside the event or in the lead answers only when it is news, not background ("first proposed
+    # in 2009", "a similar strike ten years ago").
+    others = [e for e in events if e is not event and in_news_window(e.when, published)]
+    times = [t for t in times if in_news_window(t.value, published)]
     if event is not None:
         mentioned = set(event.mentions or [event.sentence])
         beside = _dated_event_in(others, mentioned)

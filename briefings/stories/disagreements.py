@@ -87,13 +87,48 @@ def claim_key(claim: Claim) -> str | None:
     return f"{claim.category or 'count'}:{' '.join(words)}"
 
 
+def _counted(claim: Claim) -> str | None:
+    """The thing a claim counts, without the verb its sentence uses: "count:firefighter" for "firefighters
+    needed" and "firefighters fought" alike."""
+    if claim.category != "count":
+        return None  # sums and shares ("offered 4%", "cost 2 million") are told apart by their verbs
+    words = [w for w in _WORD.findall((claim.what or "").lower()) if w not in _NOISE]
+    return f"{claim.category or 'count'}:{stem(words[0])}" if words else None
+
+
+def _one_count_per_article(claims: list[SourcedClaim]) -> bool:
+    """Whether each article counts the thing once: one that counts it twice with two verbs ("500 homes
+    flooded, 200 homes evacuated") shows that the verbs tell two counts apart."""
+    keys: dict[str, set[str | None]] = {}
+    for claim in claims:
+        keys.setdefault(claim.article, set()).add(claim_key(claim.claim))
+    return all(len(k) == 1 for k in keys.values())
+
+
 def group_claims(claims: list[SourcedClaim]) -> dict[str, list[SourcedClaim]]:
-    """Claims grouped by what they count (claims that say nothing of what they count are left out)."""
+    """Claims grouped by what they count (claims that say nothing of what they count are left out).
+
+    Sources tell one count with different verbs ("more than 60 firefighters were needed", "about 40
+    firefighters fought the blaze"): claims of the same thing are one count unless an article counts that
+    thing twice with different verbs.
+    """
     groups: dict[str, list[SourcedClaim]] = {}
     for claim in claims:
         key = claim_key(claim.claim)
         if key is not None:
             groups.setdefault(key, []).append(claim)
+    by_thing: dict[str, list[str]] = {}
+    for key, group in groups.items():
+        thing = _counted(group[0].claim)
+        if thing is not None:
+            by_thing.setdefault(thing, []).append(key)
+    for thing, keys in by_thing.items():
+        merged = [claim for key in keys for claim in groups[key]]
+        if len(keys) < 2 or not _one_count_per_article(merged):
+            continue
+        for key in keys:
+            del groups[key]
+        groups[thing] = merged
     return groups
 
 
@@ -149,6 +184,9 @@ def _about(key: str, claims: list[SourcedClaim]) -> str:
     named = [c.claim.what for c in claims if c.claim.what]
     if key in HARM_CATEGORIES:
         return key
+    if len(set(named)) > 1:
+        # One count told with different verbs: name the thing counted ("firefighters").
+        return min(named, key=len).split()[0]
     return min(named, key=len) if named else key.partition(":")[2]
 
 

@@ -263,3 +263,29 @@ def test_a_recent_day_in_the_lead_still_answers_when(analyze):
         published="2024-03-14T10:00:00",
     )
     assert parsed.w.when == "Tuesday"
+
+
+def test_the_part_of_the_day_the_text_gives_stays_with_its_day(analyze):
+    parsed = analyze(
+        "Fire destroys warehouse in Leeds\n\n"
+        "A fire destroyed a warehouse in Leeds in the early hours of Wednesday. Firefighters fought the "
+        "blaze for six hours."
+    )
+    assert parsed.w.when == "the early hours of Wednesday"
+
+
+def test_a_time_that_only_points_at_its_day_gives_way_to_the_day_the_text_names(analyze):
+    parsed = analyze(
+        "Gunman kills two in bar shooting\n\n"
+        "A gunman killed two people at a bar during the night. Police said the shooting happened shortly "
+        "after midnight on Saturday."
+    )
+    assert parsed.w.when is not None and parsed.w.when.startswith("Saturday")
+
+
+def test_today_answers_when_the_text_names_no_other_day_for_the_event(analyze):
+    parsed = analyze(
+        "Mayor resigns\n\nThe mayor of Leeds resigned today after a row over council spending. "
+        "Her deputy will stand in until an election in May."
+    )
+    assert parsed.w.when == "today"

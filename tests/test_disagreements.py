@@ -55,3 +55,30 @@ def test_figures_that_can_both_be_true_are_no_disagreement():
         _claim("firefighters fought", "40", 40, "b"),
     ]
     assert find_disagreements(claims) == []
+
+
+def _attributed(claim: SourcedClaim, by: str) -> SourcedClaim:
+    return claim.model_copy(update={"claim": claim.claim.model_copy(update={"attributed_to": by})})
+
+
+def test_bare_units_say_too_little_to_contradict_each_other():
+    claims = [
+        _claim("money", "$66,000", 66_000, "a", category="money"),
+        _claim("money", "$3,100", 3_100, "b", category="money"),
+        _claim("children", "five", 5, "a"),
+        _claim("children", "six", 6, "b"),
+    ]
+    assert find_disagreements(claims) == []
+
+
+def test_an_article_s_own_figure_beside_one_it_quotes_is_no_disagreement():
+    own = _claim("homes flooded", "200", 200, "a")
+    quoted = _attributed(_claim("homes flooded", "900", 900, "a"), "the council")
+    assert find_disagreements([own, quoted]) == []
+
+
+def test_two_named_sources_in_one_article_can_disagree():
+    police = _attributed(_claim("homes flooded", "200", 200, "a"), "police")
+    council = _attributed(_claim("homes flooded", "900", 900, "a"), "the council")
+    (dispute,) = find_disagreements([police, council])
+    assert dispute.about == "homes flooded"

@@ -153,10 +153,17 @@ def _is_update(a: _Figure, b: _Figure, harm: bool) -> bool:
     return b.published - a.published >= UPDATE_AFTER and b.range.low >= a.range.low
 
 
+def _two_sources(a: SourcedClaim, b: SourcedClaim) -> bool:
+    """Whether two figures come from two sources: two articles, or two named sources quoted by one article.
+    One article's own figure beside a figure it quotes is most often another count (a total and a daily
+    rate, this year's toll and an earlier attack's), not sources disagreeing."""
+    if a.article == b.article and not (a.claim.attributed_to and b.claim.attributed_to):
+        return False
+    return _source(a) != _source(b)
+
+
 def _conflict(a: _Figure, b: _Figure, harm: bool) -> bool:
-    return (
-        _source(a.claim) != _source(b.claim) and not a.range.overlaps(b.range) and not _is_update(a, b, harm)
-    )
+    return _two_sources(a.claim, b.claim) and not a.range.overlaps(b.range) and not _is_update(a, b, harm)
 
 
 def _figures(claims: list[SourcedClaim], published: Mapping[str, datetime | None]) -> list[_Figure]:
@@ -178,6 +185,13 @@ def _shown(figures: list[_Figure]) -> list[SourcedClaim]:
             seen.add(key)
             shown.append(figure.claim)
     return shown
+
+
+def _says_what_happened(claims: list[SourcedClaim]) -> bool:
+    """Whether the figures say what happened to what they count ("firefighters fought", "homes flooded"):
+    a bare unit ("money", "percent", "children") may be any sum, share or group, so two such figures
+    contradict nothing."""
+    return all(len(_WORD.findall(c.claim.what or "")) >= 2 for c in claims)
 
 
 def _about(key: str, claims: list[SourcedClaim]) -> str:
@@ -203,6 +217,8 @@ def find_disagreements(
     disagreements = []
     for key, group in groups.items():
         harm = key in HARM_CATEGORIES
+        if not harm and not _says_what_happened(group):
+            continue
         own = figures[key]
         conflicting = [(a, b) for i, a in enumerate(own) for b in own[i + 1 :] if _conflict(a, b, harm)]
         # A total of casualties below a count of the dead contradicts it.
@@ -211,7 +227,7 @@ def find_disagreements(
                 (a, b)
                 for a in own
                 for b in figures.get(part, [])
-                if _source(a.claim) != _source(b.claim) and a.range.high < b.range.low
+                if _two_sources(a.claim, b.claim) and a.range.high < b.range.low
             ]
         if not conflicting:
             continue

@@ -289,3 +289,18 @@ def test_today_answers_when_the_text_names_no_other_day_for_the_event(analyze):
         "Her deputy will stand in until an election in May."
     )
     assert parsed.w.when == "today"
+
+
+def test_an_event_s_name_is_no_place(analyze):
+    parsed = analyze(
+        "Hamilton wins in the rain\n\nLewis Hamilton won at the Brazilian Grand Prix on Sunday after two red flags."
+    )
+    assert parsed.w.where is None
+    assert all("Grand Prix" not in p.name for p in parsed.places)
+
+
+def test_a_venue_with_its_town_is_a_place(analyze):
+    parsed = analyze(
+        "Nurses strike at hospital\n\nNurses walked out at St Mary's Hospital in Leeds on Monday over pay."
+    )
+    assert parsed.w.where is not None and "Leeds" in parsed.w.where

@@ -304,3 +304,24 @@ def test_a_venue_with_its_town_is_a_place(analyze):
         "Nurses strike at hospital\n\nNurses walked out at St Mary's Hospital in Leeds on Monday over pay."
     )
     assert parsed.w.where is not None and "Leeds" in parsed.w.where
+
+
+def test_a_page_of_boilerplate_with_one_sentence_of_news_is_answered_from_that_sentence(analyze):
+    parsed = analyze(
+        "Home | News | Sport | Weather | Subscribe | Sign in\n"
+        "Click to share on Facebook (Opens in new window) Click to share on Twitter (Opens in new window)\n"
+        "Accept cookies. We use cookies to improve your experience. Privacy policy. Terms of use.\n"
+        "A bridge collapsed in Leeds on Tuesday, injuring three people.\n"
+        "Related stories | Most read | Follow us | Copyright 2024"
+    )
+    assert parsed.w.where == "Leeds"
+    assert parsed.w.when == "Tuesday"
+
+
+def test_an_essay_with_no_place_and_no_people_leaves_them_empty(analyze):
+    parsed = analyze(
+        "Opinion: the virtues of patience\n\n"
+        "Patience is a virtue that everyone admires and few practise. It grows with age, some say."
+    )
+    assert parsed.w.where is None
+    assert parsed.w.who is None

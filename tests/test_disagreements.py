@@ -82,3 +82,15 @@ def test_two_named_sources_in_one_article_can_disagree():
     council = _attributed(_claim("homes flooded", "900", 900, "a"), "the council")
     (dispute,) = find_disagreements([police, council])
     assert dispute.about == "homes flooded"
+
+
+def test_the_demo_feeds_firefighter_counts_are_reported_as_a_disagreement(nlp):
+    from pathlib import Path
+
+    from briefings.analysis import analyze_sources
+
+    demo = Path(__file__).parent.parent / "bot" / "demo"
+    result = analyze_sources(nlp, [str(demo / "coastal.xml"), str(demo / "gazette.xml")])
+    about = {d.about: d for story in result.stories for d in story.disagreements}
+    assert "firefighters" in about
+    assert {c.claim.quantity for c in about["firefighters"].claims} == {"More than 60", "about 40"}

@@ -38,7 +38,7 @@ def _kind_of(answer: str, places: list[Place]) -> str | None:
         }
         if key in spellings:
             return place.kind
-    if any(_key(m.text) in key for p in places for m in p.mentions):
+    if any(re.search(rf"\b{re.escape(_key(m.text))}\b", key) for p in places for m in p.mentions):
         return "phrase"  # a phrase that holds a place already: "downtown Seattle", "consulate in Kabul"
     return "venue" if any(w[:1].isupper() for w in answer.split()) else None
 

@@ -291,3 +291,29 @@ def test_a_strike_story_says_who_fired_what_where_why_and_the_disputed_toll(anal
     assert "at least 60 soldiers" in words  # the disputed toll
     assert "Officials in Lorvik said the president has been told" not in words  # the repeated standfirst
     _assert_nothing_invented(story.digest, [analysis])
+
+
+def _as(analysis: ArticleAnalysis, article_id: str) -> ArticleAnalysis:
+    return analysis.model_copy(update={"article": analysis.article.model_copy(update={"id": article_id})})
+
+
+LATER = (
+    "Engineers finished repairs to the Ostra dam on Thursday, and the 3,000 residents of Marenport began "
+    "to return to their homes. The governor, Ilse Varga, lifted the emergency in the afternoon. "
+    "Schools in Marenport will reopen on Monday, the town council said."
+)
+
+
+def test_a_story_told_over_time_leads_with_its_latest_development(analyze) -> None:
+    first = analyze(FLOOD, published="2024-03-12T10:00:00")
+    later = _as(analyze(LATER, published="2024-03-14T18:00:00"), "a2")
+    _, digest = summarize(_story(first, later), [first, later])
+    assert digest[0].startswith("Engineers finished repairs to the Ostra dam")
+    _assert_nothing_invented(digest, [first, later])
+
+
+def test_undated_reports_keep_the_order_they_came_in(analyze) -> None:
+    first = analyze(FLOOD, published=None)
+    later = _as(analyze(LATER, published=None), "a2")
+    _, digest = summarize(_story(first, later), [first, later])
+    assert digest[0].startswith("Floodwater swept through the river town of Marenport")

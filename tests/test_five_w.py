@@ -193,3 +193,135 @@ def test_a_clock_time_outside_the_part_of_the_day_is_left_out(nlp: Language):
         times={"the morning": "2024-03-13TMO", "6pm": "2024-03-13T18:00"},
     )
     assert parsed.w.when == "the morning"
+
+
+def test_a_country_gives_way_to_the_town_where_it_happened_with_its_larger_place(analyze):
+    parsed = analyze(
+        "Rescuers race to free a boy trapped in a well in China\n\n"
+        "A large rescue operation is under way in China for a boy who fell into a dry well. The boy fell into "
+        "the well on Sunday while he played in a cabbage field in Baoding, Hebei province, state media said."
+    )
+    assert parsed.w.where == "Baoding, Hebei province"
+
+
+def test_a_country_is_not_narrowed_to_a_name_where_nothing_happened(analyze):
+    parsed = analyze(
+        "Brazil hosts a wet race\n\n"
+        "The race in Brazil was stopped twice on Sunday. Hamilton, who has driven in Formula One since 2007, "
+        "finished third."
+    )
+    assert parsed.w.where == "Brazil"
+
+
+def test_a_venue_is_placed_in_the_city_the_top_of_the_report_names(analyze):
+    parsed = analyze(
+        "Mayors sign water pact at the Corn Exchange\n\n"
+        "The mayors of two northern towns signed a water pact in Leeds on Monday, after a year of talks."
+    )
+    assert parsed.w.where == "the Corn Exchange, Leeds"
+
+
+def test_a_town_comes_with_the_state_the_text_writes_beside_it(analyze):
+    parsed = analyze(
+        "Four hurt as car hits bus stop\n\n"
+        "Four people were hurt when a car hit a bus stop in Sterling Heights, Michigan, on Tuesday, police said."
+    )
+    assert parsed.w.where == "Sterling Heights, Michigan"
+
+
+def test_an_article_that_names_no_place_has_no_where(analyze):
+    parsed = analyze(
+        "Council approves longer library hours\n\n"
+        "The council voted on Tuesday to keep the library open until nine. The librarians welcomed the vote."
+    )
+    assert parsed.w.where is None
+
+
+def test_a_date_that_describes_a_participant_is_not_the_time_of_the_event(analyze):
+    parsed = analyze(
+        "Council approves new bridge\n\n"
+        "The council approved the new bridge, a plan first proposed in 2009, after a long debate.",
+        published="2024-03-14T10:00:00",
+    )
+    assert parsed.w.when == "14 March 2024"
+
+
+def test_a_background_date_in_the_lead_is_not_the_time_of_the_main_event(analyze):
+    parsed = analyze(
+        "Council approves new bridge\n\n"
+        "The council approved the new bridge after a long debate. The first plans date from 2009. "
+        "Funding rows held the work up between 2012 and 2019.",
+        published="2024-03-14T10:00:00",
+    )
+    assert parsed.w.when == "14 March 2024"
+
+
+def test_a_recent_day_in_the_lead_still_answers_when(analyze):
+    parsed = analyze(
+        "Council approves new bridge\n\n"
+        "The council approved the new bridge after a long debate. The vote came on Tuesday, officials said.",
+        published="2024-03-14T10:00:00",
+    )
+    assert parsed.w.when == "Tuesday"
+
+
+def test_the_part_of_the_day_the_text_gives_stays_with_its_day(analyze):
+    parsed = analyze(
+        "Fire destroys warehouse in Leeds\n\n"
+        "A fire destroyed a warehouse in Leeds in the early hours of Wednesday. Firefighters fought the "
+        "blaze for six hours."
+    )
+    assert parsed.w.when == "the early hours of Wednesday"
+
+
+def test_a_time_that_only_points_at_its_day_gives_way_to_the_day_the_text_names(analyze):
+    parsed = analyze(
+        "Gunman kills two in bar shooting\n\n"
+        "A gunman killed two people at a bar during the night. Police said the shooting happened shortly "
+        "after midnight on Saturday."
+    )
+    assert parsed.w.when is not None and parsed.w.when.startswith("Saturday")
+
+
+def test_today_answers_when_the_text_names_no_other_day_for_the_event(analyze):
+    parsed = analyze(
+        "Mayor resigns\n\nThe mayor of Leeds resigned today after a row over council spending. "
+        "Her deputy will stand in until an election in May."
+    )
+    assert parsed.w.when == "today"
+
+
+def test_an_event_s_name_is_no_place(analyze):
+    parsed = analyze(
+        "Hamilton wins in the rain\n\nLewis Hamilton won at the Brazilian Grand Prix on Sunday after two red flags."
+    )
+    assert parsed.w.where is None
+    assert all("Grand Prix" not in p.name for p in parsed.places)
+
+
+def test_a_venue_with_its_town_is_a_place(analyze):
+    parsed = analyze(
+        "Nurses strike at hospital\n\nNurses walked out at St Mary's Hospital in Leeds on Monday over pay."
+    )
+    assert parsed.w.where is not None and "Leeds" in parsed.w.where
+
+
+def test_a_page_of_boilerplate_with_one_sentence_of_news_is_answered_from_that_sentence(analyze):
+    parsed = analyze(
+        "Home | News | Sport | Weather | Subscribe | Sign in\n"
+        "Click to share on Facebook (Opens in new window) Click to share on Twitter (Opens in new window)\n"
+        "Accept cookies. We use cookies to improve your experience. Privacy policy. Terms of use.\n"
+        "A bridge collapsed in Leeds on Tuesday, injuring three people.\n"
+        "Related stories | Most read | Follow us | Copyright 2024"
+    )
+    assert parsed.w.where == "Leeds"
+    assert parsed.w.when == "Tuesday"
+
+
+def test_an_essay_with_no_place_and_no_people_leaves_them_empty(analyze):
+    parsed = analyze(
+        "Opinion: the virtues of patience\n\n"
+        "Patience is a virtue that everyone admires and few practise. It grows with age, some say."
+    )
+    assert parsed.w.where is None
+    assert parsed.w.who is None

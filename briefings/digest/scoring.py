@@ -3,7 +3,7 @@
 A sentence scores by where it stands in its article (news puts the main facts first), by how central it
 is to the story (its content words recur in the other sentences, of every article), by the events it
 reports (the more salient the event, the more it adds; the main event's cause adds too), and by whether
-it carries a figure some source disputes. It loses for what reads badly out of context: a quotation, a
+it carries a figure some source disputes, and by whether it comes from the story's newest report. It loses for what reads badly out of context: a quotation, a
 question or a first-person line on its own, a fragment, a run-on caption, and a standfirst or
 boilerplate line that its article repeats word for word.
 """
@@ -26,6 +26,8 @@ LENGTH_DAMPING = 0.7  # centrality is divided by terms**0.7: long sentences gain
 EVENT_WEIGHT = 0.5
 WHY_BONUS = 0.3
 DISPUTED_BONUS = 0.2
+# The newest report of a story told over time carries its latest development: the digest leads with it.
+LATEST_BONUS = 0.5
 QUOTE_PENALTY = 1.0
 REPEAT_PENALTY = 2.0
 UNFIT_PENALTY = 2.0
@@ -141,6 +143,19 @@ def _reads_badly(candidate: Candidate, quoted: bool) -> float:
     return penalty
 
 
+def latest_articles(analyses: list[ArticleAnalysis]) -> set[str]:
+    """The ids of the newest reports of a story told over time (none when the reports are undated or
+    all of one moment)."""
+    dated = [a.article.published for a in analyses]
+    if len(analyses) < 2 or any(d is None for d in dated):
+        return set()
+    moments = [d.timestamp() for d in dated if d is not None]
+    newest = max(moments)
+    if newest == min(moments):
+        return set()
+    return {a.article.id for a, m in zip(analyses, moments, strict=True) if m == newest}
+
+
 def score_candidates(story: Story, analyses: list[ArticleAnalysis]) -> list[Candidate]:
     """Every usable sentence of the story's articles with its score, in article and sentence order."""
     per_article = [_article_candidates(a) for a in analyses]
@@ -165,6 +180,7 @@ def score_candidates(story: Story, analyses: list[ArticleAnalysis]) -> list[Cand
     events = _event_weights(analyses)
     why = _why_sentences(analyses)
     quoted = _quoted_sentences(analyses)
+    latest = latest_articles(analyses)
     scored = []
     for candidate, central in zip(candidates, centrality, strict=True):
         score = central / top + POSITION_WEIGHT * math.exp(-POSITION_DECAY * candidate.position)
@@ -177,5 +193,7 @@ def score_candidates(story: Story, analyses: list[ArticleAnalysis]) -> list[Cand
             score += WHY_BONUS
         if where in disputed:
             score += DISPUTED_BONUS
+        if candidate.article in latest:
+            score += LATEST_BONUS
         scored.append(replace(candidate, score=score))
     return scored

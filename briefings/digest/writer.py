@@ -12,7 +12,7 @@ from typing import Literal, Protocol
 
 from briefings.digest.disagreements import disagreement_sentences
 from briefings.digest.headline import make_headline
-from briefings.digest.scoring import score_candidates
+from briefings.digest.scoring import latest_articles, score_candidates
 from briefings.digest.selection import select_sentences
 from briefings.digest.text import word_count
 from briefings.digest.trimming import is_compression_of
@@ -76,7 +76,9 @@ class ExtractiveWriter:
             articles = tuple(dict.fromkeys(c.article for d in story.disagreements for c in d.claims))
             disputes.append(DigestSentence(text=line, articles=articles, kind="disagreement"))
             dispute_words += n
-        chosen = select_sentences(score_candidates(story, analyses), self.max_words - dispute_words)
+        # Newest report first: the digest leads with the latest development of a story told over time.
+        newest_first = sorted(analyses, key=lambda a: a.article.id not in latest_articles(analyses))
+        chosen = select_sentences(score_candidates(story, newest_first), self.max_words - dispute_words)
         extracts = [DigestSentence(text=c.text, articles=(c.article,), source=c.source) for c in chosen]
         return DigestDraft(headline=make_headline(analyses, chosen), sentences=extracts + disputes)
 

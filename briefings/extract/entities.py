@@ -503,6 +503,8 @@ class _Corrector:
             return "organization"  # "Joseph Rowntree Foundation" tagged as a building
         if label == "EVENT":
             return None
+        if label in ("FAC", "GPE", "LOC") and len(span) > 1 and _lower_key(last) in word_list("event_words"):
+            return None  # "the Brazilian Grand Prix" tagged as a building: an event, no place
         if label in ("GPE", "NORP", "ORG", "LOC") and (
             self.index.country_named(text) or self.index.country_of_demonym(text)
         ):

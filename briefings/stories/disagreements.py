@@ -87,13 +87,48 @@ def claim_key(claim: Claim) -> str | None:
     return f"{claim.category or 'count'}:{' '.join(words)}"
 
 
+def _counted(claim: Claim) -> str | None:
+    """The thing a claim counts, without the verb its sentence uses: "count:firefighter" for "firefighters
+    needed" and "firefighters fought" alike."""
+    if claim.category != "count":
+        return None  # sums and shares ("offered 4%", "cost 2 million") are told apart by their verbs
+    words = [w for w in _WORD.findall((claim.what or "").lower()) if w not in _NOISE]
+    return f"{claim.category or 'count'}:{stem(words[0])}" if words else None
+
+
+def _one_count_per_article(claims: list[SourcedClaim]) -> bool:
+    """Whether each article counts the thing once: one that counts it twice with two verbs ("500 homes
+    flooded, 200 homes evacuated") shows that the verbs tell two counts apart."""
+    keys: dict[str, set[str | None]] = {}
+    for claim in claims:
+        keys.setdefault(claim.article, set()).add(claim_key(claim.claim))
+    return all(len(k) == 1 for k in keys.values())
+
+
 def group_claims(claims: list[SourcedClaim]) -> dict[str, list[SourcedClaim]]:
-    """Claims grouped by what they count (claims that say nothing of what they count are left out)."""
+    """Claims grouped by what they count (claims that say nothing of what they count are left out).
+
+    Sources tell one count with different verbs ("more than 60 firefighters were needed", "about 40
+    firefighters fought the blaze"): claims of the same thing are one count unless an article counts that
+    thing twice with different verbs.
+    """
     groups: dict[str, list[SourcedClaim]] = {}
     for claim in claims:
         key = claim_key(claim.claim)
         if key is not None:
             groups.setdefault(key, []).append(claim)
+    by_thing: dict[str, list[str]] = {}
+    for key, group in groups.items():
+        thing = _counted(group[0].claim)
+        if thing is not None:
+            by_thing.setdefault(thing, []).append(key)
+    for thing, keys in by_thing.items():
+        merged = [claim for key in keys for claim in groups[key]]
+        if len(keys) < 2 or not _one_count_per_article(merged):
+            continue
+        for key in keys:
+            del groups[key]
+        groups[thing] = merged
     return groups
 
 
@@ -118,10 +153,17 @@ def _is_update(a: _Figure, b: _Figure, harm: bool) -> bool:
     return b.published - a.published >= UPDATE_AFTER and b.range.low >= a.range.low
 
 
+def _two_sources(a: SourcedClaim, b: SourcedClaim) -> bool:
+    """Whether two figures come from two sources: two articles, or two named sources quoted by one article.
+    One article's own figure beside a figure it quotes is most often another count (a total and a daily
+    rate, this year's toll and an earlier attack's), not sources disagreeing."""
+    if a.article == b.article and not (a.claim.attributed_to and b.claim.attributed_to):
+        return False
+    return _source(a) != _source(b)
+
+
 def _conflict(a: _Figure, b: _Figure, harm: bool) -> bool:
-    return (
-        _source(a.claim) != _source(b.claim) and not a.range.overlaps(b.range) and not _is_update(a, b, harm)
-    )
+    return _two_sources(a.claim, b.claim) and not a.range.overlaps(b.range) and not _is_update(a, b, harm)
 
 
 def _figures(claims: list[SourcedClaim], published: Mapping[str, datetime | None]) -> list[_Figure]:
@@ -145,10 +187,20 @@ def _shown(figures: list[_Figure]) -> list[SourcedClaim]:
     return shown
 
 
+def _says_what_happened(claims: list[SourcedClaim]) -> bool:
+    """Whether the figures say what happened to what they count ("firefighters fought", "homes flooded"):
+    a bare unit ("money", "percent", "children") may be any sum, share or group, so two such figures
+    contradict nothing."""
+    return all(len(_WORD.findall(c.claim.what or "")) >= 2 for c in claims)
+
+
 def _about(key: str, claims: list[SourcedClaim]) -> str:
     named = [c.claim.what for c in claims if c.claim.what]
     if key in HARM_CATEGORIES:
         return key
+    if len(set(named)) > 1:
+        # One count told with different verbs: name the thing counted ("firefighters").
+        return min(named, key=len).split()[0]
     return min(named, key=len) if named else key.partition(":")[2]
 
 
@@ -165,13 +217,15 @@ def find_disagreements(
     disagreements = []
     for key, group in groups.items():
         harm = key in HARM_CATEGORIES
+        if not harm and not _says_what_happened(group):
+            continue
         own = figures[key]
         conflicting = any(_conflict(a, b, harm) for i, a in enumerate(own) for b in own[i + 1 :])
         # A total of casualties below a count of the dead contradicts it: those figures are shown too.
         contradicted: dict[int, _Figure] = {}
         for part in _PARTS_OF.get(key, ()):
             for b in figures.get(part, []):
-                if any(_source(a.claim) != _source(b.claim) and a.range.high < b.range.low for a in own):
+                if any(_two_sources(a.claim, b.claim) and a.range.high < b.range.low for a in own):
                     contradicted.setdefault(id(b), b)
         if not conflicting and not contradicted:
             continue

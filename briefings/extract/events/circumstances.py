@@ -23,6 +23,7 @@ from briefings.extract.events.participants import entity_text
 from briefings.extract.events.phrases import SIDE_CLAUSES, phrase, phrase_tokens, render
 from briefings.extract.events.syntax import child_of, subtree_range
 from briefings.extract.events.triggers import OTHER, base_form
+from briefings.extract.lexicons import word_list
 
 _REASON_WORDS = 18
 
@@ -118,6 +119,11 @@ def means(index: TokenIndex, trigger: Token, sense: EventSense, obj: Token | Non
 _MODIFIER_DEPS = frozenset({"compound", "amod", "nmod", "poss"})
 
 
+def _is_event_name(token: Token) -> bool:
+    """The name of a happening ("at the Brazilian Grand Prix", "at the Climate Summit"): no place."""
+    return token.ent_type_ == "EVENT" or token.lower_ in word_list("event_words")
+
+
 def first_place(
     index: TokenIndex, doc: Doc, indices: Iterable[int], exclude: set[int], modifiers: bool = True
 ) -> Token | None:
@@ -189,7 +195,12 @@ def locate(
             found = first_place(index, doc, subtree_range(pobj), exclude)
             if found is not None:
                 return index.place[found.i], phrase(pobj, limit=8)
-            if named is None and pobj.pos_ == "PROPN" and index.actor_kind[pobj.i] not in ("person", "group"):
+            if (
+                named is None
+                and pobj.pos_ == "PROPN"
+                and index.actor_kind[pobj.i] not in ("person", "group")
+                and not _is_event_name(pobj)
+            ):
                 named = phrase(pobj, limit=8)  # a venue the entity tagger missed: "at Interlagos"
             if noun_place is None and pobj.lemma_.lower() in PLACE_NOUNS:
                 noun_place = phrase(pobj, limit=8)

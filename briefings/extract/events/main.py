@@ -14,8 +14,10 @@ from datetime import date, datetime
 
 from spacy.tokens import Doc
 
+from briefings.extract.events.dating import in_news_window
 from briefings.extract.events.lexicon import FAMILY_OF_TYPE, related_families
 from briefings.extract.events.placing import located_mentions
+from briefings.extract.events.specific_place import most_specific_where
 from briefings.models import Actor, Event, FiveW, Place, Sentence, TimeExpression
 
 # The title and the first sentences of the body: where a missing "when" or "where" is looked for last.
@@ -29,6 +31,23 @@ _DATELINE = re.compile(r"[A-Z][A-Z'-]{2,}(?: [A-Z][A-Z'-]+)*")
 # A value that names a day, or a part of one ("2016-11-09", "2016-11-09TMO"); one with a clock time.
 _DAY_OR_PART = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:T(MO|AF|EV|NI))?$")
 _CLOCK = re.compile(r"^(\d{4}-\d{2}-\d{2})T(\d{2}):\d{2}")
+# Words that point at a day without naming it, capitalised at the start of a sentence ("Today", "Tonight").
+_POINTING_WORDS = frozenset(
+    [
+        "today",
+        "tonight",
+        "yesterday",
+        "tomorrow",
+        "now",
+        "this",
+        "that",
+        "the",
+        "last",
+        "next",
+        "earlier",
+        "later",
+    ]
+)
 # A value that names a day on the calendar, not "PRESENT_REF" or "XXXX-WXX-1".
 _CONCRETE = re.compile(r"^\d{4}")
 
@@ -183,8 +202,30 @@ def _with_clock_time(when: str | None, times: list[TimeExpression]) -> str | Non
     return when
 
 
+def _whole_time_phrase(when: str | None, times: list[TimeExpression], text: str | None) -> str | None:
+    """A day with the part of it the text puts before it: "the early hours of Wednesday", not "Wednesday"."""
+    said = next((t for t in times if t.text == when), None)
+    if said is None or text is None:
+        return when
+    part = next(
+        (t for t in times if t.end < said.start and text[t.end : said.start].lower() == " of "),
+        None,
+    )
+    return text[part.start : said.end] if part is not None and part.type in ("TIME", "DURATION") else when
+
+
 def _publication_day(published: datetime | None) -> str | None:
     return f"{published.day} {published:%B %Y}" if published else None
+
+
+def _names_a_day(text: str | None) -> bool:
+    """Whether a time phrase names its day ("Saturday", "Nov. 6", "2016"), not only points at it ("today",
+    "the night", "now")."""
+    if not text:
+        return False
+    return any(ch.isdigit() for ch in text) or any(
+        word[:1].isupper() and word.lower() not in _POINTING_WORDS for word in text.split()
+    )
 
 
 def _when(
@@ -194,11 +235,20 @@ def _when(
 
     Its own date; else a dated event or a date beside it; else the date of a related event (the crash behind
     the deaths); else a date in the lead; else its own vague time ("recently"); else the publication date.
+    An own time that only points at its day ("the night", "today") gives way to a day the text names for the
+    event beside it ("shortly after midnight on Saturday").
     """
-    if event is not None and event.when and event.when_text:
-        return event.when_text
+    own = event.when_text if event is not None and event.when and event.when_text else None
+    if own is not None and _names_a_day(own):
+        return own
     lead = set(range(_LEAD_SENTENCES))
-    others = [e for e in events if e is not event]
+    # A date beside the event or in the lead answers only when it is news, not background ("first proposed
+    # in 2009", "a similar strike ten years ago").
+    others = [e for e in events if e is not event and in_news_window(e.when, published)]
+    times = [t for t in times if in_news_window(t.value, published)]
+    if own is not None:
+        others = [e for e in others if _names_a_day(e.when_text)]
+        times = [t for t in times if _names_a_day(t.text)]
     if event is not None:
         mentioned = set(event.mentions or [event.sentence])
         beside = _dated_event_in(others, mentioned)
@@ -214,6 +264,8 @@ def _when(
         time = _concrete_time_in(times, mentioned)
         if time is not None:
             return time.text
+    if own is not None:
+        return own
     in_lead = _dated_event_in(others, lead) or _concrete_time_in(times, lead)
     if in_lead is not None:
         return in_lead.when_text if isinstance(in_lead, Event) else in_lead.text
@@ -269,10 +321,20 @@ def main_event(
         or _place_in(places, lead)
         or _main_place(places, at_least=1)
     )
+    if where is not None and doc is not None and located is not None:
+        happened_at = {
+            e.where.lower()
+            for e in events
+            if e.where and lead.union(mentioned).intersection(e.mentions or [e.sentence])
+        }
+        where = most_specific_where(where, places, mentioned, lead, located, doc.text, happened_at)
     return FiveW(
         who=who,
         what=event.action,
-        when=_with_clock_time(_when(event, events, times, published), times),
+        when=_with_clock_time(
+            _whole_time_phrase(_when(event, events, times, published), times, doc.text if doc else None),
+            times,
+        ),
         where=where,
         why=event.why,
         how=event.how,

@@ -32,6 +32,18 @@ def _subject_event(verb: Token, triggers: dict[int, EventSense]) -> int | None:
     return subject.i if subject is not None and subject.i in triggers else None
 
 
+def _dates_a_participant(verb: Token, triggers: dict[int, EventSense]) -> bool:
+    """A clause of its own that describes a thing ("the plan, first proposed in 2009", "a man who was
+    jailed in 2010"): a time inside it is that clause's, unless the thing is itself an event ("the crash,
+    which happened on Tuesday")."""
+    return (
+        verb.pos_ in ("VERB", "AUX")
+        and verb.dep_ in ("acl", "relcl")
+        and verb.head.i != verb.i
+        and verb.head.i not in triggers
+    )
+
+
 def _first_inner_trigger(clause: Token, triggers: dict[int, EventSense]) -> int | None:
     for child in clause.children:
         if child.dep_ == "ccomp":
@@ -85,6 +97,8 @@ def time_anchors(index: TokenIndex, doc: Doc, triggers: dict[int, EventSense]) -
             if subject_event is not None:
                 anchors.setdefault(subject_event, TimeAnchor()).own.append(number)
                 break
+            if _dates_a_participant(parent, triggers):
+                break  # "approved the plan, first proposed in 2009": 2009 dates the proposal, not the approval
             node = parent
     return anchors
 

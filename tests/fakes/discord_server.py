@@ -489,7 +489,9 @@ class FakeDiscord:
             )
         window.used += 1
         response: web.StreamResponse = await handler(request)
-        response.headers.update({**headers, "X-RateLimit-Remaining": str(limits.channel_messages - window.used)})
+        response.headers.update(
+            {**headers, "X-RateLimit-Remaining": str(limits.channel_messages - window.used)}
+        )
         return response
 
     def _authorised(self, request: web.Request) -> bool:

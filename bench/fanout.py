@@ -72,6 +72,7 @@ TEAM, TOKEN, SECRET = "T0FANOUT", "xoxb-fanout", "fanout-signing-secret"
 CHANNELS_PER_GUILD = 100
 DISCORD_CHANNEL_BASE = 930_000_000_000_000_000
 FEEDS = 200
+COMMANDS_MEASURED = 200
 _MARK = re.compile(r"briefbot ref (\w+)(?: · (\d+)/(\d+))?")
 
 
@@ -210,6 +211,24 @@ def channel_refs(schema: str) -> tuple[dict[int, list[int]], list[str], dict[str
     return guilds, slack, titles
 
 
+def database_activity() -> dict[str, int]:
+    """The server's counters for the test database (every client of it, this bench's processes and any other)."""
+    with psycopg.connect(PG) as db:
+        row = db.execute(
+            "SELECT xact_commit + xact_rollback, tup_returned, tup_fetched, tup_inserted + tup_updated + tup_deleted"
+            " FROM pg_stat_database WHERE datname = current_database()"
+        ).fetchone()
+    assert row is not None
+    return dict(
+        zip(("transactions", "rows_scanned", "rows_fetched", "rows_written"), map(int, row), strict=True)
+    )
+
+
+def activity_since(before: dict[str, int]) -> dict[str, int]:
+    after = database_activity()
+    return {key: after[key] - before[key] for key in before}
+
+
 def count(schema: str, sql: str, *params: Any) -> int:
     with psycopg.connect(PG) as db:
         db.execute(f'SET search_path TO "{schema}"')
@@ -240,8 +259,10 @@ def bot_env(data_dir: Path, schema: str, lock_key: int) -> dict[str, str]:
 
 async def start(args: list[str], env: dict[str, str], log: Path) -> asyncio.subprocess.Process:
     handle = log.open("wb")
+    profile = os.environ.get("FANOUT_PROFILE")  # a folder: each bot process runs under cProfile, kept there
+    runner = ["-m", "cProfile", "-o", f"{profile}/{log.stem}.prof"] if profile and args[0] == "run" else []
     return await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot.cli", *args, env=env, cwd=log.parent,
+        sys.executable, *runner, "-m", "bot.cli", *args, env=env, cwd=log.parent,
         stdin=asyncio.subprocess.DEVNULL, stdout=handle, stderr=handle,
     )  # fmt: skip
 
@@ -483,6 +504,12 @@ async def run(
                     f"({f'in {wait:.0f} s' if wait > 0 else f'{-wait:.0f} s ago: the start sweep posts them'})",
                     flush=True,
                 )
+                # The database's work per command, from a stretch of commands alone (nothing else due).
+                db_before = database_activity()
+                for i in range(COMMANDS_MEASURED):
+                    await commands._one(i)
+                db_commands = activity_since(db_before)
+                commands.times.clear()
                 stop_asking = asyncio.Event()
                 asking = asyncio.create_task(commands.keep_asking(per_s, stop_asking))
                 if wait > 0:
@@ -490,6 +517,7 @@ async def run(
                 commands.phase = "delivery"
                 due_at = time.perf_counter() - max(0.0, -wait)
                 cpu_before = {p.pid: cpu_seconds(p.pid) for p in processes}
+                db_before = database_activity()
                 own_before = time.process_time()
                 requests_before = len(discord.requests)
                 discord_expected = [c for chans in guilds.values() for c in chans]
@@ -512,6 +540,7 @@ async def run(
                 d = tally(discord_parts(discord), discord_expected)
                 s = tally(slack_parts(slack), slack_channels)
                 cpu = {p.pid: cpu_seconds(p.pid) - cpu_before[p.pid] for p in processes}
+                db_delivery = activity_since(db_before)
                 own_cpu = time.process_time() - own_before
                 # The feed round: the workers fetch, extract and store one new article from each feed.
                 commands.phase = "ingestion"
@@ -575,6 +604,8 @@ async def run(
             "worker_cpu_s": [round(cpu[p.pid], 1) for p in processes[bots:]],
             "fakes_cpu_s": round(own_cpu, 1),
             "tracebacks_logged": errors,
+            **{f"db_{k}_per_digest": round(v / channels, 2) for k, v in db_delivery.items()},
+            **{f"db_{k}_per_command": round(v / COMMANDS_MEASURED, 2) for k, v in db_commands.items()},
             "load_average": round(os.getloadavg()[0], 1),
             **commands.figures(),
         }
@@ -629,6 +660,13 @@ def main() -> None:
                 f"{f.get(f'who_{phase}_slack_p99_ms')} ms)"
             )
     print(f"Discord requests during delivery, by route: {f['discord_requests_by_route']}")
+    print(
+        "PostgreSQL per digest (delivery, all processes): "
+        + ", ".join(f"{k[3:-11]} {v}" for k, v in f.items() if k.endswith("_per_digest"))
+        + "; per /who: "
+        + ", ".join(f"{k[3:-12]} {v}" for k, v in f.items() if k.endswith("_per_command"))
+        + " (the server's counters: other clients of the database count too)"
+    )
     print(
         f"CPU during delivery: bots {f['bot_cpu_s']} s, workers {f['worker_cpu_s']} s, the fakes and this bench "
         f"{f['fakes_cpu_s']} s; load average {f['load_average']} on {os.cpu_count()} cores; tracebacks in the "

@@ -4,6 +4,12 @@ Posting in parts, resuming and `find_delivered` are the shared kit's (`bot.adapt
 Discord's part: the embeds, "post one part" and "read the recent parts back". Each message carries a nonce
 made from the key (discord.py sends it with `enforce_nonce`: Discord itself drops a repeat sent within a
 few minutes), and its first embed's footer carries the part mark ("briefbot ref 1a2b3c4d5e · 2/3").
+
+Discord allows a bot 50 requests a second in all (its global limit); discord.py waits out the 429s past it
+but does not pace itself, so thousands of digests due at once would draw thousands of 429s (and, past
+10,000 invalid requests in 10 minutes, a temporary ban) and give up on some after five. The delivery's
+requests are therefore paced below the limit, leaving room for the bot's other requests. A channel not in
+this process's cache (a server on another process's shard) is posted to without fetching it first.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ import logging
 
 import aiohttp
 import discord
+from aiolimiter import AsyncLimiter
 
 from bot.adapters.parts import HISTORY_LOOKBACK, PartedDelivery, PartMark, PostedPart, read_mark
 from bot.commands.digests import digest_reply
@@ -23,6 +30,8 @@ from bot.identity import ChannelRef
 _log = logging.getLogger(__name__)
 
 NO_MENTIONS = discord.AllowedMentions.none()
+# Requests a second the delivery makes at most: under the global 50, the rest left to commands and the gateway.
+DELIVERY_REQUESTS_PER_S = 45
 
 
 def message_nonce(idempotency_key: str, part: int) -> str:
@@ -42,8 +51,10 @@ def _mark_of(message: discord.Message, idempotency_key: str) -> PartMark | None:
 class DiscordParts:
     """Discord's half of posting digests in parts, through a running discord.py client."""
 
-    def __init__(self, client: discord.Client) -> None:
+    def __init__(self, client: discord.Client, requests_per_s: float = DELIVERY_REQUESTS_PER_S) -> None:
         self.client = client
+        # One request at a time at an even pace: a bucket of one, so no second's window ever holds a burst.
+        self.pace = AsyncLimiter(1, 1 / requests_per_s)
 
     async def _channel(self, ref: ChannelRef) -> discord.abc.Messageable:
         try:
@@ -52,17 +63,9 @@ class DiscordParts:
             raise DeliveryFailed(f"{ref.channel!r} is not a Discord channel id", retryable=False) from None
         channel = self.client.get_channel(channel_id)
         if channel is None:
-            try:
-                channel = await self.client.fetch_channel(channel_id)
-            except discord.NotFound:
-                raise DeliveryFailed(
-                    f"the Discord channel {channel_id} no longer exists", retryable=False
-                ) from None
-            except discord.Forbidden:
-                raise DeliveryFailed(
-                    f"briefbot cannot see the Discord channel {channel_id}: give it View Channel there",
-                    retryable=False,
-                ) from None
+            # Not in this process's cache (its server is on another shard, or not loaded yet): post to it by id
+            # rather than spend a request of the global limit on fetching it; a channel that is gone answers 404.
+            return self.client.get_partial_messageable(channel_id)
         if not isinstance(channel, discord.abc.Messageable):
             raise DeliveryFailed(f"the Discord channel {channel_id} does not take messages", retryable=False)
         return channel
@@ -81,6 +84,7 @@ class DiscordParts:
         footer = payload[0].footer.text
         payload[0].set_footer(text=f"{footer} · {mark.text}" if footer else mark.text)
         try:
+            await self.pace.acquire()
             sent = await target.send(
                 embeds=payload,
                 nonce=message_nonce(mark.idempotency_key, mark.part),
@@ -106,6 +110,7 @@ class DiscordParts:
         me = self.client.user
         found: list[PostedPart] = []
         try:
+            await self.pace.acquire()
             async for message in target.history(limit=HISTORY_LOOKBACK):
                 if me is not None and message.author.id != me.id:
                     continue

@@ -362,7 +362,13 @@ class DigestRunner:
     ) -> None:
         channel_id = item.plan.channel_id
         if item.recover:
-            receipt = await self._find(item)
+            try:
+                receipt = await self._find(item)
+            except DeliveryFailed as exc:
+                # The platform cannot say now (it is down): this digest waits for the next run, the rest go on.
+                await self._record_failure(item, exc, now)
+                (report.retry_later if exc.retryable else report.failed).append(channel_id)
+                return
             if receipt is not None:
                 sent.append((item, receipt, None))
                 report.recovered.append(channel_id)

@@ -2,8 +2,10 @@
 
 Jobs live in APScheduler's memory store and are rebuilt from our own tables at start and on every resync:
 the store is the one truth about schedules and deliveries (APScheduler 3.x cannot share a job store between
-processes, and its pickled jobs break on upgrades). Each channel has a cron job at its local time; jobs
-that fire together are run as one batch so stories shared between channels are built once. A sweep at
+processes, and its pickled jobs break on upgrades). Channels with the same schedule (time, time zone, days)
+share one cron job: 10,000 channels due at 08:00 Europe/Berlin are one job firing once, not 10,000 jobs
+that APScheduler would wake in one step of the event loop while commands wait. Jobs that fire together
+are run as one batch so stories shared between channels are built once. A sweep at
 start and every `resync_s` catches up what the cron jobs cannot know about (a restart during the due
 minute, a digest missed while down, a schedule changed by another process).
 
@@ -60,7 +62,7 @@ class SchedulerService:
         self.settings = settings
         self.lock = lock
         self.scheduler: AsyncIOScheduler | None = None
-        self._versions: dict[int, tuple[int, str]] = {}
+        self._groups: dict[str, set[int]] = {}  # a schedule's signature -> the channels on it (one job each)
         self._batch: set[int] = set()
         self._flush: asyncio.Task[Any] | None = None
         # The work running now (activation, sweeps, digest batches, poll rounds), drained on stop.
@@ -162,7 +164,7 @@ class SchedulerService:
             },
         )
         self.scheduler = scheduler
-        self._versions.clear()
+        self._groups.clear()
         scheduler.start()
         scheduler.add_job(self.sweep, "interval", seconds=self.settings.resync_s, id="sweep")
         scheduler.add_job(self._poll, "interval", seconds=self.settings.feed_poll_tick_s, id="poll-feeds")
@@ -189,40 +191,39 @@ class SchedulerService:
             self._flush = None
 
     async def rebuild(self) -> None:
-        """Make the digest jobs match the store: one cron job per channel that is not paused."""
+        """Make the digest jobs match the store: one cron job per schedule some channel not paused is on."""
         if self.scheduler is None:
             return
         async with self.store.transaction() as session:
             channels = await channel_store.all_channels(session)
-            wanted = {
-                c.id: (c.config_version, c.digest_time + c.timezone + c.days, schedule_of(c))
-                for c in channels
-                if not c.paused
-            }
-        for channel_id in list(self._versions):
-            if channel_id not in wanted:
-                self._remove(channel_id)
-        for channel_id, (version, signature, schedule) in wanted.items():
-            if self._versions.get(channel_id) == (version, signature):
+            groups: dict[str, set[int]] = {}
+            schedules = {}
+            for c in channels:
+                if c.paused:
+                    continue
+                signature = f"{c.digest_time} {c.timezone} {c.days}"
+                groups.setdefault(signature, set()).add(c.id)
+                if signature not in schedules:
+                    schedules[signature] = schedule_of(c)
+        for signature in list(self._groups):
+            if signature not in groups and self.scheduler.get_job(f"digest:{signature}") is not None:
+                self.scheduler.remove_job(f"digest:{signature}")
+        for signature in groups:
+            if signature in self._groups:
                 continue
             self.scheduler.add_job(
                 self._fire,
-                digest_trigger(schedule),
-                args=[channel_id],
-                id=f"digest:{channel_id}",
+                digest_trigger(schedules[signature]),
+                args=[signature],
+                id=f"digest:{signature}",
                 replace_existing=True,
             )
-            self._versions[channel_id] = (version, signature)
+        self._groups = groups
 
     async def channel_changed(self, channel_id: int) -> None:
         """Pick up one channel's new configuration now (the admin API calls this in-process)."""
         if self.scheduler is not None:
             await self.rebuild()
-
-    def _remove(self, channel_id: int) -> None:
-        if self.scheduler is not None and self.scheduler.get_job(f"digest:{channel_id}") is not None:
-            self.scheduler.remove_job(f"digest:{channel_id}")
-        self._versions.pop(channel_id, None)
 
     async def sweep(self) -> None:
         """Resync the jobs and post whatever is due (late within the grace period, else skipped with a note)."""
@@ -243,9 +244,9 @@ class SchedulerService:
         except StoreUnavailable as exc:
             _log.error("digests wait: %s", exc)
 
-    async def _fire(self, channel_id: int) -> None:
-        """A channel's cron job: join the batch of channels due at this moment."""
-        self._batch.add(channel_id)
+    async def _fire(self, signature: str) -> None:
+        """A schedule's cron job: its channels join the batch of channels due at this moment."""
+        self._batch.update(self._groups.get(signature, ()))
         if self._flush is None or self._flush.done():
             self._flush = self._spawn(self._run_batch(), "digests")
 

@@ -6,6 +6,11 @@ command sync (`PUT /applications/{id}/commands`), interaction callbacks (`?with_
 edits of the original response (webhooks), and channel messages (post with nonce, history). A test
 dispatches INTERACTION_CREATE events and reads what came back; `rate_limit` makes the next matching
 request(s) answer 429 the way Discord does (JSON `retry_after`, `Via` header), to prove the client waits.
+`limits` (off by default) enforces Discord's published limits on every request: the global limit per bot
+(50 requests a second; interaction callbacks and follow-ups are exempt, as on Discord) and the per-channel
+bucket of `POST /channels/{id}/messages` (5 per 5 seconds), with `X-RateLimit-*` headers on every answer
+of that route and a 429 `{"retry_after", "global"}` past them. `outage` makes matching requests answer a
+5xx for a while, as Discord does when it is having a bad minute.
 Payloads follow Discord's API v10 documentation; only what discord.py reads is filled in.
 """
 
@@ -17,6 +22,7 @@ import itertools
 import json
 import re
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -27,6 +33,7 @@ from aiohttp import WSMsgType, web
 
 DISCORD_EPOCH_MS = 1420070400000
 EPHEMERAL = 1 << 6
+_CHANNEL_MESSAGES = re.compile(r"^/api/v10/channels/(\d+)/messages$")
 
 
 @dataclass
@@ -37,6 +44,33 @@ class RateLimitRule:
     times: int
     retry_after: float
     hits: int = 0
+
+
+@dataclass
+class DiscordLimits:
+    """Discord's published rate limits, as the fake enforces them (see the module's docstring)."""
+
+    global_per_s: int = 50
+    channel_messages: int = 5
+    channel_window_s: float = 5.0
+
+
+@dataclass
+class _Window:
+    """One channel's message bucket: how many it took since the window opened, and when the window ends."""
+
+    used: int = 0
+    resets_at: float = 0.0
+
+
+@dataclass
+class Outage:
+    """Requests "METHOD /path" matching `pattern` answer `status` until `until` (time.monotonic())."""
+
+    pattern: re.Pattern[str]
+    status: int
+    until: float
+    answered: int = 0
 
 
 @dataclass
@@ -76,6 +110,11 @@ class FakeDiscord:
     rate_limited: list[str] = field(default_factory=list)
     # Discord drops a message whose nonce it saw minutes ago; False: those minutes have passed.
     remember_nonces: bool = True
+    limits: DiscordLimits | None = None  # None: no limits enforced (only `rate_limit`'s rules)
+    limited_global: int = 0  # 429s answered for the global limit
+    limited_channel: int = 0  # 429s answered for a channel's bucket
+    outages: list[Outage] = field(default_factory=list)
+    outage_answers: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.application_id = self.application_id or 1100000000000000001
@@ -99,6 +138,9 @@ class FakeDiscord:
         self._tasks: set[asyncio.Future[None]] = set()
         self._runner: web.AppRunner | None = None
         self.port = 0
+        self._recent: deque[float] = deque()  # times of the requests counted against the global limit
+        self._windows: dict[str, _Window] = {}
+        self._channels: dict[str, dict[str, Any]] = {}
 
     # ------------------------------------------------------------------------------------ life
 
@@ -206,10 +248,18 @@ class FakeDiscord:
         }
         for cid in channels:
             self.channel_messages.setdefault(cid, [])
+        for channel in self.guilds[guild_id]["channels"]:
+            self._channels[channel["id"]] = channel
 
     def rate_limit(self, method: str, path: str, times: int = 1, retry_after: float = 0.3) -> None:
         """Answer 429 to the next `times` requests "METHOD path" (path a regex over the URL path)."""
         self.rate_limits.append(RateLimitRule(re.compile(f"^{method} {path}$"), times, retry_after))
+
+    def outage(self, method: str, path: str, seconds: float, status: int = 502) -> Outage:
+        """Answer `status` to every request "METHOD path" (path a regex) for the next `seconds`."""
+        rule = Outage(re.compile(f"^{method} {path}$"), status, time.monotonic() + seconds)
+        self.outages.append(rule)
+        return rule
 
     # ------------------------------------------------------------------------------------ interactions
 
@@ -377,7 +427,72 @@ class FakeDiscord:
                         "X-RateLimit-Scope": "user",
                     },
                 )
-        return await handler(request)  # type: ignore[no-any-return]
+        now = time.monotonic()
+        for outage in self.outages:
+            if now < outage.until and outage.pattern.match(key):
+                outage.answered += 1
+                self.outage_answers.append(key)
+                return web.Response(status=outage.status, text=f"{outage.status}: Discord is having trouble")
+        if self.limits is None:
+            return await handler(request)  # type: ignore[no-any-return]
+        return await self._enforce(request, handler, self.limits, now)
+
+    async def _enforce(
+        self, request: web.Request, handler: Any, limits: DiscordLimits, now: float
+    ) -> web.StreamResponse:
+        """Discord's global limit, then the channel's message bucket; their headers on the route's answers."""
+        exempt = request.path.startswith(("/api/v10/interactions/", "/api/v10/webhooks/", "/gateway"))
+        if not exempt:
+            while self._recent and self._recent[0] <= now - 1.0:
+                self._recent.popleft()
+            if len(self._recent) >= limits.global_per_s:
+                self.limited_global += 1
+                retry_after = round(self._recent[0] + 1.0 - now, 3)
+                self.rate_limited.append(f"{request.method} {request.path}")
+                return _json(
+                    {"message": "You are being rate limited.", "retry_after": retry_after, "global": True},
+                    status=429,
+                    headers={
+                        "Via": "1.1 google",
+                        "Retry-After": str(max(1, round(retry_after))),
+                        "X-RateLimit-Global": "true",
+                        "X-RateLimit-Scope": "global",
+                    },
+                )
+            self._recent.append(now)
+        match = _CHANNEL_MESSAGES.match(request.path)
+        if request.method != "POST" or match is None:
+            return await handler(request)  # type: ignore[no-any-return]
+        window = self._windows.setdefault(match[1], _Window())
+        if now >= window.resets_at:
+            window.used, window.resets_at = 0, now + limits.channel_window_s
+        reset_after = round(window.resets_at - now, 3)
+        headers = {
+            "X-RateLimit-Limit": str(limits.channel_messages),
+            "X-RateLimit-Bucket": "fake-channel-messages",
+            "X-RateLimit-Reset-After": str(reset_after),
+            "X-RateLimit-Reset": str(round(time.time() + reset_after, 3)),
+        }
+        if window.used >= limits.channel_messages:
+            self.limited_channel += 1
+            self.rate_limited.append(f"{request.method} {request.path}")
+            return _json(
+                {"message": "You are being rate limited.", "retry_after": reset_after, "global": False},
+                status=429,
+                headers={
+                    **headers,
+                    "X-RateLimit-Remaining": "0",
+                    "Via": "1.1 google",
+                    "Retry-After": str(max(1, round(reset_after))),
+                    "X-RateLimit-Scope": "user",
+                },
+            )
+        window.used += 1
+        response: web.StreamResponse = await handler(request)
+        response.headers.update(
+            {**headers, "X-RateLimit-Remaining": str(limits.channel_messages - window.used)}
+        )
+        return response
 
     def _authorised(self, request: web.Request) -> bool:
         return request.headers.get("Authorization") == f"Bot {self.token}"
@@ -518,11 +633,8 @@ class FakeDiscord:
         return _json(message)
 
     def _known_channel(self, channel_id: str) -> dict[str, Any] | None:
-        for guild in self.guilds.values():
-            for channel in guild["channels"]:
-                if channel["id"] == channel_id:
-                    return dict(channel)
-        return None
+        channel = self._channels.get(channel_id)  # an index: thousands of channels are looked up per second
+        return dict(channel) if channel is not None else None
 
     async def _post_message(self, request: web.Request) -> web.Response:
         if not self._authorised(request):

@@ -5,6 +5,9 @@ It records every call (method, parameters, token) and answers as Slack documents
 demand, `not_in_channel` for channels the bot was never invited to), `conversations.history`,
 `oauth.v2.access`, `apps.connections.open`. Answers sent to a `response_url` are kept by its id. Also
 the other half of Slack's signed requests: `signed_post` sends a request as Slack would sign it.
+`limits` (off by default) enforces chat.postMessage's published pace, about one message a second per
+channel with short bursts tolerated (a token bucket per channel), answering 429 with `Retry-After` past
+it; `outage` makes a method answer a 5xx for a while.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import asyncio
 import contextlib
 import itertools
 import json
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,6 +30,20 @@ from slack_sdk.signature import SignatureVerifier
 BOT_USER = "UBRIEFBOT"
 BOT_ID = "BBRIEFBOT"
 APP_ID = "ABRIEFBOT"
+
+
+@dataclass
+class SlackLimits:
+    """chat.postMessage's pace per channel, as the fake enforces it: `per_s` a second, bursts of `burst`."""
+
+    per_s: float = 1.0
+    burst: int = 3
+
+
+@dataclass
+class _Bucket:
+    tokens: float
+    at: float
 
 
 @dataclass
@@ -48,6 +66,11 @@ class FakeSlack:
     rate_limits: dict[str, int] = field(default_factory=dict)
     rate_limited: list[str] = field(default_factory=list)
     post_delay_s: float = 0.0  # chat.postMessage takes this long: a digest in parts is caught mid-way
+    limits: SlackLimits | None = None  # None: no pace enforced (only `rate_limit`'s)
+    limited_channel: int = 0  # 429s answered for a channel's pace
+    outages: dict[str, tuple[float, int]] = field(default_factory=dict)  # method -> (until, status)
+    outage_answers: list[str] = field(default_factory=list)
+    keep_calls: bool = True  # False: record no calls (a bench posting thousands of messages)
     socket_acks: list[dict[str, Any]] = field(default_factory=list)
     app_token: str = "xapp-1-fake"
     _runner: web.AppRunner | None = None
@@ -55,6 +78,7 @@ class FakeSlack:
     _ts: Any = field(default_factory=lambda: itertools.count(1))
     _sockets: list[web.WebSocketResponse] = field(default_factory=list)
     _socket_ready: asyncio.Event = field(default_factory=asyncio.Event)
+    _buckets: dict[str, _Bucket] = field(default_factory=dict)
 
     # -- serving -------------------------------------------------------------------------------------
 
@@ -101,6 +125,10 @@ class FakeSlack:
     def rate_limit(self, method: str, times: int = 1) -> None:
         self.rate_limits[method] = times
 
+    def outage(self, method: str, seconds: float, status: int = 503) -> None:
+        """Answer `status` to every call of `method` for the next `seconds`."""
+        self.outages[method] = (time.monotonic() + seconds, status)
+
     def calls_of(self, method: str) -> list[Call]:
         return [c for c in self.calls if c.method == method]
 
@@ -123,9 +151,24 @@ class FakeSlack:
         params = await self._params(request)
         auth = request.headers.get("Authorization", "")
         token = auth[7:] if auth.startswith("Bearer ") else params.get("token")
-        self.calls.append(Call(method, params, token))
+        if self.keep_calls:
+            self.calls.append(Call(method, params, token))
         if method == "chat.postMessage" and self.post_delay_s:
             await asyncio.sleep(self.post_delay_s)
+        until, status = self.outages.get(method, (0.0, 0))
+        if time.monotonic() < until:
+            self.outage_answers.append(method)
+            return web.Response(status=status, text=f"{status}: Slack is having trouble")
+        if method == "chat.postMessage" and self.limits is not None:
+            wait = self._take(str(params.get("channel", "")), self.limits)
+            if wait > 0:
+                self.limited_channel += 1
+                self.rate_limited.append(method)
+                return web.json_response(
+                    {"ok": False, "error": "ratelimited"},
+                    status=429,
+                    headers={"Retry-After": str(max(1, math.ceil(wait)))},
+                )
         if self.rate_limits.get(method, 0) > 0:
             self.rate_limits[method] -= 1
             self.rate_limited.append(method)
@@ -140,6 +183,17 @@ class FakeSlack:
         if method not in ("oauth.v2.access", "apps.connections.open") and token not in self.tokens:
             return web.json_response({"ok": False, "error": "invalid_auth"})
         return web.json_response(handler(params, token))
+
+    def _take(self, channel: str, limits: SlackLimits) -> float:
+        """Take one message from the channel's bucket: 0 if there was one, else the seconds until there is."""
+        now = time.monotonic()
+        bucket = self._buckets.setdefault(channel, _Bucket(float(limits.burst), now))
+        bucket.tokens = min(float(limits.burst), bucket.tokens + (now - bucket.at) * limits.per_s)
+        bucket.at = now
+        if bucket.tokens >= 1.0:
+            bucket.tokens -= 1.0
+            return 0.0
+        return (1.0 - bucket.tokens) / limits.per_s
 
     def _auth_test(self, params: dict[str, Any], token: str | None) -> dict[str, Any]:
         team = self.tokens[token or ""]

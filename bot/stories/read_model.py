@@ -175,9 +175,16 @@ class StoryReadModel:
         self.views = views or StoryViews()
         self.presented = PresentedAnalyses()
 
-    async def catch_up(self) -> None:
-        """Place the articles stored but not yet in a story (the poller places its own as it stores them)."""
-        await self.memory.index_pending()
+    async def catch_up(self, limit: int | None = None) -> None:
+        """Place the articles stored but not yet in a story (the poller places its own as it stores them):
+        all of them, or (`limit`) about that many here and the rest in the background."""
+        report = await self.memory.index_pending(limit)
+        if report.more:
+            self.memory.place_in_background()
+
+    def placing_backlog(self) -> bool:
+        """Whether this process is placing a backlog of stored articles in the background now."""
+        return self.memory.placing is not None and not self.memory.placing.done()
 
     async def findings(
         self, story_ids: Iterable[str], feed_ids: Iterable[int], until: datetime

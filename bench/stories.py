@@ -259,7 +259,9 @@ def main() -> None:
         "--articles", type=int, default=10_000, help="articles in the index before the last batch"
     )
     parser.add_argument("--extra", type=int, default=1_000, help="articles added to the full index, timed")
-    parser.add_argument("--per-day", type=int, default=120, help="articles published per day")
+    parser.add_argument(
+        "--per-day", type=int, help="articles published per day (default 120; with --service 2,000)"
+    )
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--window", type=int, default=200, help="articles timed at each checkpoint")
     parser.add_argument(
@@ -273,8 +275,9 @@ def main() -> None:
     if args.service:
         from bench.stories_service import main_service
 
-        main_service(args.days, args.per_day, args.feeds, args.seed)
+        main_service(args.days, args.per_day or 2000, args.feeds, args.seed)
         return
+    args.per_day = args.per_day or 120
 
     checkpoints = sorted({c for c in (1_000, 5_000, 10_000, args.articles) if c <= args.articles})
     index = StoryIndex()

@@ -168,11 +168,14 @@ async def prepare_digests(
     feed_sets: int = 0,
     distinct: bool = False,
     days: int = 1,
+    shared: bool = False,
 ) -> dict[str, Any]:
     """Fill a store with feeds, analysed articles and channels all due at the same minute.
 
     Each channel follows 3 feeds picked at random (nearly every channel a set of its own), or with
     `feed_sets`, one of that many sets of 3 (channels sharing their feeds, as communities of one kind do).
+    Each feed stores its own copy of each article it carries (nothing shared between feeds), or with
+    `shared` one row per text linked from every feed that carries it (syndicated copies that read alike).
     """
     from briefings.extract.pipeline import analyze_articles
     from briefings.ingest.articles import to_article
@@ -204,11 +207,24 @@ async def prepare_digests(
         session.add_all(feed_rows)
         await session.flush()
         n = 0
+        rows: dict[int, ArticleRow] = {}
         for feed in feed_rows:
             for pick in rng.sample(range(len(analyses)), 5):
-                n += 1
                 # Found over the last `days` days (all 10 hours ago with one day).
                 found = DUE - timedelta(hours=10) - timedelta(hours=rng.uniform(0, 24 * (days - 1)))
+                if shared and pick in rows:
+                    # The same article syndicated: one row, linked from every feed that carries it.
+                    session.add(
+                        FeedArticle(
+                            feed_id=feed.id,
+                            article_id=rows[pick].id,
+                            found_at=found,
+                            url=None,
+                            source=f"bench{pick}",
+                        )
+                    )
+                    continue
+                n += 1
                 row = ArticleRow(
                     canonical_url=f"https://news.example.org/{feed.id}/{pick}",
                     content_hash=f"{feed.id:08d}{pick:08d}",
@@ -220,6 +236,7 @@ async def prepare_digests(
                 )
                 session.add(row)
                 await session.flush()
+                rows[pick] = row
                 session.add(
                     FeedArticle(
                         feed_id=feed.id, article_id=row.id, found_at=found, url=None, source=f"bench{pick}"
@@ -261,6 +278,7 @@ async def prepare_digests(
     await store.close()
     return {
         "articles": n,
+        "feed_links": feeds * 5,
         "distinct_texts": len(analyses),
         "distinct_feed_sets": len({frozenset(f.id for f in c) for c in chosen}),
         "indexing_s": round(indexing_s, 1),
@@ -433,6 +451,11 @@ def main() -> None:
     )
     parser.add_argument("--distinct", action="store_true", help="every channel follows a set of 3 of its own")
     parser.add_argument("--days", type=int, default=1, help="the articles were found over this many days")
+    parser.add_argument(
+        "--shared-texts",
+        action="store_true",
+        help="one stored article per text, linked from every feed that carries it (default: a copy per feed)",
+    )
     parser.add_argument("--profile", help="write a cProfile of the digest run to this file")
     parser.add_argument("--postgres", action="store_true", help="use the PostgreSQL test server, not SQLite")
     parser.add_argument("--phase", choices=["all", "digests"], default="all", help=argparse.SUPPRESS)
@@ -472,11 +495,19 @@ def main() -> None:
         )
         prepared = asyncio.run(
             prepare_digests(
-                digest_url, digest_schema, args.channels, args.feeds, args.feed_sets, args.distinct, args.days
+                digest_url,
+                digest_schema,
+                args.channels,
+                args.feeds,
+                args.feed_sets,
+                args.distinct,
+                args.days,
+                args.shared_texts,
             )
         )
         print(
-            f"{prepared['articles']:,} articles over {args.days} day(s) placed in stories by the memory in "
+            f"{prepared['articles']:,} stored articles ({prepared['feed_links']:,} feed links) over {args.days} "
+            "day(s) placed in stories by the memory in "
             f"{prepared['indexing_s']} s (before the digests are due); {prepared['distinct_feed_sets']:,} "
             "distinct feed sets",
             flush=True,
@@ -491,7 +522,7 @@ def main() -> None:
         print(
             f"{digests['digests_sent']:,} digests due at the same minute built and handed over in "
             f"{digests['digest_seconds']:.2f} s ({digests['digests_sent'] / digests['digest_seconds']:,.0f} per s); "
-            f"{prepared['articles']:,} articles → {digests['stories_built']} stories, each summarised once; "
+            f"{digests['stories_built']:,} views of stories merged; "
             f"{digests['items_handed_over']:,} story items handed over"
         )
         print(
@@ -518,6 +549,7 @@ def main() -> None:
         "store": backend,
         "channels": args.channels,
         "feed_sets": args.feed_sets,
+        "shared_texts": args.shared_texts,
         **prepared,
         **digests,
         **polls,

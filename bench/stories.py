@@ -1,6 +1,7 @@
 """The story index at scale: the cost of placing one article as the collection grows.
 
     python -m bench.stories [--articles 10000] [--extra 1000] [--per-day 120] [--seed 7]
+    python -m bench.stories --service [--days 90] [--per-day 2000] [--feeds 20]   (see bench.stories_service)
 
 Articles are generated as already-analysed `ArticleAnalysis` objects (actors, places, dates, event types
 and text from templates: a few thousand events, some actors shared by many of them), so the figures
@@ -258,10 +259,25 @@ def main() -> None:
         "--articles", type=int, default=10_000, help="articles in the index before the last batch"
     )
     parser.add_argument("--extra", type=int, default=1_000, help="articles added to the full index, timed")
-    parser.add_argument("--per-day", type=int, default=120, help="articles published per day")
+    parser.add_argument(
+        "--per-day", type=int, help="articles published per day (default 120; with --service 2,000)"
+    )
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--window", type=int, default=200, help="articles timed at each checkpoint")
+    parser.add_argument(
+        "--service",
+        action="store_true",
+        help="through the persisted story memory on PostgreSQL (bench.stories_service): --days of --per-day",
+    )
+    parser.add_argument("--days", type=int, default=90, help="with --service: simulated days")
+    parser.add_argument("--feeds", type=int, default=20, help="with --service: feeds the articles come from")
     args = parser.parse_args()
+    if args.service:
+        from bench.stories_service import main_service
+
+        main_service(args.days, args.per_day or 2000, args.feeds, args.seed)
+        return
+    args.per_day = args.per_day or 120
 
     checkpoints = sorted({c for c in (1_000, 5_000, 10_000, args.articles) if c <= args.articles})
     index = StoryIndex()

@@ -262,3 +262,161 @@ async def test_a_corrupt_index_state_is_rebuilt_from_the_stored_articles_with_a_
     async with store.transaction() as session:
         stories = (await session.execute(select(StoryRow))).scalars().all()
     assert [(s.id, s.articles) for s in stories] == [(story_id, 4)]
+
+
+LOCAL_FEED = "https://feeds.example.org/orven-local.xml"
+# Only the local feed carries this report: its sentence and quote must leave the channel with the feed.
+LOCAL_REPORT = (
+    "Orven dam keeper speaks of night alarms\n"
+    "Dam keeper Petra Holm said the alarms at the Orven dam rang three nights running before the crack was "
+    'found, the Orven water board said on Tuesday. "I wrote every alarm in the green ledger," Holm said. '
+    "Engineer Ilse Marrow said the Orven dam wall would be checked again."
+)
+
+
+async def test_a_feed_removed_from_a_channel_takes_its_articles_out_of_its_views_at_once(
+    store: Store, analyze: Any
+) -> None:
+    from test_scheduler import ADMIN, AcceptingProbe
+
+    from bot.channels.admin import ChannelAdmin
+    from bot.clock import FixedClock
+    from bot.store.models import Feed
+
+    clock = FixedClock(DAY_ONE)
+    feed_id = await setup_channel(store, clock, NEWS)
+    admin = ChannelAdmin(store, AcceptingProbe(), clock)
+    await admin.add_feed(NEWS, ADMIN, LOCAL_FEED)
+    async with store.transaction() as session:
+        local_id = (await session.execute(select(Feed.id).where(Feed.url == LOCAL_FEED))).scalar_one()
+    await add_day(store, feed_id, analyze, 1)
+    await add_article(
+        store, local_id, analyze, LOCAL_REPORT, DAY_ONE.isoformat(), DAY_ONE + timedelta(hours=1)
+    )
+    clock.set(DAY_ONE + timedelta(hours=2))
+    # The library as the service runs it: a channel's stories kept between commands (max_age_s 10).
+    services = CommandServices(stories=StoryLibrary(store, clock), admin=admin)
+    runner = DigestRunner(store, RecordingDelivery(), clock)
+
+    async def everything() -> str:
+        replies = [
+            (await run(services, path)).reply.model_dump_json() for path in ("who", "quotes", "stories")
+        ]
+        replies.append((await run(services, "timeline", story="orven dam")).reply.model_dump_json())
+        choices = await services.stories.news_for(NEWS)
+        replies.append(" ".join(c.name for c in choices.choices("orven", 25, 100)))
+        replies.append((await runner.preview(await channel_id_of(store))).model_dump_json())
+        return " ".join(replies)
+
+    before = await everything()
+    assert "Petra Holm" in before and "green ledger" in before  # the local feed's report is in the story
+    removed = await run_command(
+        COMMANDS.find(("briefing", "feeds", "remove")),  # type: ignore[arg-type]
+        {"url": LOCAL_FEED},
+        CommandContext(NEWS, ADMIN, services),
+    )
+    assert not removed.refused, removed
+    after = await everything()  # no wait: the same library, seconds later
+    assert "Petra Holm" not in after and "green ledger" not in after and "alarms" not in after
+    assert "Ilse Marrow" in after  # the story itself, from the feed still followed, is still there
+
+
+async def channel_id_of(store: Store) -> int:
+    from bot.store import channels as channel_store
+
+    async with store.transaction() as session:
+        channel = await channel_store.find_channel(session, NEWS)
+        assert channel is not None
+        return channel.id
+
+
+async def test_the_scheduled_prune_job_runs_and_bounds_the_store(store: Store, analyze: Any) -> None:
+    from test_scheduler import FLOOD
+
+    from bot.clock import FixedClock
+    from bot.config import SchedulerSettings
+    from bot.scheduler.service import SchedulerService
+
+    clock = FixedClock(DAY_ONE)
+    feed_id = await setup_channel(store, clock, NEWS)
+    for day in (1, 2, 3):
+        await add_day(store, feed_id, analyze, day)
+    later = DAY_ONE + timedelta(days=KEEP_DAYS + 10)
+    await add_article(store, feed_id, analyze, FLOOD, later.isoformat(), later)
+    memory = StoryMemory(store)
+    await memory.index_pending()
+    clock.set(later + timedelta(hours=1))
+
+    class AlwaysLeader:
+        async def try_acquire(self) -> bool:
+            return True
+
+        async def still_held(self) -> bool:
+            return True
+
+        async def release(self) -> None:
+            return None
+
+    async def no_polls() -> None:
+        return None
+
+    pruned = asyncio.Event()
+    dropped: list[tuple[int, int]] = []
+
+    async def prune() -> None:  # what bootstrap schedules: the memory's prune, now, with the keep window
+        dropped.append(await memory.prune(clock.now(), timedelta(days=KEEP_DAYS)))
+        pruned.set()
+
+    service = SchedulerService(
+        store,
+        DigestRunner(store, RecordingDelivery(), clock),
+        no_polls,
+        SchedulerSettings(),
+        AlwaysLeader(),
+        prune_stories=prune,
+        prune_every_s=1,
+    )
+    await service.activate()
+    try:
+        assert service.scheduler is not None and service.scheduler.get_job("prune-stories") is not None
+        await asyncio.wait_for(pruned.wait(), timeout=60)  # the interval job fires by itself
+    finally:
+        service._deactivate()
+    assert dropped[0] == (1, 3)  # the dam story, 100 days quiet, and its three articles
+    async with store.transaction() as session:
+        titles = (await session.execute(select(ArticleRow.title))).scalars().all()
+        stories = (await session.execute(select(func.count()).select_from(StoryRow))).scalar_one()
+    assert titles == [FLOOD.split("\n")[0]] and stories == 1  # what is within the keep window stays
+
+
+async def test_a_large_backlog_is_placed_in_the_background_and_the_first_command_answers_at_once(
+    store: Store, analyze: Any
+) -> None:
+    from bot.clock import FixedClock
+    from bot.stories.read_model import StoryReadModel
+
+    clock = FixedClock(DAY_ONE)
+    feed_id = await setup_channel(store, clock, NEWS)
+    for day in range(1, 31):  # stored and queued, as the migration queues every stored article
+        await add_day(store, feed_id, analyze, day)
+    clock.set(DAY_ONE + timedelta(days=29, hours=1))
+    # A bounded call places about `limit` articles (whole batches) and says more are queued.
+    memory = StoryMemory(store, batch=3)
+    report = await memory.index_pending(limit=3)
+    assert (report.placed, report.more) == (3, True)
+    assert len(await story_ids(store)) == 3
+    library = StoryLibrary(
+        store, clock, max_age_s=0, stale_s=0, read_model=StoryReadModel(store, memory), placed_before_answer=3
+    )
+    services = CommandServices(stories=library, admin=services_of(store, clock).admin)
+    # The first command answers from what is placed (days 1-6, older than the active window: none active),
+    # saying why, while the rest is placed by a task of its own.
+    first = (await run(services, "stories")).reply.model_dump_json()
+    assert "still sorting the articles" in first
+    assert memory.placing is not None
+    assert (await memory.placing).placed > 0
+    async with store.transaction() as session:
+        assert (await session.execute(select(func.count()).select_from(StoryQueueEntry))).scalar_one() == 0
+    assert len(await story_ids(store)) == 30
+    timeline = (await run(services, "timeline")).reply.model_dump_json()
+    assert WITNESSES[29] in timeline  # day 30, placed in the background, is in the next answer

@@ -104,15 +104,15 @@ class StoryPool:
     def __init__(self, articles: Sequence[StoredArticle], views: StoryViews | None = None) -> None:
         self._views = views if views is not None else StoryViews()
         articles = _placed(articles)
-        self._by_story: dict[str, list[StoredArticle]] = defaultdict(list)
-        story_feeds: dict[str, set[int]] = defaultdict(set)
+        # Per story, its articles by the feed that found them: a channel's view is read from its own feeds'
+        # lists only, never by going through every feed's articles of a story (hundreds at scale).
+        self._by_story: dict[str, dict[int, list[StoredArticle]]] = defaultdict(lambda: defaultdict(list))
         by_feed: dict[int, list[tuple[datetime, str, int]]] = defaultdict(list)
         for article in articles:
             story = article.story or ""
-            self._by_story[story].append(article)
-            story_feeds[story].add(article.feed_id)
+            self._by_story[story][article.feed_id].append(article)
             by_feed[article.feed_id].append((article.fetched_at, story, article.row_id))
-        self._story_feeds = {story: frozenset(feeds) for story, feeds in story_feeds.items()}
+        self._story_feeds = {story: frozenset(feeds) for story, feeds in self._by_story.items()}
         # Per feed, its articles by when it found them: a channel finds its new stories by bisecting.
         self._by_feed = {feed: sorted(entries) for feed, entries in by_feed.items()}
         self._fetch_times = {feed: [t for t, _, _ in entries] for feed, entries in self._by_feed.items()}
@@ -129,7 +129,9 @@ class StoryPool:
         """The story as these feeds see it: merged from their articles of it only."""
         # Not kept here but in the (bounded) views: a run over many distinct feed sets keeps its memory flat.
         feeds = self._story_feeds.get(story, frozenset()).intersection(feed_ids)
-        return PooledStory(story, members_of(self._by_story[story], feeds), self._views)
+        by_feed = self._by_story.get(story, {})
+        findings = [article for feed in feeds for article in by_feed[feed]]
+        return PooledStory(story, members_of(findings, feeds), self._views)
 
     def _new_counts(self, request: DigestRequest) -> dict[str, int]:
         """How many articles each story gained from the channel's feeds since its last digest."""

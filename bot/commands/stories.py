@@ -4,8 +4,10 @@ answer in milliseconds.
 A `StoryLibrary` asks the read model (`bot.stories.read_model`) for the stories the channel's feeds brought
 news of lately, each as those feeds see its whole life (the same views digests show, so a story has one
 name), and keeps them per set of feeds: channels following the same feeds share them. A channel's view is
-checked against the store at most every `max_age_s` seconds with one cheap query (the newest article and
-the count in the window); only new articles cause a re-read, off the event loop. A story no longer active
+checked against the store at most every `max_age_s` seconds with one cheap query (the last turn that placed
+one of its feeds' articles, and how many are placed in the window); only newly placed articles cause a
+re-read. A command places at most `placed_before_answer` queued articles itself; a larger backlog (the
+migration queues every stored article) is placed in the background, and the stories appear as it goes. A story no longer active
 is still found by its id or its words (`find_kept`) while the memory keeps it. Configuration changes made
 through the commands drop the channel's view at once (`forget`).
 """
@@ -25,8 +27,8 @@ from bot.channels.topics import matching_topics, story_actor_names
 from bot.clock import Clock
 from bot.commands.errors import NoStories, UnknownStory
 from bot.identity import ChannelRef
-from bot.store import articles as article_store
 from bot.store import channels as channel_store
+from bot.store import stories as story_store
 from bot.store.db import Store, StoreUnavailable
 from bot.stories.read_model import ACTIVE_WINDOW, StoryClosed, StoryReadModel, StoryView
 from bot.user_messages import DATABASE_DOWN, NOT_SET_UP
@@ -38,6 +40,9 @@ from briefings.stories.placement import story_of_article
 _log = logging.getLogger(__name__)
 
 MAX_KEPT_ANSWERS = 2048
+# Queued articles a command places before answering: a few batches (what the poller has not placed yet);
+# a larger backlog (the migration queues every stored article) is placed in the background meanwhile.
+PLACED_BEFORE_ANSWER = 200
 STORY_NOT_KEPT = "That story is closed and no longer kept."
 
 
@@ -76,6 +81,8 @@ class ChannelNews:
     search_texts: list[str]
     window: timedelta
     feed_ids: tuple[int, ...] = ()
+    # Read while stored articles were still being placed in their stories (a backlog, in the background).
+    placing: bool = False
     _views: dict[str, StoryView] = field(default_factory=dict)
     _answers: dict[tuple[str, ...], Reply] = field(default_factory=dict)
     _by_id: dict[str, Story] = field(default_factory=dict)
@@ -87,7 +94,11 @@ class ChannelNews:
 
     @classmethod
     def from_views(
-        cls, views: Sequence[StoryView], window: timedelta, feed_ids: Sequence[int] = ()
+        cls,
+        views: Sequence[StoryView],
+        window: timedelta,
+        feed_ids: Sequence[int] = (),
+        placing: bool = False,
     ) -> ChannelNews:
         """The stories ranked: most independent sources first, then the latest news."""
         ranked = sorted(views, key=lambda v: (-_sources(v.story), -_latest(v.story), v.story.id))
@@ -97,6 +108,7 @@ class ChannelNews:
             search_texts=[v.search_text for v in ranked],
             window=window,
             feed_ids=tuple(feed_ids),
+            placing=placing,
             _views={v.story.id: v for v in ranked},
         )
 
@@ -133,6 +145,11 @@ class ChannelNews:
 
     def no_stories(self) -> NoStories:
         """The refusal when there is nothing to answer from."""
+        if self.placing:
+            return NoStories(
+                "No stories yet: briefbot is still sorting the articles it has stored into stories. "
+                "Try again in a few minutes."
+            )
         days = max(1, round(self.window.total_seconds() / 86400))
         return NoStories(
             f"No stories yet: this channel's feeds have brought no articles in the last {days} days. "
@@ -235,9 +252,11 @@ class StoryLibrary:
         stale_s: float = 60.0,
         window: timedelta = ACTIVE_WINDOW,
         read_model: StoryReadModel | None = None,
+        placed_before_answer: int = PLACED_BEFORE_ANSWER,
     ) -> None:
         self.store = store
         self.read_model = read_model or StoryReadModel(store)
+        self.placed_before_answer = placed_before_answer
         self.clock = clock
         self.max_age_s = max_age_s
         self.stale_s = stale_s
@@ -309,7 +328,7 @@ class StoryLibrary:
         now = self.clock.now()
         since = now - self.window
         try:
-            await self.read_model.catch_up()
+            await self.read_model.catch_up(self.placed_before_answer)
             async with self.store.transaction() as session:
                 channel = await channel_store.find_channel(session, ref)
                 if channel is None:
@@ -317,13 +336,14 @@ class StoryLibrary:
                     raise ChannelNotSetUp(NOT_SET_UP)
                 topics = topics_of(channel)  # read on every check: another process may have changed them
                 feed_ids = await channel_store.feed_ids_of(session, channel.id)
-                newest, count = await article_store.newest_since(session, feed_ids, since)
-                stamp: tuple[object, ...] = (tuple(feed_ids), newest, count)
+                newest, count = await story_store.placed_since(session, feed_ids, since)
+                placing = self.read_model.placing_backlog()
+                stamp: tuple[object, ...] = (tuple(feed_ids), newest, count, placing)
                 news = old.news if old is not None and old.stamp == stamp else self._shared.get(stamp)
             if news is None:
                 started = time.perf_counter()
                 views = await self.read_model.active_views(feed_ids, now)
-                news = ChannelNews.from_views(views, self.window, feed_ids)
+                news = ChannelNews.from_views(views, self.window, feed_ids, placing)
                 self._keep_shared(stamp, news)
                 _log.info(
                     "read %d stories of %s in %.2f s",

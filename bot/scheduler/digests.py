@@ -284,6 +284,9 @@ class DigestRunner:
             claimed = await self._claim(due, now)
             merged_before = self.read_model.views.merged
             build = await self._read(claimed, now)
+            # Channels that share feeds are selected one after another, so the views merged for one are
+            # still cached (a bounded number) when the next is shown the same articles.
+            claimed.sort(key=lambda item: tuple(build.requests[item.plan.channel_id].feed_ids))
             gate = asyncio.Semaphore(self.concurrency)
             recording = asyncio.Lock()
             sent: list[_Sent] = []
@@ -348,7 +351,7 @@ class DigestRunner:
             for item in due
         }
         stored: list[StoredArticle] = [
-            article for articles in self.read_model.stored(found).values() for article in articles
+            article for articles in self.read_model.take(found).values() for article in articles
         ]
         return _Build(requests, StoryPool(stored, self.read_model.views))
 

@@ -248,6 +248,24 @@ async def active_stories(
     return {story_id: int(count) for story_id, count in rows}
 
 
+async def placed_since(
+    session: AsyncSession, feed_ids: Sequence[int], since: datetime
+) -> tuple[int | None, int]:
+    """What tells that the stories the feeds brought news of since then changed: the last turn that placed
+    one of their articles, and how many of their links are placed (an article placed later, from a backlog,
+    changes it too)."""
+    if not feed_ids:
+        return None, 0
+    latest, count = (
+        await session.execute(
+            select(func.max(StoryArticle.seq), func.count())
+            .join(FeedArticle, FeedArticle.article_id == StoryArticle.article_id)
+            .where(FeedArticle.feed_id.in_(list(feed_ids)), FeedArticle.found_at > since)
+        )
+    ).one()
+    return latest, int(count or 0)
+
+
 @dataclass(frozen=True)
 class StoryFinding:
     """An article of a story as one feed found it (`FoundArticle`), with the story and what it reprints."""

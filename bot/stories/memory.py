@@ -69,6 +69,8 @@ class IndexingReport:
     merged: int = 0
     closed: int = 0
     replayed: int = 0
+    # Articles were still queued when the call stopped at its limit.
+    more: bool = False
 
 
 def memory_settings() -> IndexSettings:
@@ -98,23 +100,50 @@ class StoryMemory:
         self._rebuilt = False
         # Tests stop a transaction here to play a worker dying mid-update.
         self.before_commit: Callable[[], None] | None = None
+        # The task placing a backlog in the background (`place_in_background`), while it runs.
+        self.placing: asyncio.Task[IndexingReport] | None = None
 
     @property
     def loaded(self) -> bool:
         """Whether this process holds the index in memory now."""
         return self._index is not None
 
-    async def index_pending(self) -> IndexingReport:
-        """Place every queued article in its story, oldest first, in transactions of `batch` articles."""
+    async def index_pending(self, limit: int | None = None) -> IndexingReport:
+        """Place the queued articles in their stories, oldest first, in transactions of `batch` articles:
+        all of them, or (`limit`) about that many, `more` saying whether some are still queued."""
         report = IndexingReport()
         while True:
             async with self.store.transaction() as session:
                 if not await story_store.has_queued(session):
                     return report
+            if limit is not None and report.placed >= limit:
+                report.more = True
+                return report
             async with self._turn:
                 placed = await self._index_batch(report)
             if placed == 0:
                 return report
+
+    def place_in_background(self) -> asyncio.Task[IndexingReport]:
+        """Place every queued article in a task of its own (one at a time per process), e.g. the backlog the
+        migration queued: whoever asked answers from the stories placed so far and does not wait."""
+        if self.placing is None or self.placing.done():
+            self.placing = asyncio.create_task(self._place_backlog(), name="story memory backlog")
+        return self.placing
+
+    async def _place_backlog(self) -> IndexingReport:
+        started = time.perf_counter()
+        try:
+            report = await self.index_pending()
+        except Exception as exc:  # the articles stay queued: the next reader or poll places them
+            _log.error("placing the queued articles in their stories failed: %s", exc)
+            return IndexingReport()
+        _log.info(
+            "placed a backlog of %d articles in their stories in %.1f s",
+            report.placed,
+            time.perf_counter() - started,
+        )
+        return report
 
     async def _index_batch(self, report: IndexingReport) -> int:
         try:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 from collections import OrderedDict
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -40,6 +40,9 @@ KEEP_DAYS = 90
 # index closes it (`IndexSettings.window_days` without news), and a day more.
 SNAPSHOT_KEEP = timedelta(days=IndexSettings().window_days + 1)
 _PARSED_LIMIT = 50_000
+# Merged views kept for sharing: a view is ~45 KB, so 2,048 hold ~90 MB. Digests select channels that share
+# feeds one after another (`DigestRunner`), so a view is reused while it is still kept.
+VIEWS_KEPT = 2048
 
 
 @dataclass(frozen=True)
@@ -79,7 +82,7 @@ class StoryView:
 class StoryViews:
     """Story views merged once per exact set of presented articles, the most recent `limit` kept."""
 
-    def __init__(self, limit: int = 8192) -> None:
+    def __init__(self, limit: int = VIEWS_KEPT) -> None:
         self.limit = limit
         self.merged = 0
         self._kept: OrderedDict[_ViewKey, StoryView] = OrderedDict()
@@ -172,9 +175,16 @@ class StoryReadModel:
         self.views = views or StoryViews()
         self.presented = PresentedAnalyses()
 
-    async def catch_up(self) -> None:
-        """Place the articles stored but not yet in a story (the poller places its own as it stores them)."""
-        await self.memory.index_pending()
+    async def catch_up(self, limit: int | None = None) -> None:
+        """Place the articles stored but not yet in a story (the poller places its own as it stores them):
+        all of them, or (`limit`) about that many here and the rest in the background."""
+        report = await self.memory.index_pending(limit)
+        if report.more:
+            self.memory.place_in_background()
+
+    def placing_backlog(self) -> bool:
+        """Whether this process is placing a backlog of stored articles in the background now."""
+        return self.memory.placing is not None and not self.memory.placing.done()
 
     async def findings(
         self, story_ids: Iterable[str], feed_ids: Iterable[int], until: datetime
@@ -186,6 +196,20 @@ class StoryReadModel:
 
     def stored(self, found: Sequence[StoryFinding]) -> dict[str, list[StoredArticle]]:
         """Findings as the read model keeps them (analyses parsed once per presentation), by story."""
+        return self._stored(iter(found))
+
+    def take(self, found: list[StoryFinding]) -> dict[str, list[StoredArticle]]:
+        """As `stored`, emptying the list as it goes: each row's JSON is freed once parsed, so a digest
+        run over thousands of articles never holds every row and every parsed analysis at once."""
+        found.reverse()
+
+        def drained() -> Iterator[StoryFinding]:
+            while found:
+                yield found.pop()
+
+        return self._stored(drained())
+
+    def _stored(self, found: Iterator[StoryFinding]) -> dict[str, list[StoredArticle]]:
         by_story: dict[str, list[StoredArticle]] = {}
         for finding in found:
             f = finding.found

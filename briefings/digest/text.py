@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
@@ -19,6 +20,8 @@ def stem(word: str) -> str:
     return word
 
 
+# A story's sentences are scored again each time a view of it is merged (one per set of feeds): once each.
+@lru_cache(maxsize=16384)
 def content_terms(text: str) -> frozenset[str]:
     """The distinct content words of a text: lowercased, stop words and single letters out, stemmed."""
     terms = set()

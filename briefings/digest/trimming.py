@@ -10,6 +10,7 @@ order, so a trimmed sentence is always a word-subsequence of its source (`is_com
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _AGENCY = r"\((?:[A-Z][\w.&]*\s?){1,3}\)"
 _DATELINE = re.compile(
@@ -68,6 +69,7 @@ def _drop_glued_labels(text: str) -> str:
     return rest if len(rest.split()) >= _MIN_WORDS_LEFT else text
 
 
+@lru_cache(maxsize=16384)  # pure, and asked again for each view of a story that is merged
 def trim_sentence(sentence: str) -> str:
     """The sentence without glued share-bar labels, its dateline, a leading connective and figure-free
     bracketed asides."""

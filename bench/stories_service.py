@@ -1,0 +1,359 @@
+"""The persisted story memory at scale: simulated days of articles stored and placed through the service.
+
+    python -m bench.stories --service [--days 90] [--per-day 2000] [--feeds 20] [--seed 7]
+
+Each simulated day stores `--per-day` synthetic analysed articles (as `bench.stories` makes them: no spaCy)
+the way the poller does (row, feed link and queue entry in one transaction), then places them with the
+story memory (`StoryMemory.index_pending`) and prunes as the scheduler's job does. One saga (the same people,
+places and words) gets an article every day, so a story lives for the whole run. Printed: the time per
+article placed on day 10 and on the last day, the start-up time of a fresh process with everything stored
+(load the index state, replay, place one article), `/timeline` of the saga through the command path (cold:
+a fresh library each time; warm: the kept one), peak memory and the store's size. Runs on PostgreSQL
+(BRIEFBOT_TEST_POSTGRES_URL, default the local test server) in a schema of its own, dropped afterwards.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select, text
+
+from bench.stories import _article, _Event, _World, article_stream
+from bot.clock import FixedClock
+from bot.identity import Caller, ChannelRef
+from bot.store.db import Store
+from bot.store.migrate import upgrade_store
+from bot.store.models import (
+    ArticleRow,
+    Channel,
+    ChannelFeed,
+    Feed,
+    FeedArticle,
+    StoryArticle,
+    StoryQueueEntry,
+    Workspace,
+)
+from bot.stories.memory import StoryMemory
+from briefings.models import ArticleAnalysis, Sentence
+
+CHANNEL = ChannelRef(platform="bench", workspace="w", channel="all")
+MEMBER = Caller(user_id="m", is_channel_admin=False)
+
+
+def _vm(field: str) -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+async def _setup(store: Store, feeds: int, start: datetime) -> list[int]:
+    async with store.transaction() as session:
+        workspace = Workspace(platform="bench", external_id="w", name="bench", created_at=start)
+        session.add(workspace)
+        await session.flush()
+        channel = Channel(
+            workspace_id=workspace.id,
+            external_id="all",
+            digest_time="08:00",
+            timezone="UTC",
+            days="mon",
+            digest_length=5,
+            topic_keywords=[],
+            topic_actors=[],
+            paused=False,
+            config_version=1,
+            created_at=start,
+            updated_at=start,
+        )
+        rows = [
+            Feed(
+                url=f"https://feeds.example.org/{i}.xml", interval_s=900, next_poll_at=start, created_at=start
+            )
+            for i in range(feeds)
+        ]
+        session.add(channel)
+        session.add_all(rows)
+        await session.flush()
+        session.add_all(ChannelFeed(channel_id=channel.id, feed_id=f.id, added_at=start) for f in rows)
+        return [f.id for f in rows]
+
+
+async def _store_day(store: Store, feed_ids: list[int], articles: list[ArticleAnalysis], serial: int) -> None:
+    """Store the day's articles as the poller does: row, the feed's link and the queue entry together."""
+    async with store.transaction() as session:
+        rows = []
+        for n, analysis in enumerate(articles):
+            found = analysis.article.published
+            assert found is not None
+            rows.append(
+                ArticleRow(
+                    canonical_url=f"https://news.example.org/{serial + n}",
+                    content_hash=f"h{serial + n:012d}",
+                    title=analysis.article.title,
+                    url=None,
+                    published=found,
+                    fetched_at=found,
+                    analysis=analysis.model_dump_json(),
+                )
+            )
+        session.add_all(rows)
+        await session.flush()
+        for n, row in enumerate(rows):
+            feed = feed_ids[(serial + n) % len(feed_ids)]
+            session.add(
+                FeedArticle(
+                    feed_id=feed,
+                    article_id=row.id,
+                    found_at=row.fetched_at,
+                    url=None,
+                    source=f"s{serial + n}",
+                )
+            )
+            session.add(StoryQueueEntry(article_id=row.id))
+
+
+def _with_sentences(analysis: ArticleAnalysis) -> ArticleAnalysis:
+    """The synthetic article with its sentences and its event's evidence, as extraction gives them (a
+    timeline entry and a digest are built from those)."""
+    text = analysis.article.text
+    sentences, start = [], 0
+    for n, part in enumerate(text.split(". ")):
+        end = start + len(part) + (1 if not part.endswith(".") else 0)
+        sentences.append(
+            Sentence(index=n, start=start, end=min(end, len(text)), text=text[start : min(end, len(text))])
+        )
+        start = end + 1
+    analysis.sentences = sentences
+    for event in analysis.events:
+        event.evidence = sentences[0].text
+        event.sentence = 0
+    return analysis
+
+
+def _saga(world: _World, day: datetime) -> _Event:
+    event = _Event(
+        number=-1,
+        day=day,
+        kind="protest",
+        people=[world.people[0], world.people[1], world.famous[0]],
+        places=[world.towns[0], world.capitals[0]],
+        keywords=world.vocabulary[:6],
+        articles=1,
+    )
+    return event
+
+
+async def _feed_ids(store: Store) -> list[int]:
+    async with store.transaction() as session:
+        return list((await session.execute(select(Feed.id))).scalars())
+
+
+async def _timeline(store: Store, clock: FixedClock, story: str, runs: int) -> dict[str, float]:
+    """`/timeline story:<id>` through the command path: cold (a fresh library and read model each time,
+    reading and merging from the store) and warm (the library kept, as the service keeps it)."""
+    from bot.commands.catalog import COMMANDS
+    from bot.commands.dispatch import run_command
+    from bot.commands.stories import StoryLibrary
+    from bot.commands.table import CommandContext, CommandServices
+    from bot.stories.read_model import StoryReadModel
+
+    command = COMMANDS.find(("timeline",))
+    assert command is not None
+    memory = StoryMemory(store)
+
+    def services() -> CommandServices:
+        library = StoryLibrary(
+            store, clock, max_age_s=10, stale_s=60, read_model=StoryReadModel(store, memory)
+        )
+        return CommandServices(stories=library, admin=None)  # type: ignore[arg-type]
+
+    async def once(kept: CommandServices) -> tuple[float, str]:
+        started = time.perf_counter()
+        outcome = await run_command(command, {"story": story}, CommandContext(CHANNEL, MEMBER, kept))
+        return time.perf_counter() - started, outcome.reply.model_dump_json()
+
+    cold: list[float] = []
+    entries = 0
+    for _ in range(runs):
+        spent, text = await once(services())
+        cold.append(spent)
+        entries = text.count('"kind":"timeline_entry"') or text.count("Day ") or entries
+    # The story itself, read and merged from the store by its id (what a story outside the channel's kept
+    # active stories costs: `StoryReadModel.kept_view`), a fresh read model each time.
+    feed_ids = await _feed_ids(store)
+    direct: list[float] = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        view = await StoryReadModel(store, memory).kept_view(feed_ids, story, clock.now())
+        direct.append(time.perf_counter() - started)
+        assert view is not None
+    kept = services()
+    await once(kept)
+    warm = [(await once(kept))[0] for _ in range(runs * 5)]
+
+    def p(values: list[float], q: float) -> float:
+        ordered = sorted(values)
+        return 1000 * ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+    return {
+        "timeline_cold_p50_ms": round(p(cold, 0.5), 1),
+        "timeline_cold_p99_ms": round(p(cold, 0.99), 1),
+        "timeline_warm_p99_ms": round(p(warm, 0.99), 2),
+        "story_read_p50_ms": round(p(direct, 0.5), 1),
+        "story_read_p99_ms": round(p(direct, 0.99), 1),
+        "timeline_reply_chars": len(text),
+    }
+
+
+async def run_service(
+    days: int, per_day: int, feeds: int, seed: int, url: str, schema: str
+) -> dict[str, Any]:
+    """Store and place `days` days of `per_day` articles; the figures."""
+    store = Store.from_url(url, schema=schema)
+    await upgrade_store(store)
+    stream = article_stream(days * per_day * 2, per_day, seed)
+    first, _ = next(stream)
+    start = (first.article.published or datetime(2024, 1, 1)).replace(tzinfo=UTC)
+    feed_ids = await _setup(store, feeds, start - timedelta(days=1))
+    world = _World.make(seed + 1)
+    memory = StoryMemory(store)
+    per_article_ms: dict[int, float] = {}
+    serial = 0
+    pending = [first]
+    saga_articles = 0
+    saga_hashes: list[str] = []
+    day_started = time.perf_counter()
+    for day in range(1, days + 1):
+        end = start + timedelta(days=day)
+        todays: list[ArticleAnalysis] = []
+        while len(todays) < per_day - 1:
+            analysis = pending.pop() if pending else next(stream)[0]
+            published = (analysis.article.published or end).replace(tzinfo=UTC)
+            analysis.article.published = published
+            todays.append(_with_sentences(analysis))
+        when = end - timedelta(hours=12)
+        saga = _article(world, _saga(world, when), 10_000_000 + day, when)
+        saga.article.published = when.replace(tzinfo=UTC)
+        _with_sentences(saga)
+        todays.append(saga)
+        saga_articles += 1
+        await _store_day(store, feed_ids, todays, serial)
+        serial += len(todays)
+        saga_hashes.append(f"h{serial - 1:012d}")
+        started = time.perf_counter()
+        report = await memory.index_pending()
+        spent = time.perf_counter() - started
+        per_article_ms[day] = 1000 * spent / max(1, report.placed)
+        await memory.prune(end, timedelta(days=90))
+        if day % 5 == 0 or day in (1, 10, days):
+            print(
+                f"  day {day:3d}: {report.placed} placed, {per_article_ms[day]:.2f} ms per article; "
+                f"{time.perf_counter() - day_started:.0f} s so far; RSS {_vm('VmRSS'):.0f} MB",
+                flush=True,
+            )
+    peak_mb = _vm("VmHWM")
+    await store.close()
+
+    # A fresh process's start: a new store and memory, everything stored; one article arrives.
+    clock = FixedClock(start + timedelta(days=days, hours=1))
+    fresh = Store.from_url(url, schema=schema)
+    late = next(stream)[0]
+    late.article.published = clock.now() - timedelta(minutes=30)
+    await _store_day(fresh, feed_ids, [late], serial)
+    started = time.perf_counter()
+    startup = await StoryMemory(fresh).index_pending()
+    startup_s = time.perf_counter() - started
+    async with fresh.transaction() as session:
+        saga_story = (
+            await session.execute(
+                select(StoryArticle.story_id, func.count())
+                .join(ArticleRow, ArticleRow.id == StoryArticle.article_id)
+                .where(ArticleRow.content_hash.in_(saga_hashes))
+                .group_by(StoryArticle.story_id)
+                .order_by(func.count().desc())
+                .limit(1)
+            )
+        ).one()
+        articles = (await session.execute(select(func.count()).select_from(ArticleRow))).scalar_one()
+        size = (
+            await session.execute(
+                text(
+                    "SELECT sum(pg_total_relation_size(quote_ident(schemaname) || '.' || quote_ident(tablename))) "
+                    "FROM pg_tables WHERE schemaname = current_schema()"
+                )
+            )
+        ).scalar_one()
+        by_table = dict(
+            (
+                await session.execute(
+                    text(
+                        "SELECT tablename, pg_total_relation_size(quote_ident(schemaname) || '.' || "
+                        "quote_ident(tablename)) FROM pg_tables WHERE schemaname = current_schema()"
+                    )
+                )
+            ).all()
+        )
+        state_bytes = (
+            await session.execute(text("SELECT coalesce(length(state), 0) FROM story_index_state"))
+        ).scalar_one()
+    timeline = await _timeline(fresh, clock, saga_story[0], 10)
+    await fresh.close()
+    return {
+        "days": days,
+        "per_day": per_day,
+        "articles_stored": articles,
+        "ms_per_article_day_10": round(per_article_ms.get(10, 0.0), 2),
+        "ms_per_article_last_day": round(per_article_ms[days], 2),
+        "last_over_day_10": round(per_article_ms[days] / per_article_ms[10], 2)
+        if 10 in per_article_ms
+        else None,
+        "startup_s": round(startup_s, 2),
+        "startup_replayed": startup.replayed,
+        "longest_story_articles": saga_story[1],
+        "saga_articles": saga_articles,
+        **timeline,
+        "peak_rss_mb": round(peak_mb, 1),
+        "store_mb": round(int(size or 0) / 1e6, 1),
+        "store_mb_by_table": {k: round(int(v) / 1e6, 1) for k, v in sorted(by_table.items()) if int(v) > 1e6},
+        "index_state_mb": round(int(state_bytes) / 1e6, 2),
+    }
+
+
+def main_service(days: int, per_day: int, feeds: int, seed: int) -> None:
+    """Run the service bench in a PostgreSQL schema of its own, and drop it."""
+    import psycopg
+
+    url = os.environ.get("BRIEFBOT_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+    schema = f"bbbench_stories_{os.getpid()}"
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute(f'CREATE SCHEMA "{schema}"')
+    try:
+        print(f"{days} days of {per_day} articles through the story memory on PostgreSQL …", flush=True)
+        figures = asyncio.run(run_service(days, per_day, feeds, seed, url, schema))
+    finally:
+        with psycopg.connect(url, autocommit=True) as connection:
+            connection.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+    print(
+        f"  per article placed: {figures['ms_per_article_day_10']} ms on day 10, "
+        f"{figures['ms_per_article_last_day']} ms on day {days} (×{figures['last_over_day_10']})"
+    )
+    print(
+        f"  start-up with everything stored: {figures['startup_s']} s ({figures['startup_replayed']} replayed)"
+    )
+    print(
+        f"  /timeline of a {figures['longest_story_articles']}-article story: cold p99 "
+        f"{figures['timeline_cold_p99_ms']} ms (p50 {figures['timeline_cold_p50_ms']}), warm p99 "
+        f"{figures['timeline_warm_p99_ms']} ms; the story read and merged alone: p99 "
+        f"{figures['story_read_p99_ms']} ms (p50 {figures['story_read_p50_ms']})"
+    )
+    print(
+        f"  peak memory {figures['peak_rss_mb']} MB, store {figures['store_mb']} MB for {figures['articles_stored']:,} articles"
+    )
+    print(json.dumps(figures))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from discord.http import HTTPClient, Ratelimit
@@ -85,3 +87,25 @@ def test_a_client_without_the_sweep_is_left_alone() -> None:
         pass
 
     assert not sweep_buckets_at_most_every(Other())  # type: ignore[arg-type]
+
+
+async def test_briefbots_discord_client_paces_the_sweep(tmp_path: Path) -> None:
+    from bot.channels.admin import ChannelAdmin
+    from bot.clock import FixedClock
+    from bot.commands.catalog import COMMANDS
+    from bot.commands.stories import StoryLibrary
+    from bot.commands.table import CommandServices
+    from bot.config import BotSettings
+    from bot.discord.client import make_client
+    from bot.store.db import Store
+
+    settings = BotSettings(data_dir=tmp_path)
+    store = Store.from_url(settings.store_url())
+    clock = FixedClock(datetime(2026, 3, 12, tzinfo=UTC))
+    services = CommandServices(
+        stories=StoryLibrary(store, clock),
+        admin=ChannelAdmin(store, None, clock),  # type: ignore[arg-type]
+    )
+    client = make_client(settings, COMMANDS, services)
+    assert "_try_clear_expired_ratelimits" in vars(client.http)  # the paced one, on the instance
+    await store.close()

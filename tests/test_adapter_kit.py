@@ -21,14 +21,24 @@ REF = ChannelRef(platform="test", workspace="w", channel="c")
 WHEN = datetime(2026, 3, 12, 8, 0, tzinfo=UTC)
 
 
+def _on_a_loop() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
 class ListChannel:
     """A remote channel: messages posted with their marks, read back as the platform would."""
 
     def __init__(self, parts: int) -> None:
         self.parts = parts
         self.messages: list[tuple[str, str]] = []  # (message id, mark text)
+        self.rendered_on_loop: list[bool] = []
 
     def render(self, message: OutgoingMessage) -> list[str]:
+        self.rendered_on_loop.append(_on_a_loop())
         return [f"{message.title} part {i}" for i in range(self.parts)]
 
     async def post_part(self, channel: ChannelRef, payload: str, mark: PartMark) -> PostedPart:
@@ -62,6 +72,13 @@ async def test_a_digest_in_parts_is_finished_on_resume_and_found_once_whole() ->
     again = await delivery.deliver(digest("k1", resume=True))
     assert again.message_ref == "m1"
     assert [text.rsplit(" · ", 1)[1][-3:] for _, text in channel.messages] == ["1/3", "2/3", "3/3"]
+
+
+async def test_a_digest_is_rendered_off_the_event_loop() -> None:
+    """Rendering thousands of digests is CPU the loop answering commands must not spend."""
+    channel = ListChannel(parts=2)
+    await PartedDelivery(channel).deliver(digest("k1"))
+    assert channel.rendered_on_loop == [False]
 
 
 async def test_a_lone_message_carries_a_mark_without_a_number() -> None:

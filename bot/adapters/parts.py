@@ -12,6 +12,7 @@ one part", and "read the recent parts back".
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 import re
@@ -109,7 +110,9 @@ class PartedDelivery(Generic[PayloadT]):
 
     async def deliver(self, message: OutgoingMessage) -> DeliveryReceipt:
         """Post the digest's parts; on `resume` only those not in the channel already."""
-        payloads = list(self.platform.render(message))
+        # Rendering is pure CPU (a large digest takes milliseconds): in a thread, so that thousands of digests
+        # due at once do not hold the event loop that answers commands.
+        payloads = list(await asyncio.to_thread(self.platform.render, message))
         key = message.idempotency_key
         posted = await self._posted(message.channel, key) if message.resume else {}
         skip = set(posted)

@@ -19,6 +19,7 @@ from discord import app_commands
 from bot.adapters.protocol import AdapterStartFailed
 from bot.commands.table import CommandServices, CommandTable
 from bot.config import BotSettings
+from bot.discord.buckets import sweep_buckets_at_most_every
 from bot.discord.endpoints import apply_endpoints
 from bot.discord.interactions import InteractionAnswerer
 from bot.discord.schema import build_app_commands, build_context_menus
@@ -66,6 +67,8 @@ class BriefbotDiscordClient(discord.AutoShardedClient):
             **options,
         )
         self.settings = settings
+        # Digests to thousands of channels make a bucket each: discord.py's sweep at every new one is quadratic.
+        sweep_buckets_at_most_every(self.http)
         self.answerer = InteractionAnswerer(services)
         self.tree = app_commands.CommandTree(self)
         self.tree.on_error = self.answerer.on_tree_error  # type: ignore[method-assign]

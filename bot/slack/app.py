@@ -156,6 +156,31 @@ class SlackCommands:
             responder.extra_blocks = await story_buttons(self.services, ref)
         return outcome
 
+    async def _answer_privately(
+        self,
+        command: Command[Any],
+        options: dict[str, object],
+        client: AsyncWebClient,
+        ref: ChannelRef,
+        user: dict[str, Any],
+        responder: SlackResponder,
+    ) -> None:
+        """A command run for whoever pressed a button or used a shortcut, answered to them alone."""
+
+        async def run() -> Outcome:
+            outcome = await self._run(
+                command,
+                options,
+                client,
+                ref,
+                str(user.get("id") or ""),
+                user.get("username") or user.get("name"),
+                responder,
+            )
+            return Outcome(outcome.reply, ephemeral=True, refused=outcome.refused)
+
+        await self.runner.answer(command, run, responder)
+
     async def on_command(
         self, ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient
     ) -> None:
@@ -204,13 +229,7 @@ class SlackCommands:
         options: dict[str, object] = {"story": str(action.get("value") or "")[:100]}
         responder = SlackResponder(None, respond, request=Continuation(command.name, options=options))
 
-        async def run() -> Outcome:
-            outcome = await self._run(
-                command, options, client, ref, str(user.get("id") or ""), user.get("name"), responder
-            )
-            return Outcome(outcome.reply, ephemeral=True, refused=outcome.refused)
-
-        await self.runner.answer(command, run, responder)
+        await self._answer_privately(command, options, client, ref, user, responder)
 
     async def on_message_action(
         self, ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient
@@ -229,19 +248,7 @@ class SlackCommands:
             return
         user = body.get("user") or {}
 
-        async def run() -> Outcome:
-            outcome = await self._run(
-                command,
-                options,
-                client,
-                ref,
-                str(user.get("id") or ""),
-                user.get("username") or user.get("name"),
-                responder,
-            )
-            return Outcome(outcome.reply, ephemeral=True, refused=outcome.refused)
-
-        await self.runner.answer(command, run, responder)
+        await self._answer_privately(command, options, client, ref, user, responder)
 
     async def on_more(
         self, ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient
@@ -262,19 +269,7 @@ class SlackCommands:
         user = body.get("user") or {}
         responder = SlackResponder(None, respond, request=request)
 
-        async def run() -> Outcome:
-            outcome = await self._run(
-                command,
-                dict(request.options),
-                client,
-                ref,
-                str(user.get("id") or ""),
-                user.get("username") or user.get("name"),
-                responder,
-            )
-            return Outcome(outcome.reply, ephemeral=True, refused=outcome.refused)
-
-        await self.runner.answer(command, run, responder)
+        await self._answer_privately(command, dict(request.options), client, ref, user, responder)
 
     async def on_uninstalled(self, body: dict[str, Any], context: AsyncBoltContext) -> None:
         """The app was uninstalled or its tokens revoked: the installation goes, the digests pause."""

@@ -154,13 +154,6 @@ async def round_feeds(
                 external_id="CINGEST",
                 name="ingest",
                 digest_time=f"{due + timedelta(hours=12):%H:%M}",
-                timezone="UTC",
-                days="mon,tue,wed,thu,fri,sat,sun",
-                digest_length=5,
-                topic_keywords=[],
-                topic_actors=[],
-                paused=False,
-                config_version=1,
                 created_at=created,
                 updated_at=created,
             )

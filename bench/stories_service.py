@@ -62,13 +62,7 @@ async def _setup(store: Store, feeds: int, start: datetime) -> list[int]:
             workspace_id=workspace.id,
             external_id="all",
             digest_time="08:00",
-            timezone="UTC",
             days="mon",
-            digest_length=5,
-            topic_keywords=[],
-            topic_actors=[],
-            paused=False,
-            config_version=1,
             created_at=start,
             updated_at=start,
         )

@@ -23,6 +23,8 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -125,6 +127,48 @@ def latency_figures(times: dict[str, list[float]]) -> dict[str, float]:
     return figures
 
 
+@dataclass
+class Load:
+    """What a load run measured: each command's seconds, wrong answers, wall time and CPU spent."""
+
+    times: dict[str, list[float]]
+    failed: int
+    wall_s: float
+    bot_cpu_s: float
+    own_cpu_s: float
+
+
+async def apply_load(
+    bot_pid: int, count: int, in_flight: int, ask: Callable[[int], Awaitable[tuple[float, bool]]]
+) -> Load:
+    """Ask `count` times, `in_flight` at a time, alternating /who and /timeline (`ask(i)` asks the i-th)."""
+    gate = asyncio.Semaphore(in_flight)
+    load = Load(times={"who": [], "timeline": []}, failed=0, wall_s=0.0, bot_cpu_s=0.0, own_cpu_s=0.0)
+
+    async def limited(i: int) -> None:
+        async with gate:
+            seconds, ok = await ask(i)
+        load.times[("who", "timeline")[i % 2]].append(seconds)
+        load.failed += not ok
+
+    bot_cpu, own_cpu = cpu_seconds(bot_pid), time.process_time()
+    started = time.perf_counter()
+    await asyncio.gather(*(limited(i) for i in range(count)))
+    load.wall_s = time.perf_counter() - started
+    load.bot_cpu_s, load.own_cpu_s = cpu_seconds(bot_pid) - bot_cpu, time.process_time() - own_cpu
+    return load
+
+
+async def stop_process(process: asyncio.subprocess.Process) -> None:
+    """SIGTERM the bot and wait for it (killed after 30 s)."""
+    if process.returncode is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            await asyncio.wait_for(process.wait(), 30)
+        except TimeoutError:
+            process.kill()
+
+
 async def run(interactions: int, in_flight: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="briefbot-bench-") as tmp:
         data_dir = Path(tmp)
@@ -139,38 +183,25 @@ async def run(interactions: int, in_flight: int) -> dict[str, Any]:
             story_id = await story_id_of(fake)
             for i in range(WARM_UP):
                 await one(fake, ("who", "timeline")[i % 2], TYPED_STORY)
-            gate = asyncio.Semaphore(in_flight)
-            times: dict[str, list[float]] = {"who": [], "timeline": []}
-            failed = 0
 
-            async def limited(i: int) -> None:
-                nonlocal failed
-                command = ("who", "timeline")[i % 2]
+            async def ask(i: int) -> tuple[float, bool]:
                 story = TYPED_STORY if (i // 2) % 2 == 0 else story_id
-                async with gate:
-                    seconds, ok = await one(fake, command, story)
-                times[command].append(seconds)
-                failed += not ok
+                return await one(fake, ("who", "timeline")[i % 2], story)
 
-            bot_cpu, own_cpu = cpu_seconds(bot.pid), time.process_time()
-            started = time.perf_counter()
-            await asyncio.gather(*(limited(i) for i in range(interactions)))
-            wall = time.perf_counter() - started
-            bot_cpu, own_cpu = cpu_seconds(bot.pid) - bot_cpu, time.process_time() - own_cpu
+            load = await apply_load(bot.pid, interactions, in_flight, ask)
         finally:
-            if bot.returncode is None:
-                bot.send_signal(signal.SIGTERM)
-                try:
-                    await asyncio.wait_for(bot.wait(), 30)
-                except TimeoutError:
-                    bot.kill()
+            await stop_process(bot)
             await fake.stop()
-    figures: dict[str, Any] = {"interactions": interactions, "in_flight": in_flight, **latency_figures(times)}
-    figures["interactions_per_s"] = round(interactions / wall, 1)
-    figures["bot_cpu_ms_per_interaction"] = round(bot_cpu * 1000 / interactions, 2)
-    figures["fake_cpu_ms_per_interaction"] = round(own_cpu * 1000 / interactions, 2)
+    figures: dict[str, Any] = {
+        "interactions": interactions,
+        "in_flight": in_flight,
+        **latency_figures(load.times),
+    }
+    figures["interactions_per_s"] = round(interactions / load.wall_s, 1)
+    figures["bot_cpu_ms_per_interaction"] = round(load.bot_cpu_s * 1000 / interactions, 2)
+    figures["fake_cpu_ms_per_interaction"] = round(load.own_cpu_s * 1000 / interactions, 2)
     figures["load_average"] = round(os.getloadavg()[0], 1)
-    figures["wrong_answers"] = failed
+    figures["wrong_answers"] = load.failed
     return figures
 
 

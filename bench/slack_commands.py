@@ -18,7 +18,6 @@ import argparse
 import asyncio
 import json
 import os
-import signal
 import socket
 import sys
 import tempfile
@@ -33,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from fakes.slack_api import FakeSlack, command_body, sign
 
 from bench import discord_commands
-from bench.discord_commands import cpu_seconds, latency_figures
+from bench.discord_commands import apply_load, latency_figures, stop_process
 
 TEAM = "T0BENCH"
 CHANNEL = "C0BENCH"
@@ -106,8 +105,6 @@ async def run_slack(requests: int, in_flight: int) -> dict[str, Any]:
         fake.add_channel(CHANNEL, "news")
         port = free_port()
         bot = await start_bot(fake, data_dir, port)
-        times: dict[str, list[float]] = {"who": [], "timeline": []}
-        failed = 0
         try:
             async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=in_flight)) as http:
                 asker = Asker(fake, http, f"http://127.0.0.1:{port}/slack/events")
@@ -123,34 +120,19 @@ async def run_slack(requests: int, in_flight: int) -> dict[str, Any]:
                     await asyncio.gather(
                         *(asker.one(("who", "timeline")[i % 2], TYPED_STORY) for i in range(in_flight))
                     )
-                gate = asyncio.Semaphore(in_flight)
 
-                async def limited(i: int) -> None:
-                    nonlocal failed
-                    command = ("who", "timeline")[i % 2]
-                    async with gate:
-                        seconds, ok = await asker.one(command, TYPED_STORY)
-                    times[command].append(seconds)
-                    failed += not ok
+                async def ask(i: int) -> tuple[float, bool]:
+                    return await asker.one(("who", "timeline")[i % 2], TYPED_STORY)
 
-                bot_cpu, own_cpu = cpu_seconds(bot.pid), time.process_time()
-                started = time.perf_counter()
-                await asyncio.gather(*(limited(i) for i in range(requests)))
-                wall = time.perf_counter() - started
-                bot_cpu, own_cpu = cpu_seconds(bot.pid) - bot_cpu, time.process_time() - own_cpu
+                load = await apply_load(bot.pid, requests, in_flight, ask)
         finally:
-            if bot.returncode is None:
-                bot.send_signal(signal.SIGTERM)
-                try:
-                    await asyncio.wait_for(bot.wait(), 30)
-                except TimeoutError:
-                    bot.kill()
+            await stop_process(bot)
             await fake.stop()
-    figures: dict[str, Any] = {"requests": requests, "in_flight": in_flight, **latency_figures(times)}
-    figures["requests_per_s"] = round(requests / wall, 1)
-    figures["bot_cpu_ms_per_request"] = round(bot_cpu * 1000 / requests, 2)
-    figures["client_cpu_ms_per_request"] = round(own_cpu * 1000 / requests, 2)
-    figures["wrong_answers"] = failed
+    figures: dict[str, Any] = {"requests": requests, "in_flight": in_flight, **latency_figures(load.times)}
+    figures["requests_per_s"] = round(requests / load.wall_s, 1)
+    figures["bot_cpu_ms_per_request"] = round(load.bot_cpu_s * 1000 / requests, 2)
+    figures["client_cpu_ms_per_request"] = round(load.own_cpu_s * 1000 / requests, 2)
+    figures["wrong_answers"] = load.failed
     return figures
 
 

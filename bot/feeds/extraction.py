@@ -8,7 +8,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+import multiprocessing.connection
+import os
 import signal
+import threading
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -44,7 +47,25 @@ def _load_worker(pipeline: str) -> None:
     # Ctrl-C in the terminal reaches the whole process group; the parent shuts the pool down in order,
     # so a worker must not die mid-article with a traceback of its own.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _exit_with_parent()
     _worker_nlp = load_pipeline(pipeline)
+
+
+def _exit_with_parent() -> None:
+    """End this worker as soon as the process that started it dies (SIGKILL, OOM killer).
+
+    A pool's worker waits on a queue whose writing end it also holds, so it would never see its parent go:
+    it would live on, orphaned, holding memory and the parent's inherited pipes.
+    """
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        multiprocessing.connection.wait([parent.sentinel])
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 def _analyze_in_worker(articles: list[RawArticle]) -> list[str]:

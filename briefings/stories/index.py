@@ -416,7 +416,10 @@ class StoryIndex:
             features.published_day is not None
             and profile.first_day is not None
             and profile.last_day is not None
+            and not self._same_days(profile, features)
         ):
+            # A report that tells of the day of the story's news is of its days, however much later it is
+            # published (a victim who died weeks on, the charges, the funeral): only its own days count.
             first = last = features.published_day
             gap = max(0, profile.first_day - last, first - profile.last_day)
             agreement = _decay(gap, settings.same_days, settings.day_decay)

@@ -593,10 +593,10 @@ class StoryIndex:
                     continue
                 own = self.state.stories[indexed.story]
                 vector = vectors[article_id]
-                rest = self._without(own, article_id, features, vector)
                 other, score = self._best_story(features, vector, exclude=own.id)
                 if other is None or score < self.settings.join_similarity:
                     continue
+                rest = self._without(own, article_id, features, vector)
                 if (
                     rest.articles
                     and score <= self._score(rest, features, vector) + self.settings.refine_margin

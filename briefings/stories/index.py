@@ -81,7 +81,7 @@ class IndexSettings:
     # Once a batch is placed, an article moves to another story that it fits better than its own (without
     # it) by this much: the first articles placed shaped their stories before the others were seen.
     refine_margin: float = 0.03
-    refine_rounds: int = 2
+    refine_rounds: int = 5
     # A long-lived index (one persisted for weeks) forgets what it keeps of a closed story's articles
     # (signatures, reprint bands, fingerprints): nothing matches a closed story, so only memory is saved.
     forget_closed: bool = False
@@ -573,7 +573,8 @@ class StoryIndex:
         Placing articles one at a time, the first ones shape their stories before the rest are seen: two
         similar events met early may share a story that the later reports pull apart. Each article (by
         `placed`: its id to its features, in the order to visit) is compared with its own story without it
-        and with the best other story; it moves when the other fits better by `refine_margin`.
+        and with the best other story; it moves when the other fits better by `refine_margin`. Rounds over
+        the batch go on until no article moves (at most `refine_rounds`): each move reshapes two stories.
         """
         moved = 0
         vectors: dict[str, list[tuple[str, float]]] = {}

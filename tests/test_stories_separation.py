@@ -38,6 +38,14 @@ QUAKE_UNDATED = (
     "collapsed homes in Tesh and Lunmor, and the hospital in the port town of Arvik treated the injured."
 )
 
+# The 2011 quake again, without any date, worded as its other reports are.
+QUAKE_2011_UNDATED = (
+    "Houses collapse on Varo Houses collapsed in the northern villages of Varo island after a strong "
+    "earthquake hit on Monday. Rescuers dug through rubble in Tesh and Lunmor while the hospital in Arvik "
+    "took in dozens of injured. Several aftershocks followed the main quake, and the disaster agency warned "
+    "people to stay out of damaged houses."
+)
+
 
 def _cluster(analyze, texts: dict[str, str], settings: IndexSettings | None = None) -> dict[str, str]:
     analyses: list[ArticleAnalysis] = []
@@ -116,6 +124,20 @@ def test_an_undated_report_of_a_quake_joins_its_dated_reports_when_its_wording_i
     texts = {"2018": QUAKE_2018, "undated": QUAKE_UNDATED}
     placed = _cluster(analyze, texts)
     assert placed["undated"] == placed["2018"]
+
+
+def test_an_undated_report_placed_first_ends_in_the_story_whose_wording_is_its_own(analyze):
+    # Placed before any other, the undated report starts a story that the 2018 quake joins; once the 2011
+    # reports are placed too, it belongs with them.
+    texts = {
+        "undated-2011": QUAKE_2011_UNDATED,
+        "2018": QUAKE_2018,
+        "2011": QUAKE_2011,
+        "2011-again": QUAKE_2011_AGAIN,
+    }
+    placed = _cluster(analyze, texts)
+    assert placed["2011"] == placed["2011-again"] != placed["2018"]
+    assert placed["undated-2011"] == placed["2011"]
 
 
 def test_the_lead_of_a_text_opening_with_an_address_is_what_follows_the_address(analyze):

@@ -48,6 +48,8 @@ def cluster_articles(
             duplicates[article_id] = placement.duplicate_of
     if consolidate:
         index.consolidate()
+        # Every article placed, each may turn out to fit another story better than the one it started in.
+        index.refine({analyses[i].article.id: observed[i] for i in order})
     groups: dict[str, StoryGroup] = {}
     for i in order:
         article_id = analyses[i].article.id

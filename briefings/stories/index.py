@@ -12,7 +12,9 @@ import hashlib
 import heapq
 import logging
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from pydantic import BaseModel, Field
 
@@ -28,6 +30,7 @@ from briefings.stories.near_duplicates import (
 _log = logging.getLogger(__name__)
 
 STATE_VERSION = 1
+_K = TypeVar("_K", int, str)
 FAR_SCALE_DAYS = 30.0
 
 
@@ -75,6 +78,10 @@ class IndexSettings:
     # apart, the similarity falls off with this scale (months, years apart: another event of its kind).
     stated_days: int = 730
     stated_decay: float = 365.0
+    # Once a batch is placed, an article moves to another story that it fits better than its own (without
+    # it) by this much: the first articles placed shaped their stories before the others were seen.
+    refine_margin: float = 0.03
+    refine_rounds: int = 5
     # A long-lived index (one persisted for weeks) forgets what it keeps of a closed story's articles
     # (signatures, reprint bands, fingerprints): nothing matches a closed story, so only memory is saved.
     forget_closed: bool = False
@@ -145,6 +152,15 @@ def _decay(gap: int, tolerance: int, scale: float, floor: float = 0.0, far: int 
     if gap <= far:
         return max(floor, math.exp(-(gap - tolerance) / scale))
     return floor * math.exp(-(gap - far) / FAR_SCALE_DAYS)
+
+
+def _decrement(counts: dict[_K, int], keys: Iterable[_K]) -> None:
+    """Count each key once less (and forget those no longer counted)."""
+    for key in keys:
+        if key in counts:
+            counts[key] -= 1
+            if counts[key] <= 0:
+                del counts[key]
 
 
 def story_id_for(analysis: ArticleAnalysis) -> str:
@@ -416,7 +432,10 @@ class StoryIndex:
             features.published_day is not None
             and profile.first_day is not None
             and profile.last_day is not None
+            and not self._same_days(profile, features)
         ):
+            # A report that tells of the day of the story's news is of its days, however much later it is
+            # published (a victim who died weeks on, the charges, the funeral): only its own days count.
             first = last = features.published_day
             gap = max(0, profile.first_day - last, first - profile.last_day)
             agreement = _decay(gap, settings.same_days, settings.day_decay)
@@ -545,6 +564,104 @@ class StoryIndex:
         )
         for key, _ in strongest:
             self._post(self.state.postings, key, keep.id, self.settings.posting_cap)
+
+    # ------------------------------------------------------------------ refinement
+
+    def refine(self, placed: dict[str, ArticleFeatures]) -> int:
+        """Move each placed article to the open story it fits best, once all are placed; returns the moves.
+
+        Placing articles one at a time, the first ones shape their stories before the rest are seen: two
+        similar events met early may share a story that the later reports pull apart. Each article (by
+        `placed`: its id to its features, in the order to visit) is compared with its own story without it
+        and with the best other story; it moves when the other fits better by `refine_margin`. Rounds over
+        the batch go on until no article moves (at most `refine_rounds`): each move reshapes two stories.
+        """
+        moved = 0
+        vectors: dict[str, list[tuple[str, float]]] = {}
+        for article_id, features in placed.items():
+            vector = self._vector(features)
+            features.participants = self._main_participants(vector)
+            vectors[article_id] = vector
+        for _ in range(self.settings.refine_rounds):
+            moves = 0
+            for article_id, features in placed.items():
+                indexed = self.state.articles.get(article_id)
+                if (
+                    indexed is None
+                    or indexed.duplicate_of is not None
+                    or indexed.story not in self.state.stories
+                ):
+                    continue
+                own = self.state.stories[indexed.story]
+                vector = vectors[article_id]
+                other, score = self._best_story(features, vector, exclude=own.id)
+                if other is None or score < self.settings.join_similarity:
+                    continue
+                rest = self._without(own, article_id, features, vector)
+                if (
+                    rest.articles
+                    and score <= self._score(rest, features, vector) + self.settings.refine_margin
+                ):
+                    continue
+                self._move(article_id, features, vector, own, rest, other)
+                moves += 1
+            moved += moves
+            if not moves:
+                break
+        return moved
+
+    def _without(
+        self,
+        profile: StoryProfile,
+        article_id: str,
+        features: ArticleFeatures,
+        vector: list[tuple[str, float]],
+    ) -> StoryProfile:
+        """The story as it would be without one of its articles (a copy; its span of days is kept)."""
+        rest = profile.model_copy(
+            update={
+                "articles": [a for a in profile.articles if a != article_id],
+                "centroid": dict(profile.centroid),
+                "days": dict(profile.days),
+                "participants": dict(profile.participants),
+                "names": dict(profile.names),
+            }
+        )
+        for key, weight in vector:
+            if key in rest.centroid:
+                left = rest.centroid[key] - weight
+                if left > 1e-9:
+                    rest.centroid[key] = left
+                else:
+                    del rest.centroid[key]
+        rest.norm = math.sqrt(sum(w * w for w in rest.centroid.values()))
+        _decrement(rest.days, features.event_days)
+        _decrement(rest.participants, features.participants)
+        _decrement(rest.names, [k for k in features.entities if k.startswith("p:")])
+        if features.stated is not None:
+            rest.stated_count = max(0, rest.stated_count - 1)
+        return rest
+
+    def _move(
+        self,
+        article_id: str,
+        features: ArticleFeatures,
+        vector: list[tuple[str, float]],
+        own: StoryProfile,
+        rest: StoryProfile,
+        other: str,
+    ) -> None:
+        """Take an article out of its story (left as `rest`, or gone when empty) and into `other`."""
+        if rest.articles:
+            self.state.stories[own.id] = rest
+        else:
+            del self.state.stories[own.id]
+            self.state.merged[own.id] = other
+        target = self.state.stories[other]
+        target.articles.append(article_id)
+        self._update_profile(target, features, vector)
+        self.state.articles[article_id].story = other
+        _log.debug("article %s moved from story %s to %s", article_id, own.id, other)
 
     # ------------------------------------------------------------------ updating
 

@@ -222,6 +222,47 @@ def activity_since(before: dict[str, int]) -> dict[str, int]:
     return {key: after[key] - before[key] for key in before}
 
 
+def process_tree(pid: int) -> list[int]:
+    """The process and its descendants (a `briefbot run` and its scheduler child, with their helpers)."""
+    found, queue = [], [pid]
+    while queue:
+        current = queue.pop()
+        found.append(current)
+        for task in Path(f"/proc/{current}/task").glob("*/children"):
+            with contextlib.suppress(OSError):
+                queue += [int(child) for child in task.read_text().split()]
+    return found
+
+
+def tree_cpu(pid: int) -> dict[int, float]:
+    """CPU seconds of the process and each of its descendants, by pid."""
+    cpu = {}
+    for member in process_tree(pid):
+        with contextlib.suppress(OSError, IndexError):
+            cpu[member] = cpu_seconds(member)
+    return cpu
+
+
+def cpu_since(before: dict[int, float], pid: int) -> tuple[float, float]:
+    """CPU seconds since `before` of the process itself, and of its descendants."""
+    now = tree_cpu(pid)
+    own = now.get(pid, 0.0) - before.get(pid, 0.0)
+    children = sum(v - before.get(k, 0.0) for k, v in now.items() if k != pid)
+    return own, children
+
+
+async def leader_of(http: aiohttp.ClientSession, health_ports: list[int]) -> int | None:
+    """Which bot's /healthz says it (its scheduler) is the active scheduler."""
+    for n, port in enumerate(health_ports):
+        with contextlib.suppress(aiohttp.ClientError, TimeoutError, ValueError):
+            async with http.get(
+                f"http://127.0.0.1:{port}/healthz", timeout=aiohttp.ClientTimeout(5)
+            ) as answer:
+                if (await answer.json()).get("scheduler") == "leader":
+                    return n
+    return None
+
+
 def count(schema: str, sql: str, *params: Any) -> int:
     with psycopg.connect(PG) as db:
         db.execute(f'SET search_path TO "{schema}"')
@@ -457,6 +498,7 @@ async def run(
             if await upgrade.wait():
                 raise RuntimeError((Path(tmp) / "upgrade.log").read_text())
             ports = [free_port() for _ in range(bots)]
+            health_ports = [free_port() for _ in range(bots)]
             for n in range(bots):
                 env = {
                     **base,
@@ -470,6 +512,7 @@ async def run(
                     "BRIEFBOT_SLACK_SIGNING_SECRET": SECRET,
                     "BRIEFBOT_SLACK_API_URL": slack.api_url,
                     "BRIEFBOT_SLACK_PORT": str(ports[n]),
+                    "BRIEFBOT_HEALTH_PORT": str(health_ports[n]),
                 }
                 processes.append(await start(["run", "--no-console"], env, Path(tmp) / f"bot{n}.log"))
             worker_procs = []
@@ -509,7 +552,7 @@ async def run(
                     await asyncio.sleep(wait)
                 commands.phase = "delivery"
                 due_at = time.perf_counter() - max(0.0, -wait)
-                cpu_before = {p.pid: cpu_seconds(p.pid) for p in processes}
+                cpu_before = {p.pid: tree_cpu(p.pid) for p in processes}
                 db_before = database_activity()
                 own_before = time.process_time()
                 requests_before = len(discord.requests)
@@ -532,7 +575,8 @@ async def run(
                 await asyncio.sleep(5)  # anything posted twice late would show now
                 d = tally(discord_parts(discord), discord_expected)
                 s = tally(slack_parts(slack), slack_channels)
-                cpu = {p.pid: cpu_seconds(p.pid) - cpu_before[p.pid] for p in processes}
+                cpu = {p.pid: cpu_since(cpu_before[p.pid], p.pid) for p in processes}
+                figures["leader_bot"] = await leader_of(http, health_ports)
                 db_delivery = activity_since(db_before)
                 own_cpu = time.process_time() - own_before
                 # The feed round: the workers fetch, extract and store one new article from each feed.
@@ -593,8 +637,9 @@ async def run(
             "round_articles": stored,
             "round_s": round(round_s, 1),
             "discord_requests_by_route": routes(discord.requests[requests_before:]),
-            "bot_cpu_s": [round(cpu[p.pid], 1) for p in processes[:bots]],
-            "worker_cpu_s": [round(cpu[p.pid], 1) for p in processes[bots:]],
+            "bot_cpu_s": [round(cpu[p.pid][0], 1) for p in processes[:bots]],
+            "bot_children_cpu_s": [round(cpu[p.pid][1], 1) for p in processes[:bots]],
+            "worker_cpu_s": [round(sum(cpu[p.pid]), 1) for p in processes[bots:]],
             "fakes_cpu_s": round(own_cpu, 1),
             "tracebacks_logged": errors,
             **{f"db_{k}_per_digest": round(v / channels, 2) for k, v in db_delivery.items()},
@@ -603,7 +648,28 @@ async def run(
             **commands.figures(),
         }
     )
+    figures.update(by_role(figures, bots))
     return figures
+
+
+def by_role(figures: dict[str, Any], bots: int) -> dict[str, Any]:
+    """The p99 of `/who` on the leader's process and on the standbys', by phase and platform."""
+    leader = figures.get("leader_bot")
+    if leader is None:
+        return {}
+    out: dict[str, Any] = {}
+    for phase in ("delivery", "ingestion"):
+        for platform in ("discord", "slack"):
+            out[f"who_{phase}_{platform}_leader_p99_ms"] = figures.get(
+                f"who_{phase}_{platform}_bot{leader}_p99_ms"
+            )
+            standby = [
+                figures.get(f"who_{phase}_{platform}_bot{n}_p99_ms") for n in range(bots) if n != leader
+            ]
+            out[f"who_{phase}_{platform}_standby_p99_ms"] = max(
+                (v for v in standby if v is not None), default=None
+            )
+    return out
 
 
 def routes(requests: list[str]) -> dict[str, int]:
@@ -652,6 +718,14 @@ def main() -> None:
                 f"(Discord p99 {f.get(f'who_{phase}_discord_p99_ms')} ms, Slack p99 "
                 f"{f.get(f'who_{phase}_slack_p99_ms')} ms)"
             )
+    if f.get("leader_bot") is not None:
+        for phase in ("delivery", "ingestion"):
+            print(
+                f"/who p99 during {phase}: on the active scheduler's bot (bot{f['leader_bot']}) "
+                f"{f[f'who_{phase}_discord_leader_p99_ms']} ms Discord / {f[f'who_{phase}_slack_leader_p99_ms']} ms "
+                f"Slack; on the standby {f[f'who_{phase}_discord_standby_p99_ms']} / "
+                f"{f[f'who_{phase}_slack_standby_p99_ms']} ms"
+            )
     print(f"Discord requests during delivery, by route: {f['discord_requests_by_route']}")
     print(
         "PostgreSQL per digest (delivery, all processes): "
@@ -661,7 +735,7 @@ def main() -> None:
         + " (the server's counters: other clients of the database count too)"
     )
     print(
-        f"CPU during delivery: bots {f['bot_cpu_s']} s, workers {f['worker_cpu_s']} s, the fakes and this bench "
+        f"CPU during delivery: bots {f['bot_cpu_s']} s (their scheduler processes {f['bot_children_cpu_s']} s), workers {f['worker_cpu_s']} s, the fakes and this bench "
         f"{f['fakes_cpu_s']} s; load average {f['load_average']} on {os.cpu_count()} cores; tracebacks in the "
         f"processes' logs: {f['tracebacks_logged']}"
     )

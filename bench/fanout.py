@@ -204,6 +204,19 @@ def channel_refs(schema: str) -> tuple[dict[int, list[int]], list[str], dict[str
     return guilds, slack, titles
 
 
+def story_title(schema: str, external_id: str) -> str | None:
+    """The title of a story in the channel's feeds: every shard's `/who` asks about one it has."""
+    with psycopg.connect(PG) as db:
+        db.execute(f'SET search_path TO "{schema}"')
+        row = db.execute(
+            "SELECT a.title FROM articles a JOIN feed_articles fa ON fa.article_id = a.id "
+            "JOIN channel_feeds cf ON cf.feed_id = fa.feed_id JOIN channels c ON c.id = cf.channel_id "
+            "WHERE c.external_id = %s ORDER BY a.id LIMIT 1",
+            (external_id,),
+        ).fetchone()
+    return row[0] if row else None
+
+
 def database_activity() -> dict[str, int]:
     """The server's counters for the test database (every client of it, this bench's processes and any other)."""
     with psycopg.connect(PG) as db:
@@ -273,6 +286,9 @@ def count(schema: str, sql: str, *params: Any) -> int:
 # ------------------------------------------------------------------------------------------ processes
 
 
+INLINE_SCHEDULER = False  # --inline-scheduler: the scheduler's work in the process answering commands
+
+
 def bot_env(data_dir: Path, schema: str, lock_key: int) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("BRIEFBOT_")}
     env.update(
@@ -285,6 +301,7 @@ def bot_env(data_dir: Path, schema: str, lock_key: int) -> dict[str, str]:
         BRIEFBOT_FEEDS__LINKED_PAGES="0",
         BRIEFBOT_FEEDS__EXTRACTION_WORKERS="1",
         PYTHONPATH=str(Path(__file__).resolve().parent.parent),
+        BRIEFBOT_SCHEDULER__SEPARATE_PROCESS=str(not INLINE_SCHEDULER).lower(),
     )
     if os.environ.get("FANOUT_ASYNCIO_DEBUG"):  # asyncio then logs every step that held a loop > 100 ms
         env["PYTHONASYNCIODEBUG"] = "1"
@@ -341,7 +358,8 @@ class Commands:
         self._tasks: set[asyncio.Task[None]] = set()
 
     async def discord_who(self, guild: int, channel: int) -> tuple[float, bool]:
-        payload = self.discord.interaction(guild, channel, ["who"], {"story": self.titles["discord"]})
+        title = self.titles.get(f"discord:{channel}", self.titles["discord"])
+        payload = self.discord.interaction(guild, channel, ["who"], {"story": title})
         arrived = self.discord.expect_callback(payload)
         started = time.perf_counter()
         await self.discord.send_interaction(payload)
@@ -523,6 +541,8 @@ async def run(
             await discord.wait_for(lambda: len(discord.identified) >= bots and discord.synced_commands, 300)
             async with aiohttp.ClientSession() as http:
                 commands = Commands(discord, slack, http, ports, guilds, titles)
+                for _, channel in commands.targets:
+                    titles[f"discord:{channel}"] = story_title(schema, str(channel)) or titles["discord"]
                 for port in ports:  # a Slack bot is up once it answers
                     for _ in range(600):
                         try:
@@ -690,7 +710,16 @@ def main() -> None:
     parser.add_argument("--poll-feeds", type=int, default=1000)
     parser.add_argument("--commands-per-s", type=float, default=10.0)
     parser.add_argument("--logs", type=Path, help="keep the briefbot processes' logs in this folder")
+    parser.add_argument(
+        "--inline-scheduler",
+        action="store_true",
+        help="the scheduler's work in the process that answers commands (as before it had a child process)",
+    )
     args = parser.parse_args()
+    global INLINE_SCHEDULER
+    INLINE_SCHEDULER = args.inline_scheduler
+    figures_note = "inline scheduler" if INLINE_SCHEDULER else "scheduler in a child process"
+    print(f"bench.fanout: {figures_note}", flush=True)
     f = asyncio.run(
         run(args.channels, args.bots, args.workers, args.poll_feeds, args.commands_per_s, args.logs)
     )

@@ -69,7 +69,11 @@ async def serve(
     running: list[ChatAdapter] = []
     tasks: list[asyncio.Task[None]] = []
     health: HealthServer | None = None
-    child = SchedulerProcess(scheduler_argv, settings.shutdown_grace_s) if scheduler_argv else None
+    child = (
+        SchedulerProcess(scheduler_argv, settings.shutdown_grace_s, service.metrics)
+        if scheduler_argv
+        else None
+    )
     if child is not None:
         service.admin.on_change = child.channel_changed
     try:

@@ -26,8 +26,9 @@ class DiscordRestDelivery:
         self.token = check_token(
             settings.discord_token.get_secret_value() if settings.discord_token else None
         )
+        # The same intents as the gateway client (discord.py warns without `guilds`); no gateway is opened.
         self.client = discord.Client(
-            intents=discord.Intents.none(), allowed_mentions=discord.AllowedMentions.none()
+            intents=discord.Intents(guilds=True), allowed_mentions=discord.AllowedMentions.none()
         )
         sweep_buckets_at_most_every(self.client.http)
         self.delivery = DiscordDelivery(self.client)

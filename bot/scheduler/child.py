@@ -7,7 +7,8 @@ active among all processes, the others stand by and take over when it stops or d
 each platform's delivery alone (Discord over REST without a gateway, Slack's Web API).
 
 With `report`, it talks to its parent over its standard streams: it writes `leader`, `standby` and
-`polled <ISO time>` lines on stdout when they change, reads `changed <channel id>` lines on stdin (an admin
+`polled <ISO time>` lines and `counts <JSON>` (its metrics' counters, which
+the parent's /metrics adds to its own) on stdout when they change, reads `changed <channel id>` lines on stdin (an admin
 changed a schedule in the parent), and stops when stdin closes (its parent is gone). SIGTERM and SIGINT are
 graceful stops: the jobs in flight get the grace period, the lock is released at once.
 """
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import signal
 import sys
@@ -33,20 +35,29 @@ _log = logging.getLogger(__name__)
 REPORT_EVERY_S = 0.2
 
 
-def status_lines(service: Service, last: tuple[bool, str] | None) -> tuple[tuple[bool, str], list[str]]:
-    """What changed since `last` (leader or not, the last poll round), as the lines to write."""
+_Status = tuple[bool, str, str]
+
+
+def status_lines(service: Service, last: _Status | None) -> tuple[_Status, list[str]]:
+    """What changed since `last` (leader or not, the last poll round, the counters), as the lines to write."""
     finished = service.poll_round.last_finished
-    now = (service.scheduler.active, finished.isoformat() if finished is not None else "")
+    now = (
+        service.scheduler.active,
+        finished.isoformat() if finished is not None else "",
+        json.dumps(service.metrics.totals(), sort_keys=True),
+    )
     lines: list[str] = []
     if last is None or now[0] != last[0]:
         lines.append("leader" if now[0] else "standby")
     if now[1] and (last is None or now[1] != last[1]):
         lines.append(f"polled {now[1]}")
+    if last is None or now[2] != last[2]:
+        lines.append(f"counts {now[2]}")
     return now, lines
 
 
 async def _report(service: Service, out: TextIO) -> None:
-    last: tuple[bool, str] | None = None
+    last: _Status | None = None
     while True:
         last, lines = status_lines(service, last)
         for line in lines:

@@ -2,7 +2,8 @@
 
 The child is `briefbot scheduler --report` (`bot.scheduler.child`): it competes for the leader lock, builds
 and posts the digests, runs the feed poll rounds. The parent learns from its stdout whether it is the
-active scheduler and when a poll round last finished (for /healthz), tells it on its stdin which channel an
+active scheduler and when a poll round last finished (for /healthz), and what it counted (digests, feed
+polls, notices: added to the parent's /metrics), tells it on its stdin which channel an
 admin changed (so a new schedule is taken up at once, not at the next sweep), and restarts it if it dies.
 Stopping sends it SIGTERM and waits for its graceful stop (the grace period, plus a margin) before killing
 it. If the parent dies, the child's stdin closes and it stops too, releasing the lock for a standby.
@@ -12,10 +13,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import signal
 from collections.abc import Sequence
 from datetime import datetime
+
+from bot.metrics import ServiceMetrics
 
 _log = logging.getLogger(__name__)
 
@@ -26,8 +30,11 @@ STOP_MARGIN_S = 10.0
 class SchedulerProcess:
     """Runs `argv` (a `briefbot scheduler --report`) and keeps it running until stopped."""
 
-    def __init__(self, argv: Sequence[str], shutdown_grace_s: float) -> None:
+    def __init__(
+        self, argv: Sequence[str], shutdown_grace_s: float, metrics: ServiceMetrics | None = None
+    ) -> None:
         self.argv = list(argv)
+        self.metrics = metrics
         self.shutdown_grace_s = shutdown_grace_s
         self.active = False
         self.last_poll_round: datetime | None = None
@@ -70,6 +77,7 @@ class SchedulerProcess:
 
     async def _read(self, process: asyncio.subprocess.Process) -> None:
         assert process.stdout is not None
+        counted: dict[str, float] = {}  # this child's totals relayed so far (a restarted one counts from 0)
         async for raw in process.stdout:
             line = raw.decode(errors="replace").strip()
             if line == "leader":
@@ -79,6 +87,11 @@ class SchedulerProcess:
             elif line.startswith("polled "):
                 with contextlib.suppress(ValueError):
                     self.last_poll_round = datetime.fromisoformat(line.removeprefix("polled "))
+            elif line.startswith("counts ") and self.metrics is not None:
+                with contextlib.suppress(ValueError, TypeError, AttributeError):
+                    totals = {str(k): float(v) for k, v in json.loads(line.removeprefix("counts ")).items()}
+                    self.metrics.add_totals(totals, counted)
+                    counted = totals
 
     async def channel_changed(self, channel_id: int) -> None:
         """Tell the child an admin changed this channel (its schedule is rebuilt now if it leads)."""

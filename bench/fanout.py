@@ -578,10 +578,16 @@ async def run(
                 requests_before = len(discord.requests)
                 discord_expected = [c for chans in guilds.values() for c in chans]
                 last_progress, last_total, finished_at = time.perf_counter(), -1, None
+                done_at: dict[str, float] = {}
                 while True:
                     await asyncio.sleep(0.5)
                     d = tally(discord_parts(discord), discord_expected)
                     s = tally(slack_parts(slack), slack_channels)
+                    for name, (complete, *_), expected in (
+                        ("discord", d, discord_expected), ("slack", s, slack_channels)
+                    ):  # fmt: skip
+                        if complete == len(expected) and name not in done_at:
+                            done_at[name] = round(time.perf_counter() - due_at, 1)
                     total = d[0] + s[0]
                     if total != last_total:
                         last_total, last_progress = total, time.perf_counter()
@@ -642,6 +648,9 @@ async def run(
     figures.update(
         {
             "delivery_s": round(delivery_s, 1),
+            "discord_done_s": done_at.get("discord"),
+            "slack_done_s": done_at.get("slack"),
+            "started_late_s": round(max(0.0, -wait), 1),
             "lower_bound_s": round(bound, 1),
             "ratio_to_bound": round(delivery_s / bound, 2),
             "digests_complete": d[0] + s[0],
@@ -727,6 +736,10 @@ def main() -> None:
         f"{f['digests_complete']:,} of {f['channels']:,} digests posted in {f['delivery_s']} s from the due minute "
         f"({f['discord_messages']:,} Discord and {f['slack_messages']:,} Slack messages); lower bound "
         f"{f['lower_bound_s']} s (Discord's 50 requests/s), ratio {f['ratio_to_bound']}"
+    )
+    print(
+        f"(Discord's all posted at {f['discord_done_s']} s, Slack's at {f['slack_done_s']} s; the bots were up "
+        f"{f['started_late_s']} s after the due minute)"
     )
     print(
         f"lost: {f['digests_lost']}, doubled: {f['digests_doubled']}; recorded sent: {f['deliveries_recorded_sent']:,}"

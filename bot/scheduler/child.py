@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import json
 import logging
 import signal
@@ -115,6 +116,9 @@ async def run_scheduler(
             ]
         if not stop.is_set():
             await service.start()
+            # What lives as long as the process (modules, settings, the service) is kept out of the garbage
+            # collector's full passes, as `briefbot run` does: thousands of digests make many of them.
+            gc.freeze()
             await stop.wait()
     finally:
         await service.stop_scheduling()

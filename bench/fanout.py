@@ -475,7 +475,13 @@ def tally(parts: dict[Any, list[tuple[str, int, int]]], expected: list[Any]) -> 
 
 
 async def run(
-    channels: int, bots: int, workers: int, poll_feeds: int, per_s: float, logs: Path | None = None
+    channels: int,
+    bots: int,
+    workers: int,
+    poll_feeds: int,
+    per_s: float,
+    logs: Path | None = None,
+    lead_s: float = 120,
 ) -> dict[str, Any]:
     schema = bench_channels._postgres_schema("fanout")
     ports_queue: Any = multiprocessing.get_context("spawn").Queue()
@@ -492,7 +498,7 @@ async def run(
         try:
             # Due at a minute far enough ahead for the set-up and the processes' start; moved if it is not.
             started = time.perf_counter()
-            due = (datetime.now(UTC) + timedelta(minutes=2)).replace(second=0, microsecond=0)
+            due = (datetime.now(UTC) + timedelta(seconds=lead_s)).replace(second=0, microsecond=0)
             prepared = await prepare(schema, channels, due, poll_feeds, feed_port)
             round_feeds = prepared.pop("round_feed_ids")
             figures["prepare_s"] = round(time.perf_counter() - started, 1)
@@ -720,6 +726,12 @@ def main() -> None:
     parser.add_argument("--commands-per-s", type=float, default=10.0)
     parser.add_argument("--logs", type=Path, help="keep the briefbot processes' logs in this folder")
     parser.add_argument(
+        "--lead-s",
+        type=float,
+        default=120,
+        help="the digests are due this long after the start (set-up included)",
+    )
+    parser.add_argument(
         "--inline-scheduler",
         action="store_true",
         help="the scheduler's work in the process that answers commands (as before it had a child process)",
@@ -730,7 +742,15 @@ def main() -> None:
     figures_note = "inline scheduler" if INLINE_SCHEDULER else "scheduler in a child process"
     print(f"bench.fanout: {figures_note}", flush=True)
     f = asyncio.run(
-        run(args.channels, args.bots, args.workers, args.poll_feeds, args.commands_per_s, args.logs)
+        run(
+            args.channels,
+            args.bots,
+            args.workers,
+            args.poll_feeds,
+            args.commands_per_s,
+            args.logs,
+            args.lead_s,
+        )
     )
     print(
         f"{f['digests_complete']:,} of {f['channels']:,} digests posted in {f['delivery_s']} s from the due minute "

@@ -24,7 +24,7 @@ from bot.metrics import ServiceMetrics
 _log = logging.getLogger(__name__)
 
 RESTART_AFTER_S = (1.0, 30.0)  # the first wait before restarting a child that died, and the longest
-STOP_MARGIN_S = 10.0
+STOP_MARGIN_S = 5.0  # grace + margin stays within compose's stop_grace_period (35 s at the default 25 s)
 
 
 class SchedulerProcess:

@@ -204,6 +204,19 @@ def channel_refs(schema: str) -> tuple[dict[int, list[int]], list[str], dict[str
     return guilds, slack, titles
 
 
+def story_title(schema: str, external_id: str) -> str | None:
+    """The title of a story in the channel's feeds: every shard's `/who` asks about one it has."""
+    with psycopg.connect(PG) as db:
+        db.execute(f'SET search_path TO "{schema}"')
+        row = db.execute(
+            "SELECT a.title FROM articles a JOIN feed_articles fa ON fa.article_id = a.id "
+            "JOIN channel_feeds cf ON cf.feed_id = fa.feed_id JOIN channels c ON c.id = cf.channel_id "
+            "WHERE c.external_id = %s ORDER BY a.id LIMIT 1",
+            (external_id,),
+        ).fetchone()
+    return row[0] if row else None
+
+
 def database_activity() -> dict[str, int]:
     """The server's counters for the test database (every client of it, this bench's processes and any other)."""
     with psycopg.connect(PG) as db:
@@ -222,6 +235,47 @@ def activity_since(before: dict[str, int]) -> dict[str, int]:
     return {key: after[key] - before[key] for key in before}
 
 
+def process_tree(pid: int) -> list[int]:
+    """The process and its descendants (a `briefbot run` and its scheduler child, with their helpers)."""
+    found, queue = [], [pid]
+    while queue:
+        current = queue.pop()
+        found.append(current)
+        for task in Path(f"/proc/{current}/task").glob("*/children"):
+            with contextlib.suppress(OSError):
+                queue += [int(child) for child in task.read_text().split()]
+    return found
+
+
+def tree_cpu(pid: int) -> dict[int, float]:
+    """CPU seconds of the process and each of its descendants, by pid."""
+    cpu = {}
+    for member in process_tree(pid):
+        with contextlib.suppress(OSError, IndexError):
+            cpu[member] = cpu_seconds(member)
+    return cpu
+
+
+def cpu_since(before: dict[int, float], pid: int) -> tuple[float, float]:
+    """CPU seconds since `before` of the process itself, and of its descendants."""
+    now = tree_cpu(pid)
+    own = now.get(pid, 0.0) - before.get(pid, 0.0)
+    children = sum(v - before.get(k, 0.0) for k, v in now.items() if k != pid)
+    return own, children
+
+
+async def leader_of(http: aiohttp.ClientSession, health_ports: list[int]) -> int | None:
+    """Which bot's /healthz says it (its scheduler) is the active scheduler."""
+    for n, port in enumerate(health_ports):
+        with contextlib.suppress(aiohttp.ClientError, TimeoutError, ValueError):
+            async with http.get(
+                f"http://127.0.0.1:{port}/healthz", timeout=aiohttp.ClientTimeout(5)
+            ) as answer:
+                if (await answer.json()).get("scheduler") == "leader":
+                    return n
+    return None
+
+
 def count(schema: str, sql: str, *params: Any) -> int:
     with psycopg.connect(PG) as db:
         db.execute(f'SET search_path TO "{schema}"')
@@ -230,6 +284,9 @@ def count(schema: str, sql: str, *params: Any) -> int:
 
 
 # ------------------------------------------------------------------------------------------ processes
+
+
+INLINE_SCHEDULER = False  # --inline-scheduler: the scheduler's work in the process answering commands
 
 
 def bot_env(data_dir: Path, schema: str, lock_key: int) -> dict[str, str]:
@@ -244,6 +301,7 @@ def bot_env(data_dir: Path, schema: str, lock_key: int) -> dict[str, str]:
         BRIEFBOT_FEEDS__LINKED_PAGES="0",
         BRIEFBOT_FEEDS__EXTRACTION_WORKERS="1",
         PYTHONPATH=str(Path(__file__).resolve().parent.parent),
+        BRIEFBOT_SCHEDULER__SEPARATE_PROCESS=str(not INLINE_SCHEDULER).lower(),
     )
     if os.environ.get("FANOUT_ASYNCIO_DEBUG"):  # asyncio then logs every step that held a loop > 100 ms
         env["PYTHONASYNCIODEBUG"] = "1"
@@ -300,7 +358,8 @@ class Commands:
         self._tasks: set[asyncio.Task[None]] = set()
 
     async def discord_who(self, guild: int, channel: int) -> tuple[float, bool]:
-        payload = self.discord.interaction(guild, channel, ["who"], {"story": self.titles["discord"]})
+        title = self.titles.get(f"discord:{channel}", self.titles["discord"])
+        payload = self.discord.interaction(guild, channel, ["who"], {"story": title})
         arrived = self.discord.expect_callback(payload)
         started = time.perf_counter()
         await self.discord.send_interaction(payload)
@@ -416,7 +475,13 @@ def tally(parts: dict[Any, list[tuple[str, int, int]]], expected: list[Any]) -> 
 
 
 async def run(
-    channels: int, bots: int, workers: int, poll_feeds: int, per_s: float, logs: Path | None = None
+    channels: int,
+    bots: int,
+    workers: int,
+    poll_feeds: int,
+    per_s: float,
+    logs: Path | None = None,
+    lead_s: float = 120,
 ) -> dict[str, Any]:
     schema = bench_channels._postgres_schema("fanout")
     ports_queue: Any = multiprocessing.get_context("spawn").Queue()
@@ -433,7 +498,7 @@ async def run(
         try:
             # Due at a minute far enough ahead for the set-up and the processes' start; moved if it is not.
             started = time.perf_counter()
-            due = (datetime.now(UTC) + timedelta(minutes=2)).replace(second=0, microsecond=0)
+            due = (datetime.now(UTC) + timedelta(seconds=lead_s)).replace(second=0, microsecond=0)
             prepared = await prepare(schema, channels, due, poll_feeds, feed_port)
             round_feeds = prepared.pop("round_feed_ids")
             figures["prepare_s"] = round(time.perf_counter() - started, 1)
@@ -457,6 +522,7 @@ async def run(
             if await upgrade.wait():
                 raise RuntimeError((Path(tmp) / "upgrade.log").read_text())
             ports = [free_port() for _ in range(bots)]
+            health_ports = [free_port() for _ in range(bots)]
             for n in range(bots):
                 env = {
                     **base,
@@ -470,6 +536,7 @@ async def run(
                     "BRIEFBOT_SLACK_SIGNING_SECRET": SECRET,
                     "BRIEFBOT_SLACK_API_URL": slack.api_url,
                     "BRIEFBOT_SLACK_PORT": str(ports[n]),
+                    "BRIEFBOT_HEALTH_PORT": str(health_ports[n]),
                 }
                 processes.append(await start(["run", "--no-console"], env, Path(tmp) / f"bot{n}.log"))
             worker_procs = []
@@ -480,6 +547,8 @@ async def run(
             await discord.wait_for(lambda: len(discord.identified) >= bots and discord.synced_commands, 300)
             async with aiohttp.ClientSession() as http:
                 commands = Commands(discord, slack, http, ports, guilds, titles)
+                for _, channel in commands.targets:
+                    titles[f"discord:{channel}"] = story_title(schema, str(channel)) or titles["discord"]
                 for port in ports:  # a Slack bot is up once it answers
                     for _ in range(600):
                         try:
@@ -509,16 +578,22 @@ async def run(
                     await asyncio.sleep(wait)
                 commands.phase = "delivery"
                 due_at = time.perf_counter() - max(0.0, -wait)
-                cpu_before = {p.pid: cpu_seconds(p.pid) for p in processes}
+                cpu_before = {p.pid: tree_cpu(p.pid) for p in processes}
                 db_before = database_activity()
                 own_before = time.process_time()
                 requests_before = len(discord.requests)
                 discord_expected = [c for chans in guilds.values() for c in chans]
                 last_progress, last_total, finished_at = time.perf_counter(), -1, None
+                done_at: dict[str, float] = {}
                 while True:
                     await asyncio.sleep(0.5)
                     d = tally(discord_parts(discord), discord_expected)
                     s = tally(slack_parts(slack), slack_channels)
+                    for name, (complete, *_), expected in (
+                        ("discord", d, discord_expected), ("slack", s, slack_channels)
+                    ):  # fmt: skip
+                        if complete == len(expected) and name not in done_at:
+                            done_at[name] = round(time.perf_counter() - due_at, 1)
                     total = d[0] + s[0]
                     if total != last_total:
                         last_total, last_progress = total, time.perf_counter()
@@ -532,7 +607,8 @@ async def run(
                 await asyncio.sleep(5)  # anything posted twice late would show now
                 d = tally(discord_parts(discord), discord_expected)
                 s = tally(slack_parts(slack), slack_channels)
-                cpu = {p.pid: cpu_seconds(p.pid) - cpu_before[p.pid] for p in processes}
+                cpu = {p.pid: cpu_since(cpu_before[p.pid], p.pid) for p in processes}
+                figures["leader_bot"] = await leader_of(http, health_ports)
                 db_delivery = activity_since(db_before)
                 own_cpu = time.process_time() - own_before
                 # The feed round: the workers fetch, extract and store one new article from each feed.
@@ -578,6 +654,9 @@ async def run(
     figures.update(
         {
             "delivery_s": round(delivery_s, 1),
+            "discord_done_s": done_at.get("discord"),
+            "slack_done_s": done_at.get("slack"),
+            "started_late_s": round(max(0.0, -wait), 1),
             "lower_bound_s": round(bound, 1),
             "ratio_to_bound": round(delivery_s / bound, 2),
             "digests_complete": d[0] + s[0],
@@ -593,8 +672,9 @@ async def run(
             "round_articles": stored,
             "round_s": round(round_s, 1),
             "discord_requests_by_route": routes(discord.requests[requests_before:]),
-            "bot_cpu_s": [round(cpu[p.pid], 1) for p in processes[:bots]],
-            "worker_cpu_s": [round(cpu[p.pid], 1) for p in processes[bots:]],
+            "bot_cpu_s": [round(cpu[p.pid][0], 1) for p in processes[:bots]],
+            "bot_children_cpu_s": [round(cpu[p.pid][1], 1) for p in processes[:bots]],
+            "worker_cpu_s": [round(sum(cpu[p.pid]), 1) for p in processes[bots:]],
             "fakes_cpu_s": round(own_cpu, 1),
             "tracebacks_logged": errors,
             **{f"db_{k}_per_digest": round(v / channels, 2) for k, v in db_delivery.items()},
@@ -603,7 +683,28 @@ async def run(
             **commands.figures(),
         }
     )
+    figures.update(by_role(figures, bots))
     return figures
+
+
+def by_role(figures: dict[str, Any], bots: int) -> dict[str, Any]:
+    """The p99 of `/who` on the leader's process and on the standbys', by phase and platform."""
+    leader = figures.get("leader_bot")
+    if leader is None:
+        return {}
+    out: dict[str, Any] = {}
+    for phase in ("delivery", "ingestion"):
+        for platform in ("discord", "slack"):
+            out[f"who_{phase}_{platform}_leader_p99_ms"] = figures.get(
+                f"who_{phase}_{platform}_bot{leader}_p99_ms"
+            )
+            standby = [
+                figures.get(f"who_{phase}_{platform}_bot{n}_p99_ms") for n in range(bots) if n != leader
+            ]
+            out[f"who_{phase}_{platform}_standby_p99_ms"] = max(
+                (v for v in standby if v is not None), default=None
+            )
+    return out
 
 
 def routes(requests: list[str]) -> dict[str, int]:
@@ -624,14 +725,41 @@ def main() -> None:
     parser.add_argument("--poll-feeds", type=int, default=1000)
     parser.add_argument("--commands-per-s", type=float, default=10.0)
     parser.add_argument("--logs", type=Path, help="keep the briefbot processes' logs in this folder")
+    parser.add_argument(
+        "--lead-s",
+        type=float,
+        default=120,
+        help="the digests are due this long after the start (set-up included)",
+    )
+    parser.add_argument(
+        "--inline-scheduler",
+        action="store_true",
+        help="the scheduler's work in the process that answers commands (as before it had a child process)",
+    )
     args = parser.parse_args()
+    global INLINE_SCHEDULER
+    INLINE_SCHEDULER = args.inline_scheduler
+    figures_note = "inline scheduler" if INLINE_SCHEDULER else "scheduler in a child process"
+    print(f"bench.fanout: {figures_note}", flush=True)
     f = asyncio.run(
-        run(args.channels, args.bots, args.workers, args.poll_feeds, args.commands_per_s, args.logs)
+        run(
+            args.channels,
+            args.bots,
+            args.workers,
+            args.poll_feeds,
+            args.commands_per_s,
+            args.logs,
+            args.lead_s,
+        )
     )
     print(
         f"{f['digests_complete']:,} of {f['channels']:,} digests posted in {f['delivery_s']} s from the due minute "
         f"({f['discord_messages']:,} Discord and {f['slack_messages']:,} Slack messages); lower bound "
         f"{f['lower_bound_s']} s (Discord's 50 requests/s), ratio {f['ratio_to_bound']}"
+    )
+    print(
+        f"(Discord's all posted at {f['discord_done_s']} s, Slack's at {f['slack_done_s']} s; the bots were up "
+        f"{f['started_late_s']} s after the due minute)"
     )
     print(
         f"lost: {f['digests_lost']}, doubled: {f['digests_doubled']}; recorded sent: {f['deliveries_recorded_sent']:,}"
@@ -652,6 +780,14 @@ def main() -> None:
                 f"(Discord p99 {f.get(f'who_{phase}_discord_p99_ms')} ms, Slack p99 "
                 f"{f.get(f'who_{phase}_slack_p99_ms')} ms)"
             )
+    if f.get("leader_bot") is not None:
+        for phase in ("delivery", "ingestion"):
+            print(
+                f"/who p99 during {phase}: on the active scheduler's bot (bot{f['leader_bot']}) "
+                f"{f[f'who_{phase}_discord_leader_p99_ms']} ms Discord / {f[f'who_{phase}_slack_leader_p99_ms']} ms "
+                f"Slack; on the standby {f[f'who_{phase}_discord_standby_p99_ms']} / "
+                f"{f[f'who_{phase}_slack_standby_p99_ms']} ms"
+            )
     print(f"Discord requests during delivery, by route: {f['discord_requests_by_route']}")
     print(
         "PostgreSQL per digest (delivery, all processes): "
@@ -661,7 +797,7 @@ def main() -> None:
         + " (the server's counters: other clients of the database count too)"
     )
     print(
-        f"CPU during delivery: bots {f['bot_cpu_s']} s, workers {f['worker_cpu_s']} s, the fakes and this bench "
+        f"CPU during delivery: bots {f['bot_cpu_s']} s (their scheduler processes {f['bot_children_cpu_s']} s), workers {f['worker_cpu_s']} s, the fakes and this bench "
         f"{f['fakes_cpu_s']} s; load average {f['load_average']} on {os.cpu_count()} cores; tracebacks in the "
         f"processes' logs: {f['tracebacks_logged']}"
     )

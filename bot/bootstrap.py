@@ -13,6 +13,7 @@ from bot.channels.admin import ChannelAdmin
 from bot.clock import Clock, SystemClock
 from bot.config import BotSettings
 from bot.delivery import DeliveryRouter
+from bot.demo import DemoFeedReader
 from bot.feeds.alerts import FeedNotices
 from bot.feeds.extraction import Extractor, make_extractor
 from bot.feeds.fetching import EngineFeedReader, FeedReader
@@ -49,6 +50,12 @@ def read_options(settings: BotSettings) -> ReadOptions:
         ),
         max_linked_pages=settings.feeds.linked_pages,
     )
+
+
+def feed_reader(settings: BotSettings) -> FeedReader:
+    """How feeds are read: over the network, the demo feeds from the package."""
+    options = read_options(settings)
+    return DemoFeedReader(EngineFeedReader(options, settings.feeds.concurrency), options)
 
 
 async def open_store(settings: BotSettings, require_current: bool = True) -> Store:

@@ -113,6 +113,12 @@ class SchedulerSettings(BaseModel):
         0x62726966, description="PostgreSQL advisory lock that makes one scheduler active among processes"
     )
     leader_retry_s: float = Field(5.0, gt=0, description="how often a standby scheduler tries to take over")
+    separate_process: bool = Field(
+        True,
+        description="on PostgreSQL, `briefbot run` does the scheduler's work (digests, feed poll rounds) in a "
+        "child process, so commands never wait behind it; false: in the process that answers commands (the "
+        "local console always does it in-process)",
+    )
 
 
 class StorySettings(BaseModel):

@@ -2,7 +2,8 @@
 
 `briefbot run` starts it when BRIEFBOT_HEALTH_PORT is set. `/healthz` answers 200 when the database
 answers and, in the process that is the active scheduler, a feed poll round finished recently; else 503,
-with the reason in its JSON. `/metrics` is Prometheus' text format.
+with the reason in its JSON (status "stopping" from SIGTERM on, while a graceful stop finishes its work, so
+a load balancer sends no new work there). `/metrics` is Prometheus' text format.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ class HealthSources:
     last_poll_round: Callable[[], datetime | None]
     clock: Clock
     max_poll_age_s: float
+    stopping: Callable[[], bool] = lambda: False
 
 
 class HealthServer:
@@ -118,8 +120,11 @@ class HealthServer:
             since = age if age is not None else (self.sources.clock.now() - self.started).total_seconds()
             if since > self.sources.max_poll_age_s:
                 problems.append(f"no feed poll round has finished for {since:.0f} s")
+        stopping = self.sources.stopping()
+        if stopping:
+            problems.append("stopping: a graceful stop is under way")
         return not problems, {
-            "status": "ok" if not problems else "unhealthy",
+            "status": "stopping" if stopping else "ok" if not problems else "unhealthy",
             "problems": problems,
             "database": database,
             "scheduler": "leader" if leader else "standby",

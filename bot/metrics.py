@@ -16,6 +16,10 @@ from prometheus_client import CollectorRegistry, Counter, Histogram, generate_la
 COMMAND_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
 
 
+# The counters the scheduler's child process relays to the metrics of `briefbot run` (its /metrics).
+RELAYED = ("feed_polls", "articles_extracted", "digests", "notices")
+
+
 class ServiceMetrics:
     """Counters and histograms of one running briefbot."""
 
@@ -70,6 +74,28 @@ class ServiceMetrics:
     def observe_command(self, command: str, seconds: float) -> None:
         """Record how long a command took to answer."""
         self.command_seconds.labels(command).observe(seconds)
+
+    def totals(self) -> dict[str, float]:
+        """The counters' totals by counter and label ("digests/sent"), to relay to another process's metrics."""
+        found: dict[str, float] = {}
+        for name in RELAYED:
+            counter: Counter = getattr(self, name)
+            for metric in counter.collect():
+                for sample in metric.samples:
+                    if sample.name.endswith("_total"):
+                        label = next(iter(sample.labels.values()), "")
+                        found[f"{name}/{label}"] = sample.value
+        return found
+
+    def add_totals(self, totals: dict[str, float], before: dict[str, float]) -> None:
+        """Count here what another process counted between its totals `before` and `totals`."""
+        for key, value in totals.items():
+            name, _, label = key.partition("/")
+            delta = value - before.get(key, 0.0)
+            if name not in RELAYED or delta <= 0:
+                continue
+            counter: Counter = getattr(self, name)
+            (counter.labels(label) if label else counter).inc(delta)
 
     def exposition(self) -> bytes:
         """The metrics in Prometheus' text format."""

@@ -12,20 +12,19 @@ import contextlib
 import gc
 import logging
 import signal
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from bot.adapters.protocol import AdapterFactory, AdapterKit, ChatAdapter
-from bot.bootstrap import Service, build_service, read_options
+from bot.bootstrap import Service, build_service, feed_reader, read_options
 from bot.clock import Clock, SystemClock
 from bot.commands.catalog import COMMANDS
 from bot.commands.stories import StoryLibrary
 from bot.commands.table import CommandServices
 from bot.config import BotSettings
 from bot.delivery import DeliveryRouter
-from bot.demo import DemoFeedReader
-from bot.feeds.fetching import EngineFeedReader
 from bot.feeds.links import LinkReader
 from bot.health import HealthServer, HealthSources
+from bot.scheduler.process import SchedulerProcess
 from bot.store.db import Store
 from bot.store.migrate import upgrade_store
 
@@ -43,8 +42,14 @@ async def prepare_embedded_store(settings: BotSettings) -> None:
         await store.close()
 
 
-async def serve(settings: BotSettings, adapters: Sequence[AdapterFactory]) -> None:
-    """Run the service and the adapters given, until one ends, SIGTERM, or Ctrl-C."""
+async def serve(
+    settings: BotSettings, adapters: Sequence[AdapterFactory], scheduler_argv: Sequence[str] | None = None
+) -> None:
+    """Run the service and the adapters given, until one ends, SIGTERM, or Ctrl-C.
+
+    With `scheduler_argv` (a `briefbot scheduler --report` command line) the scheduler's work runs in that
+    child process, and this one only answers commands; without, it runs here.
+    """
     # SIGTERM is taken from the very start: a stop asked for while starting is a clean stop, not a kill.
     stopped = asyncio.Event()
     with contextlib.suppress(NotImplementedError, RuntimeError):
@@ -52,10 +57,8 @@ async def serve(settings: BotSettings, adapters: Sequence[AdapterFactory]) -> No
     await prepare_embedded_store(settings)
     clock = SystemClock()
     router = DeliveryRouter()
-    options = read_options(settings)
-    reader = DemoFeedReader(EngineFeedReader(options, settings.feeds.concurrency), options)
-    service = await build_service(settings, router, clock, fetcher=reader)
-    links = LinkReader(options, service.extractor)
+    service = await build_service(settings, router, clock, fetcher=feed_reader(settings))
+    links = LinkReader(read_options(settings), service.extractor)
     services = CommandServices(
         stories=StoryLibrary(service.store, clock),
         admin=service.admin,
@@ -66,9 +69,16 @@ async def serve(settings: BotSettings, adapters: Sequence[AdapterFactory]) -> No
     running: list[ChatAdapter] = []
     tasks: list[asyncio.Task[None]] = []
     health: HealthServer | None = None
+    child = (
+        SchedulerProcess(scheduler_argv, settings.shutdown_grace_s, service.metrics)
+        if scheduler_argv
+        else None
+    )
+    if child is not None:
+        service.admin.on_change = child.channel_changed
     try:
         if settings.health_port is not None:
-            health = health_server(service, clock)
+            health = health_server(service, clock, child, stopped.is_set)
             await health.start()
         for factory in adapters:
             adapter = factory(kit)
@@ -78,7 +88,10 @@ async def serve(settings: BotSettings, adapters: Sequence[AdapterFactory]) -> No
             await adapter.prepare()
         if stopped.is_set():
             return
-        await service.start()
+        if child is not None:
+            await child.start()
+        else:
+            await service.start()
         # Everything alive now (modules, settings, the service) lives as long as the process: keep it out
         # of the garbage collector's full passes, which then stay short while commands are answered.
         gc.freeze()
@@ -90,6 +103,9 @@ async def serve(settings: BotSettings, adapters: Sequence[AdapterFactory]) -> No
     finally:
         # The scheduler stops first, while the adapters still deliver: the digests in flight get the
         # grace period to post their remaining parts, and the leader lock is released for a standby.
+        stopped.set()  # /healthz says "stopping" from now on
+        if child is not None:
+            await child.stop()
         await service.stop_scheduling()
         for task in tasks:
             task.cancel()
@@ -105,15 +121,26 @@ async def serve(settings: BotSettings, adapters: Sequence[AdapterFactory]) -> No
         await service.stop()
 
 
-def health_server(service: Service, clock: Clock) -> HealthServer:
-    """The operator's /healthz and /metrics for the service, on the host and port its settings name."""
+def health_server(
+    service: Service,
+    clock: Clock,
+    child: SchedulerProcess | None = None,
+    stopping: Callable[[], bool] = lambda: False,
+) -> HealthServer:
+    """The operator's /healthz and /metrics for the service, on the host and port its settings name.
+
+    Whether this process leads, and its last poll round, are its scheduler child's when it has one.
+    """
     settings = service.settings
     sources = HealthSources(
         store=service.store,
-        is_leader=lambda: service.scheduler.active,
-        last_poll_round=lambda: service.poll_round.last_finished,
+        is_leader=(lambda: child.active) if child is not None else (lambda: service.scheduler.active),
+        last_poll_round=(lambda: child.last_poll_round)
+        if child is not None
+        else (lambda: service.poll_round.last_finished),
         clock=clock,
         max_poll_age_s=settings.health_max_poll_age_s,
+        stopping=stopping,
     )
     return HealthServer(sources, service.metrics, settings.health_host, settings.health_port or 0)
 

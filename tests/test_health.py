@@ -150,6 +150,25 @@ async def test_an_unreachable_database_is_unhealthy_and_a_standby_reports_itself
         await gone.close()
 
 
+async def test_a_process_stopping_gracefully_says_so_with_a_503(tmp_path: Path) -> None:
+    store = Store.from_url(f"sqlite:///{tmp_path / 'h.db'}")
+    clock = FixedClock(datetime(2026, 1, 14, 10, 0, tzinfo=UTC))
+    stopping = False
+    sources = HealthSources(store, lambda: False, lambda: None, clock, 60, stopping=lambda: stopping)
+    health = HealthServer(sources, ServiceMetrics(), "127.0.0.1", 0)
+    await health.start()
+    try:
+        status, body = await get(health.port, "/healthz")
+        assert status == 200 and body["status"] == "ok"
+        stopping = True  # SIGTERM: the work in flight finishes, no new work should come here
+        status, body = await get(health.port, "/healthz")
+        assert status == 503 and body["status"] == "stopping"
+        assert body["problems"] == ["stopping: a graceful stop is under way"]
+    finally:
+        await health.stop()
+        await store.close()
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

@@ -9,18 +9,24 @@ only the parts that are missing. Either way it exits 0, and no part is posted tw
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import json
 import os
 import random
 import signal
+import socket
 import subprocess
 import sys
 import threading
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
 from conftest_store import *  # noqa: F403 - the store fixtures
 from conftest_store import POSTGRES_URL
@@ -148,7 +154,9 @@ async def delivery_status(url: str, schema: str) -> list[str]:
         await store.close()
 
 
-def start_run(tmp_path: Path, fake: FakeSlack, schema: str, grace: float) -> subprocess.Popen[str]:
+def start_run(
+    tmp_path: Path, fake: FakeSlack, schema: str, grace: float, extra: dict[str, str] | None = None
+) -> subprocess.Popen[str]:
     env = {
         **os.environ,
         "BRIEFBOT_DATA_DIR": str(tmp_path / "data"),
@@ -161,6 +169,7 @@ def start_run(tmp_path: Path, fake: FakeSlack, schema: str, grace: float) -> sub
         # A lock of its own: tests running side by side on one server each have their own scheduler.
         "BRIEFBOT_SCHEDULER__LEADER_LOCK_KEY": str(random.randrange(1 << 30, 1 << 31)),
         "PYTHONPATH": os.pathsep.join([str(Path(__file__).parents[1]), os.environ.get("PYTHONPATH", "")]),
+        **(extra or {}),
     }
     return subprocess.Popen(
         [sys.executable, "-m", "bot.cli", "run", "--no-console"],
@@ -234,3 +243,76 @@ def test_sigterm_mid_digest_leaves_every_part_posted_once(
     assert code == 0, err
     parts = sorted(part for part, _ in parts_posted(fake_slack))
     assert parts == list(range(total))  # each part once, none missing
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def healthz(port: int) -> tuple[int, dict[str, Any]] | None:
+    """/healthz's status and body, or None while nothing listens."""
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as answer:
+            return answer.status, json.loads(answer.read())
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.loads(exc.read())
+    except (urllib.error.URLError, OSError):
+        return None
+
+
+def children(pid: int) -> list[int]:
+    return [int(c) for task in Path(f"/proc/{pid}/task").glob("*/children") for c in task.read_text().split()]
+
+
+def test_healthz_says_stopping_while_the_digest_in_flight_finishes(
+    tmp_path: Path, fake_slack: FakeSlack, pg_schema: str
+) -> None:
+    asyncio.run(prepare(POSTGRES_URL, pg_schema))
+    port = free_port()
+    process = start_run(tmp_path, fake_slack, pg_schema, 30.0, {"BRIEFBOT_HEALTH_PORT": str(port)})
+    # The active scheduler is the child process; the parent's /healthz says so from its reports.
+    wait_for(lambda: (healthz(port) or (0, {}))[1].get("scheduler") == "leader", process)
+    wait_for(lambda: parts_posted(fake_slack), process)
+    process.send_signal(signal.SIGTERM)
+    answer = wait_for(
+        lambda: (h := healthz(port)) is not None and h[1]["status"] == "stopping" and h, process
+    )
+    assert answer[0] == 503
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 0, err
+    posted = parts_posted(fake_slack)
+    assert [part for part, _ in posted] == list(range(posted[0][1]))  # finished within the grace, each once
+
+
+def test_a_killed_run_takes_its_scheduler_process_and_lock_with_it(
+    tmp_path: Path, fake_slack: FakeSlack, pg_schema: str
+) -> None:
+    asyncio.run(prepare(POSTGRES_URL, pg_schema))
+    port, key = free_port(), random.randrange(1 << 30, 1 << 31)
+    process = start_run(
+        tmp_path,
+        fake_slack,
+        pg_schema,
+        30.0,
+        {"BRIEFBOT_HEALTH_PORT": str(port), "BRIEFBOT_SCHEDULER__LEADER_LOCK_KEY": str(key)},
+    )
+    wait_for(lambda: (healthz(port) or (0, {}))[1].get("scheduler") == "leader", process)
+    (child,) = [
+        pid for pid in children(process.pid) if b"scheduler" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    ]
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as db:
+        assert db.execute("SELECT pg_try_advisory_lock(%s)", (key,)).fetchone() == (False,)  # the child's
+    process.kill()  # no graceful stop: the child notices its parent is gone
+    process.wait()
+    deadline = time.monotonic() + 60  # it may first finish a digest in flight, within the grace period
+    while Path(f"/proc/{child}").exists() and time.monotonic() < deadline:
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(child, os.WNOHANG)  # reaped by init in production; here perhaps by no one
+        if Path(f"/proc/{child}/stat").exists() and Path(f"/proc/{child}/stat").read_text().split()[2] == "Z":
+            break
+        time.sleep(0.1)
+    assert time.monotonic() < deadline, "the scheduler process outlived its parent"
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as db:
+        assert db.execute("SELECT pg_try_advisory_lock(%s)", (key,)).fetchone() == (True,)  # a standby's now

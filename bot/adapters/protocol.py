@@ -59,3 +59,28 @@ class ChatAdapter(Protocol):
 
 
 AdapterFactory = Callable[[AdapterKit], ChatAdapter]
+
+
+class PlatformDelivery(Protocol):
+    """A platform's digest delivery on its own, for a process that posts digests but answers no commands."""
+
+    @property
+    def name(self) -> str:
+        """The platform's name, as in `ChannelRef.platform`."""
+        ...
+
+    @property
+    def delivery(self) -> DigestDelivery:
+        """Where digests and notices for this platform's channels go."""
+        ...
+
+    async def open(self) -> None:
+        """Connect or log in; AdapterStartFailed when the settings cannot work."""
+        ...
+
+    async def close(self) -> None:
+        """Let go of connections."""
+        ...
+
+
+DeliveryFactory = Callable[[BotSettings, Service], PlatformDelivery]

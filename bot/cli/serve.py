@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -15,7 +17,7 @@ from bot.cli.options import settings_or_exit as _settings
 from bot.config import BotSettings
 
 if TYPE_CHECKING:
-    from bot.adapters.protocol import AdapterFactory
+    from bot.adapters.protocol import AdapterFactory, DeliveryFactory
 
 
 discord_app = typer.Typer(no_args_is_help=True, help="Discord: run the bot there, or print its invite URL.")
@@ -55,7 +57,44 @@ def _adapters(console: bool, discord: bool, demo: bool, slack: bool = False) -> 
     return factories
 
 
-def _serve(settings: BotSettings, console: bool, discord: bool, demo: bool, slack: bool = False) -> None:
+def _deliveries(settings: BotSettings) -> list[DeliveryFactory]:
+    """The platforms' deliveries alone, for the scheduler's process (each imported only when it is used)."""
+    factories: list[DeliveryFactory] = []
+    if _has_slack(settings):
+        from bot.slack.delivery import SlackRestDelivery
+
+        factories.append(lambda settings, service: SlackRestDelivery(settings, service.store, service.admin))
+    if _has_discord(settings):
+        from bot.discord.rest import DiscordRestDelivery
+
+        factories.append(lambda settings, service: DiscordRestDelivery(settings))
+    return factories
+
+
+def _scheduler_argv(settings: BotSettings, config: Path | None, console: bool) -> list[str] | None:
+    """The command line of the scheduler's child process, or None when it runs in-process.
+
+    A child on PostgreSQL (its leader lock is shared between processes) unless the settings say otherwise;
+    never with the local console, whose messages only this process can show.
+    """
+    if console or not settings.scheduler.separate_process:
+        return None
+    if not settings.store_url().startswith(("postgresql", "postgres:")):
+        return None
+    argv = [sys.executable, "-m", "bot.cli", "scheduler", "--report"]
+    if config is not None:
+        argv += ["--config", str(config.resolve())]
+    return argv
+
+
+def _serve(
+    settings: BotSettings,
+    console: bool,
+    discord: bool,
+    demo: bool,
+    slack: bool = False,
+    scheduler_argv: list[str] | None = None,
+) -> None:
     from bot.adapters.protocol import AdapterStartFailed
     from bot.bootstrap import StoreNotReady
     from bot.health import HealthPortUnavailable
@@ -72,7 +111,7 @@ def _serve(settings: BotSettings, console: bool, discord: bool, demo: bool, slac
             from bot.slack.adapter import check_settings
 
             check_settings(settings)
-        asyncio.run(serve(settings, _adapters(console, discord, demo, slack)))
+        asyncio.run(serve(settings, _adapters(console, discord, demo, slack), scheduler_argv))
     except AdapterStartFailed as exc:
         _err.print(f"briefbot: {exc}", markup=False)
         raise typer.Exit(2) from None
@@ -102,7 +141,47 @@ def run(
             "--no-console"
         )
         raise typer.Exit(2)
-    _serve(settings, console=open_console, discord=discord, demo=demo, slack=slack)
+    _serve(
+        settings,
+        console=open_console,
+        discord=discord,
+        demo=demo,
+        slack=slack,
+        scheduler_argv=_scheduler_argv(settings, config, open_console),
+    )
+
+
+def scheduler_command(
+    config: ConfigOpt = None,
+    report: Annotated[
+        bool, typer.Option("--report", hidden=True, help="talk to a parent `briefbot run` on stdin/stdout")
+    ] = False,
+) -> None:
+    """Run only the scheduler (digests, feed poll rounds), posting to every platform whose settings are present.
+
+    `briefbot run` on PostgreSQL starts one itself; run this alone to keep the scheduler's work on machines of
+    its own (set BRIEFBOT_SCHEDULER__SEPARATE_PROCESS=false for the `briefbot run` processes then).
+    """
+    from bot.adapters.protocol import AdapterStartFailed
+    from bot.bootstrap import StoreNotReady
+    from bot.scheduler.child import run_scheduler
+    from bot.store.db import StoreUnavailable
+
+    settings = _settings(config)
+    platforms = _deliveries(settings)
+    if not platforms:
+        _err.print("briefbot: nothing to post to: set BRIEFBOT_DISCORD_TOKEN or BRIEFBOT_SLACK_BOT_TOKEN")
+        raise typer.Exit(2)
+    try:
+        asyncio.run(run_scheduler(settings, platforms, report))
+    except AdapterStartFailed as exc:
+        _err.print(f"briefbot: {exc}", markup=False)
+        raise typer.Exit(2) from None
+    except (StoreUnavailable, StoreNotReady) as exc:
+        _err.print(f"briefbot: {exc}", markup=False)
+        raise typer.Exit(1) from None
+    except KeyboardInterrupt:
+        raise typer.Exit(130) from None
 
 
 def console_command(config: ConfigOpt = None, demo: DemoOpt = True) -> None:
@@ -183,6 +262,7 @@ def slack_manifest(
 def register(app: typer.Typer) -> None:
     """Add `run`, `console`, `discord …` and `slack …` to the `briefbot` command line."""
     app.command("run")(run)
+    app.command("scheduler")(scheduler_command)
     app.command("console")(console_command)
     app.add_typer(discord_app, name="discord")
     app.add_typer(slack_app, name="slack")

@@ -24,24 +24,26 @@ def db_upgrade(config: ConfigOpt = None) -> None:
     """Create the tables, or migrate them to this version of briefbot (safe to run again)."""
     settings = _settings(config)
     from bot.store.db import Store, StoreUnavailable
-    from bot.store.migrate import current_revision, head_revision, upgrade_store
+    from bot.store.migrate import current_revision, head_revision, migration_lock, upgrade_store
 
     async def run() -> tuple[str | None, str | None]:
         store = Store.from_url(settings.store_url())
         try:
             await store.check()
-            before = await current_revision(store)
-            await upgrade_store(store)
-            if settings.queue.backend == "procrastinate":
-                from bot.feeds.queue import FeedQueue
+            # Containers starting together each run this: one migrates, the others then find it done.
+            async with migration_lock(store):
+                before = await current_revision(store)
+                await upgrade_store(store)
+                if settings.queue.backend == "procrastinate":
+                    from bot.feeds.queue import FeedQueue
 
-                queue = FeedQueue(settings)
-                await queue.open()
-                try:
-                    await queue.apply_schema()
-                finally:
-                    await queue.close()
-            return before, await current_revision(store)
+                    queue = FeedQueue(settings)
+                    await queue.open()
+                    try:
+                        await queue.apply_schema()
+                    finally:
+                        await queue.close()
+                return before, await current_revision(store)
         finally:
             await store.close()
 

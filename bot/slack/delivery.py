@@ -22,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from bot.adapters.parts import HISTORY_LOOKBACK, PartedDelivery, PartMark, PostedPart, read_mark
+from bot.channels.admin import ChannelAdmin
 from bot.clock import Clock, SystemClock
 from bot.commands.digests import digest_reply
 from bot.config import BotSettings
@@ -246,3 +247,18 @@ class SlackDelivery(PartedDelivery[SlackMessage]):
         clock: Clock | None = None,
     ) -> None:
         super().__init__(SlackParts(settings, installs, store, session, clock))
+
+
+class SlackRestDelivery:
+    """The Slack delivery alone (no bolt app, no HTTP server), for the scheduler's process."""
+
+    name = "slack"
+
+    def __init__(self, settings: BotSettings, store: Store, admin: ChannelAdmin) -> None:
+        self.delivery = SlackDelivery(settings, SlackInstalls(settings, store, admin), store)
+
+    async def open(self) -> None:
+        """Nothing to open: each post makes its own Web API call."""
+
+    async def close(self) -> None:
+        """Nothing to close."""

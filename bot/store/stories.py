@@ -18,6 +18,7 @@ from bot.store.models import (
     ArticleRow,
     FeedArticle,
     StoryArticle,
+    StoryIndexDelta,
     StoryIndexSnapshot,
     StoryQueueEntry,
     StoryRow,
@@ -110,6 +111,30 @@ async def write_snapshot(
         .where(StoryIndexSnapshot.id == _STATE_ROW)
         .values(version=version, seq=seq, state=state, taken_at=taken_at)
     )
+
+
+async def read_deltas(session: AsyncSession, after: int) -> list[tuple[int, bytes]]:
+    """The index-state deltas written after turn `after`, in order, each with its turn."""
+    rows = await session.execute(
+        select(StoryIndexDelta.seq, StoryIndexDelta.state)
+        .where(StoryIndexDelta.seq > after)
+        .order_by(StoryIndexDelta.seq)
+    )
+    return [(seq, state) for seq, state in rows]
+
+
+async def write_delta(session: AsyncSession, seq: int, state: bytes) -> None:
+    """Store what a batch changed in the index's state, as of turn `seq`."""
+    session.add(StoryIndexDelta(seq=seq, state=state))
+    await session.flush()
+
+
+async def drop_deltas(session: AsyncSession, up_to: int | None = None) -> None:
+    """Drop the deltas up to turn `up_to` (all of them: None), e.g. those a new base holds."""
+    query = delete(StoryIndexDelta)
+    if up_to is not None:
+        query = query.where(StoryIndexDelta.seq <= up_to)
+    await session.execute(query)
 
 
 async def set_head(session: AsyncSession, head: int) -> None:

@@ -264,8 +264,8 @@ class StoryLibrary:
         self._views: dict[str, _View] = {}
         self._shared: dict[tuple[object, ...], ChannelNews] = {}
         self._refreshing: dict[str, asyncio.Task[_View]] = {}
-        # Stories read by their id alone (`_find_by_id`), per set of feeds, with when they were read.
-        self._read_by_id: dict[tuple[tuple[int, ...], str], tuple[ChannelNews, Story, float]] = {}
+        # Stories read by their id alone (`_find_by_id`), per channel, with when they were read.
+        self._read_by_id: dict[tuple[str, str], tuple[ChannelNews, Story, float]] = {}
 
     async def news_for(self, ref: ChannelRef) -> ChannelNews:
         """The channel's stories now: kept ones if checked recently, else checked (and rebuilt if changed)."""
@@ -313,6 +313,10 @@ class StoryLibrary:
     async def _find_by_id(self, ref: ChannelRef, story_id: str) -> tuple[ChannelNews, Story] | None:
         """The story with this id as the channel's feeds see it, read from its own rows (None: its feeds
         brought none of it; the channel's stories then answer, as for any other query)."""
+        key = (ref.key(), story_id)
+        kept = self._read_by_id.get(key)
+        if kept is not None and time.monotonic() - kept[2] < self.max_age_s:
+            return kept[0], kept[1]
         now = self.clock.now()
         try:
             await self.read_model.catch_up(self.placed_before_answer)
@@ -321,10 +325,6 @@ class StoryLibrary:
                 if channel is None:
                     raise ChannelNotSetUp(NOT_SET_UP)
                 feed_ids = await channel_store.feed_ids_of(session, channel.id)
-            key = (tuple(feed_ids), story_id)
-            kept = self._read_by_id.get(key)
-            if kept is not None and time.monotonic() - kept[2] < self.max_age_s:
-                return kept[0], kept[1]
             view = await self.read_model.kept_view(feed_ids, story_id, now)
         except StoryClosed:
             raise UnknownStory(STORY_NOT_KEPT, hint="/stories lists the stories kept now.") from None

@@ -37,15 +37,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.store import stories as story_store
 from bot.store.db import Store
-from bot.store.stories import MemoryTurns, QueuedArticle
-from bot.stories.index_state import StateTracker, apply_deltas, decode_base
+from bot.store.stories import MemoryTurns, Placed, QueuedArticle
+from bot.stories.index_state import StateTracker, apply_deltas, decode_base, decode_whole_state
 from briefings.models import ArticleAnalysis
 from briefings.stories.index import STATE_VERSION, IndexSettings, StoryIndex, StoryIndexState
 
 _log = logging.getLogger(__name__)
 
 # The version of what the store keeps (the engine's state version, and how it is written here).
-MEMORY_VERSION = STATE_VERSION * 100 + 1
+MEMORY_VERSION = STATE_VERSION * 100 + 2
+# The earlier version wrote the engine's whole state as its own JSON, every few hundred articles: still read.
+WHOLE_STATE_VERSION = STATE_VERSION * 100 + 1
 BATCH = 100
 REPLAY_BATCH = 500
 
@@ -159,9 +161,11 @@ class StoryMemory:
                 if not pending and not self._rebuilt:
                     return 0
                 head = max(turns.head, self._seq)
+                placed: list[Placed] = []
                 for queued in pending:
                     head += 1
-                    await self._place(session, index, queued, head, report)
+                    await self._place(session, index, queued, head, report, placed)
+                await story_store.place_all(session, placed)
                 await story_store.dequeue(session, [q.article_id for q in pending])
                 await self._record_changes(session, index, report)
                 await story_store.set_head(session, head)
@@ -223,18 +227,19 @@ class StoryMemory:
 
     async def _load(self, session: AsyncSession) -> tuple[StoryIndex, int]:
         version, seq, blob = await story_store.read_snapshot(session)
-        if blob is None:
-            if seq:
-                _log.warning("the story index state is missing: rebuilding it from the stored articles")
-                self._rebuilt = True
+        if blob is None and seq:
+            _log.warning("the story index state is missing: rebuilding it from the stored articles")
+            self._rebuilt = True
             return self._fresh(), 0
         started = time.perf_counter()
         try:
-            if version != MEMORY_VERSION:
+            if blob is not None and version not in (MEMORY_VERSION, WHOLE_STATE_VERSION):
                 raise ValueError(f"it was written by version {version}, this is {MEMORY_VERSION}")
             deltas = await story_store.read_deltas(session, seq)
-            state = await asyncio.to_thread(decode_base, blob)
-            index, last = await self._applied(state, seq, deltas, len(blob))
+            decode = decode_base if version == MEMORY_VERSION else decode_whole_state
+            # No base yet: the deltas written so far apply to an empty state.
+            state = StoryIndexState() if blob is None else await asyncio.to_thread(decode, blob)
+            index, last = await self._applied(state, seq, deltas, len(blob or b""))
         except (ValueError, ValidationError, zlib.error) as exc:
             reason = str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__
             _log.error(
@@ -279,28 +284,35 @@ class StoryMemory:
         queued: QueuedArticle,
         seq: int,
         report: IndexingReport,
+        placed: list[Placed],
     ) -> None:
+        """Place one article in the index and add its place to `placed` (written for the batch at once)."""
         analysis = _analysis(queued)
         if analysis is None:
             # Unreadable analysis: a story of its own, so it is placed (and pruned) like any other.
-            story = f"st-x{queued.article_id}"
-            await story_store.place(session, queued.article_id, story, seq, None, queued.fetched_at)
+            placed.append(Placed(queued.article_id, f"st-x{queued.article_id}", seq, None, queued.fetched_at))
             return
         placement = await asyncio.to_thread(index.add, analysis)
         story = placement.story
         if placement.new_story:
             report.opened += 1
-            if await story_store.story_exists(session, story):
+            # Stories this batch placed articles in are not written yet: they count as kept too.
+            batch = {p.story_id for p in placed}
+
+            async def taken(story_id: str) -> bool:
+                return story_id in batch or await story_store.story_exists(session, story_id)
+
+            if await taken(story):
                 # A kept (closed) story has this id: ids are never reused while a story is answerable.
                 n, renamed = 2, f"{story}-2"
-                while renamed in index.state.stories or await story_store.story_exists(session, renamed):
+                while renamed in index.state.stories or await taken(renamed):
                     n += 1
                     renamed = f"{story}-{n}"
                 index.rename(story, renamed)
                 story = renamed
         reprinted = placement.duplicate_of
         duplicate = row_id_of(reprinted) if reprinted != analysis.article.id else None
-        await story_store.place(session, queued.article_id, story, seq, duplicate, queued.fetched_at)
+        placed.append(Placed(queued.article_id, story, seq, duplicate, queued.fetched_at))
 
     async def _record_changes(
         self,

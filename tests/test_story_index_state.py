@@ -61,3 +61,13 @@ def test_a_container_the_index_replaced_whole_asks_for_a_base() -> None:
         index.add(analysis)
     index.state.df = dict(index.state.df)  # what it lost is not known: only a base is right
     assert tracker.delta() is None
+
+
+def test_a_closed_story_leaves_the_postings_of_a_long_lived_index() -> None:
+    index, _, _ = _run(1200, 300, 50)
+    open_stories = set(index.state.stories)
+    entries = [story for listed in dict.values(index.state.postings) for story in listed]
+    assert len(index.state.stories) < 1200 / 3  # stories were closed on the way
+    stale = [story for story in entries if story not in open_stories]
+    # What an article's search goes through is open stories (a merged story's id may linger until pushed out).
+    assert len(stale) < 0.05 * len(entries)

@@ -295,7 +295,12 @@ async def run_service(
             ).all()
         )
         state_bytes = (
-            await session.execute(text("SELECT coalesce(length(state), 0) FROM story_index_state"))
+            await session.execute(
+                text(
+                    "SELECT coalesce((SELECT length(state) FROM story_index_state), 0) + "
+                    "coalesce((SELECT sum(length(state)) FROM story_index_deltas), 0)"
+                )
+            )
         ).scalar_one()
     timeline = await _timeline(fresh, clock, saga_story[0], 10)
     await fresh.close()

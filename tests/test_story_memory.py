@@ -420,3 +420,85 @@ async def test_a_large_backlog_is_placed_in_the_background_and_the_first_command
     assert len(await story_ids(store)) == 30
     timeline = (await run(services, "timeline")).reply.model_dump_json()
     assert WITNESSES[29] in timeline  # day 30, placed in the background, is in the next answer
+
+
+async def test_a_restarted_process_loads_the_saved_state_and_replays_no_article(
+    store: Store, store_spec: StoreSpec, analyze: Any
+) -> None:
+    from bot.clock import FixedClock
+    from bot.store.models import StoryIndexDelta
+
+    clock = FixedClock(DAY_ONE)
+    feed_id = await setup_channel(store, clock, NEWS)
+    for day in range(1, 7):
+        await add_day(store, feed_id, analyze, day)
+    first = StoryMemory(store, batch=2)
+    await first.index_pending()
+    async with store.transaction() as session:
+        deltas = (await session.execute(select(func.count()).select_from(StoryIndexDelta))).scalar_one()
+    assert deltas == 3  # one per batch: what it changed, not the whole state
+    await add_day(store, feed_id, analyze, 7)
+    restarted = store_spec.open()
+    try:
+        second = StoryMemory(restarted, batch=2)
+        report = await second.index_pending()
+        assert (report.placed, report.replayed) == (1, 0)  # the saved state, not the articles again
+        # The first process catches up with what the second placed from its delta, not by replaying it.
+        await add_day(store, feed_id, analyze, 8)
+        report = await first.index_pending()
+        assert (report.placed, report.replayed) == (1, 0)
+        assert first._index is not None and first._index.state.documents == 8  # each article counted once
+    finally:
+        await restarted.close()
+    assert len(set((await story_ids(store)).values())) == 1
+
+
+async def test_a_corrupt_index_delta_is_rebuilt_from_the_stored_articles_with_a_log_line(
+    store: Store, analyze: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    from bot.clock import FixedClock
+    from bot.store.models import StoryIndexDelta
+
+    clock = FixedClock(DAY_ONE)
+    feed_id = await setup_channel(store, clock, NEWS)
+    for day in range(1, 5):
+        await add_day(store, feed_id, analyze, day)
+    await StoryMemory(store, batch=2).index_pending()
+    (story_id,) = set((await story_ids(store)).values())
+    async with store.transaction() as session:
+        await session.execute(update(StoryIndexDelta).values(state=b"not a delta"))
+    await add_day(store, feed_id, analyze, 5)
+    with caplog.at_level(logging.ERROR, logger="bot.stories.memory"):
+        await StoryMemory(store).index_pending()
+    assert "rebuilding it from the stored articles" in caplog.text
+    assert set((await story_ids(store)).values()) == {story_id}
+    async with store.transaction() as session:
+        left = (await session.execute(select(func.count()).select_from(StoryIndexDelta))).scalar_one()
+    assert left == 0  # the rebuilt state was written whole
+
+
+async def test_timeline_of_a_story_by_its_id_reads_that_story_alone(store: Store, analyze: Any) -> None:
+    from test_scheduler import FLOOD
+
+    from bot.clock import FixedClock
+    from bot.stories.read_model import StoryReadModel
+
+    clock = FixedClock(DAY_ONE)
+    feed_id = await setup_channel(store, clock, NEWS)
+    for day in range(1, 4):
+        await add_day(store, feed_id, analyze, day)
+    when = DAY_ONE + timedelta(days=2, hours=2)
+    await add_article(store, feed_id, analyze, FLOOD, when.isoformat(), when)
+    clock.set(DAY_ONE + timedelta(days=2, hours=3))
+    await StoryMemory(store).index_pending()
+    assert len(set((await story_ids(store)).values())) == 2  # two active stories
+    dam = (await story_ids(store))[1]
+    read_model = StoryReadModel(store)
+    library = StoryLibrary(store, clock, read_model=read_model)
+    services = CommandServices(stories=library, admin=services_of(store, clock).admin)
+    timeline = (await run(services, "timeline", story=dam)).reply.model_dump_json()
+    assert "Crack found" in timeline or "crack" in timeline.lower()
+    assert WITNESSES[2] in timeline
+    assert read_model.views.merged == 1  # the dam story only, not every story of the channel
+    again = (await run(services, "timeline", story=dam)).reply.model_dump_json()
+    assert again == timeline and read_model.views.merged == 1

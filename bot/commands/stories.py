@@ -30,7 +30,7 @@ from bot.identity import ChannelRef
 from bot.store import channels as channel_store
 from bot.store import stories as story_store
 from bot.store.db import Store, StoreUnavailable
-from bot.stories.read_model import ACTIVE_WINDOW, StoryClosed, StoryReadModel, StoryView
+from bot.stories.read_model import ACTIVE_WINDOW, StoryClosed, StoryReadModel, StoryView, is_story_id
 from bot.user_messages import DATABASE_DOWN, NOT_SET_UP
 from briefings.digest.lookup import find_actor, find_story, story_choices
 from briefings.models import ArticleAnalysis, Story
@@ -264,6 +264,8 @@ class StoryLibrary:
         self._views: dict[str, _View] = {}
         self._shared: dict[tuple[object, ...], ChannelNews] = {}
         self._refreshing: dict[str, asyncio.Task[_View]] = {}
+        # Stories read by their id alone (`_find_by_id`), per channel, with when they were read.
+        self._read_by_id: dict[tuple[str, str], tuple[ChannelNews, Story, float]] = {}
 
     async def news_for(self, ref: ChannelRef) -> ChannelNews:
         """The channel's stories now: kept ones if checked recently, else checked (and rebuilt if changed)."""
@@ -276,7 +278,16 @@ class StoryLibrary:
 
     async def find(self, ref: ChannelRef, query: str | None) -> tuple[ChannelNews, Story]:
         """The story a member means, with the channel's news: an active one, else one the memory still keeps
-        (by its id, or the words of its articles' titles), seen through the channel's feeds only."""
+        (by its id, or the words of its articles' titles), seen through the channel's feeds only.
+
+        A story named by its id (what autocomplete sends back) while the channel's stories are not read yet
+        is read from its own rows alone (`_find_by_id`): the first `/timeline story:…` after a start does not
+        wait for every story of the channel to be merged.
+        """
+        if query is not None and is_story_id(query) and not self._kept_recently(ref):
+            found = await self._find_by_id(ref, query.strip())
+            if found is not None:
+                return found
         news = await self.news_for(ref)
         try:
             return news, news.find(query)
@@ -293,6 +304,40 @@ class StoryLibrary:
             if view is None:
                 raise refused from None
             return news, news.keep_found(view)
+
+    def _kept_recently(self, ref: ChannelRef) -> bool:
+        """Whether the channel's stories are kept and recent enough to answer without waiting (`_view`)."""
+        view = self._views.get(ref.key())
+        return view is not None and time.monotonic() - view.checked < self.max_age_s + self.stale_s
+
+    async def _find_by_id(self, ref: ChannelRef, story_id: str) -> tuple[ChannelNews, Story] | None:
+        """The story with this id as the channel's feeds see it, read from its own rows (None: its feeds
+        brought none of it; the channel's stories then answer, as for any other query)."""
+        key = (ref.key(), story_id)
+        kept = self._read_by_id.get(key)
+        if kept is not None and time.monotonic() - kept[2] < self.max_age_s:
+            return kept[0], kept[1]
+        now = self.clock.now()
+        try:
+            await self.read_model.catch_up(self.placed_before_answer)
+            async with self.store.transaction() as session:
+                channel = await channel_store.find_channel(session, ref)
+                if channel is None:
+                    raise ChannelNotSetUp(NOT_SET_UP)
+                feed_ids = await channel_store.feed_ids_of(session, channel.id)
+            view = await self.read_model.kept_view(feed_ids, story_id, now)
+        except StoryClosed:
+            raise UnknownStory(STORY_NOT_KEPT, hint="/stories lists the stories kept now.") from None
+        except StoreUnavailable as exc:
+            _log.error("%s", exc)
+            raise StoreDown(DATABASE_DOWN) from exc
+        if view is None:
+            return None
+        news = ChannelNews.from_views([view], self.window, feed_ids, self.read_model.placing_backlog())
+        if len(self._read_by_id) >= MAX_KEPT_ANSWERS:
+            self._read_by_id.clear()
+        self._read_by_id[key] = (news, view.story, time.monotonic())
+        return news, view.story
 
     async def _view(self, ref: ChannelRef) -> _View:
         """The channel's view: kept if checked recently, else checked (and rebuilt if changed).
@@ -323,6 +368,7 @@ class StoryLibrary:
     def forget(self, ref: ChannelRef) -> None:
         """Drop the channel's view (its configuration changed): the next command reads the store again."""
         self._views.pop(ref.key(), None)
+        self._read_by_id.clear()
 
     async def _refresh(self, ref: ChannelRef, old: _View | None) -> _View:
         now = self.clock.now()

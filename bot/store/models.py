@@ -256,10 +256,11 @@ class StoryQueueEntry(Base):
 
 
 class StoryIndexSnapshot(Base):
-    """The story index's state (zlib-compressed JSON) as of one turn of `story_articles`: one row.
+    """The story index's state (zlib-compressed JSON) as of one turn of `story_articles`: one row, the base.
 
-    Written every few hundred articles, not per article; a process starts from it and replays the articles
-    indexed after `seq`.
+    Written whole now and then (when the deltas after it add up to a share of it); each batch in between
+    writes a `StoryIndexDelta`. A process starts from the base, applies the deltas, and replays the
+    articles indexed after the last of them (none, unless an older version placed them).
     """
 
     __tablename__ = "story_index_state"
@@ -271,6 +272,17 @@ class StoryIndexSnapshot(Base):
     head: Mapped[int] = mapped_column(BigInteger, default=0)
     state: Mapped[bytes | None] = mapped_column(LargeBinary)
     taken_at: Mapped[datetime | None]
+
+
+class StoryIndexDelta(Base):
+    """What one batch of placements changed in the story index's state (`bot.stories.index_state`), as of
+    turn `seq`: a process loads the base (`StoryIndexSnapshot`) and applies the deltas after it in order.
+    Dropped when a new base is written."""
+
+    __tablename__ = "story_index_deltas"
+
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    state: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class PostedMessage(Base):

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func, select, text, update
+from sqlalchemy import delete, func, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.store.articles import FoundArticle
@@ -18,6 +18,7 @@ from bot.store.models import (
     ArticleRow,
     FeedArticle,
     StoryArticle,
+    StoryIndexDelta,
     StoryIndexSnapshot,
     StoryQueueEntry,
     StoryRow,
@@ -112,6 +113,30 @@ async def write_snapshot(
     )
 
 
+async def read_deltas(session: AsyncSession, after: int) -> list[tuple[int, bytes]]:
+    """The index-state deltas written after turn `after`, in order, each with its turn."""
+    rows = await session.execute(
+        select(StoryIndexDelta.seq, StoryIndexDelta.state)
+        .where(StoryIndexDelta.seq > after)
+        .order_by(StoryIndexDelta.seq)
+    )
+    return [(seq, state) for seq, state in rows]
+
+
+async def write_delta(session: AsyncSession, seq: int, state: bytes) -> None:
+    """Store what a batch changed in the index's state, as of turn `seq`."""
+    session.add(StoryIndexDelta(seq=seq, state=state))
+    await session.flush()
+
+
+async def drop_deltas(session: AsyncSession, up_to: int | None = None) -> None:
+    """Drop the deltas up to turn `up_to` (all of them: None), e.g. those a new base holds."""
+    query = delete(StoryIndexDelta)
+    if up_to is not None:
+        query = query.where(StoryIndexDelta.seq <= up_to)
+    await session.execute(query)
+
+
 async def set_head(session: AsyncSession, head: int) -> None:
     """Record the last turn handed out."""
     await session.execute(
@@ -159,25 +184,55 @@ async def story_exists(session: AsyncSession, story_id: str) -> bool:
     return (await session.get(StoryRow, story_id)) is not None
 
 
-async def place(
-    session: AsyncSession,
-    article_id: int,
-    story_id: str,
-    seq: int,
-    duplicate_of: int | None,
-    at: datetime,
-) -> None:
-    """Record an article's place (its turn `seq`) and count it in its story."""
-    session.add(StoryArticle(article_id=article_id, story_id=story_id, seq=seq, duplicate_of=duplicate_of))
-    story = await session.get(StoryRow, story_id)
-    if story is None:
-        session.add(StoryRow(id=story_id, opened_at=at, last_article_at=at, articles=1, closed=False))
-    else:
-        story.articles += 1
+@dataclass(frozen=True)
+class Placed:
+    """An article's place in a story, as the memory decided it: written with the rest of its batch."""
+
+    article_id: int
+    story_id: str
+    seq: int
+    duplicate_of: int | None
+    at: datetime
+
+
+async def place_all(session: AsyncSession, placed: Sequence[Placed]) -> None:
+    """Record a batch's places (each article's turn `seq`, in order) and count them in their stories: one
+    insert for the places, one read of the stories they join, whatever the batch's size."""
+    if not placed:
+        return
+    await session.execute(
+        insert(StoryArticle),
+        [
+            {"article_id": p.article_id, "story_id": p.story_id, "seq": p.seq, "duplicate_of": p.duplicate_of}
+            for p in placed
+        ],
+    )
+    by_story: dict[str, list[Placed]] = {}
+    for p in placed:
+        by_story.setdefault(p.story_id, []).append(p)
+    kept: dict[str, StoryRow] = {}
+    for chunk in _chunks(by_story):
+        rows = await session.execute(select(StoryRow).where(StoryRow.id.in_(chunk)))
+        kept.update((row.id, row) for row in rows.scalars())
+    for story_id, joined in by_story.items():
+        latest = max(p.at for p in joined)
+        story = kept.get(story_id)
+        if story is None:
+            session.add(
+                StoryRow(
+                    id=story_id,
+                    opened_at=joined[0].at,
+                    last_article_at=latest,
+                    articles=len(joined),
+                    closed=False,
+                )
+            )
+            continue
+        story.articles += len(joined)
         story.closed = False
         story.merged_into = None
-        if at > story.last_article_at:
-            story.last_article_at = at
+        if latest > story.last_article_at:
+            story.last_article_at = latest
     await session.flush()
 
 

@@ -4,11 +4,13 @@ Which articles form a story is decided here once, for every tenant, by the engin
 channel is shown of a story is merged from its own feeds' articles only (`bot.stories.read_model`).
 
 How it is stored (`bot.store.stories`): each article's place is a row (`story_articles`, with its turn
-`seq`), each story a row (`stories`); the index's own state (centroids, postings, reprint bands, document
-frequencies) is a zlib-compressed snapshot written every `snapshot_every` articles, never per article. A
-process starts from the snapshot and replays the articles placed after it (their turns), so start-up
-costs at most `snapshot_every` placements whatever the history; closed stories leave the index's state
-(`IndexSettings.forget_closed`), so the snapshot's size follows the open stories, not the history.
+`seq`), each story a row (`stories`); the index's own state (open stories' profiles, their articles'
+reprint signatures, postings, bands, document frequencies) is kept in parts (`bot.stories.index_state`):
+each batch writes only what it changed (a delta), and the whole state is written again as the base only
+when the deltas add up to a share of it. So a save costs what the batch changed, not the state. A process
+starts from the base and applies the deltas, never replaying articles (it replays only turns placed by an
+older version, after its base); closed stories leave the index's state (`IndexSettings.forget_closed`),
+so the state, the start-up and the cost per article follow the open stories, not the history.
 
 Exactly once: a stored article is queued in the transaction that stores it; it is placed, dequeued and
 its place written in one transaction, which first takes the memory's lock (a PostgreSQL transaction-scoped
@@ -26,7 +28,7 @@ import logging
 import time
 import weakref
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -35,15 +37,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.store import stories as story_store
 from bot.store.db import Store
-from bot.store.stories import MemoryTurns, QueuedArticle
+from bot.store.stories import MemoryTurns, Placed, QueuedArticle
+from bot.stories.index_state import StateTracker, apply_deltas, decode_base, decode_whole_state
 from briefings.models import ArticleAnalysis
 from briefings.stories.index import STATE_VERSION, IndexSettings, StoryIndex, StoryIndexState
 
 _log = logging.getLogger(__name__)
 
 # The version of what the store keeps (the engine's state version, and how it is written here).
-MEMORY_VERSION = STATE_VERSION * 100 + 1
-SNAPSHOT_EVERY = 500
+MEMORY_VERSION = STATE_VERSION * 100 + 2
+# The earlier version wrote the engine's whole state as its own JSON, every few hundred articles: still read.
+WHOLE_STATE_VERSION = STATE_VERSION * 100 + 1
 BATCH = 100
 REPLAY_BATCH = 500
 
@@ -85,14 +89,17 @@ class StoryMemory:
         self,
         store: Store,
         settings: IndexSettings | None = None,
-        snapshot_every: int = SNAPSHOT_EVERY,
+        snapshot_every: int | None = None,
         batch: int = BATCH,
     ) -> None:
         self.store = store
         self.settings = settings or memory_settings()
+        # The most turns between two bases (None: a base is written when the deltas outgrow it).
         self.snapshot_every = snapshot_every
         self.batch = batch
         self._index: StoryIndex | None = None
+        # What changed in the in-memory index's state since it was last saved (set with `_index`).
+        self._tracker: StateTracker | None = None
         # The last turn the in-memory index has applied (placed here or replayed).
         self._seq = 0
         self._turn = asyncio.Lock()
@@ -154,14 +161,15 @@ class StoryMemory:
                 if not pending and not self._rebuilt:
                     return 0
                 head = max(turns.head, self._seq)
+                placed: list[Placed] = []
                 for queued in pending:
                     head += 1
-                    await self._place(session, index, queued, head, report)
+                    await self._place(session, index, queued, head, report, placed)
+                await story_store.place_all(session, placed)
                 await story_store.dequeue(session, [q.article_id for q in pending])
                 await self._record_changes(session, index, report)
                 await story_store.set_head(session, head)
-                if head - turns.seq >= self.snapshot_every or self._rebuilt:
-                    await self._snapshot(session, index, head)
+                await self._save(session, turns, head)
                 if self.before_commit is not None:
                     self.before_commit()
             self._seq = head
@@ -171,15 +179,22 @@ class StoryMemory:
         except BaseException:
             # The transaction was rolled back: the in-memory index is ahead of the store. Read it again.
             self._index = None
+            self._tracker = None
             self._seq = 0
             raise
 
     async def _caught_up(
         self, session: AsyncSession, turns: MemoryTurns, report: IndexingReport
     ) -> StoryIndex:
-        """The index as of the store's last turn: kept, or loaded from the snapshot, then replayed."""
-        if self._index is None or self._seq > turns.head:
+        """The index as of the store's last turn: kept (with the deltas another process wrote applied), or
+        loaded from the base and its deltas; then the turns no delta holds replayed."""
+        if self._index is None or self._seq > turns.head or turns.seq > self._seq:
+            # None yet, ahead of the store, or another process wrote a base past this one (its deltas are gone).
             self._index, self._seq = await self._load(session)
+        elif self._seq < turns.head:
+            deltas = await story_store.read_deltas(session, self._seq)
+            if deltas:
+                self._index, self._seq = await self._applied(self._index.state, self._seq, deltas)
         index = self._index
         while self._seq < turns.head:
             log = await story_store.log_since(session, self._seq, REPLAY_BATCH)
@@ -193,20 +208,38 @@ class StoryMemory:
         self._seq = max(self._seq, turns.head)
         return index
 
+    async def _applied(
+        self,
+        state: StoryIndexState,
+        seq: int,
+        deltas: Sequence[tuple[int, bytes]],
+        base_bytes: int | None = None,
+    ) -> tuple[StoryIndex, int]:
+        """The index of the state (as of turn `seq`) with the deltas after it applied, watched for changes
+        from here; and its turn. `base_bytes`: a base just read (else the deltas add to the kept one's)."""
+        state = await asyncio.to_thread(apply_deltas, state, [blob for _, blob in deltas])
+        written = sum(len(blob) for _, blob in deltas)
+        old = self._tracker
+        if base_bytes is None:
+            base_bytes, written = (old.base_bytes, old.delta_bytes + written) if old else (0, written)
+        self._tracker = StateTracker(state, base_bytes, written)
+        return StoryIndex(self.settings, state), deltas[-1][0] if deltas else seq
+
     async def _load(self, session: AsyncSession) -> tuple[StoryIndex, int]:
         version, seq, blob = await story_store.read_snapshot(session)
-        if blob is None:
-            if seq:
-                _log.warning("the story index state is missing: rebuilding it from the stored articles")
-                self._rebuilt = True
-            return StoryIndex(self.settings), 0
+        if blob is None and seq:
+            _log.warning("the story index state is missing: rebuilding it from the stored articles")
+            self._rebuilt = True
+            return self._fresh(), 0
         started = time.perf_counter()
         try:
-            if version != MEMORY_VERSION:
+            if blob is not None and version not in (MEMORY_VERSION, WHOLE_STATE_VERSION):
                 raise ValueError(f"it was written by version {version}, this is {MEMORY_VERSION}")
-            state = await asyncio.to_thread(
-                lambda: StoryIndexState.model_validate_json(zlib.decompress(blob))
-            )
+            deltas = await story_store.read_deltas(session, seq)
+            decode = decode_base if version == MEMORY_VERSION else decode_whole_state
+            # No base yet: the deltas written so far apply to an empty state.
+            state = StoryIndexState() if blob is None else await asyncio.to_thread(decode, blob)
+            index, last = await self._applied(state, seq, deltas, len(blob or b""))
         except (ValueError, ValidationError, zlib.error) as exc:
             reason = str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__
             _log.error(
@@ -214,14 +247,20 @@ class StoryMemory:
                 reason,
             )
             self._rebuilt = True
-            return StoryIndex(self.settings), 0
+            return self._fresh(), 0
         _log.info(
-            "story index loaded: %d open stories as of turn %d in %.2f s",
-            len(state.stories),
-            seq,
+            "story index loaded: %d open stories as of turn %d (a base and %d deltas) in %.2f s",
+            len(index.state.stories),
+            last,
+            len(deltas),
             time.perf_counter() - started,
         )
-        return StoryIndex(self.settings, state), seq
+        return index, last
+
+    def _fresh(self) -> StoryIndex:
+        state = StoryIndexState()
+        self._tracker = StateTracker(state)
+        return StoryIndex(self.settings, state)
 
     async def _replay(self, session: AsyncSession, index: StoryIndex, logged: QueuedArticle) -> None:
         """Apply an article another process (or an earlier life of this one) placed; correct its row if this
@@ -245,28 +284,35 @@ class StoryMemory:
         queued: QueuedArticle,
         seq: int,
         report: IndexingReport,
+        placed: list[Placed],
     ) -> None:
+        """Place one article in the index and add its place to `placed` (written for the batch at once)."""
         analysis = _analysis(queued)
         if analysis is None:
             # Unreadable analysis: a story of its own, so it is placed (and pruned) like any other.
-            story = f"st-x{queued.article_id}"
-            await story_store.place(session, queued.article_id, story, seq, None, queued.fetched_at)
+            placed.append(Placed(queued.article_id, f"st-x{queued.article_id}", seq, None, queued.fetched_at))
             return
         placement = await asyncio.to_thread(index.add, analysis)
         story = placement.story
         if placement.new_story:
             report.opened += 1
-            if await story_store.story_exists(session, story):
+            # Stories this batch placed articles in are not written yet: they count as kept too.
+            batch = {p.story_id for p in placed}
+
+            async def taken(story_id: str) -> bool:
+                return story_id in batch or await story_store.story_exists(session, story_id)
+
+            if await taken(story):
                 # A kept (closed) story has this id: ids are never reused while a story is answerable.
                 n, renamed = 2, f"{story}-2"
-                while renamed in index.state.stories or await story_store.story_exists(session, renamed):
+                while renamed in index.state.stories or await taken(renamed):
                     n += 1
                     renamed = f"{story}-{n}"
                 index.rename(story, renamed)
                 story = renamed
         reprinted = placement.duplicate_of
         duplicate = row_id_of(reprinted) if reprinted != analysis.article.id else None
-        await story_store.place(session, queued.article_id, story, seq, duplicate, queued.fetched_at)
+        placed.append(Placed(queued.article_id, story, seq, duplicate, queued.fetched_at))
 
     async def _record_changes(
         self,
@@ -288,13 +334,29 @@ class StoryMemory:
         state.merged.clear()
         state.closed.clear()
 
-    async def _snapshot(self, session: AsyncSession, index: StoryIndex, seq: int) -> None:
+    async def _save(self, session: AsyncSession, turns: MemoryTurns, head: int) -> None:
+        """Store what this batch changed in the index's state, as of turn `head`: a delta, or the whole
+        state as the new base (rebuilt, a container replaced, deltas outgrowing the base, `snapshot_every`)."""
+        tracker = self._tracker
+        assert tracker is not None and self._index is not None
         started = time.perf_counter()
-        blob = await asyncio.to_thread(lambda: zlib.compress(index.state.model_dump_json().encode(), 1))
-        await story_store.write_snapshot(session, MEMORY_VERSION, seq, blob, _now())
+        delta = None
+        due = self.snapshot_every is not None and head - turns.seq >= self.snapshot_every
+        if not (self._rebuilt or due or tracker.should_compact()):
+            delta = await asyncio.to_thread(tracker.delta)
+        if delta is not None:
+            await story_store.write_delta(session, head, delta)
+            tracker.saved()
+            tracker.delta_bytes += len(delta)
+            return
+        blob = await asyncio.to_thread(tracker.base)
+        await story_store.write_snapshot(session, MEMORY_VERSION, head, blob, _now())
+        await story_store.drop_deltas(session)
+        tracker.saved()
+        tracker.based(len(blob))
         _log.info(
-            "story index state written at turn %d: %.1f MB in %.2f s",
-            seq,
+            "story index state written whole at turn %d: %.1f MB in %.2f s",
+            head,
             len(blob) / 1e6,
             time.perf_counter() - started,
         )

@@ -160,6 +160,11 @@ def duplicates_of(members: Iterable[StoredArticle]) -> dict[str, str]:
     return {article_key(m.row_id): article_key(m.duplicate_of) for m in members if m.duplicate_of is not None}
 
 
+def is_story_id(query: str) -> bool:
+    """Whether what was typed (or sent back by autocomplete) is a story's id rather than words."""
+    return query.strip().startswith("st-")
+
+
 class StoryClosed(LookupError):
     """The story asked for is no longer kept (closed, and older than the keep window)."""
 
@@ -251,7 +256,7 @@ class StoryReadModel:
         among these feeds'); StoryClosed when the id names a story no longer kept."""
         typed = query.strip()
         async with self.store.transaction() as session:
-            if typed.startswith("st-"):
+            if is_story_id(typed):
                 story = await story_store.find_story(session, typed)
                 if story is None:
                     raise StoryClosed(typed)

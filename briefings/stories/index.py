@@ -83,7 +83,8 @@ class IndexSettings:
     refine_margin: float = 0.03
     refine_rounds: int = 5
     # A long-lived index (one persisted for weeks) forgets what it keeps of a closed story's articles
-    # (signatures, reprint bands, fingerprints): nothing matches a closed story, so only memory is saved.
+    # (signatures, reprint bands, fingerprints) and its postings: nothing matches a closed story, so only
+    # memory and the time spent skipping it are saved.
     forget_closed: bool = False
 
 
@@ -799,7 +800,23 @@ class StoryIndex:
                 self._forget(article, indexed)
             else:
                 indexed.signature = []
+        if self.settings.forget_closed:
+            self._unpost(profile)
         _log.debug("story %s closed after %d articles", profile.id, len(profile.articles))
+
+    def _unpost(self, profile: StoryProfile) -> None:
+        """Take a closed story out of the postings of its features: they lead to open stories only, so the
+        work per article follows the open stories, not every story ever closed (its id is skipped anyway)."""
+        postings = self.state.postings
+        for key in profile.centroid:
+            listed = postings.get(key)
+            if listed is None or profile.id not in listed:
+                continue
+            kept = [story for story in listed if story != profile.id]
+            if kept:
+                postings[key] = kept
+            else:
+                del postings[key]
 
     def _forget(self, article: str, indexed: IndexedArticle) -> None:
         """Drop what the index keeps of an article of a closed story (its bands, fingerprint and entry)."""

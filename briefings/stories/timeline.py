@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from briefings.models import ArticleAnalysis, Event, TimelineEntry
@@ -114,8 +115,10 @@ def _participants(event: Event, actors: NameResolver, places: NameResolver) -> s
 
 
 def _specific(values: list[str]) -> str:
-    """The most precise of several values for one event's time ("2020-01-07T17:30" over "2020-01-07")."""
-    return max(values, key=lambda v: (sum(1 for o in values if o[:10] == v[:10]), len(v)))
+    """The most precise of several values for one event's time ("2020-01-07T17:30" over "2020-01-07"),
+    among those of the day most of them give (counted once: a long story's entry has hundreds)."""
+    days = Counter(v[:10] for v in values)
+    return max(values, key=lambda v: (days[v[:10]], len(v)))
 
 
 def merge_timeline(

@@ -1,0 +1,330 @@
+"""The story index's state saved in parts: a base now and then, and after each batch only what it changed.
+
+The engine's `StoryIndexState` is plain data: open stories' profiles, their articles' reprint signatures,
+the postings and reprint bands that find them, document frequencies. Written whole, a save costs the whole
+state (tens of MB at 2,000 articles a day) however little changed. Here a `StateTracker` watches the state
+of a live index and writes, per batch, a `StateDelta`: the entries the batch set or removed. A process
+loads the last base and applies the deltas written after it, in order. When the deltas add up to a share
+of the base, the whole state is written as the new base and the deltas are dropped (`should_compact`), so
+a load reads at most (1 + share) × the base, and a save's cost follows what changed.
+
+How changes are seen, without touching the engine's decisions:
+- stories: each open story's marks (last turn it was joined, its size, norm and days) against those saved:
+  any story the index joins, absorbs into, renames or closes changes them. Scoring only reads a profile.
+- articles, fingerprints, postings, bands, document frequencies: the containers are swapped for dicts
+  that note every key written (`[]=`, `setdefault`, `del`, `pop`, `update`). The entries whose values the
+  index changes in place after reading them (an article's story on a merge, a band's list when a story
+  closes) also note their reads (`get`, `[]`); a whole-container pass (`values`, `items`, iteration)
+  marks every key. Postings and frequencies are only read in place, so their reads are not noted.
+"""
+
+from __future__ import annotations
+
+import array
+import base64
+import gc
+import sys
+import zlib
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from briefings.stories.index import IndexedArticle, StoryIndexState, StoryProfile
+
+# Deltas are folded into a new base once they add up to this share of the base's size.
+COMPACT_SHARE = 0.5
+# ... but not before this many bytes of deltas (a small state is cheap to write whole anyway).
+COMPACT_MIN_BYTES = 256 * 1024
+
+
+class _Tracked(dict[str, Any]):
+    """A dict that notes the keys written (and, `reads`, read) in `touched`; a whole pass sets `everything`."""
+
+    reads = False
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        super().__init__(data)
+        self.touched: set[str] = set()
+        self.everything = False
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.touched.add(key)
+        super().__setitem__(key, value)
+
+    def __delitem__(self, key: str) -> None:
+        self.touched.add(key)
+        super().__delitem__(key)
+
+    def __getitem__(self, key: str) -> Any:
+        if self.reads:
+            self.touched.add(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        if self.reads:
+            self.touched.add(key)
+        return super().get(key, default)
+
+    def setdefault(self, key: str, default: Any = None) -> Any:
+        self.touched.add(key)
+        return super().setdefault(key, default)
+
+    def pop(self, key: str, *default: Any) -> Any:
+        self.touched.add(key)
+        return super().pop(key, *default)
+
+    def popitem(self) -> tuple[str, Any]:
+        item = super().popitem()
+        self.touched.add(item[0])
+        return item
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        added = dict(*args, **kwargs)
+        self.touched.update(added)
+        super().update(added)
+
+    def clear(self) -> None:
+        self.touched.update(super().keys())
+        super().clear()
+
+    def values(self) -> Any:
+        self.everything = True
+        return super().values()
+
+    def items(self) -> Any:
+        self.everything = True
+        return super().items()
+
+    def __iter__(self) -> Iterator[str]:
+        self.everything = True
+        return super().__iter__()
+
+
+class _ReadTracked(_Tracked):
+    """A `_Tracked` whose values the index may change in place after reading them."""
+
+    reads = True
+
+
+# The containers tracked by key, and whether their reads count as changes.
+_CONTAINERS: dict[str, type[_Tracked]] = {
+    "articles": _ReadTracked,
+    "fingerprints": _Tracked,
+    "postings": _Tracked,
+    "bands": _ReadTracked,
+    "df": _Tracked,
+}
+
+_StoryMark = tuple[int, int, float, int | None, int | None, int | None, int | None, int]
+
+
+def _mark(profile: StoryProfile) -> _StoryMark:
+    return (
+        profile.last_seen,
+        len(profile.articles),
+        profile.norm,
+        profile.first_day,
+        profile.last_day,
+        profile.stated_first,
+        profile.stated_last,
+        profile.stated_count,
+    )
+
+
+class PackedArticle(BaseModel):
+    """An article's entry with its reprint signature packed (64 integers as one base64 string): most of
+    the state's values are signature integers, and reading them one by one is what a load spends most on."""
+
+    entry: IndexedArticle
+    signature: str = ""
+    # Packed as 64-bit integers (the values did not fit 32 bits).
+    wide: bool = False
+
+    @classmethod
+    def of(cls, entry: IndexedArticle) -> PackedArticle:
+        """The entry, packed."""
+        values = entry.signature
+        wide = bool(values) and (max(values) >= 1 << 32 or min(values) < 0)
+        packed = array.array("q" if wide else "I", values)
+        if sys.byteorder != "little":
+            packed.byteswap()
+        return cls(
+            entry=entry.model_copy(update={"signature": []}),
+            signature=base64.b64encode(packed.tobytes()).decode("ascii"),
+            wide=wide,
+        )
+
+    def unpacked(self) -> IndexedArticle:
+        """The entry as the index keeps it."""
+        packed = array.array("q" if self.wide else "I")
+        packed.frombytes(base64.b64decode(self.signature))
+        if sys.byteorder != "little":
+            packed.byteswap()
+        self.entry.signature = packed.tolist()
+        return self.entry
+
+
+class StateDelta(BaseModel):
+    """What one batch changed in the index's state: entries set (with their values) and removed, by container,
+    and the counters as they stand after it. A base is a delta from an empty state holding every entry."""
+
+    documents: int = 0
+    clock: int | None = None
+    sequence: int = 0
+    stories: dict[str, StoryProfile] = Field(default_factory=dict)
+    stories_gone: list[str] = Field(default_factory=list)
+    articles: dict[str, PackedArticle] = Field(default_factory=dict)
+    articles_gone: list[str] = Field(default_factory=list)
+    fingerprints: dict[str, str] = Field(default_factory=dict)
+    fingerprints_gone: list[str] = Field(default_factory=list)
+    postings: dict[str, list[str]] = Field(default_factory=dict)
+    postings_gone: list[str] = Field(default_factory=list)
+    bands: dict[str, list[str]] = Field(default_factory=dict)
+    # Bands holding one article (nearly all of them), apart: read as plain strings, three times faster.
+    bands_single: dict[str, str] = Field(default_factory=dict)
+    bands_gone: list[str] = Field(default_factory=list)
+    df: dict[str, int] = Field(default_factory=dict)
+    df_gone: list[str] = Field(default_factory=list)
+
+
+def compress(payload: bytes) -> bytes:
+    """What the store keeps of a base or a delta: the JSON, zlib-compressed (fast level)."""
+    return zlib.compress(payload, 1)
+
+
+def _counters(state: StoryIndexState) -> StateDelta:
+    return StateDelta(documents=state.documents, clock=state.clock, sequence=state.sequence)
+
+
+def encode_base(state: StoryIndexState) -> bytes:
+    """The whole state, as a base: a delta from an empty state."""
+    base = _counters(state)
+    base.stories = dict(dict.items(state.stories))
+    base.articles = {k: PackedArticle.of(a) for k, a in dict.items(state.articles)}
+    for name in ("fingerprints", "postings", "df"):
+        setattr(base, name, dict(dict.items(getattr(state, name))))
+    for key, listed in dict.items(state.bands):
+        _set_band(base, key, listed)
+    return compress(base.model_dump_json().encode())
+
+
+def _set_band(delta: StateDelta, key: str, listed: list[str]) -> None:
+    if len(listed) == 1:
+        delta.bands_single[key] = listed[0]
+    else:
+        delta.bands[key] = listed
+
+
+def decode_base(blob: bytes) -> StoryIndexState:
+    """A base as the engine's state (ValueError, ValidationError or zlib.error when unreadable)."""
+    return apply_deltas(StoryIndexState(), [blob])
+
+
+def decode_whole_state(blob: bytes) -> StoryIndexState:
+    """A base of the earlier format: the engine's whole state as its own JSON."""
+    return StoryIndexState.model_validate_json(zlib.decompress(blob))
+
+
+def apply_deltas(state: StoryIndexState, blobs: Iterable[bytes]) -> StoryIndexState:
+    """The state with the deltas applied in order (ValueError, ValidationError or zlib.error when unreadable).
+
+    The cyclic garbage collector is held off meanwhile: a base is millions of new objects, none of them in
+    cycles, and collecting while they are made took half the load.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _apply(state, blobs)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _apply(state: StoryIndexState, blobs: Iterable[bytes]) -> StoryIndexState:
+    for blob in blobs:
+        delta = StateDelta.model_validate_json(zlib.decompress(blob))
+        for name in ("stories", *_CONTAINERS):
+            container: dict[str, Any] = getattr(state, name)
+            if isinstance(container, _Tracked):  # a live state: what is applied is saved already
+                container = dict(container)
+                setattr(state, name, container)
+            for key in getattr(delta, f"{name}_gone"):
+                container.pop(key, None)
+            if name == "articles":
+                container.update((k, a.unpacked()) for k, a in delta.articles.items())
+            elif name == "bands":
+                container.update(delta.bands)
+                container.update({k: [article] for k, article in delta.bands_single.items()})
+            else:
+                container.update(getattr(delta, name))
+        state.documents, state.clock, state.sequence = delta.documents, delta.clock, delta.sequence
+    return state
+
+
+class StateTracker:
+    """Watches one live index state and writes what changed in it since the last save."""
+
+    def __init__(self, state: StoryIndexState, base_bytes: int = 0, delta_bytes: int = 0) -> None:
+        self.state = state
+        # The sizes of the stored base and of the deltas written after it (when to compact).
+        self.base_bytes = base_bytes
+        self.delta_bytes = delta_bytes
+        self._marks: dict[str, _StoryMark] = {}
+        self.saved()
+
+    def saved(self) -> None:
+        """The state as it stands is what the store holds: watch for changes from here."""
+        state = self.state
+        for name, kind in _CONTAINERS.items():
+            current = getattr(state, name)
+            if isinstance(current, _Tracked) and type(current) is kind:
+                current.touched.clear()
+                current.everything = False
+            else:
+                setattr(state, name, kind(dict(current)))
+        self._marks = {story_id: _mark(profile) for story_id, profile in state.stories.items()}
+
+    def delta(self) -> bytes | None:
+        """What changed since the last save, compressed (the caller stores it, then calls `saved`); None when
+        a container was replaced whole (what it lost is not known: the caller writes a base)."""
+        state = self.state
+        if any(not isinstance(getattr(state, name), _Tracked) for name in _CONTAINERS):
+            return None
+        delta = _counters(state)
+        marks = self._marks
+        stories = dict.items(state.stories)
+        delta.stories = {k: p for k, p in stories if marks.get(k) != _mark(p)}
+        delta.stories_gone = sorted(k for k in marks if k not in state.stories)
+        for name in _CONTAINERS:
+            container: _Tracked = getattr(state, name)
+            keys = (
+                container.touched | set(dict.keys(container)) if container.everything else container.touched
+            )
+            changed: dict[str, Any] = getattr(delta, name)
+            gone: list[str] = getattr(delta, f"{name}_gone")
+            for key in sorted(keys):
+                if not dict.__contains__(container, key):
+                    gone.append(key)
+                    continue
+                value = dict.__getitem__(container, key)
+                if name == "articles":
+                    changed[key] = PackedArticle.of(value)
+                elif name == "bands":
+                    _set_band(delta, key, value)
+                else:
+                    changed[key] = value
+        return compress(delta.model_dump_json().encode())
+
+    def base(self) -> bytes:
+        """The whole state, to be stored as the new base (the caller then calls `saved` and `based`)."""
+        return encode_base(self.state)
+
+    def based(self, size: int) -> None:
+        """A base of `size` bytes was stored: the deltas before it are gone."""
+        self.base_bytes = size
+        self.delta_bytes = 0
+
+    def should_compact(self) -> bool:
+        """Whether the deltas written since the base add up to enough to write the base again."""
+        return self.delta_bytes > max(COMPACT_MIN_BYTES, COMPACT_SHARE * self.base_bytes)

@@ -1,0 +1,73 @@
+"""The story index's state saved in parts: a base, then per batch only what changed, loading as the live state.
+
+The articles are the synthetic ones of `bench.stories` (invented names and words, no spaCy).
+"""
+
+from __future__ import annotations
+
+import zlib
+
+from bench.stories import article_stream
+from bot.stories.index_state import StateDelta, StateTracker, apply_deltas, decode_base, encode_base
+from briefings.stories.index import IndexSettings, StoryIndex
+
+
+def _run(articles: int, per_day: int, save_every: int) -> tuple[StoryIndex, bytes, list[bytes]]:
+    """Index the articles with a tracker saving a delta every `save_every`, as the memory does: closed and
+    merged stories are recorded (cleared) before each save; now and then a new story is renamed."""
+    index = StoryIndex(IndexSettings(forget_closed=True, window_days=2))
+    tracker = StateTracker(index.state)
+    base = encode_base(index.state)
+    deltas: list[bytes] = []
+    for n, (analysis, _) in enumerate(article_stream(articles, per_day, 11)):
+        placement = index.add(analysis)
+        if placement.new_story and n % 37 == 0:
+            index.rename(placement.story, placement.story + "-2")
+        if (n + 1) % save_every == 0:
+            index.state.closed.clear()
+            index.state.merged.clear()
+            delta = tracker.delta()
+            assert delta is not None
+            deltas.append(delta)
+            tracker.saved()
+    return index, base, deltas
+
+
+def test_the_base_and_its_deltas_load_as_exactly_the_live_state() -> None:
+    index, base, deltas = _run(1200, 300, 50)
+    live = index.state
+    assert live.stories and any(s.id.endswith("-2") for s in live.stories.values())
+    loaded = apply_deltas(decode_base(base), deltas)
+    assert loaded.model_dump() == live.model_dump()
+    assert list(loaded.stories) == list(live.stories)  # the same order: candidates tie the same way
+    # Stories closed on the way left the state, through the deltas too.
+    closed_or_merged = {
+        key for blob in deltas for key in StateDelta.model_validate_json(zlib.decompress(blob)).stories_gone
+    }
+    assert closed_or_merged and not closed_or_merged & set(loaded.stories)
+
+
+def test_a_save_costs_what_the_batch_changed_not_the_whole_state() -> None:
+    index, _, deltas = _run(1200, 300, 50)
+    whole = len(encode_base(index.state))
+    late = deltas[len(deltas) // 2 :]  # once the state has grown
+    assert max(len(d) for d in late) < whole / 4
+
+
+def test_a_container_the_index_replaced_whole_asks_for_a_base() -> None:
+    index = StoryIndex(IndexSettings(forget_closed=True))
+    tracker = StateTracker(index.state)
+    for analysis, _ in article_stream(20, 20, 3):
+        index.add(analysis)
+    index.state.df = dict(index.state.df)  # what it lost is not known: only a base is right
+    assert tracker.delta() is None
+
+
+def test_a_closed_story_leaves_the_postings_of_a_long_lived_index() -> None:
+    index, _, _ = _run(1200, 300, 50)
+    open_stories = set(index.state.stories)
+    entries = [story for listed in dict.values(index.state.postings) for story in listed]
+    assert len(index.state.stories) < 1200 / 3  # stories were closed on the way
+    stale = [story for story in entries if story not in open_stories]
+    # What an article's search goes through is open stories (a merged story's id may linger until pushed out).
+    assert len(stale) < 0.05 * len(entries)

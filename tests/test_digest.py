@@ -317,3 +317,48 @@ def test_undated_reports_keep_the_order_they_came_in(analyze) -> None:
     later = _as(analyze(LATER, published=None), "a2")
     _, digest = summarize(_story(first, later), [first, later])
     assert digest[0].startswith("Floodwater swept through the river town of Marenport")
+
+
+MILL_SERVICE = (
+    "More than 60 firefighters were needed to put out a fire at a timber mill on Dunmore quay late on "
+    "Tuesday, the county fire service said. Boats bound for the quay were sent to Carrow while the mill "
+    "burned. The harbour master said the quay would stay shut until engineers had checked it."
+)
+MILL_CHIEF = (
+    "A fire destroyed a timber mill on Dunmore quay on Tuesday night, and the quay stayed closed to boats "
+    "on Wednesday. Fire chief Anna Berg said about 40 firefighters fought the blaze through the night. "
+    "Nobody was hurt, the harbour authority said. The mill's owner said it held 2,000 tonnes of oak."
+)
+
+
+def _mill_story(analyze):
+    from briefings.stories.merge import merge_story
+
+    service = _as(analyze(MILL_SERVICE, published="2024-03-13T09:00:00"), "a1")
+    chief = _as(analyze(MILL_CHIEF, published="2024-03-13T08:00:00"), "a2")
+    return merge_story("s1", [service, chief]), [service, chief]
+
+
+def test_a_figure_the_disagreement_line_gives_is_not_said_again(analyze) -> None:
+    story, analyses = _mill_story(analyze)
+    lines = [s for s in story.digest if s.startswith("Sources disagree:")]
+    assert len(lines) == 1 and "60" in lines[0] and "40" in lines[0]
+    extracts = [s for s in story.digest if not s.startswith("Sources disagree:")]
+    assert extracts
+    # Each figure is said once, with who gives it: in the line, never again in an extract beside it.
+    assert not any("60 firefighters" in s or "40 firefighters" in s for s in extracts)
+    _assert_nothing_invented(story.digest, analyses)
+
+
+def test_sources_and_the_digest_say_the_same_disagreement(analyze) -> None:
+    from briefings.digest.answers import sources_answer
+
+    story, _ = _mill_story(analyze)
+    listed = [
+        item
+        for block in sources_answer(story).blocks
+        for item in getattr(block, "items", [])
+        if item.startswith("Sources disagree:")
+    ]
+    assert listed
+    assert [s for s in story.digest if s.startswith("Sources disagree:")] == listed

@@ -47,9 +47,7 @@ def _figures(
     Within a single article only figures it attributes to someone dispute each other: an article's own
     unattributed numbers count different things, it does not contradict itself.
     """
-    claims = disagreement.claims
-    if len({c.article for c in claims}) == 1:
-        claims = [c for c in claims if c.claim.attributed_to]
+    claims = _disputing(disagreement.claims)
     figures: list[tuple[str, str, list[SourcedClaim]]] = []
     seen: dict[tuple[str, str], int] = {}
     for claim in claims:
@@ -61,6 +59,26 @@ def _figures(
             seen[key] = len(figures)
             figures.append((_figure(claim), source, [claim]))
     return figures
+
+
+def _amount(claim: SourcedClaim) -> object:
+    return claim.claim.value if claim.claim.value is not None else claim.claim.quantity.casefold()
+
+
+def _disputing(claims: list[SourcedClaim]) -> list[SourcedClaim]:
+    """The claims that can dispute each other: a report's own figures only when it gives one amount.
+
+    A report that gives several amounts for one thing in its own voice counts different things (the
+    dead of two attacks, this year's and last year's takings): it does not contradict itself, and its
+    figures say nothing against another report's. Figures it attributes to someone stay.
+    """
+    own: dict[str, set[object]] = {}
+    for claim in claims:
+        if not claim.claim.attributed_to:
+            own.setdefault(claim.article, set()).add(_amount(claim))
+    several = {article for article, amounts in own.items() if len(amounts) > 1}
+    alone = len({c.article for c in claims}) == 1
+    return [c for c in claims if c.claim.attributed_to or not (alone or c.article in several)]
 
 
 def describe_disagreement(disagreement: Disagreement, outlets: dict[str, str]) -> str:
@@ -79,8 +97,12 @@ def _line(disagreement: Disagreement, outlets: dict[str, str]) -> DisputeLine:
 
 
 def is_dispute(disagreement: Disagreement, outlets: dict[str, str]) -> bool:
-    """Whether at least two different sources give the figures (else it is one source's own numbers)."""
-    return len({source.casefold() for _, source, _ in _figures(disagreement, outlets)}) >= 2
+    """Whether two different sources give different amounts (else it is one source's own numbers, or
+    every source gives the same)."""
+    given: dict[str, set[object]] = {}
+    for _, source, claims in _figures(disagreement, outlets):
+        given.setdefault(source.casefold(), set()).update(_amount(c) for c in claims)
+    return any(a != b for x, xs in given.items() for y, ys in given.items() if x < y for a in xs for b in ys)
 
 
 def dispute_lines(story: Story) -> list[DisputeLine]:

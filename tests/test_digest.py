@@ -362,3 +362,77 @@ def test_sources_and_the_digest_say_the_same_disagreement(analyze) -> None:
     ]
     assert listed
     assert [s for s in story.digest if s.startswith("Sources disagree:")] == listed
+
+
+BRIDGE_ONE = (
+    "Readers can sign up for our morning newsletter at the bottom of this page. "
+    "The old stone bridge over the Ostra at Marenport collapsed on Monday night after days of heavy rain. "
+    "Nobody was on the bridge when it fell, the town council said."
+)
+BRIDGE_TWO = (
+    "Heavy rain brought down the old stone bridge over the Ostra at Marenport on Monday night. "
+    "Engineers said the river had washed away the bridge's eastern pier. "
+    "Drivers face a detour of 20 kilometres through Lorn."
+)
+BRIDGE_THREE = (
+    "Marenport's old stone bridge collapsed into the Ostra on Monday night, after days of rain swelled the "
+    "river. The council said a ferry would carry people across until a temporary bridge is built."
+)
+
+
+def test_what_the_other_sources_also_tell_comes_before_one_report_s_own_opening(analyze) -> None:
+    reports = [
+        _as(analyze(text, published=None), f"a{n}")
+        for n, text in enumerate((BRIDGE_ONE, BRIDGE_TWO, BRIDGE_THREE), 1)
+    ]
+    _, digest = summarize(_story(*reports), reports)
+    # The first report opens with a line no other source tells: the bridge, which all three tell, is said.
+    assert not any("newsletter" in s for s in digest)
+    assert any("bridge" in s and ("collapsed" in s or "brought down" in s) for s in digest)
+    _assert_nothing_invented(digest, reports)
+
+
+BRIDGE_LATER = (
+    "A temporary steel bridge over the Ostra opened at Marenport on Friday, four days after the old stone "
+    "bridge collapsed. Army engineers built it in three days."
+)
+
+
+def test_the_latest_report_leads_even_when_older_reports_agree_on_more(analyze) -> None:
+    older = [
+        _as(analyze(text, published="2024-03-11T08:00:00"), f"a{n}")
+        for n, text in enumerate((BRIDGE_ONE, BRIDGE_TWO, BRIDGE_THREE), 1)
+    ]
+    later = _as(analyze(BRIDGE_LATER, published="2024-03-15T18:00:00"), "a4")
+    reports = [*older, later]
+    _, digest = summarize(_story(*reports), reports)
+    assert digest[0].startswith("A temporary steel bridge over the Ostra opened at Marenport on Friday")
+    _assert_nothing_invented(digest, reports)
+
+
+def _two_outlets(story: Story) -> Story:
+    sources = [
+        ArticleRef(id="a1", source="x", outlet="Valley Post"),
+        ArticleRef(id="a2", source="y", outlet="Ostra Herald"),
+    ]
+    return story.model_copy(update={"sources": sources})
+
+
+def test_a_report_giving_several_amounts_of_its_own_does_not_dispute_another(analyze) -> None:
+    first, second = analyze(FLOOD), _as(analyze(FLOOD), "a2")
+
+    def own(quantity: str, value: float, article: str) -> SourcedClaim:
+        return SourcedClaim(
+            claim=Claim(text=f"{quantity} homes", quantity=quantity, value=value), article=article
+        )
+
+    # The first report counts this year's and last year's flooded homes; the second gives this year's.
+    counts = [own("200", 200, "a1"), own("900", 900, "a1"), own("200", 200, "a2")]
+    story = _two_outlets(_story(first, second, disagreements=[Disagreement(about="homes", claims=counts)]))
+    _, digest = summarize(story, [first, second])
+    assert not any(s.startswith("Sources disagree:") for s in digest)
+    # Two reports that each give one amount, and differ, do disagree.
+    differ = [own("200", 200, "a1"), own("900", 900, "a2")]
+    story = _two_outlets(_story(first, second, disagreements=[Disagreement(about="homes", claims=differ)]))
+    _, digest = summarize(story, [first, second])
+    assert digest[-1] == "Sources disagree: homes — “200 homes” (Valley Post) vs. “900 homes” (Ostra Herald)."

@@ -78,14 +78,15 @@ class ExtractiveWriter:
             disputes.append(DigestSentence(text=line.text, articles=line.articles(), kind="disagreement"))
             dispute_words += n
         # Newest report first: the digest leads with the latest development of a story told over time.
-        newest_first = sorted(analyses, key=lambda a: a.article.id not in latest_articles(analyses))
+        latest = latest_articles(analyses)
+        newest_first = sorted(analyses, key=lambda a: a.article.id not in latest)
         # A figure the disagreement lines give, with its source, is not said again beside them.
         candidates = [
             c
             for c in score_candidates(story, newest_first)
             if not repeats_a_figure(shown, c.article, c.sentence, c.source)
         ]
-        chosen = select_sentences(candidates, self.max_words - dispute_words)
+        chosen = select_sentences(candidates, self.max_words - dispute_words, lead_from=latest)
         extracts = [DigestSentence(text=c.text, articles=(c.article,), source=c.source) for c in chosen]
         return DigestDraft(headline=make_headline(analyses, chosen), sentences=extracts + disputes)
 

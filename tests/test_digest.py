@@ -436,3 +436,31 @@ def test_a_report_giving_several_amounts_of_its_own_does_not_dispute_another(ana
     story = _two_outlets(_story(first, second, disagreements=[Disagreement(about="homes", claims=differ)]))
     _, digest = summarize(story, [first, second])
     assert digest[-1] == "Sources disagree: homes — “200 homes” (Valley Post) vs. “900 homes” (Ostra Herald)."
+
+
+def test_sentences_glued_by_text_extraction_are_told_apart(analyze) -> None:
+    from briefings.digest.trimming import glued_sentences
+
+    assert glued_sentences('The bridge fell in 1987.Engineers said "it was old."Nobody was hurt.') == [
+        "The bridge fell in 1987.",
+        'Engineers said "it was old."',
+        "Nobody was hurt.",
+    ]
+    assert glued_sentences("It closed on 1 May.“We are sad,” she said.") == [
+        "It closed on 1 May.",
+        "“We are sad,” she said.",
+    ]
+    # Abbreviations and decimals are no joins.
+    assert glued_sentences("The U.S. Army paid 3.5m to Mr. Reyl.") == ["The U.S. Army paid 3.5m to Mr. Reyl."]
+    glued = (
+        "Floodwater swept through the river town of Marenport on Tuesday, the worst flood since 1987."
+        "The regional governor, Ilse Varga, declared an emergency and sent army engineers to the dam. "
+        "Rescue crews in boats pulled families from rooftops in the old quarter, officials said."
+    )
+    analysis = analyze(glued)
+    _, digest = summarize(_story(analysis), [analysis])
+    assert (
+        digest[0]
+        == "Floodwater swept through the river town of Marenport on Tuesday, the worst flood since 1987."
+    )
+    _assert_nothing_invented(digest, [analysis])

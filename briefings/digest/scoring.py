@@ -18,7 +18,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 
 from briefings.digest.text import content_terms, word_count
-from briefings.digest.trimming import trim_sentence
+from briefings.digest.trimming import glued_sentences, trim_sentence
 from briefings.models import ArticleAnalysis, Story
 
 # Weights of the score's parts (the centrality part is scaled to at most 1).
@@ -67,20 +67,22 @@ def _article_candidates(analysis: ArticleAnalysis) -> list[Candidate]:
     for sentence in analysis.sentences:
         if title and _normalised(sentence.text) == title:
             continue  # plain-text readers keep the title line in the text
-        text = trim_sentence(sentence.text)
-        if not text:
-            continue
-        found.append(
-            Candidate(
-                article=analysis.article.id,
-                sentence=sentence.index,
-                position=len(found),
-                source=sentence.text,
-                text=text,
-                terms=content_terms(text),
-                words=word_count(text),
+        # Sentences that text extraction glued together are told apart: each is a candidate of its own.
+        for piece in glued_sentences(sentence.text):
+            text = trim_sentence(piece)
+            if not text:
+                continue
+            found.append(
+                Candidate(
+                    article=analysis.article.id,
+                    sentence=sentence.index,
+                    position=len(found),
+                    source=sentence.text,
+                    text=text,
+                    terms=content_terms(text),
+                    words=word_count(text),
+                )
             )
-        )
     return found
 
 

@@ -464,3 +464,18 @@ def test_sentences_glued_by_text_extraction_are_told_apart(analyze) -> None:
         == "Floodwater swept through the river town of Marenport on Tuesday, the worst flood since 1987."
     )
     _assert_nothing_invented(digest, [analysis])
+
+
+def test_a_sentence_that_retells_a_chosen_one_with_more_words_is_not_taken(analyze) -> None:
+    text = (
+        "Floodwater swept through Marenport on Tuesday after the Ostra dam overflowed. "
+        "Floodwater swept through Marenport, seen here from the air on Tuesday, after the Ostra dam "
+        "overflowed and the river burst its banks across the valley farms and roads. "
+        "The regional governor, Ilse Varga, declared an emergency and sent army engineers to the dam. "
+        "Schools in Marenport will stay closed for the rest of the week, the council said."
+    )
+    analysis = analyze(text)
+    _, digest = summarize(_story(analysis), [analysis])
+    assert sum(s.startswith("Floodwater swept through Marenport") for s in digest) == 1
+    assert any("Ilse Varga" in s for s in digest)
+    _assert_nothing_invented(digest, [analysis])

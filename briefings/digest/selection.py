@@ -13,10 +13,23 @@ from briefings.digest.scoring import Candidate
 MAX_SENTENCES = 3
 # A candidate whose content words are already more than half said adds too little to be worth its words.
 MAX_OVERLAP = 0.5
+# Two sentences of which the shorter shares more than this share of its content words with the longer
+# tell one thing twice (a caption that retells the lead, a second report's lead): only one is taken.
+MAX_CONTAINMENT = 0.6
 
 
 def _said_share(candidate: Candidate, said: set[str]) -> float:
     return len(candidate.terms & said) / len(candidate.terms) if candidate.terms else 0.0
+
+
+def repeats(candidate: Candidate, other: Candidate) -> bool:
+    """Whether one of the two sentences says mostly what the other says."""
+    smaller = min(len(candidate.terms), len(other.terms))
+    return smaller > 0 and len(candidate.terms & other.terms) > MAX_CONTAINMENT * smaller
+
+
+def _adds_enough(candidate: Candidate, chosen: list[Candidate], said: set[str]) -> bool:
+    return _said_share(candidate, said) <= MAX_OVERLAP and not any(repeats(candidate, c) for c in chosen)
 
 
 def select_sentences(
@@ -36,7 +49,7 @@ def select_sentences(
     words = 0
     left = list(candidates)
     while left and len(chosen) < max_sentences:
-        fits = [c for c in left if words + c.words <= max_words and _said_share(c, said) <= MAX_OVERLAP]
+        fits = [c for c in left if words + c.words <= max_words and _adds_enough(c, chosen, said)]
         if not chosen and lead_from:
             fits = [c for c in fits if c.article in lead_from] or fits
         if not fits:

@@ -317,3 +317,165 @@ def test_undated_reports_keep_the_order_they_came_in(analyze) -> None:
     later = _as(analyze(LATER, published=None), "a2")
     _, digest = summarize(_story(first, later), [first, later])
     assert digest[0].startswith("Floodwater swept through the river town of Marenport")
+
+
+MILL_SERVICE = (
+    "More than 60 firefighters were needed to put out a fire at a timber mill on Dunmore quay late on "
+    "Tuesday, the county fire service said. Boats bound for the quay were sent to Carrow while the mill "
+    "burned. The harbour master said the quay would stay shut until engineers had checked it."
+)
+MILL_CHIEF = (
+    "A fire destroyed a timber mill on Dunmore quay on Tuesday night, and the quay stayed closed to boats "
+    "on Wednesday. Fire chief Anna Berg said about 40 firefighters fought the blaze through the night. "
+    "Nobody was hurt, the harbour authority said. The mill's owner said it held 2,000 tonnes of oak."
+)
+
+
+def _mill_story(analyze):
+    from briefings.stories.merge import merge_story
+
+    service = _as(analyze(MILL_SERVICE, published="2024-03-13T09:00:00"), "a1")
+    chief = _as(analyze(MILL_CHIEF, published="2024-03-13T08:00:00"), "a2")
+    return merge_story("s1", [service, chief]), [service, chief]
+
+
+def test_a_figure_the_disagreement_line_gives_is_not_said_again(analyze) -> None:
+    story, analyses = _mill_story(analyze)
+    lines = [s for s in story.digest if s.startswith("Sources disagree:")]
+    assert len(lines) == 1 and "60" in lines[0] and "40" in lines[0]
+    extracts = [s for s in story.digest if not s.startswith("Sources disagree:")]
+    assert extracts
+    # Each figure is said once, with who gives it: in the line, never again in an extract beside it.
+    assert not any("60 firefighters" in s or "40 firefighters" in s for s in extracts)
+    _assert_nothing_invented(story.digest, analyses)
+
+
+def test_sources_and_the_digest_say_the_same_disagreement(analyze) -> None:
+    from briefings.digest.answers import sources_answer
+
+    story, _ = _mill_story(analyze)
+    listed = [
+        item
+        for block in sources_answer(story).blocks
+        for item in getattr(block, "items", [])
+        if item.startswith("Sources disagree:")
+    ]
+    assert listed
+    assert [s for s in story.digest if s.startswith("Sources disagree:")] == listed
+
+
+BRIDGE_ONE = (
+    "Readers can sign up for our morning newsletter at the bottom of this page. "
+    "The old stone bridge over the Ostra at Marenport collapsed on Monday night after days of heavy rain. "
+    "Nobody was on the bridge when it fell, the town council said."
+)
+BRIDGE_TWO = (
+    "Heavy rain brought down the old stone bridge over the Ostra at Marenport on Monday night. "
+    "Engineers said the river had washed away the bridge's eastern pier. "
+    "Drivers face a detour of 20 kilometres through Lorn."
+)
+BRIDGE_THREE = (
+    "Marenport's old stone bridge collapsed into the Ostra on Monday night, after days of rain swelled the "
+    "river. The council said a ferry would carry people across until a temporary bridge is built."
+)
+
+
+def test_what_the_other_sources_also_tell_comes_before_one_report_s_own_opening(analyze) -> None:
+    reports = [
+        _as(analyze(text, published=None), f"a{n}")
+        for n, text in enumerate((BRIDGE_ONE, BRIDGE_TWO, BRIDGE_THREE), 1)
+    ]
+    _, digest = summarize(_story(*reports), reports)
+    # The first report opens with a line no other source tells: the bridge, which all three tell, is said.
+    assert not any("newsletter" in s for s in digest)
+    assert any("bridge" in s and ("collapsed" in s or "brought down" in s) for s in digest)
+    _assert_nothing_invented(digest, reports)
+
+
+BRIDGE_LATER = (
+    "A temporary steel bridge over the Ostra opened at Marenport on Friday, four days after the old stone "
+    "bridge collapsed. Army engineers built it in three days."
+)
+
+
+def test_the_latest_report_leads_even_when_older_reports_agree_on_more(analyze) -> None:
+    older = [
+        _as(analyze(text, published="2024-03-11T08:00:00"), f"a{n}")
+        for n, text in enumerate((BRIDGE_ONE, BRIDGE_TWO, BRIDGE_THREE), 1)
+    ]
+    later = _as(analyze(BRIDGE_LATER, published="2024-03-15T18:00:00"), "a4")
+    reports = [*older, later]
+    _, digest = summarize(_story(*reports), reports)
+    assert digest[0].startswith("A temporary steel bridge over the Ostra opened at Marenport on Friday")
+    _assert_nothing_invented(digest, reports)
+
+
+def _two_outlets(story: Story) -> Story:
+    sources = [
+        ArticleRef(id="a1", source="x", outlet="Valley Post"),
+        ArticleRef(id="a2", source="y", outlet="Ostra Herald"),
+    ]
+    return story.model_copy(update={"sources": sources})
+
+
+def test_a_report_giving_several_amounts_of_its_own_does_not_dispute_another(analyze) -> None:
+    first, second = analyze(FLOOD), _as(analyze(FLOOD), "a2")
+
+    def own(quantity: str, value: float, article: str) -> SourcedClaim:
+        return SourcedClaim(
+            claim=Claim(text=f"{quantity} homes", quantity=quantity, value=value), article=article
+        )
+
+    # The first report counts this year's and last year's flooded homes; the second gives this year's.
+    counts = [own("200", 200, "a1"), own("900", 900, "a1"), own("200", 200, "a2")]
+    story = _two_outlets(_story(first, second, disagreements=[Disagreement(about="homes", claims=counts)]))
+    _, digest = summarize(story, [first, second])
+    assert not any(s.startswith("Sources disagree:") for s in digest)
+    # Two reports that each give one amount, and differ, do disagree.
+    differ = [own("200", 200, "a1"), own("900", 900, "a2")]
+    story = _two_outlets(_story(first, second, disagreements=[Disagreement(about="homes", claims=differ)]))
+    _, digest = summarize(story, [first, second])
+    assert digest[-1] == "Sources disagree: homes — “200 homes” (Valley Post) vs. “900 homes” (Ostra Herald)."
+
+
+def test_sentences_glued_by_text_extraction_are_told_apart(analyze) -> None:
+    from briefings.digest.trimming import glued_sentences
+
+    assert glued_sentences('The bridge fell in 1987.Engineers said "it was old."Nobody was hurt.') == [
+        "The bridge fell in 1987.",
+        'Engineers said "it was old."',
+        "Nobody was hurt.",
+    ]
+    assert glued_sentences("It closed on 1 May.“We are sad,” she said.") == [
+        "It closed on 1 May.",
+        "“We are sad,” she said.",
+    ]
+    # Abbreviations and decimals are no joins.
+    assert glued_sentences("The U.S. Army paid 3.5m to Mr. Reyl.") == ["The U.S. Army paid 3.5m to Mr. Reyl."]
+    glued = (
+        "Floodwater swept through the river town of Marenport on Tuesday, the worst flood since 1987."
+        "The regional governor, Ilse Varga, declared an emergency and sent army engineers to the dam. "
+        "Rescue crews in boats pulled families from rooftops in the old quarter, officials said."
+    )
+    analysis = analyze(glued)
+    _, digest = summarize(_story(analysis), [analysis])
+    assert (
+        digest[0]
+        == "Floodwater swept through the river town of Marenport on Tuesday, the worst flood since 1987."
+    )
+    _assert_nothing_invented(digest, [analysis])
+
+
+def test_a_sentence_that_retells_a_chosen_one_with_more_words_is_not_taken(analyze) -> None:
+    text = (
+        "Floodwater swept through Marenport on Tuesday after the Ostra dam overflowed. "
+        "Floodwater swept through Marenport, seen here from the air on Tuesday, after the Ostra dam "
+        "overflowed and the river burst its banks across the valley farms and roads. "
+        "The regional governor, Ilse Varga, declared an emergency and sent army engineers to the dam. "
+        "Schools in Marenport will stay closed for the rest of the week, the council said."
+    )
+    analysis = analyze(text)
+    _, digest = summarize(_story(analysis), [analysis])
+    assert sum(s.startswith("Floodwater swept through Marenport") for s in digest) == 1
+    assert any("Ilse Varga" in s for s in digest)
+    _assert_nothing_invented(digest, [analysis])

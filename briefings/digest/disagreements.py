@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from briefings.models import Disagreement, SourcedClaim, Story
 
 SHORT_CLAIM_WORDS = 4
 # More figures than this are counted, not listed: the digest has 120 words in all.
 MAX_FIGURES = 3
+
+
+@dataclass(frozen=True)
+class DisputeLine:
+    """One sentence saying where sources disagree, and the claims whose figures it gives."""
+
+    text: str
+    claims: tuple[SourcedClaim, ...]
+
+    def articles(self) -> tuple[str, ...]:
+        """The articles whose figures the line gives, once each, in the order it gives them."""
+        return tuple(dict.fromkeys(c.article for c in self.claims))
 
 
 def claim_source(claim: SourcedClaim, outlets: dict[str, str]) -> str:
@@ -25,41 +39,96 @@ def _figure(claim: SourcedClaim) -> str:
     return text if len(text.split()) <= SHORT_CLAIM_WORDS else claim.claim.quantity
 
 
-def _figures(disagreement: Disagreement, outlets: dict[str, str]) -> list[tuple[str, str]]:
-    """(figure, source) once each: one source giving one figure twice is one figure.
+def _figures(
+    disagreement: Disagreement, outlets: dict[str, str]
+) -> list[tuple[str, str, list[SourcedClaim]]]:
+    """(figure, source, the claims that give it) once each: one source giving one figure twice is one figure.
 
     Within a single article only figures it attributes to someone dispute each other: an article's own
     unattributed numbers count different things, it does not contradict itself.
     """
-    claims = disagreement.claims
-    if len({c.article for c in claims}) == 1:
-        claims = [c for c in claims if c.claim.attributed_to]
-    figures: list[tuple[str, str]] = []
-    seen: set[tuple[str, str]] = set()
+    claims = _disputing(disagreement.claims)
+    figures: list[tuple[str, str, list[SourcedClaim]]] = []
+    seen: dict[tuple[str, str], int] = {}
     for claim in claims:
         source = claim_source(claim, outlets)
         key = (claim.claim.quantity.casefold(), source.casefold())
-        if key not in seen:
-            seen.add(key)
-            figures.append((_figure(claim), source))
+        if key in seen:
+            figures[seen[key]][2].append(claim)
+        else:
+            seen[key] = len(figures)
+            figures.append((_figure(claim), source, [claim]))
     return figures
+
+
+def _amount(claim: SourcedClaim) -> object:
+    return claim.claim.value if claim.claim.value is not None else claim.claim.quantity.casefold()
+
+
+def _disputing(claims: list[SourcedClaim]) -> list[SourcedClaim]:
+    """The claims that can dispute each other: a report's own figures only when it gives one amount.
+
+    A report that gives several amounts for one thing in its own voice counts different things (the
+    dead of two attacks, this year's and last year's takings): it does not contradict itself, and its
+    figures say nothing against another report's. Figures it attributes to someone stay.
+    """
+    own: dict[str, set[object]] = {}
+    for claim in claims:
+        if not claim.claim.attributed_to:
+            own.setdefault(claim.article, set()).add(_amount(claim))
+    several = {article for article, amounts in own.items() if len(amounts) > 1}
+    alone = len({c.article for c in claims}) == 1
+    return [c for c in claims if c.claim.attributed_to or not (alone or c.article in several)]
 
 
 def describe_disagreement(disagreement: Disagreement, outlets: dict[str, str]) -> str:
     """'Sources disagree: soldiers killed — "at least 80" (State TV) vs. "none" (the ministry).'"""
+    return _line(disagreement, outlets).text
+
+
+def _line(disagreement: Disagreement, outlets: dict[str, str]) -> DisputeLine:
     figures = _figures(disagreement, outlets)
-    shown = [f"“{figure}” ({source})" for figure, source in figures[:MAX_FIGURES]]
+    shown = figures[:MAX_FIGURES]
     more = len(figures) - MAX_FIGURES
     about = disagreement.about or "figures"
-    return f"Sources disagree: {about} — {' vs. '.join(shown)}" + (f" (+{more} more)." if more > 0 else ".")
+    listed = " vs. ".join(f"“{figure}” ({source})" for figure, source, _ in shown)
+    text = f"Sources disagree: {about} — {listed}" + (f" (+{more} more)." if more > 0 else ".")
+    return DisputeLine(text=text, claims=tuple(c for _, _, claims in shown for c in claims))
 
 
 def is_dispute(disagreement: Disagreement, outlets: dict[str, str]) -> bool:
-    """Whether at least two different sources give the figures (else it is one source's own numbers)."""
-    return len({source.casefold() for _, source in _figures(disagreement, outlets)}) >= 2
+    """Whether two different sources give different amounts (else it is one source's own numbers, or
+    every source gives the same)."""
+    given: dict[str, set[object]] = {}
+    for _, source, claims in _figures(disagreement, outlets):
+        given.setdefault(source.casefold(), set()).update(_amount(c) for c in claims)
+    return any(a != b for x, xs in given.items() for y, ys in given.items() if x < y for a in xs for b in ys)
+
+
+def dispute_lines(story: Story) -> list[DisputeLine]:
+    """One line per figure the story's sources dispute, in the order the story lists them."""
+    outlets = outlet_names(story)
+    return [_line(d, outlets) for d in story.disagreements if is_dispute(d, outlets)]
 
 
 def disagreement_sentences(story: Story) -> list[str]:
-    """One sentence per figure the story's sources dispute, in the order the story lists them."""
-    outlets = outlet_names(story)
-    return [describe_disagreement(d, outlets) for d in story.disagreements if is_dispute(d, outlets)]
+    """One sentence per figure the story's sources dispute: what the digest and `/sources` both say."""
+    return [line.text for line in dispute_lines(story)]
+
+
+def _squeezed(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def repeats_a_figure(lines: list[DisputeLine], article: str, sentence: int, text: str) -> bool:
+    """Whether a source sentence gives a figure one of `lines` already gives with its source: the claim's
+    own sentence, or another sentence with the claim's words (a reprint, a second mention)."""
+    said = _squeezed(text)
+    for line in lines:
+        for sourced in line.claims:
+            if sourced.article == article and sourced.claim.sentence == sentence:
+                return True
+            claim = _squeezed(sourced.claim.text)
+            if claim and claim in said:
+                return True
+    return False

@@ -1,7 +1,9 @@
 """Score every sentence of a story's articles as a candidate for its digest.
 
 A sentence scores by where it stands in its article (news puts the main facts first), by how central it
-is to the story (its content words recur in the other sentences, of every article), by the events it
+is to the story (its content words recur in the other sentences, of every article), by how much of it the
+story's other sources tell too (what several reports agree on is the story; an article none of the others
+echoes, a scraping remnant, loses its lead's place), by the events it
 reports (the more salient the event, the more it adds; the main event's cause adds too), and by whether
 it carries a figure some source disputes, and by whether it comes from the story's newest report. It loses for what reads badly out of context: a quotation, a
 question or a first-person line on its own, a fragment, a run-on caption, and a standfirst or
@@ -16,7 +18,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 
 from briefings.digest.text import content_terms, word_count
-from briefings.digest.trimming import trim_sentence
+from briefings.digest.trimming import glued_sentences, trim_sentence
 from briefings.models import ArticleAnalysis, Story
 
 # Weights of the score's parts (the centrality part is scaled to at most 1).
@@ -28,6 +30,8 @@ WHY_BONUS = 0.3
 DISPUTED_BONUS = 0.2
 # The newest report of a story told over time carries its latest development: the digest leads with it.
 LATEST_BONUS = 0.5
+# A story told by several sources: what the other sources tell too is the story, wherever it stands.
+CROSS_WEIGHT = 8.0
 QUOTE_PENALTY = 1.0
 REPEAT_PENALTY = 2.0
 UNFIT_PENALTY = 2.0
@@ -63,20 +67,22 @@ def _article_candidates(analysis: ArticleAnalysis) -> list[Candidate]:
     for sentence in analysis.sentences:
         if title and _normalised(sentence.text) == title:
             continue  # plain-text readers keep the title line in the text
-        text = trim_sentence(sentence.text)
-        if not text:
-            continue
-        found.append(
-            Candidate(
-                article=analysis.article.id,
-                sentence=sentence.index,
-                position=len(found),
-                source=sentence.text,
-                text=text,
-                terms=content_terms(text),
-                words=word_count(text),
+        # Sentences that text extraction glued together are told apart: each is a candidate of its own.
+        for piece in glued_sentences(sentence.text):
+            text = trim_sentence(piece)
+            if not text:
+                continue
+            found.append(
+                Candidate(
+                    article=analysis.article.id,
+                    sentence=sentence.index,
+                    position=len(found),
+                    source=sentence.text,
+                    text=text,
+                    terms=content_terms(text),
+                    words=word_count(text),
+                )
             )
-        )
     return found
 
 
@@ -156,6 +162,34 @@ def latest_articles(analyses: list[ArticleAnalysis]) -> set[str]:
     return {a.article.id for a, m in zip(analyses, moments, strict=True) if m == newest}
 
 
+def _cross_source(
+    per_article: list[list[Candidate]],
+) -> tuple[dict[tuple[str, int], float], dict[str, float]]:
+    """How much of each sentence the story's other sources also tell, the best being 1, and how much of
+    each article's words the other sources use (an article no other source echoes is off the story)."""
+    articles = [found for found in per_article if found]
+    if len(articles) < 2:
+        return {}, {}
+    vocab = [frozenset().union(*(c.terms for c in found)) for found in articles]
+    spread = Counter(t for terms in vocab for t in terms)
+    others = len(articles) - 1
+    cross: dict[tuple[str, int], float] = {}
+    fit: dict[str, float] = {}
+    for found, terms in zip(articles, vocab, strict=True):
+        shared = [t for t in terms if spread[t] > 1]
+        fit[found[0].article] = len(shared) / len(terms) if terms else 0.0
+        for c in found:
+            if c.terms:
+                told = sum(spread[t] - 1 for t in c.terms) / others
+                cross[(c.article, c.sentence)] = told / (len(c.terms) ** LENGTH_DAMPING)
+    top = max(cross.values(), default=0.0)
+    best_fit = max(fit.values(), default=0.0)
+    return (
+        {k: v / top for k, v in cross.items()} if top > 0 else {},
+        {k: v / best_fit for k, v in fit.items()} if best_fit > 0 else {},
+    )
+
+
 def score_candidates(story: Story, analyses: list[ArticleAnalysis]) -> list[Candidate]:
     """Every usable sentence of the story's articles with its score, in article and sentence order."""
     per_article = [_article_candidates(a) for a in analyses]
@@ -169,6 +203,7 @@ def score_candidates(story: Story, analyses: list[ArticleAnalysis]) -> list[Cand
         for c in candidates
     ]
     top = max(centrality) or 1.0
+    cross, fit = _cross_source(per_article)
     repeated = {
         (found[0].article, text)
         for found in per_article
@@ -183,7 +218,9 @@ def score_candidates(story: Story, analyses: list[ArticleAnalysis]) -> list[Cand
     latest = latest_articles(analyses)
     scored = []
     for candidate, central in zip(candidates, centrality, strict=True):
-        score = central / top + POSITION_WEIGHT * math.exp(-POSITION_DECAY * candidate.position)
+        prior = POSITION_WEIGHT * math.exp(-POSITION_DECAY * candidate.position)
+        prior *= fit.get(candidate.article, 1.0)
+        score = central / top + prior + CROSS_WEIGHT * cross.get((candidate.article, candidate.sentence), 0.0)
         score -= _reads_badly(candidate, (candidate.article, candidate.sentence) in quoted)
         if (candidate.article, _normalised(candidate.text)) in repeated:
             score -= REPEAT_PENALTY

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import replace
 
 from briefings.digest.scoring import Candidate
@@ -12,26 +13,52 @@ from briefings.digest.scoring import Candidate
 MAX_SENTENCES = 3
 # A candidate whose content words are already more than half said adds too little to be worth its words.
 MAX_OVERLAP = 0.5
+# Two sentences of which the shorter shares more than this share of its content words with the longer
+# tell one thing twice (a caption that retells the lead, a second report's lead): only one is taken.
+MAX_CONTAINMENT = 0.6
+
+
+def _said_share(candidate: Candidate, said: set[str]) -> float:
+    return len(candidate.terms & said) / len(candidate.terms) if candidate.terms else 0.0
+
+
+def repeats(candidate: Candidate, other: Candidate) -> bool:
+    """Whether one of the two sentences says mostly what the other says."""
+    smaller = min(len(candidate.terms), len(other.terms))
+    return smaller > 0 and len(candidate.terms & other.terms) > MAX_CONTAINMENT * smaller
+
+
+def _adds_enough(candidate: Candidate, chosen: list[Candidate], said: set[str]) -> bool:
+    return _said_share(candidate, said) <= MAX_OVERLAP and not any(repeats(candidate, c) for c in chosen)
 
 
 def select_sentences(
-    candidates: list[Candidate], max_words: int, max_sentences: int = MAX_SENTENCES
+    candidates: list[Candidate],
+    max_words: int,
+    max_sentences: int = MAX_SENTENCES,
+    lead_from: Collection[str] = (),
 ) -> list[Candidate]:
-    """The best candidates that fit `max_words` and do not repeat each other, in reading order."""
+    """The best candidates that fit `max_words` and do not repeat each other, in reading order.
+
+    With `lead_from` (the newest reports of a story told over time), the best sentence of those is taken
+    first, so the digest leads with the latest development even when older reports tell more.
+    """
     article_order = {c.article: i for i, c in reversed(list(enumerate(candidates)))}
     chosen: list[Candidate] = []
     said: set[str] = set()
     words = 0
-    for candidate in sorted(candidates, key=lambda c: -c.score):
-        if len(chosen) >= max_sentences:
+    left = list(candidates)
+    while left and len(chosen) < max_sentences:
+        fits = [c for c in left if words + c.words <= max_words and _adds_enough(c, chosen, said)]
+        if not chosen and lead_from:
+            fits = [c for c in fits if c.article in lead_from] or fits
+        if not fits:
             break
-        if words + candidate.words > max_words:
-            continue
-        if candidate.terms and len(candidate.terms & said) > MAX_OVERLAP * len(candidate.terms):
-            continue
-        chosen.append(candidate)
-        said |= candidate.terms
-        words += candidate.words
+        best = max(fits, key=lambda c: c.score)
+        chosen.append(best)
+        said |= best.terms
+        words += best.words
+        left.remove(best)
     if not chosen and candidates:
         # Nothing fits whole (one run-on sentence): its opening words, marked as cut, stand in.
         best = max(candidates, key=lambda c: c.score)

@@ -35,6 +35,28 @@ _MIN_WORDS_LEFT = 4
 _NEGATIONS = frozenset(["not", "no", "never", "nor", "neither", "without", "t", "none", "nobody", "nothing"])
 
 
+# Where text extraction glued two sentences together: a full stop, question or exclamation mark (and a
+# closing quote) with no space before the next sentence's capitalised word ("in 2011.Mr Smith said").
+_GLUED_SENTENCES = re.compile(r"(?<=[a-z0-9%)])[.!?](?:[’”]|\"(?=[A-Z]))?(?=[“‘]?[A-Z][a-z])")
+
+
+def glued_sentences(sentence: str) -> list[str]:
+    """The sentences text extraction glued into one, each with its own closing punctuation.
+
+    A straight quote after the stop closes the sentence before when that sentence opened one, else it
+    opens the next."""
+    pieces = []
+    start = 0
+    for match in _GLUED_SENTENCES.finditer(sentence):
+        end = match.end()
+        if sentence[end - 1] == '"' and sentence.count('"', start, end - 1) % 2 == 0:
+            end -= 1
+        pieces.append(sentence[start:end].strip())
+        start = end
+    pieces.append(sentence[start:].strip())
+    return [p for p in pieces if p]
+
+
 def _capitalised(text: str) -> str:
     return text[:1].upper() + text[1:] if text[:1].islower() else text
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
-from briefings.digest.disagreements import disagreement_sentences
+from briefings.digest.disagreements import dispute_lines, repeats_a_figure
 from briefings.digest.headline import make_headline
 from briefings.digest.scoring import latest_articles, score_candidates
 from briefings.digest.selection import select_sentences
@@ -68,17 +68,25 @@ class ExtractiveWriter:
     def write(self, story: Story, analyses: list[ArticleAnalysis]) -> DigestDraft:
         """The best source sentences that fit the budget, then where sources disagree."""
         disputes: list[DigestSentence] = []
+        shown = []
         dispute_words = 0
-        for line in disagreement_sentences(story):
-            n = word_count(line)
+        for line in dispute_lines(story):
+            n = word_count(line.text)
             if dispute_words + n > min(MAX_DISAGREEMENT_WORDS, self.max_words // 2):
                 break
-            articles = tuple(dict.fromkeys(c.article for d in story.disagreements for c in d.claims))
-            disputes.append(DigestSentence(text=line, articles=articles, kind="disagreement"))
+            shown.append(line)
+            disputes.append(DigestSentence(text=line.text, articles=line.articles(), kind="disagreement"))
             dispute_words += n
         # Newest report first: the digest leads with the latest development of a story told over time.
-        newest_first = sorted(analyses, key=lambda a: a.article.id not in latest_articles(analyses))
-        chosen = select_sentences(score_candidates(story, newest_first), self.max_words - dispute_words)
+        latest = latest_articles(analyses)
+        newest_first = sorted(analyses, key=lambda a: a.article.id not in latest)
+        # A figure the disagreement lines give, with its source, is not said again beside them.
+        candidates = [
+            c
+            for c in score_candidates(story, newest_first)
+            if not repeats_a_figure(shown, c.article, c.sentence, c.source)
+        ]
+        chosen = select_sentences(candidates, self.max_words - dispute_words, lead_from=latest)
         extracts = [DigestSentence(text=c.text, articles=(c.article,), source=c.source) for c in chosen]
         return DigestDraft(headline=make_headline(analyses, chosen), sentences=extracts + disputes)
 

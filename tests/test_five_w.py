@@ -325,3 +325,41 @@ def test_an_essay_with_no_place_and_no_people_leaves_them_empty(analyze):
     )
     assert parsed.w.where is None
     assert parsed.w.who is None
+
+
+def test_a_day_in_the_lead_comes_before_last_week_about_something_else(analyze):
+    parsed = analyze(
+        "Tram driver arrested after crash\n\n"
+        "A tram driver has been arrested after seven people died when a tram overturned in Brantley. "
+        "Last week, passengers complained that trams were speeding on the bend. "
+        "The tram came off the tracks at about 6.10am on Wednesday, police said."
+    )
+    assert parsed.w.when is not None and "Wednesday" in parsed.w.when
+
+
+def test_a_day_in_the_lead_comes_before_last_month(analyze):
+    parsed = analyze(
+        "Protesters clash with police\n\n"
+        "Thousands of protesters have clashed with police in Ostrava over a new housing law. "
+        "The law was passed last month. The clashes began on Monday evening and lasted into the night."
+    )
+    assert parsed.w.when is not None and parsed.w.when.startswith("Monday")
+
+
+def test_a_background_date_joined_to_the_main_event_gives_way_to_the_news(analyze):
+    parsed = analyze(
+        "Explosion at consulate\n\n"
+        "A suicide bomber has attacked the Borland consulate in Halm, killing six people. "
+        "The consulate had been attacked before in 2013. The blast happened late on Tuesday, officials said."
+    )
+    assert parsed.w.when is not None and "Tuesday" in parsed.w.when
+
+
+def test_a_day_told_further_down_comes_before_the_publication_date(analyze):
+    parsed = analyze(
+        "Mayor meets rival\n\n"
+        "Mayor Petra Lund has met her rival Jon Ash at the town hall. "
+        "Ash has criticised Lund for years, and opposed her budgets between 2015 and 2022. "
+        "Their aides prepared the meeting for weeks. The two spoke for an hour on Tuesday."
+    )
+    assert parsed.w.when == "Tuesday"

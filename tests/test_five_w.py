@@ -363,3 +363,21 @@ def test_a_day_told_further_down_comes_before_the_publication_date(analyze):
         "Their aides prepared the meeting for weeks. The two spoke for an hour on Tuesday."
     )
     assert parsed.w.when == "Tuesday"
+
+
+def test_the_night_gives_way_to_the_day_the_text_names_for_it_further_down(analyze):
+    parsed = analyze(
+        "Gunman kills two at bar\n\n"
+        "A gunman killed two people at a bar in Halm during the night. The bar was crowded with fans "
+        "watching a match. Police arrived at the bar shortly after 1am on Wednesday."
+    )
+    assert parsed.w.when is not None and parsed.w.when.startswith("Wednesday")
+
+
+def test_today_stays_when_the_day_the_text_names_is_another(analyze):
+    parsed = analyze(
+        "Mayor resigns\n\n"
+        "The mayor of Leeds resigned today after a row over council spending. "
+        "Her deputy criticised the budget on Monday."
+    )
+    assert parsed.w.when == "today"

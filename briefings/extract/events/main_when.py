@@ -125,6 +125,25 @@ def whole_time_phrase(when: str | None, times: list[TimeExpression], text: str |
     return text[part.start : said.end] if part is not None and part.type in ("TIME", "DURATION") else when
 
 
+def _named_same_day(value: str, times: list[TimeExpression]) -> str | None:
+    """The first day the text names ("Wednesday", "Nov. 9") that is the day a pointing word points at
+    ("today", "the night"): the same day said by its name. A night runs into the next day's early hours,
+    and a pointing "the night" may be counted from either side of it, so a night takes the days beside
+    it too."""
+    own = _DAY_OR_PART.match(value)
+    if own is None:
+        return None
+    reach = 1 if own.group(2) in ("NI", "EV") else 0
+    day = date.fromisoformat(own.group(1))
+    for t in times:
+        named = _DAY_OR_PART.match(t.value)
+        if named is None or not _names_a_day(t.text):
+            continue
+        if abs((date.fromisoformat(named.group(1)) - day).days) <= reach:
+            return t.text
+    return None
+
+
 def _publication_day(published: datetime | None) -> str | None:
     return f"{published.day} {published:%B %Y}" if published else None
 
@@ -179,8 +198,8 @@ def main_when(
         time = _concrete_time_in(times, mentioned)
         if time is not None:
             return time.text
-    if own is not None:
-        return own
+    if own is not None and event is not None and event.when:
+        return _named_same_day(event.when, times) or own
     in_lead = _dated_event_in(others, lead) or _concrete_time_in(times, lead)
     if in_lead is not None:
         return in_lead.when_text if isinstance(in_lead, Event) else in_lead.text

@@ -381,3 +381,20 @@ def test_today_stays_when_the_day_the_text_names_is_another(analyze):
         "Her deputy criticised the budget on Monday."
     )
     assert parsed.w.when == "today"
+
+
+def test_the_dateline_s_date_gives_way_to_the_day_the_lead_gives_the_event(analyze):
+    parsed = analyze(
+        "Earthquake hits Norland\n\n"
+        "PORT LIRA, March 12 - A strong earthquake struck southern Norland on March 11, "
+        "killing at least nine people."
+    )
+    assert parsed.w.when == "March 11"
+
+
+def test_the_dateline_s_date_answers_when_the_lead_gives_no_other(analyze):
+    parsed = analyze(
+        "Norland signs trade deal\n\n"
+        "PORT LIRA, March 12 (Reuters) - Norland signed a trade deal with Ostrava, its foreign ministry said."
+    )
+    assert parsed.w.when == "March 12"

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
+from briefings.extract.entities import dateline_end
 from briefings.extract.events.index import TokenIndex
 from briefings.extract.events.lexicon import (
     EventSense,
@@ -14,6 +15,21 @@ from briefings.extract.events.syntax import own_subject
 from briefings.extract.events.triggers import BOUND_PREPOSITIONS, MEANS_MARKS, OTHER, SAY
 
 _UNTIMED_TYPES = frozenset({"DURATION", "SET"})
+# How far back (in tokens) a dateline's date may stand from the start of its line ("LIMA, Peru, March 12").
+_DATELINE_REACH = 14
+
+
+def in_dateline(doc: Doc, i: int) -> bool:
+    """Whether token i stands in the dateline opening its line ("LIMA, March 12 (Reuters) -"): the day the
+    report was filed, not the day of anything it tells."""
+    start = i
+    while start > 0 and i - start < _DATELINE_REACH:
+        before = doc[start - 1]
+        if "\n" in before.whitespace_ or (before.is_space and "\n" in before.text):
+            break
+        start -= 1
+    end = dateline_end(doc, start)
+    return end is not None and start <= i < end
 
 
 @dataclass
@@ -65,7 +81,7 @@ def time_anchors(index: TokenIndex, doc: Doc, triggers: dict[int, EventSense]) -
         if number is not None:
             spans.setdefault(number, []).append(i)
     for number, token_ids in spans.items():
-        if index.times[number].type in _UNTIMED_TYPES:
+        if index.times[number].type in _UNTIMED_TYPES or in_dateline(doc, token_ids[0]):
             continue
         inside = set(token_ids)
         node = next(

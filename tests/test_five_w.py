@@ -398,3 +398,14 @@ def test_the_dateline_s_date_answers_when_the_lead_gives_no_other(analyze):
         "PORT LIRA, March 12 (Reuters) - Norland signed a trade deal with Ostrava, its foreign ministry said."
     )
     assert parsed.w.when == "March 12"
+
+
+def test_it_happened_dates_the_happening_told_before_it(analyze):
+    parsed = analyze(
+        "Seven dead in tram crash\n\n"
+        "Seven people have died and more than fifty were injured after a tram overturned in Brantley. "
+        "The tram was carrying commuters to the city centre. Witnesses described scenes of chaos. "
+        "Paramedics treated the injured at the scene. Many were taken to hospital. "
+        "It happened in the early hours of Wednesday as the tram took a sharp bend."
+    )
+    assert parsed.w.when == "the early hours of Wednesday"

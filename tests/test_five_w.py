@@ -409,3 +409,14 @@ def test_it_happened_dates_the_happening_told_before_it(analyze):
         "It happened in the early hours of Wednesday as the tram took a sharp bend."
     )
     assert parsed.w.when == "the early hours of Wednesday"
+
+
+def test_a_caption_s_date_is_not_the_time_of_the_main_event(analyze):
+    parsed = analyze(
+        "Chef wins award\n"
+        "Photo: Anna Berg (March 2, 2024)\n"
+        "A chef from Halm has won the national cooking prize. Jon Ash beat forty rivals with a fish dish. "
+        "The judges praised his sauce. He will open a second restaurant in May. "
+        "The prize was awarded at a ceremony in London on Monday."
+    )
+    assert parsed.w.when == "Monday"

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from spacy.tokens import Doc
 
-from briefings.extract.events.main_when import main_when, whole_time_phrase, with_clock_time
+from briefings.extract.events.main_when import main_when, told_times, whole_time_phrase, with_clock_time
 from briefings.extract.events.placing import located_mentions
 from briefings.extract.events.specific_place import most_specific_where
 from briefings.models import Actor, Event, FiveW, Place, Sentence, TimeExpression
@@ -137,6 +137,8 @@ def main_event(
     lead = set(range(_LEAD_SENTENCES))
     if not sentences:
         return FiveW()
+    if doc is not None:
+        times = told_times(times, doc, sentences)
     if not events:
         return FiveW(
             who=_actor_in(actors, lead),

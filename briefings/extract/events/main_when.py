@@ -9,12 +9,16 @@ and the publication date last. Dates far from the publication date are backgroun
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable
 from datetime import date, datetime
 
+from spacy.tokens import Doc
+
 from briefings.extract.events.dating import in_news_window
 from briefings.extract.events.lexicon import FAMILY_OF_TYPE, related_families
-from briefings.models import Event, TimeExpression
+from briefings.extract.events.timing import in_dateline
+from briefings.models import Event, Sentence, TimeExpression
 
 # The title and the first sentences of the body: where a missing "when" is looked for last.
 LEAD_SENTENCES = 4
@@ -156,6 +160,25 @@ def _names_a_day(text: str | None) -> bool:
     return any(ch.isdigit() for ch in text) or any(
         word[:1].isupper() and word.lower() not in _POINTING_WORDS for word in text.split()
     )
+
+
+def told_times(times: list[TimeExpression], doc: Doc, sentences: list[Sentence]) -> list[TimeExpression]:
+    """The times that stand in a clause or a dateline: not a caption's date, a page's "Posted: March 2,
+    2024 10:42 AM" or a byline's stamp, which stand in lines without a verb and date no happening."""
+    starts = [s.start for s in sentences]
+    with_verb: set[int] = set()
+    for token in doc:
+        if token.pos_ in ("VERB", "AUX"):
+            with_verb.add(bisect_right(starts, token.idx) - 1)
+    kept = []
+    for t in times:
+        if bisect_right(starts, t.start) - 1 in with_verb:
+            kept.append(t)
+            continue
+        span = doc.char_span(t.start, t.end, alignment_mode="expand")
+        if span is not None and len(span) and in_dateline(doc, span.start):
+            kept.append(t)
+    return kept
 
 
 def main_when(

@@ -13,6 +13,10 @@ from bisect import bisect_right
 from collections.abc import Iterable
 from datetime import date, datetime
 
+import numpy
+from spacy.attrs import IDX, POS
+from spacy.symbols import AUX as AUX_TAG
+from spacy.symbols import VERB as VERB_TAG
 from spacy.tokens import Doc
 
 from briefings.extract.events.dating import in_news_window
@@ -166,10 +170,9 @@ def told_times(times: list[TimeExpression], doc: Doc, sentences: list[Sentence])
     """The times that stand in a clause or a dateline: not a caption's date, a page's "Posted: March 2,
     2024 10:42 AM" or a byline's stamp, which stand in lines without a verb and date no happening."""
     starts = [s.start for s in sentences]
-    with_verb: set[int] = set()
-    for token in doc:
-        if token.pos_ in ("VERB", "AUX"):
-            with_verb.add(bisect_right(starts, token.idx) - 1)
+    tags = doc.to_array([POS, IDX])  # one array, no token objects for the many words that are no verbs
+    verbs = tags[numpy.isin(tags[:, 0], (VERB_TAG, AUX_TAG)), 1] if len(doc) else []
+    with_verb = {bisect_right(starts, int(offset)) - 1 for offset in verbs}
     kept = []
     for t in times:
         if bisect_right(starts, t.start) - 1 in with_verb:

@@ -190,11 +190,12 @@ def main_when(
     """When the main event happened, as the text says it.
 
     Its own date; else a dated event or a date beside it; else the date of a related event (the crash behind
-    the deaths); else a date in the lead; else a day the text names anywhere; else its own vague time
-    ("recently", "now"); else the publication date. An own time that only points at its day ("the night",
-    "today") gives way to a day the text names for the event beside it ("shortly after midnight on
-    Saturday"). An own date far from the publication date ("had been attacked before, in 2013") was joined
-    to the event from its background, and answers only when nothing else does.
+    the deaths); else a date in the lead, a day before a week, a month or a year; else the day of any event
+    the text dates further down; else its own vague time ("recently", "now"); else the publication date.
+    An own time that only points at its day ("the night", "today") gives way to a day the text names for the
+    event beside it ("shortly after midnight on Saturday"), or to the name of that same day anywhere. An own
+    date far from the publication date ("had been attacked before, in 2013") was joined to the event from
+    its background, and answers only when nothing else does.
     """
     own = None
     if event is not None and event.when and event.when_text and in_news_window(event.when, published):

@@ -325,3 +325,98 @@ def test_an_essay_with_no_place_and_no_people_leaves_them_empty(analyze):
     )
     assert parsed.w.where is None
     assert parsed.w.who is None
+
+
+def test_a_day_in_the_lead_comes_before_last_week_about_something_else(analyze):
+    parsed = analyze(
+        "Tram driver arrested after crash\n\n"
+        "A tram driver has been arrested after seven people died when a tram overturned in Brantley. "
+        "Last week, passengers complained that trams were speeding on the bend. "
+        "The tram came off the tracks at about 6.10am on Wednesday, police said."
+    )
+    assert parsed.w.when is not None and "Wednesday" in parsed.w.when
+
+
+def test_a_day_in_the_lead_comes_before_last_month(analyze):
+    parsed = analyze(
+        "Protesters clash with police\n\n"
+        "Thousands of protesters have clashed with police in Ostrava over a new housing law. "
+        "The law was passed last month. The clashes began on Monday evening and lasted into the night."
+    )
+    assert parsed.w.when is not None and parsed.w.when.startswith("Monday")
+
+
+def test_a_background_date_joined_to_the_main_event_gives_way_to_the_news(analyze):
+    parsed = analyze(
+        "Explosion at consulate\n\n"
+        "A suicide bomber has attacked the Borland consulate in Halm, killing six people. "
+        "The consulate had been attacked before in 2013. The blast happened late on Tuesday, officials said."
+    )
+    assert parsed.w.when is not None and "Tuesday" in parsed.w.when
+
+
+def test_a_day_told_further_down_comes_before_the_publication_date(analyze):
+    parsed = analyze(
+        "Mayor meets rival\n\n"
+        "Mayor Petra Lund has met her rival Jon Ash at the town hall. "
+        "Ash has criticised Lund for years, and opposed her budgets between 2015 and 2022. "
+        "Their aides prepared the meeting for weeks. The two spoke for an hour on Tuesday."
+    )
+    assert parsed.w.when == "Tuesday"
+
+
+def test_the_night_gives_way_to_the_day_the_text_names_for_it_further_down(analyze):
+    parsed = analyze(
+        "Gunman kills two at bar\n\n"
+        "A gunman killed two people at a bar in Halm during the night. The bar was crowded with fans "
+        "watching a match. Police arrived at the bar shortly after 1am on Wednesday."
+    )
+    assert parsed.w.when is not None and parsed.w.when.startswith("Wednesday")
+
+
+def test_today_stays_when_the_day_the_text_names_is_another(analyze):
+    parsed = analyze(
+        "Mayor resigns\n\n"
+        "The mayor of Leeds resigned today after a row over council spending. "
+        "Her deputy criticised the budget on Monday."
+    )
+    assert parsed.w.when == "today"
+
+
+def test_the_dateline_s_date_gives_way_to_the_day_the_lead_gives_the_event(analyze):
+    parsed = analyze(
+        "Earthquake hits Norland\n\n"
+        "PORT LIRA, March 12 - A strong earthquake struck southern Norland on March 11, "
+        "killing at least nine people."
+    )
+    assert parsed.w.when == "March 11"
+
+
+def test_the_dateline_s_date_answers_when_the_lead_gives_no_other(analyze):
+    parsed = analyze(
+        "Norland signs trade deal\n\n"
+        "PORT LIRA, March 12 (Reuters) - Norland signed a trade deal with Ostrava, its foreign ministry said."
+    )
+    assert parsed.w.when == "March 12"
+
+
+def test_it_happened_dates_the_happening_told_before_it(analyze):
+    parsed = analyze(
+        "Seven dead in tram crash\n\n"
+        "Seven people have died and more than fifty were injured after a tram overturned in Brantley. "
+        "The tram was carrying commuters to the city centre. Witnesses described scenes of chaos. "
+        "Paramedics treated the injured at the scene. Many were taken to hospital. "
+        "It happened in the early hours of Wednesday as the tram took a sharp bend."
+    )
+    assert parsed.w.when == "the early hours of Wednesday"
+
+
+def test_a_caption_s_date_is_not_the_time_of_the_main_event(analyze):
+    parsed = analyze(
+        "Chef wins award\n"
+        "Photo: Anna Berg (March 2, 2024)\n"
+        "A chef from Halm has won the national cooking prize. Jon Ash beat forty rivals with a fish dish. "
+        "The judges praised his sauce. He will open a second restaurant in May. "
+        "The prize was awarded at a ceremony in London on Monday."
+    )
+    assert parsed.w.when == "Monday"

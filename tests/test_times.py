@@ -263,3 +263,24 @@ def test_no_expression_runs_across_a_line_break(nlp: Language) -> None:
     result = found(nlp, "Floods in Vellmar since January\n2019 was the wettest year on record.")
     assert result["January"] == ("DATE", "2020-01")
     assert result["2019"] == ("DATE", "2019")
+
+
+def test_weekday_of_an_inability_reported_is_the_one_before(nlp: Language) -> None:
+    # Wednesday 8 January 2020: "could not be reached Monday" is the 6th, "could meet Monday" the 13th.
+    assert found(nlp, "The mayor could not be reached for comment on Monday.")["Monday"] == (
+        "DATE",
+        "2020-01-06",
+    )
+    assert found(nlp, "Neither the mayor nor his aides could be found on Monday.")["Monday"] == (
+        "DATE",
+        "2020-01-06",
+    )
+    assert found(nlp, "The two leaders could meet on Monday, officials said.")["Monday"] == (
+        "DATE",
+        "2020-01-13",
+    )
+
+
+def test_an_unchanging_past_form_with_a_singular_subject_is_past(nlp: Language) -> None:
+    # "hurt" with a singular subject would be "hurts" in the present: the sentence tells of last Friday.
+    assert found(nlp, "Weakness in bank shares hurt the index on Friday.")["Friday"] == ("DATE", "2020-01-03")

@@ -9,77 +9,20 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import datetime
 
 from spacy.tokens import Doc
 
-from briefings.extract.events.dating import in_news_window
-from briefings.extract.events.lexicon import FAMILY_OF_TYPE, related_families
+from briefings.extract.events.main_when import main_when, told_times, whole_time_phrase, with_clock_time
 from briefings.extract.events.placing import located_mentions
 from briefings.extract.events.specific_place import most_specific_where
 from briefings.models import Actor, Event, FiveW, Place, Sentence, TimeExpression
 
 # The title and the first sentences of the body: where a missing "when" or "where" is looked for last.
 _LEAD_SENTENCES = 4
-_DATED_TYPES = frozenset({"DATE", "TIME"})
-# How many days before publication a related event still counts as news rather than background.
-_RECENT_DAYS = 31
 # A dateline's city is written in capitals, words of at least three letters ("WASHINGTON", "NEW YORK";
 # not the abbreviation "U.S.").
 _DATELINE = re.compile(r"[A-Z][A-Z'-]{2,}(?: [A-Z][A-Z'-]+)*")
-# A value that names a day, or a part of one ("2016-11-09", "2016-11-09TMO"); one with a clock time.
-_DAY_OR_PART = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:T(MO|AF|EV|NI))?$")
-_CLOCK = re.compile(r"^(\d{4}-\d{2}-\d{2})T(\d{2}):\d{2}")
-# Words that point at a day without naming it, capitalised at the start of a sentence ("Today", "Tonight").
-_POINTING_WORDS = frozenset(
-    [
-        "today",
-        "tonight",
-        "yesterday",
-        "tomorrow",
-        "now",
-        "this",
-        "that",
-        "the",
-        "last",
-        "next",
-        "earlier",
-        "later",
-    ]
-)
-# A value that names a day on the calendar, not "PRESENT_REF" or "XXXX-WXX-1".
-_CONCRETE = re.compile(r"^\d{4}")
-
-
-def _concrete_time_in(times: list[TimeExpression], sentences: set[int]) -> TimeExpression | None:
-    return next(
-        (t for t in times if t.sentence in sentences and t.type in _DATED_TYPES and _CONCRETE.match(t.value)),
-        None,
-    )
-
-
-def _dated_event_in(events: Iterable[Event], sentences: set[int] | None) -> Event | None:
-    """The most salient event (in these sentences, or anywhere) that says when it happened."""
-    dated = [
-        e
-        for e in events
-        if e.when
-        and e.when_text
-        and (sentences is None or sentences.intersection(e.mentions or [e.sentence]))
-    ]
-    return max(dated, key=lambda e: e.salience, default=None)
-
-
-def _recent(event: Event, published: datetime | None) -> bool:
-    """Whether an event's date is near the publication date (not the background: "a similar crash in 1959")."""
-    if published is None or not event.when:
-        return published is None
-    try:
-        day = date.fromisoformat(event.when[:10])
-    except ValueError:
-        return False
-    return -_RECENT_DAYS <= (day - published.date()).days <= 1
 
 
 def _place_in(places: list[Place], sentences: set[int], located: set[int] | None = None) -> str | None:
@@ -177,106 +120,6 @@ def _who(event: Event, actors: list[Actor]) -> str | None:
     return event.subject or agent
 
 
-def _hour_fits(part: str | None, hour: int) -> bool:
-    """Whether a clock hour lies in a part of the day ("MO" morning, "AF", "EV", "NI"), or any when none."""
-    spans = {"MO": (0, 12), "AF": (12, 18), "EV": (17, 22), "NI": (19, 29)}
-    if part is None or part not in spans:
-        return True
-    low, high = spans[part]
-    return low <= hour < high or low <= hour + 24 < high
-
-
-def _with_clock_time(when: str | None, times: list[TimeExpression]) -> str | None:
-    """A day or part of a day with the clock time the text gives for it: "Wednesday, 6.10am"."""
-    if when is None:
-        return None
-    said = next((t for t in times if t.text == when), None)
-    day = _DAY_OR_PART.match(said.value) if said is not None else None
-    if day is None:
-        return when
-    for clock in times:
-        hour = _CLOCK.match(clock.value) if clock.type == "TIME" else None
-        if hour is None or hour.group(1) != day.group(1) or not _hour_fits(day.group(2), int(hour.group(2))):
-            continue
-        return clock.text if when.lower() in clock.text.lower() else f"{when}, {clock.text}"
-    return when
-
-
-def _whole_time_phrase(when: str | None, times: list[TimeExpression], text: str | None) -> str | None:
-    """A day with the part of it the text puts before it: "the early hours of Wednesday", not "Wednesday"."""
-    said = next((t for t in times if t.text == when), None)
-    if said is None or text is None:
-        return when
-    part = next(
-        (t for t in times if t.end < said.start and text[t.end : said.start].lower() == " of "),
-        None,
-    )
-    return text[part.start : said.end] if part is not None and part.type in ("TIME", "DURATION") else when
-
-
-def _publication_day(published: datetime | None) -> str | None:
-    return f"{published.day} {published:%B %Y}" if published else None
-
-
-def _names_a_day(text: str | None) -> bool:
-    """Whether a time phrase names its day ("Saturday", "Nov. 6", "2016"), not only points at it ("today",
-    "the night", "now")."""
-    if not text:
-        return False
-    return any(ch.isdigit() for ch in text) or any(
-        word[:1].isupper() and word.lower() not in _POINTING_WORDS for word in text.split()
-    )
-
-
-def _when(
-    event: Event | None, events: list[Event], times: list[TimeExpression], published: datetime | None
-) -> str | None:
-    """When the main event happened, as the text says it.
-
-    Its own date; else a dated event or a date beside it; else the date of a related event (the crash behind
-    the deaths); else a date in the lead; else its own vague time ("recently"); else the publication date.
-    An own time that only points at its day ("the night", "today") gives way to a day the text names for the
-    event beside it ("shortly after midnight on Saturday").
-    """
-    own = event.when_text if event is not None and event.when and event.when_text else None
-    if own is not None and _names_a_day(own):
-        return own
-    lead = set(range(_LEAD_SENTENCES))
-    # A date beside the event or in the lead answers only when it is news, not background ("first proposed
-    # in 2009", "a similar strike ten years ago").
-    others = [e for e in events if e is not event and in_news_window(e.when, published)]
-    times = [t for t in times if in_news_window(t.value, published)]
-    if own is not None:
-        others = [e for e in others if _names_a_day(e.when_text)]
-        times = [t for t in times if _names_a_day(t.text)]
-    if event is not None:
-        mentioned = set(event.mentions or [event.sentence])
-        beside = _dated_event_in(others, mentioned)
-        if beside is not None:
-            return beside.when_text
-        # The happening behind it, told nearest the top: the crash behind the deaths, the blast behind the raid.
-        families = related_families(event.type) if event.type in FAMILY_OF_TYPE else frozenset()
-        related = [
-            e for e in others if e.when and FAMILY_OF_TYPE.get(e.type) in families and _recent(e, published)
-        ]
-        if related:
-            return min(related, key=lambda e: min(e.mentions or [e.sentence])).when_text
-        time = _concrete_time_in(times, mentioned)
-        if time is not None:
-            return time.text
-    if own is not None:
-        return own
-    in_lead = _dated_event_in(others, lead) or _concrete_time_in(times, lead)
-    if in_lead is not None:
-        return in_lead.when_text if isinstance(in_lead, Event) else in_lead.text
-    if event is not None and event.when_text:
-        return event.when_text
-    if published is not None:
-        return _publication_day(published)
-    vague = next((t for t in times if t.sentence in lead and t.type in _DATED_TYPES), None)
-    return vague.text if vague is not None else None
-
-
 def main_event(
     events: list[Event],
     actors: list[Actor],
@@ -294,11 +137,13 @@ def main_event(
     lead = set(range(_LEAD_SENTENCES))
     if not sentences:
         return FiveW()
+    if doc is not None:
+        times = told_times(times, doc, sentences)
     if not events:
         return FiveW(
             who=_actor_in(actors, lead),
             where=_place_in(places, lead),
-            when=_when(None, events, times, published),
+            when=main_when(None, events, times, published),
         )
     event = max(events, key=lambda e: (e.salience, -min(e.mentions or [e.sentence])))
     mentioned = set(event.mentions or [event.sentence])
@@ -331,8 +176,8 @@ def main_event(
     return FiveW(
         who=who,
         what=event.action,
-        when=_with_clock_time(
-            _whole_time_phrase(_when(event, events, times, published), times, doc.text if doc else None),
+        when=with_clock_time(
+            whole_time_phrase(main_when(event, events, times, published), times, doc.text if doc else None),
             times,
         ),
         where=where,

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
+from briefings.extract.entities import dateline_end
 from briefings.extract.events.index import TokenIndex
 from briefings.extract.events.lexicon import (
     EventSense,
@@ -14,6 +15,21 @@ from briefings.extract.events.syntax import own_subject
 from briefings.extract.events.triggers import BOUND_PREPOSITIONS, MEANS_MARKS, OTHER, SAY
 
 _UNTIMED_TYPES = frozenset({"DURATION", "SET"})
+# How far back (in tokens) a dateline's date may stand from the start of its line ("LIMA, Peru, March 12").
+_DATELINE_REACH = 14
+
+
+def in_dateline(doc: Doc, i: int) -> bool:
+    """Whether token i stands in the dateline opening its line ("LIMA, March 12 (Reuters) -"): the day the
+    report was filed, not the day of anything it tells."""
+    start = i
+    while start > 0 and i - start < _DATELINE_REACH:
+        before = doc[start - 1]
+        if "\n" in before.whitespace_ or (before.is_space and "\n" in before.text):
+            break
+        start -= 1
+    end = dateline_end(doc, start)
+    return end is not None and start <= i < end
 
 
 @dataclass
@@ -24,12 +40,42 @@ class TimeAnchor:
     borrowed: list[int] = field(default_factory=list)
 
 
+# Verbs that only say when or how a happening came about: their subject is a happening, even as a pronoun.
+_HAPPENING_VERBS = frozenset({"happen", "occur", "unfold"})
+_EVENT_PRONOUNS = frozenset({"it", "this", "that"})
+# How many sentences back a pronoun's happening may have been told ("It happened at dawn").
+_PRONOUN_REACH = 2
+
+
 def _subject_event(verb: Token, triggers: dict[int, EventSense]) -> int | None:
-    """The event noun a non-event verb says something of: "the attack happened at 11:30pm"."""
+    """The event noun a non-event verb says something of: "the attack happened at 11:30pm"; for "It
+    happened in the early hours of Wednesday", the happening told just before (not a statement)."""
     if verb.pos_ not in ("VERB", "AUX"):
         return None
     subject = own_subject(verb)
-    return subject.i if subject is not None and subject.i in triggers else None
+    if subject is None:
+        return None
+    if subject.i in triggers:
+        return subject.i
+    if subject.lower_ in _EVENT_PRONOUNS and verb.lemma_.lower() in _HAPPENING_VERBS:
+        return _event_before(verb, triggers)
+    return None
+
+
+def _event_before(verb: Token, triggers: dict[int, EventSense]) -> int | None:
+    """The last trigger (not a saying) in the sentences just before a verb's own: what "it" happened of."""
+    doc = verb.doc
+    sentence = verb.sent
+    earliest = sentence.start
+    for _ in range(_PRONOUN_REACH):
+        if earliest == 0:
+            break
+        earliest = doc[earliest - 1].sent.start
+    for i in range(sentence.start - 1, earliest - 1, -1):
+        sense = triggers.get(i)
+        if sense is not None and sense is not SAY and sense.family != "statement":
+            return i
+    return None
 
 
 def _dates_a_participant(verb: Token, triggers: dict[int, EventSense]) -> bool:
@@ -65,7 +111,7 @@ def time_anchors(index: TokenIndex, doc: Doc, triggers: dict[int, EventSense]) -
         if number is not None:
             spans.setdefault(number, []).append(i)
     for number, token_ids in spans.items():
-        if index.times[number].type in _UNTIMED_TYPES:
+        if index.times[number].type in _UNTIMED_TYPES or in_dateline(doc, token_ids[0]):
             continue
         inside = set(token_ids)
         node = next(

@@ -61,8 +61,15 @@ def verb_tense(verb: Token, depth: int = 0) -> Tense | None:
         # "would have gone" looks back; "could go", "would go" look ahead of the time spoken of
         if any(a.lemma_ == "have" for a in auxes) and verb.tag_ == "VBN":
             return "past"
+        if any(a.lower_ == "could" for a in modal) and _negated(verb):
+            # "could not be reached on Tuesday": an inability the reporter met, the past form of "cannot"
+            return "past"
         return "future"
     if verb.tag_ == "VBD" or any(a.tag_ == "VBD" for a in auxes):
+        return "past"
+    if verb.tag_ == "VBP" and not auxes and _singular_third_person(verb):
+        # "Weakness hurt the index on Friday": a present with a singular subject would be "hurts", so a
+        # form the tagger read as present is the past of a verb that does not change ("hurt", "cut", "set").
         return "past"
     if verb.tag_ == "VBN":
         if any(a.lemma_ == "have" for a in auxes):
@@ -94,6 +101,29 @@ def verb_tense(verb: Token, depth: int = 0) -> Tense | None:
     if verb.tag_ in ("VBZ", "VBP"):
         return "present"
     return None
+
+
+_NEGATIVE_SUBJECTS = frozenset({"neither", "nor", "nobody", "none", "no one", "nothing"})
+
+
+def _negated(verb: Token) -> bool:
+    """Whether a clause is negated: "could not", "couldn't", "Neither he nor his aides could ..."."""
+    for child in verb.children:
+        if child.dep_ == "neg":
+            return True
+        if child.dep_ in ("nsubj", "nsubjpass") and any(
+            t.lower_ in _NEGATIVE_SUBJECTS for t in (child, *child.children)
+        ):
+            return True
+    return False
+
+
+def _singular_third_person(verb: Token) -> bool:
+    """Whether a verb's subject is one thing or one person named by a noun ("the index", "Weakness")."""
+    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subject is None or subject.tag_ not in ("NN", "NNP"):
+        return False
+    return not any(c.dep_ in ("conj", "cc") for c in subject.children)
 
 
 def _reduced_relative(verb: Token) -> bool:

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from briefings.models import ArticleAnalysis, Event, TimelineEntry
+from briefings.stories.day_statements import day_statements
 from briefings.stories.identity import NameResolver
 
 _WORD = re.compile(r"[^\W_]+")
@@ -121,31 +122,32 @@ def _specific(values: list[str]) -> str:
 def merge_timeline(
     analyses: list[ArticleAnalysis], actors: NameResolver, places: NameResolver
 ) -> list[TimelineEntry]:
-    """The story's dated events in time order, each reported once with every article that reports it."""
+    """The story's dated events in time order, each reported once with every article that reports it.
+
+    Each article adds what it tells of the days it names (see `day_statements`): its dated events, its
+    lead, and the earlier days it recalls, so a day that later reports keep recalling is told by many.
+    """
     by_day: dict[str, list[_Entry]] = {}
     whens: dict[int, list[str]] = {}
     for analysis in analyses:
-        article = analysis.article.id
-        for event in analysis.events:
-            if not event.when or not event.evidence:
-                continue
-            family = _FAMILIES.get(event.type, event.type) if event.type else None
-            participants = _participants(event, actors, places)
-            words = _words(event.evidence)
-            entries = by_day.setdefault(_day(event.when), [])
+        for statement in day_statements(analysis):
+            event = statement.event
+            event_type = event.type if event is not None and event.type else None
+            family = _FAMILIES.get(event_type, event_type) if event_type else None
+            participants = _participants(event, actors, places) if event is not None else set()
+            words = _words(statement.text)
+            entries = by_day.setdefault(_day(statement.when), [])
             entry = next((e for e in entries if e.matches(family, participants, words)), None)
             if entry is None:
-                entry = _Entry(
-                    when=event.when, event_type=event.type or None, family=family, participants=set()
-                )
+                entry = _Entry(when=statement.when, event_type=event_type, family=family, participants=set())
                 entries.append(entry)
-            whens.setdefault(id(entry), []).append(event.when)
+            whens.setdefault(id(entry), []).append(statement.when)
             entry.participants |= participants
-            if event.evidence not in entry.evidence:
-                entry.evidence.append(event.evidence)
+            if statement.text not in entry.evidence:
+                entry.evidence.append(statement.text)
                 entry.words.append(words)
-            if article not in entry.articles:
-                entry.articles.append(article)
+            if statement.article not in entry.articles:
+                entry.articles.append(statement.article)
     timeline = []
     for entries in by_day.values():
         for entry in entries:

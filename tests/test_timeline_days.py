@@ -123,3 +123,33 @@ def test_a_day_that_only_bounds_a_stretch_is_no_entry(analyze):
     )
     story = merge_story("s", [report])
     assert not _on(story, "2025-03-07")
+
+
+def test_a_day_counts_its_sources_not_one_source_s_sentences(analyze):
+    listing = _article(
+        analyze,
+        "a1",
+        "The lifeboat crew at Dunmore rescued two kayakers on Saturday. Volunteers repainted the harbour "
+        "railings on Saturday. The ferry added an extra crossing to Marlow on Saturday. A brass band played "
+        "on the pier on Saturday.",
+        "2025-06-09T09:00:00",
+    )
+    first = _article(
+        analyze,
+        "a2",
+        "Part of the harbour wall at Dunmore collapsed on Tuesday after a week of storms.",
+        "2025-06-04T09:00:00",
+    )
+    second = _article(
+        analyze,
+        "a3",
+        "Engineers are inspecting the harbour wall at Dunmore, part of which collapsed on Tuesday.",
+        "2025-06-05T09:00:00",
+    )
+    story = merge_story("s", [listing, first, second])
+    support = _support(story)
+    assert support["2025-06-03"] == 2 and support["2025-06-07"] == 1
+    # What the one source told of its day is still there, in one line.
+    (saturday,) = _on(story, "2025-06-07")
+    assert saturday.what.startswith("The lifeboat crew at Dunmore rescued two kayakers")
+    assert "repainted the harbour railings" in saturday.what

@@ -12,6 +12,8 @@ from briefings.stories.identity import NameResolver
 _WORD = re.compile(r"[^\W_]+")
 # Two sentences about one event share most of their words once function words are set aside.
 SAME_EVIDENCE = 0.5
+# At most this many events that one source alone tells of one day make its line for that day.
+JOINED_LINES = 2
 _FUNCTION_WORDS = frozenset(
     [
         "the",
@@ -96,6 +98,13 @@ class _Entry:
     evidence: list[str] = field(default_factory=list)
     words: list[set[str]] = field(default_factory=list)
     articles: list[str] = field(default_factory=list)
+    # Lines of other entries of the same single source on the same day, told after this one's.
+    joined: list[_Entry] = field(default_factory=list)
+
+    def line(self) -> str:
+        # The shortest report of an event reads best in a list; a fragment is no report.
+        readable = [e for e in self.evidence if len(e.split()) >= 5] or self.evidence
+        return _line(min(readable, key=len))
 
     def matches(self, family: str | None, participants: set[str], words: set[str]) -> bool:
         if family and self.family and family != self.family:
@@ -117,6 +126,31 @@ def _participants(event: Event, actors: NameResolver, places: NameResolver) -> s
 def _specific(values: list[str]) -> str:
     """The most precise of several values for one event's time ("2020-01-07T17:30" over "2020-01-07")."""
     return max(values, key=lambda v: (sum(1 for o in values if o[:10] == v[:10]), len(v)))
+
+
+def _one_line_per_source(entries: list[_Entry]) -> list[_Entry]:
+    """A day's entries with what one source alone tells of that day as one line: a source's further events
+    that no other source reports join its first line (up to `JOINED_LINES`), so a day counts as many
+    sources as tell of it, not as many sentences as one of them spends on it."""
+    kept: list[_Entry] = []
+    first_of: dict[str, _Entry] = {}
+    for entry in entries:
+        if len(entry.articles) > 1:
+            kept.append(entry)
+            continue
+        first = first_of.setdefault(entry.articles[0], entry)
+        if first is entry:
+            kept.append(entry)
+        elif len(first.joined) + 1 < JOINED_LINES:
+            first.joined.append(entry)
+    return kept
+
+
+def _what(entry: _Entry) -> str:
+    lines = [entry.line(), *(joined.line() for joined in entry.joined)]
+    if len(lines) == 1:
+        return lines[0]
+    return " ".join(line if line[-1:] in ".!?\"'”’" else line + "." for line in lines)
 
 
 def merge_timeline(
@@ -150,13 +184,11 @@ def merge_timeline(
                 entry.articles.append(statement.article)
     timeline = []
     for entries in by_day.values():
-        for entry in entries:
-            # The shortest report of an event reads best in a list; a fragment is no report.
-            readable = [e for e in entry.evidence if len(e.split()) >= 5] or entry.evidence
+        for entry in _one_line_per_source(entries):
             timeline.append(
                 TimelineEntry(
                     when=_specific(whens[id(entry)]),
-                    what=_line(min(readable, key=len)),
+                    what=_what(entry),
                     articles=entry.articles,
                     event_type=entry.event_type,
                 )

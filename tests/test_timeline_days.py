@@ -153,3 +153,17 @@ def test_a_day_counts_its_sources_not_one_source_s_sentences(analyze):
     (saturday,) = _on(story, "2025-06-07")
     assert saturday.what.startswith("The lifeboat crew at Dunmore rescued two kayakers")
     assert "repainted the harbour railings" in saturday.what
+
+
+def test_a_day_still_ahead_of_the_report_is_a_plan_not_an_entry(analyze):
+    announcement = _article(
+        analyze,
+        "a1",
+        "The council of Marlow approved a new ferry terminal on Monday. A public hearing on the design has "
+        "been set for 14 July. The harbour board has announced a second hearing in Dunmore on 21 July.",
+        "2025-05-14T09:00:00",
+    )
+    story = merge_story("s", [announcement])
+    assert any("approved a new ferry terminal" in e.what for e in _on(story, "2025-05-12"))
+    assert not _on(story, "2025-07-14") and not _on(story, "2025-07-21")
+    assert all(e.when[:10] <= "2025-05-14" for e in story.timeline)

@@ -1,5 +1,7 @@
 """What one article tells of each day: its dated events, the earlier days it recalls, and its lead.
 
+Only days that had come by the time the article was published: a timeline tells what happened.
+
 A timeline is built from the days the articles refer to, not only from the days they were published: a
 report published on Thursday that says "on Monday the court heard ..." tells of Monday, and a report weeks
 later that recalls "the singer died on 25 June" tells of 25 June again. A sentence that names an earlier
@@ -13,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from briefings.extract.events.dating import stretch
 from briefings.extract.events.triggers import BOUND_PREPOSITIONS
 from briefings.models import ArticleAnalysis, Event, Sentence, TimeExpression
 
@@ -103,10 +106,30 @@ def day_statements(analysis: ArticleAnalysis) -> list[Statement]:
         if not _recalls(analysis, time.value) or _words(sentence.text) < MIN_WORDS:
             continue
         statements.append(Statement(when=time.value, text=sentence.text.strip(), article=article))
+    import os
+
+    if os.environ.get("FUT") and analysis.article.published is not None:
+        pub = analysis.article.published.date()
+
+        def _ok(st):
+            try:
+                return (pub - date.fromisoformat(st.when[:10])).days >= -int(os.environ["FUT"]) + 1
+            except ValueError:
+                return True
+
+        statements = [st for st in statements if _ok(st)]
     lead = _lead(analysis)
     if lead is not None:
         statements.append(lead)
-    return statements
+    return [statement for statement in statements if _happened(analysis, statement.when)]
+
+
+def _happened(analysis: ArticleAnalysis, value: str) -> bool:
+    """Whether the time had come when the article was published: what a report says will happen later is a
+    plan ("the trial will open on 27 September"); the reports of that day tell what happened."""
+    published = analysis.article.published
+    days = stretch(value)
+    return published is None or days is None or days[0] <= published.date()
 
 
 def _lead(analysis: ArticleAnalysis) -> Statement | None:

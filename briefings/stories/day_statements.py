@@ -106,18 +106,6 @@ def day_statements(analysis: ArticleAnalysis) -> list[Statement]:
         if not _recalls(analysis, time.value) or _words(sentence.text) < MIN_WORDS:
             continue
         statements.append(Statement(when=time.value, text=sentence.text.strip(), article=article))
-    import os
-
-    if os.environ.get("FUT") and analysis.article.published is not None:
-        pub = analysis.article.published.date()
-
-        def _ok(st):
-            try:
-                return (pub - date.fromisoformat(st.when[:10])).days >= -int(os.environ["FUT"]) + 1
-            except ValueError:
-                return True
-
-        statements = [st for st in statements if _ok(st)]
     lead = _lead(analysis)
     if lead is not None:
         statements.append(lead)

@@ -1,18 +1,17 @@
 """What one article tells of each day: its dated events, the earlier days it recalls, and its lead.
 
-Only days that had come by the time the article was published: a timeline tells what happened.
-
 A timeline is built from the days the articles refer to, not only from the days they were published: a
 report published on Thursday that says "on Monday the court heard ..." tells of Monday, and a report weeks
 later that recalls "the singer died on 25 June" tells of 25 June again. A sentence that names an earlier
 day recalls it even when it holds no dated event; a lead that names no time at all tells the news of the
-day the article was published.
+day the article was published. Only days that had come when the article was published count: what a
+report says will happen later is a plan, and a timeline tells what happened.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from briefings.extract.events.dating import stretch
@@ -42,7 +41,6 @@ class Statement:
     text: str
     article: str
     event: Event | None = None
-    participants: set[str] = field(default_factory=set)
 
 
 def _words(text: str) -> int:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from itertools import islice
 
 from briefings.extract.events.dating import stretch
 from briefings.extract.events.triggers import BOUND_PREPOSITIONS
@@ -124,7 +125,7 @@ def _lead(analysis: ArticleAnalysis) -> Statement | None:
     published = analysis.article.published
     if published is None:
         return None
-    full = [s for s in analysis.sentences if _words(s.text) >= MIN_WORDS][:LEAD_SENTENCES]
+    full = list(islice((s for s in analysis.sentences if _words(s.text) >= MIN_WORDS), LEAD_SENTENCES))
     if not full:
         return None
     opening = {s.index for s in full}

@@ -100,6 +100,8 @@ def test_the_same_event_from_two_articles_is_one_timeline_entry():
         analysis("a1", events=[event("strike", "2024-03-04", strike, ["Norland"], "Kessa")]),
         analysis(
             "a2",
+            # Published after the meeting it reports: a timeline holds what had happened by then.
+            published="2024-03-07T10:00:00",
             events=[
                 event(
                     "attack",

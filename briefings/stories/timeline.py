@@ -7,11 +7,14 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from briefings.models import ArticleAnalysis, Event, TimelineEntry
+from briefings.stories.day_statements import day_statements
 from briefings.stories.identity import NameResolver
 
 _WORD = re.compile(r"[^\W_]+")
 # Two sentences about one event share most of their words once function words are set aside.
 SAME_EVIDENCE = 0.5
+# At most this many events that one source alone tells of one day make its line for that day.
+JOINED_LINES = 2
 _FUNCTION_WORDS = frozenset(
     [
         "the",
@@ -96,6 +99,13 @@ class _Entry:
     evidence: list[str] = field(default_factory=list)
     words: list[set[str]] = field(default_factory=list)
     articles: list[str] = field(default_factory=list)
+    # Lines of other entries of the same single source on the same day, told after this one's.
+    joined: list[_Entry] = field(default_factory=list)
+
+    def line(self) -> str:
+        # The shortest report of an event reads best in a list; a fragment is no report.
+        readable = [e for e in self.evidence if len(e.split()) >= 5] or self.evidence
+        return _line(min(readable, key=len))
 
     def matches(self, family: str | None, participants: set[str], words: set[str]) -> bool:
         if family and self.family and family != self.family:
@@ -121,43 +131,67 @@ def _specific(values: list[str]) -> str:
     return max(values, key=lambda v: (days[v[:10]], len(v)))
 
 
+def _one_line_per_source(entries: list[_Entry]) -> list[_Entry]:
+    """A day's entries with what one source alone tells of that day as one line: a source's further events
+    that no other source reports join its first line (up to `JOINED_LINES`), so a day counts as many
+    sources as tell of it, not as many sentences as one of them spends on it."""
+    kept: list[_Entry] = []
+    first_of: dict[str, _Entry] = {}
+    for entry in entries:
+        if len(entry.articles) > 1:
+            kept.append(entry)
+            continue
+        first = first_of.setdefault(entry.articles[0], entry)
+        if first is entry:
+            kept.append(entry)
+        elif len(first.joined) + 1 < JOINED_LINES:
+            first.joined.append(entry)
+    return kept
+
+
+def _what(entry: _Entry) -> str:
+    lines = [entry.line(), *(joined.line() for joined in entry.joined)]
+    if len(lines) == 1:
+        return lines[0]
+    return " ".join(line if line[-1:] in ".!?\"'”’" else line + "." for line in lines)
+
+
 def merge_timeline(
     analyses: list[ArticleAnalysis], actors: NameResolver, places: NameResolver
 ) -> list[TimelineEntry]:
-    """The story's dated events in time order, each reported once with every article that reports it."""
+    """The story's dated events in time order, each reported once with every article that reports it.
+
+    Each article adds what it tells of the days it names (see `day_statements`): its dated events, its
+    lead, and the earlier days it recalls, so a day that later reports keep recalling is told by many.
+    """
     by_day: dict[str, list[_Entry]] = {}
     whens: dict[int, list[str]] = {}
     for analysis in analyses:
-        article = analysis.article.id
-        for event in analysis.events:
-            if not event.when or not event.evidence:
-                continue
-            family = _FAMILIES.get(event.type, event.type) if event.type else None
-            participants = _participants(event, actors, places)
-            words = _words(event.evidence)
-            entries = by_day.setdefault(_day(event.when), [])
+        for statement in day_statements(analysis):
+            event = statement.event
+            event_type = event.type if event is not None and event.type else None
+            family = _FAMILIES.get(event_type, event_type) if event_type else None
+            participants = _participants(event, actors, places) if event is not None else set()
+            words = _words(statement.text)
+            entries = by_day.setdefault(_day(statement.when), [])
             entry = next((e for e in entries if e.matches(family, participants, words)), None)
             if entry is None:
-                entry = _Entry(
-                    when=event.when, event_type=event.type or None, family=family, participants=set()
-                )
+                entry = _Entry(when=statement.when, event_type=event_type, family=family, participants=set())
                 entries.append(entry)
-            whens.setdefault(id(entry), []).append(event.when)
+            whens.setdefault(id(entry), []).append(statement.when)
             entry.participants |= participants
-            if event.evidence not in entry.evidence:
-                entry.evidence.append(event.evidence)
+            if statement.text not in entry.evidence:
+                entry.evidence.append(statement.text)
                 entry.words.append(words)
-            if article not in entry.articles:
-                entry.articles.append(article)
+            if statement.article not in entry.articles:
+                entry.articles.append(statement.article)
     timeline = []
     for entries in by_day.values():
-        for entry in entries:
-            # The shortest report of an event reads best in a list; a fragment is no report.
-            readable = [e for e in entry.evidence if len(e.split()) >= 5] or entry.evidence
+        for entry in _one_line_per_source(entries):
             timeline.append(
                 TimelineEntry(
                     when=_specific(whens[id(entry)]),
-                    what=_line(min(readable, key=len)),
+                    what=_what(entry),
                     articles=entry.articles,
                     event_type=entry.event_type,
                 )

@@ -19,7 +19,7 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bot.channels.config import TopicFilter, topics_of
 from bot.channels.errors import ChannelNotSetUp, StoreDown
@@ -294,16 +294,21 @@ class StoryLibrary:
         except (UnknownStory, NoStories) as refused:
             if query is None or not query.strip():
                 raise
-            try:
-                view = await self.read_model.kept_view(news.feed_ids, query, self.clock.now())
-            except StoryClosed:
-                raise UnknownStory(STORY_NOT_KEPT, hint="/stories lists the stories kept now.") from None
-            except StoreUnavailable as exc:
-                _log.error("%s", exc)
-                raise StoreDown(DATABASE_DOWN) from exc
+            view = await self._kept_view(news.feed_ids, query, self.clock.now())
             if view is None:
                 raise refused from None
             return news, news.keep_found(view)
+
+    async def _kept_view(self, feed_ids: Sequence[int], query: str, now: datetime) -> StoryView | None:
+        """The kept story `query` names, as these feeds see it; a closed one and a store that went away are
+        answered as users are told of them."""
+        try:
+            return await self.read_model.kept_view(feed_ids, query, now)
+        except StoryClosed:
+            raise UnknownStory(STORY_NOT_KEPT, hint="/stories lists the stories kept now.") from None
+        except StoreUnavailable as exc:
+            _log.error("%s", exc)
+            raise StoreDown(DATABASE_DOWN) from exc
 
     def _kept_recently(self, ref: ChannelRef) -> bool:
         """Whether the channel's stories are kept and recent enough to answer without waiting (`_view`)."""
@@ -325,12 +330,10 @@ class StoryLibrary:
                 if channel is None:
                     raise ChannelNotSetUp(NOT_SET_UP)
                 feed_ids = await channel_store.feed_ids_of(session, channel.id)
-            view = await self.read_model.kept_view(feed_ids, story_id, now)
-        except StoryClosed:
-            raise UnknownStory(STORY_NOT_KEPT, hint="/stories lists the stories kept now.") from None
         except StoreUnavailable as exc:
             _log.error("%s", exc)
             raise StoreDown(DATABASE_DOWN) from exc
+        view = await self._kept_view(feed_ids, story_id, now)
         if view is None:
             return None
         news = ChannelNews.from_views([view], self.window, feed_ids, self.read_model.placing_backlog())

@@ -479,3 +479,33 @@ def test_a_sentence_that_retells_a_chosen_one_with_more_words_is_not_taken(analy
     assert sum(s.startswith("Floodwater swept through Marenport") for s in digest) == 1
     assert any("Ilse Varga" in s for s in digest)
     _assert_nothing_invented(digest, [analysis])
+
+
+def test_a_sentence_that_names_its_subject_comes_before_one_that_points_back(analyze) -> None:
+    text = (
+        "A fire destroyed the old grain mill at Harrowby on Sunday night, the county fire service said. "
+        "Crews from three towns fought the flames at the grain mill until dawn. "
+        "It was built by a local family in 1880 and was once the largest in the county. "
+        "A local family built the mill in 1880 and it was once the largest in the county. "
+        "Police said the cause of the fire was not yet known."
+    )
+    analysis = analyze(text)
+    _, digest = summarize(_story(analysis), [analysis])
+    assert digest[-1] == "A local family built the mill in 1880 and it was once the largest in the county."
+    assert not any(s.startswith("It was built") for s in digest)
+    _assert_nothing_invented(digest, [analysis])
+
+
+def test_a_credit_line_is_not_taken_as_a_sentence_of_the_story(analyze) -> None:
+    text = (
+        "A fire destroyed the old grain mill at Harrowby on Sunday night, the county fire service said.\n\n"
+        "Crews from three towns fought the flames at the grain mill until dawn on Monday.\n\n"
+        '"The mill was the heart of Harrowby for a century and we will miss it," the mayor said.\n\n'
+        "— Anna Pell, the mayor of Harrowby, speaking to reporters at the mill on Monday morning\n\n"
+        "Police said the cause of the fire at the mill was not yet known to investigators."
+    )
+    analysis = analyze(text)
+    _, digest = summarize(_story(analysis), [analysis])
+    assert not any("Anna Pell" in s for s in digest)
+    assert any(s.startswith("Police said the cause") for s in digest)
+    _assert_nothing_invented(digest, [analysis])

@@ -509,3 +509,28 @@ def test_a_credit_line_is_not_taken_as_a_sentence_of_the_story(analyze) -> None:
     assert not any("Anna Pell" in s for s in digest)
     assert any(s.startswith("Police said the cause") for s in digest)
     _assert_nothing_invented(digest, [analysis])
+
+
+def test_figures_of_different_orders_of_size_count_different_things(analyze) -> None:
+    first, second = analyze(FLOOD), _as(analyze(FLOOD), "a2")
+
+    def cost(quantity: str, value: float, by: str, article: str) -> SourcedClaim:
+        return SourcedClaim(
+            claim=Claim(text=f"{quantity} for repairs", quantity=quantity, value=value, attributed_to=by),
+            article=article,
+        )
+
+    # The region's whole repair budget and one street's grant are not two versions of one figure.
+    apart = [cost("£40 million", 40e6, "the region", "a1"), cost("£20,000", 2e4, "the council", "a2")]
+    story = _two_outlets(_story(first, second, disagreements=[Disagreement(about="money", claims=apart)]))
+    _, digest = summarize(story, [first, second])
+    assert not any(s.startswith("Sources disagree:") for s in digest)
+    # Two estimates of one bill, or none against some, do disagree.
+    for low, value in (("£15 million", 15e6), ("nothing", 0.0)):
+        near = [cost("£40 million", 40e6, "the region", "a1"), cost(low, value, "the council", "a2")]
+        story = _two_outlets(_story(first, second, disagreements=[Disagreement(about="money", claims=near)]))
+        _, digest = summarize(story, [first, second])
+        assert digest[-1] == (
+            f"Sources disagree: money — “£40 million for repairs” (the region) vs. “{low} for repairs” "
+            "(the council)."
+        )

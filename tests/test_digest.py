@@ -479,3 +479,58 @@ def test_a_sentence_that_retells_a_chosen_one_with_more_words_is_not_taken(analy
     assert sum(s.startswith("Floodwater swept through Marenport") for s in digest) == 1
     assert any("Ilse Varga" in s for s in digest)
     _assert_nothing_invented(digest, [analysis])
+
+
+def test_a_sentence_that_names_its_subject_comes_before_one_that_points_back(analyze) -> None:
+    text = (
+        "A fire destroyed the old grain mill at Harrowby on Sunday night, the county fire service said. "
+        "Crews from three towns fought the flames at the grain mill until dawn. "
+        "It was built by a local family in 1880 and was once the largest in the county. "
+        "A local family built the mill in 1880 and it was once the largest in the county. "
+        "Police said the cause of the fire was not yet known."
+    )
+    analysis = analyze(text)
+    _, digest = summarize(_story(analysis), [analysis])
+    assert digest[-1] == "A local family built the mill in 1880 and it was once the largest in the county."
+    assert not any(s.startswith("It was built") for s in digest)
+    _assert_nothing_invented(digest, [analysis])
+
+
+def test_a_credit_line_is_not_taken_as_a_sentence_of_the_story(analyze) -> None:
+    text = (
+        "A fire destroyed the old grain mill at Harrowby on Sunday night, the county fire service said.\n\n"
+        "Crews from three towns fought the flames at the grain mill until dawn on Monday.\n\n"
+        '"The mill was the heart of Harrowby for a century and we will miss it," the mayor said.\n\n'
+        "— Anna Pell, the mayor of Harrowby, speaking to reporters at the mill on Monday morning\n\n"
+        "Police said the cause of the fire at the mill was not yet known to investigators."
+    )
+    analysis = analyze(text)
+    _, digest = summarize(_story(analysis), [analysis])
+    assert not any("Anna Pell" in s for s in digest)
+    assert any(s.startswith("Police said the cause") for s in digest)
+    _assert_nothing_invented(digest, [analysis])
+
+
+def test_figures_of_different_orders_of_size_count_different_things(analyze) -> None:
+    first, second = analyze(FLOOD), _as(analyze(FLOOD), "a2")
+
+    def cost(quantity: str, value: float, by: str, article: str) -> SourcedClaim:
+        return SourcedClaim(
+            claim=Claim(text=f"{quantity} for repairs", quantity=quantity, value=value, attributed_to=by),
+            article=article,
+        )
+
+    # The region's whole repair budget and one street's grant are not two versions of one figure.
+    apart = [cost("£40 million", 40e6, "the region", "a1"), cost("£20,000", 2e4, "the council", "a2")]
+    story = _two_outlets(_story(first, second, disagreements=[Disagreement(about="money", claims=apart)]))
+    _, digest = summarize(story, [first, second])
+    assert not any(s.startswith("Sources disagree:") for s in digest)
+    # Two estimates of one bill, or none against some, do disagree.
+    for low, value in (("£15 million", 15e6), ("nothing", 0.0)):
+        near = [cost("£40 million", 40e6, "the region", "a1"), cost(low, value, "the council", "a2")]
+        story = _two_outlets(_story(first, second, disagreements=[Disagreement(about="money", claims=near)]))
+        _, digest = summarize(story, [first, second])
+        assert digest[-1] == (
+            f"Sources disagree: money — “£40 million for repairs” (the region) vs. “{low} for repairs” "
+            "(the council)."
+        )

@@ -9,6 +9,9 @@ from briefings.models import Disagreement, SourcedClaim, Story
 SHORT_CLAIM_WORDS = 4
 # More figures than this are counted, not listed: the digest has 120 words in all.
 MAX_FIGURES = 3
+# Reports of one figure differ by a small factor (estimates, a toll as it rises); a figure this many times
+# another counts something else (a town's people and a crowd, a budget and one grant).
+MAX_DISPUTED_FACTOR = 10.0
 
 
 @dataclass(frozen=True)
@@ -97,12 +100,29 @@ def _line(disagreement: Disagreement, outlets: dict[str, str]) -> DisputeLine:
 
 
 def is_dispute(disagreement: Disagreement, outlets: dict[str, str]) -> bool:
-    """Whether two different sources give different amounts (else it is one source's own numbers, or
-    every source gives the same)."""
+    """Whether two different sources give different amounts of one order of size (else it is one
+    source's own numbers, every source gives the same, or the figures count different things)."""
     given: dict[str, set[object]] = {}
     for _, source, claims in _figures(disagreement, outlets):
         given.setdefault(source.casefold(), set()).update(_amount(c) for c in claims)
-    return any(a != b for x, xs in given.items() for y, ys in given.items() if x < y for a in xs for b in ys)
+    return any(
+        _contradict(a, b)
+        for x, xs in given.items()
+        for y, ys in given.items()
+        if x < y
+        for a in xs
+        for b in ys
+    )
+
+
+def _contradict(a: object, b: object) -> bool:
+    """Whether two amounts can be two sources' versions of one figure that differ: none against some,
+    or two of one order of size."""
+    if a == b:
+        return False
+    if isinstance(a, float) and isinstance(b, float) and a > 0 and b > 0:
+        return max(a, b) / min(a, b) <= MAX_DISPUTED_FACTOR
+    return True
 
 
 def dispute_lines(story: Story) -> list[DisputeLine]:

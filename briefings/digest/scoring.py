@@ -6,8 +6,9 @@ story's other sources tell too (what several reports agree on is the story; an a
 echoes, a scraping remnant, loses its lead's place), by the events it
 reports (the more salient the event, the more it adds; the main event's cause adds too), and by whether
 it carries a figure some source disputes, and by whether it comes from the story's newest report. It loses for what reads badly out of context: a quotation, a
-question or a first-person line on its own, a fragment, a run-on caption, and a standfirst or
-boilerplate line that its article repeats word for word.
+question or a first-person line on its own, a fragment, a run-on caption, a credit line, a sentence that
+opens with a pronoun pointing back, and a standfirst or boilerplate line that its article repeats word
+for word.
 """
 
 from __future__ import annotations
@@ -40,6 +41,12 @@ MAX_WORDS = 60
 
 _OPENING_QUOTES = "\"'‘“«"
 _FIRST_PERSON = re.compile(r"^(?:I|We|My|Our|Me|Us)\b")
+# A sentence that opens with a third-person pronoun or a demonstrative leans on one before it: it names
+# less of what it tells, and out of its place the reader cannot tell whom it means.
+_LEANS_BACK = re.compile(r"^(?:He|She|It|They|His|Her|Its|Their|Them|Him|This|These|Those|That)\b(?![-'’])")
+LEANS_BACK_PENALTY = 0.3
+# A line that opens with a dash credits or captions something shown beside it ("— the mayor, asked…").
+_CREDIT_LINE = re.compile(r"^(?:[—–]|-\s)")
 
 
 @dataclass(frozen=True)
@@ -144,7 +151,10 @@ def _reads_badly(candidate: Candidate, quoted: bool) -> float:
         or _FIRST_PERSON.match(text)
     ):
         penalty += QUOTE_PENALTY
-    if candidate.words < MIN_WORDS or candidate.words > MAX_WORDS:
+    # The first sentence of an article has nothing before it to lean on.
+    if candidate.position > 0 and _LEANS_BACK.match(text):
+        penalty += LEANS_BACK_PENALTY
+    if _CREDIT_LINE.match(text) or candidate.words < MIN_WORDS or candidate.words > MAX_WORDS:
         penalty += UNFIT_PENALTY
     return penalty
 

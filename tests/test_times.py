@@ -284,3 +284,13 @@ def test_weekday_of_an_inability_reported_is_the_one_before(nlp: Language) -> No
 def test_an_unchanging_past_form_with_a_singular_subject_is_past(nlp: Language) -> None:
     # "hurt" with a singular subject would be "hurts" in the present: the sentence tells of last Friday.
     assert found(nlp, "Weakness in bank shares hurt the index on Friday.")["Friday"] == ("DATE", "2020-01-03")
+
+
+def test_the_morning_takes_the_day_its_clause_names_after_it(nlp: Language) -> None:
+    result = found(nlp, "The tram left the track during the morning rush hour in Halm on Monday.")
+    assert result["the morning"] == ("TIME", "2020-01-06TMO")
+
+
+def test_that_night_without_a_day_beside_it_is_the_day_told_before(nlp: Language) -> None:
+    result = found(nlp, "The dam broke on Monday. That night, the river rose over the road.")
+    assert result["That night"] == ("TIME", "2020-01-06TNI")

@@ -296,6 +296,16 @@ def _date_beside(days: list[tuple[int, date]], clock: Candidate, text: str) -> d
     return best[1] if best else None
 
 
+def _part_of_a_told_day(meaning: Meaning | DatedTime) -> bool:
+    """Whether a meaning is a part of a day the text points at without naming it ("the morning", "that
+    night"): its day is the one its sentence names, written before or after it ("during the morning rush
+    hour on Wednesday"), else the last day the text told."""
+    if not isinstance(meaning, DatedTime) or meaning.time.part is None:
+        return False
+    day = meaning.date
+    return isinstance(day, RelativeUnit) and day.unit == "day" and day.offset == 0 and day.anaphoric
+
+
 def _sentence_of(sentences: list[Sentence], position: int) -> int:
     return sentence_at(sentences, position) if sentences else 0
 
@@ -309,6 +319,7 @@ def extract_times(doc: Doc, sentences: list[Sentence], published: datetime | Non
     resolver = Resolver(published)
     resolved: list[tuple[Candidate, Resolved | None, int]] = []
     pending_clocks: list[tuple[int, Candidate, Tense | None, date | None]] = []
+    pending_parts: list[tuple[int, Candidate]] = []
     days_by_sentence: dict[int, list[tuple[int, date]]] = {}
     for c in candidates:
         sentence = _sentence_of(sentences, c.start)
@@ -325,9 +336,17 @@ def extract_times(doc: Doc, sentences: list[Sentence], published: datetime | Non
         except (ValueError, OverflowError):
             _log.debug("could not anchor %r", c)
             value = None
-        if value is not None and value.day is not None:
+        if _part_of_a_told_day(meaning):
+            pending_parts.append((len(resolved), c))
+        elif value is not None and value.day is not None:
             days_by_sentence.setdefault(sentence, []).append((c.start, value.day))
         resolved.append((c, value, sentence))
+    for index, c in pending_parts:
+        sentence = resolved[index][2]
+        day = _date_beside(days_by_sentence.get(sentence, []), c, text)
+        part = c.meaning.time.part if isinstance(c.meaning, DatedTime) else None
+        if day is not None and part is not None:
+            resolved[index] = (c, Resolved("TIME", f"{day.isoformat()}T{part}", day), sentence)
     for index, c, tense, last_day in pending_clocks:
         sentence = resolved[index][2]
         day = _date_beside(days_by_sentence.get(sentence, []), c, text)

@@ -420,3 +420,13 @@ def test_a_caption_s_date_is_not_the_time_of_the_main_event(analyze):
         "The prize was awarded at a ceremony in London on Monday."
     )
     assert parsed.w.when == "Monday"
+
+
+def test_the_morning_of_a_related_event_is_said_by_the_day_its_sentence_names(analyze):
+    parsed = analyze(
+        "Bus driver released\n\n"
+        "The driver of the bus, a 51-year-old man from Lenby, was released on bail. Police said the driver "
+        "was released after questioning. Twelve people were injured when the bus left the road during the "
+        "morning rush hour in Halm on Tuesday."
+    )
+    assert parsed.w.when == "Tuesday"

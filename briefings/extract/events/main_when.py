@@ -152,6 +152,14 @@ def _named_same_day(value: str, times: list[TimeExpression]) -> str | None:
     return None
 
 
+def _said_day(event: Event, times: list[TimeExpression]) -> str | None:
+    """An event's time as the text says it, by the day's name where its own words only point at the day
+    ("the morning" of a crash the text says happened "on Wednesday")."""
+    if event.when and not _names_a_day(event.when_text):
+        return _named_same_day(event.when, times) or event.when_text
+    return event.when_text
+
+
 def _publication_day(published: datetime | None) -> str | None:
     return f"{published.day} {published:%B %Y}" if published else None
 
@@ -197,6 +205,7 @@ def main_when(
     date far from the publication date ("had been attacked before, in 2013") was joined to the event from
     its background, and answers only when nothing else does.
     """
+    all_times = times
     own = None
     if event is not None and event.when and event.when_text and in_news_window(event.when, published):
         own = event.when_text
@@ -214,14 +223,14 @@ def main_when(
         mentioned = set(event.mentions or [event.sentence])
         beside = _dated_event_in(others, mentioned)
         if beside is not None:
-            return beside.when_text
+            return _said_day(beside, all_times)
         # The happening behind it, told nearest the top: the crash behind the deaths, the blast behind the raid.
         families = related_families(event.type) if event.type in FAMILY_OF_TYPE else frozenset()
         related = [
             e for e in others if e.when and FAMILY_OF_TYPE.get(e.type) in families and _recent(e, published)
         ]
         if related:
-            return min(related, key=lambda e: min(e.mentions or [e.sentence])).when_text
+            return _said_day(min(related, key=lambda e: min(e.mentions or [e.sentence])), all_times)
         time = _concrete_time_in(times, mentioned)
         if time is not None:
             return time.text
@@ -229,12 +238,12 @@ def main_when(
         return _named_same_day(event.when, times) or own
     in_lead = _dated_event_in(others, lead) or _concrete_time_in(times, lead)
     if in_lead is not None:
-        return in_lead.when_text if isinstance(in_lead, Event) else in_lead.text
+        return _said_day(in_lead, all_times) if isinstance(in_lead, Event) else in_lead.text
     # The day of an event the text tells further down ("The two men spoke for 90 minutes on Thursday")
     # before a vague word or the publication date: the report tells its main event's day somewhere.
     dated_day = _dated_event_in([e for e in others if _is_day(e.when)], None)
     if dated_day is not None:
-        return dated_day.when_text
+        return _said_day(dated_day, all_times)
     if (
         event is not None
         and event.when_text

@@ -430,3 +430,12 @@ def test_the_morning_of_a_related_event_is_said_by_the_day_its_sentence_names(an
         "morning rush hour in Halm on Tuesday."
     )
     assert parsed.w.when == "Tuesday"
+
+
+def test_a_lead_dated_only_by_an_offset_from_another_event_answers_with_that_offset(analyze):
+    parsed = analyze(
+        "Senator cleared in funding inquiry\n\n"
+        "Senator Ruth Alder won a boost just three days before the vote when prosecutors closed their "
+        "inquiry into her campaign funds. Her rival said the inquiry had been a distraction."
+    )
+    assert parsed.w.when == "three days before the vote"

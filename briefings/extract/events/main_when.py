@@ -192,8 +192,40 @@ def told_times(times: list[TimeExpression], doc: Doc, sentences: list[Sentence])
     return kept
 
 
+# A measured amount of time ("P2D", "PT3H"), not a vague one ("PXD").
+_MEASURED = re.compile(r"^PT?\d")
+_OFFSET_WORDS = frozenset({"before", "after"})
+
+
+def offsets_from_events(times: list[TimeExpression], doc: Doc) -> list[TimeExpression]:
+    """Times told as a measured offset from another happening: "two days before the election", "hours
+    after the crash" (with its amount). A duration that stands before "before" or "after" and its noun
+    places what it modifies on the calendar as firmly as a date does, though the text never gives that
+    date."""
+    offsets = []
+    for t in times:
+        if t.type != "DURATION" or not _MEASURED.match(t.value):
+            continue
+        span = doc.char_span(t.start, t.end, alignment_mode="expand")
+        if span is None or span.end >= len(doc):
+            continue
+        word = doc[span.end]
+        if word.lower_ not in _OFFSET_WORDS or word.dep_ != "prep":
+            continue
+        noun = next((c for c in word.children if c.dep_ == "pobj" and c.pos_ in ("NOUN", "PROPN")), None)
+        if noun is None:
+            continue
+        end = noun.idx + len(noun.text)
+        offsets.append(t.model_copy(update={"text": doc.text[t.start : end], "end": end}))
+    return offsets
+
+
 def main_when(
-    event: Event | None, events: list[Event], times: list[TimeExpression], published: datetime | None
+    event: Event | None,
+    events: list[Event],
+    times: list[TimeExpression],
+    published: datetime | None,
+    offsets: list[TimeExpression] | None = None,
 ) -> str | None:
     """When the main event happened, as the text says it.
 
@@ -203,7 +235,9 @@ def main_when(
     An own time that only points at its day ("the night", "today") gives way to a day the text names for the
     event beside it ("shortly after midnight on Saturday"), or to the name of that same day anywhere. An own
     date far from the publication date ("had been attacked before, in 2013") was joined to the event from
-    its background, and answers only when nothing else does.
+    its background, and answers only when nothing else does. A lead that dates its news only by an offset
+    from another happening ("two days before the election") answers with that offset before any vague word
+    or the publication date.
     """
     all_times = times
     own = None
@@ -244,6 +278,9 @@ def main_when(
     dated_day = _dated_event_in([e for e in others if _is_day(e.when)], None)
     if dated_day is not None:
         return _said_day(dated_day, all_times)
+    offset = next((t for t in offsets or [] if t.sentence in lead), None)
+    if offset is not None:
+        return offset.text
     if (
         event is not None
         and event.when_text

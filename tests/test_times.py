@@ -294,3 +294,24 @@ def test_the_morning_takes_the_day_its_clause_names_after_it(nlp: Language) -> N
 def test_that_night_without_a_day_beside_it_is_the_day_told_before(nlp: Language) -> None:
     result = found(nlp, "The dam broke on Monday. That night, the river rose over the road.")
     assert result["That night"] == ("TIME", "2020-01-06TNI")
+
+
+def test_comparisons_of_a_results_report_are_of_the_quarter_it_reports(nlp: Language) -> None:
+    result = found(
+        nlp,
+        "Northfield Mills posted a 12% gain in third-quarter profit. After a weak second quarter, the "
+        "company cut costs. Sales were also higher than a year ago.",
+        datetime(2019, 10, 30),
+    )
+    assert result["a year ago"] == ("DATE", "2018-Q3")
+
+
+def test_a_quarter_dated_in_the_past_is_not_the_quarter_a_report_compares(nlp: Language) -> None:
+    result = found(
+        nlp,
+        "Profit at Northfield Mills has risen in every quarter since the 2015 first quarter. Its "
+        "third-quarter profit was $8 million. After a weak second quarter, the company cut costs. Profit "
+        "was $7 million a year ago.",
+        datetime(2019, 10, 30),
+    )
+    assert result["a year ago"] == ("DATE", "2018-Q3")

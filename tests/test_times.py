@@ -315,3 +315,11 @@ def test_a_quarter_dated_in_the_past_is_not_the_quarter_a_report_compares(nlp: L
         datetime(2019, 10, 30),
     )
     assert result["a year ago"] == ("DATE", "2018-Q3")
+
+
+def test_a_half_of_a_year_is_that_half(nlp: Language) -> None:
+    result = found(
+        nlp, "The mill expects lower sales for the last half of 2019 and in the first two quarters of 2020."
+    )
+    assert result["the last half of 2019"] == ("DATE", "2019-H2")
+    assert result["the first two quarters of 2020"] == ("DATE", "2020-H1")

@@ -323,3 +323,14 @@ def test_a_half_of_a_year_is_that_half(nlp: Language) -> None:
     )
     assert result["the last half of 2019"] == ("DATE", "2019-H2")
     assert result["the first two quarters of 2020"] == ("DATE", "2020-H1")
+
+
+def test_a_time_word_capitalised_as_a_title_is_no_time(nlp: Language) -> None:
+    result = found(nlp, 'The minister, speaking on the radio show "This Week," said the plan was sound.')
+    assert "This Week" not in result
+
+
+def test_a_capitalised_time_word_opening_a_quote_is_still_a_time(nlp: Language) -> None:
+    result = found(nlp, 'The mayor said: "Today we open the bridge." Crowds cheered on Christmas Day.')
+    assert result["Today"] == ("DATE", "2020-01-08")
+    assert result["Christmas Day"][1] == "2019-12-25"

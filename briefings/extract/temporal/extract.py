@@ -6,7 +6,7 @@ import logging
 import re
 from datetime import date, datetime
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from briefings.extract.sentences import sentence_at
 from briefings.extract.temporal.meaning import (
@@ -105,6 +105,72 @@ def _tokens(doc: Doc, start: int, end: int) -> list[int]:
 
 # Entities whose words are names, not times, even when they look like times.
 _NAME_ENTITIES = frozenset({"WORK_OF_ART", "PERSON", "ORG", "PRODUCT", "FAC", "LAW"})
+# Time words that English writes in lower case: capitalised inside a sentence, they are part of a name
+# (the show "60 Minutes", ABC's "This Week", the film "High Noon", "VOA Today").
+_COMMON_TIME_WORDS = frozenset(
+    {
+        "noon",
+        "midnight",
+        "minute",
+        "minutes",
+        "hour",
+        "hours",
+        "today",
+        "tonight",
+        "tomorrow",
+        "yesterday",
+        "now",
+        "morning",
+        "afternoon",
+        "evening",
+        "night",
+        "day",
+        "days",
+        "week",
+        "weekend",
+        "month",
+        "year",
+    }
+)
+_POINTING_WORDS = frozenset({"this", "that", "the", "last", "next", "every", "each"})
+_OPENING_QUOTES = frozenset({'"', "``", "`", "“", "'", "‘", "("})
+# Above this share of capitalised words, a sentence is a headline in title case, not running text.
+_TITLE_CASE_SHARE = 0.6
+
+
+def _opens_a_quote(mark: Token) -> bool:
+    """Whether a quotation mark opens quoted words, which start with a capital ('he said: "Today we
+    won"'), rather than a title named after a noun ('ABC's "This Week"')."""
+    if mark.text not in _OPENING_QUOTES:
+        return False
+    start = mark.i
+    while start > 0 and (mark.doc[start - 1].text in _OPENING_QUOTES or mark.doc[start - 1].is_space):
+        start -= 1  # a quote written as two marks (` `), or after the space between sentences
+    if start == 0 or mark.doc[start].is_sent_start:
+        return True
+    before = mark.doc[start - 1]
+    return before.is_punct or before.pos_ in ("VERB", "AUX")
+
+
+def _capitalised_in_running_text(doc: Doc, indices: list[int]) -> bool:
+    """Whether an expression is written as a name: every word capitalised, each a time word English writes
+    in lower case (or "This", "The"), neither at the start of its sentence nor in a headline in title
+    case."""
+    words = [doc[i] for i in indices if doc[i].is_alpha]
+    if not words or not all(w.text[:1].isupper() for w in words):
+        return False
+    if not any(w.lower_ in _COMMON_TIME_WORDS for w in words):
+        return False
+    if any(w.lower_ not in _COMMON_TIME_WORDS and w.lower_ not in _POINTING_WORDS for w in words):
+        return False  # a name of its own beside the time word: "Christmas Day", "Easter Week", "May Day"
+    first = doc[indices[0]]
+    if first.is_sent_start or (first.i > 0 and _opens_a_quote(doc[first.i - 1])):
+        return False
+    sentence = [t for t in first.sent if t.is_alpha]
+    capitalised = sum(1 for t in sentence if t.text[:1].isupper())
+    return capitalised <= _TITLE_CASE_SHARE * len(sentence)
+
+
 # Rules whose matches the parse must confirm; the others stand as the grammar found them.
 _CHECKED_RULES = frozenset({"month", "season", "year", "set_per", "reference", "set_adverb", "part_of_day"})
 
@@ -117,6 +183,8 @@ def _plausible(doc: Doc, c: Candidate) -> bool:
     first, last = doc[indices[0]], doc[indices[-1]]
     if first.ent_type_ in _NAME_ENTITIES and last.ent_type_ == first.ent_type_ and first.ent_iob_ != "O":
         # Inside a title or a name: the show "This Week", the film "High Noon", Theresa May
+        return False
+    if _capitalised_in_running_text(doc, indices):
         return False
     if last.lower_ == "second" and last.tag_ in ("JJ", "RB") and c.rule.startswith("duration"):
         return False  # "a second betrayal" counts, it does not last

@@ -334,3 +334,22 @@ def test_a_capitalised_time_word_opening_a_quote_is_still_a_time(nlp: Language) 
     result = found(nlp, 'The mayor said: "Today we open the bridge." Crowds cheered on Christmas Day.')
     assert result["Today"] == ("DATE", "2020-01-08")
     assert result["Christmas Day"][1] == "2019-12-25"
+
+
+def test_the_latest_quarter_is_the_one_the_report_names(nlp: Language) -> None:
+    result = found(
+        nlp,
+        "Harlow Foods said profit rose 8% in its fiscal fourth quarter. Sales in the latest quarter rose 5%.",
+        datetime(2019, 11, 1),
+    )
+    assert result["the latest quarter"] == ("DATE", "2019-Q4")
+
+
+def test_a_quarter_already_over_is_the_report_s_even_in_a_clause_looking_ahead(nlp: Language) -> None:
+    result = found(
+        nlp,
+        "Hadley Tools said it expects to report a third-quarter loss. It cut jobs after a weak second "
+        "quarter. A year earlier, it earned $2 million.",
+        datetime(2019, 11, 1),
+    )
+    assert result["A year earlier"] == ("DATE", "2018-Q3")

@@ -413,8 +413,13 @@ class Resolver:
                 if index > current:
                     year -= 1
         if meaning.kind == "Q":
+            # A quarter told of in the past ("profit rose in the third quarter") or already over ("expects
+            # to report a third-quarter loss"), not one looked ahead to ("expects a strong first quarter"),
+            # and not one dated further back.
             dated = meaning.year is not None or meaning.year_offset is not None
-            if self.report_quarter is None and (not dated or self._recent_quarter(year, index)):
+            over = anchor is not None and year * 4 + index - 1 < anchor.year * 4 + (anchor.month - 1) // 3
+            told = (tense in ("past", None) or over) and (not dated or self._recent_quarter(year, index))
+            if self.report_quarter is None and told:
                 self.report_quarter = (year, index)
         self.last_year = year
         return Resolved("DATE", f"{year:04d}-{meaning.kind}{index}")

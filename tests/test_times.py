@@ -353,3 +353,13 @@ def test_a_quarter_already_over_is_the_report_s_even_in_a_clause_looking_ahead(n
         datetime(2019, 11, 1),
     )
     assert result["A year earlier"] == ("DATE", "2018-Q3")
+
+
+def test_until_a_day_in_a_present_perfect_clause_is_a_deadline_ahead(nlp: Language) -> None:
+    result = found(nlp, "The council has given the tenants until Friday to leave the tower.")
+    assert result["Friday"] == ("DATE", "2020-01-10")
+
+
+def test_until_a_day_in_a_simple_past_clause_is_behind(nlp: Language) -> None:
+    result = found(nlp, "The tenants stayed in the tower until Monday.")
+    assert result["Monday"] == ("DATE", "2020-01-06")

@@ -363,3 +363,10 @@ def test_until_a_day_in_a_present_perfect_clause_is_a_deadline_ahead(nlp: Langua
 def test_until_a_day_in_a_simple_past_clause_is_behind(nlp: Language) -> None:
     result = found(nlp, "The tenants stayed in the tower until Monday.")
     assert result["Monday"] == ("DATE", "2020-01-06")
+
+
+def test_the_day_a_change_takes_effect_is_ahead(nlp: Language) -> None:
+    result = found(
+        nlp, "The board named Ilse Brand chief executive, effective March 1.", datetime(2019, 10, 30)
+    )
+    assert result["March 1"] == ("DATE", "2020-03-01")

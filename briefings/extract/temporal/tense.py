@@ -42,8 +42,9 @@ _PROSPECTIVE = frozenset(
 _SCHEDULING = frozenset(
     {"plan", "schedule", "set", "expect", "postpone", "delay", "extend", "adjourn", "reschedule", "defer"}
 )
-# Words before a date that make it a deadline or a time ahead: "as soon as Tuesday".
-_AHEAD_MARKERS = ("as soon as", "as early as", "no later than", "not before", "in time for")
+# Words before a date that make it a deadline or a time ahead: "as soon as Tuesday", and "effective Feb. 1",
+# the day a change announced takes effect.
+_AHEAD_MARKERS = ("as soon as", "as early as", "no later than", "not before", "in time for", "effective")
 
 
 # Words before a date that end a stretch of time: ahead when the stretch reaches the present.

@@ -370,3 +370,10 @@ def test_the_day_a_change_takes_effect_is_ahead(nlp: Language) -> None:
         nlp, "The board named Ilse Brand chief executive, effective March 1.", datetime(2019, 10, 30)
     )
     assert result["March 1"] == ("DATE", "2020-03-01")
+
+
+def test_one_day_before_its_verb_is_a_time_ahead_not_a_length(nlp: Language) -> None:
+    ahead = found(nlp, "Engineers say the tunnel will one day link the two valleys.")
+    assert ahead["one day"] == ("DATE", "FUTURE_REF")
+    length = found(nlp, "The strike at the Brenna mill lasted one day.")
+    assert length["one day"] == ("DURATION", "P1D")

@@ -364,6 +364,26 @@ def _date_beside(days: list[tuple[int, date]], clock: Candidate, text: str) -> d
     return best[1] if best else None
 
 
+def _some_day(doc: Doc, c: Candidate, text: str) -> GeneralReference | None:
+    """ "One day" standing before its verb ("Islam will one day be the second religion", "One day he left")
+    is an unnamed time ahead or behind, as its clause's tense says, not a length of one day ("for one
+    day", "followed by one day")."""
+    if text[c.start : c.end].lower() != "one day":
+        return None
+    indices = _tokens(doc, c.start, c.end)
+    after = indices[-1] + 1 if indices else len(doc)
+    while after < len(doc) and doc[after].is_punct:
+        after += 1
+    if after >= len(doc) or doc[after].pos_ not in ("VERB", "AUX", "PRON", "PROPN", "NOUN"):
+        return None
+    if indices[0] > 0 and doc[indices[0] - 1].pos_ == "ADP":
+        return None
+    if doc[after].pos_ not in ("VERB", "AUX") and not doc[indices[0]].is_sent_start:
+        return None  # "had only been in the job one day."; a clause opened by "One day, he ..." is told
+    tense = clause_tense(doc, c.start, c.end, text)
+    return GeneralReference("PAST_REF" if tense == "past" else "FUTURE_REF")
+
+
 def _part_of_a_told_day(meaning: Meaning | DatedTime) -> bool:
     """Whether a meaning is a part of a day the text points at without naming it ("the morning", "that
     night"): its day is the one its sentence names, written before or after it ("during the morning rush
@@ -391,7 +411,7 @@ def extract_times(doc: Doc, sentences: list[Sentence], published: datetime | Non
     days_by_sentence: dict[int, list[tuple[int, date]]] = {}
     for c in candidates:
         sentence = _sentence_of(sentences, c.start)
-        meaning = c.meaning
+        meaning = _some_day(doc, c, text) or c.meaning
         tense = clause_tense(doc, c.start, c.end, text) if _needs_tense(meaning) else None
         if isinstance(meaning, ClockTime) or (
             isinstance(meaning, DatedTime) and meaning.date is None and meaning.time.hour is not None

@@ -439,3 +439,12 @@ def test_a_lead_dated_only_by_an_offset_from_another_event_answers_with_that_off
         "inquiry into her campaign funds. Her rival said the inquiry had been a distraction."
     )
     assert parsed.w.when == "three days before the vote"
+
+
+def test_an_offset_of_years_from_another_event_is_background_not_the_news_time(analyze):
+    parsed = analyze(
+        "Town rebuilds its bridge\n\n"
+        "Ten years after the flood, the town of Marrow opened a new bridge over the river. The mayor said "
+        "the bridge would carry 4,000 cars a day."
+    )
+    assert parsed.w.when != "Ten years after the flood"

@@ -192,8 +192,9 @@ def told_times(times: list[TimeExpression], doc: Doc, sentences: list[Sentence])
     return kept
 
 
-# A measured amount of time ("P2D", "PT3H"), not a vague one ("PXD").
-_MEASURED = re.compile(r"^PT?\d")
+# A measured amount of time of weeks at most ("P2D", "PT3H"), not a vague one ("PXD"): "ten years after
+# the war" is background, not the day of the news.
+_MEASURED = re.compile(r"^P(?:\d+(?:\.\d+)?[DW]|T\d+(?:\.\d+)?[HMS])$")
 _OFFSET_WORDS = frozenset({"before", "after"})
 
 

@@ -420,3 +420,31 @@ def test_a_caption_s_date_is_not_the_time_of_the_main_event(analyze):
         "The prize was awarded at a ceremony in London on Monday."
     )
     assert parsed.w.when == "Monday"
+
+
+def test_the_morning_of_a_related_event_is_said_by_the_day_its_sentence_names(analyze):
+    parsed = analyze(
+        "Bus driver released\n\n"
+        "The driver of the bus, a 51-year-old man from Lenby, was released on bail. Police said the driver "
+        "was released after questioning. Twelve people were injured when the bus left the road during the "
+        "morning rush hour in Halm on Tuesday."
+    )
+    assert parsed.w.when == "Tuesday"
+
+
+def test_a_lead_dated_only_by_an_offset_from_another_event_answers_with_that_offset(analyze):
+    parsed = analyze(
+        "Senator cleared in funding inquiry\n\n"
+        "Senator Ruth Alder won a boost just three days before the vote when prosecutors closed their "
+        "inquiry into her campaign funds. Her rival said the inquiry had been a distraction."
+    )
+    assert parsed.w.when == "three days before the vote"
+
+
+def test_an_offset_of_years_from_another_event_is_background_not_the_news_time(analyze):
+    parsed = analyze(
+        "Town rebuilds its bridge\n\n"
+        "Ten years after the flood, the town of Marrow opened a new bridge over the river. The mayor said "
+        "the bridge would carry 4,000 cars a day."
+    )
+    assert parsed.w.when != "Ten years after the flood"

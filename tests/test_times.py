@@ -284,3 +284,96 @@ def test_weekday_of_an_inability_reported_is_the_one_before(nlp: Language) -> No
 def test_an_unchanging_past_form_with_a_singular_subject_is_past(nlp: Language) -> None:
     # "hurt" with a singular subject would be "hurts" in the present: the sentence tells of last Friday.
     assert found(nlp, "Weakness in bank shares hurt the index on Friday.")["Friday"] == ("DATE", "2020-01-03")
+
+
+def test_the_morning_takes_the_day_its_clause_names_after_it(nlp: Language) -> None:
+    result = found(nlp, "The tram left the track during the morning rush hour in Halm on Monday.")
+    assert result["the morning"] == ("TIME", "2020-01-06TMO")
+
+
+def test_that_night_without_a_day_beside_it_is_the_day_told_before(nlp: Language) -> None:
+    result = found(nlp, "The dam broke on Monday. That night, the river rose over the road.")
+    assert result["That night"] == ("TIME", "2020-01-06TNI")
+
+
+def test_comparisons_of_a_results_report_are_of_the_quarter_it_reports(nlp: Language) -> None:
+    result = found(
+        nlp,
+        "Northfield Mills posted a 12% gain in third-quarter profit. After a weak second quarter, the "
+        "company cut costs. Sales were also higher than a year ago.",
+        datetime(2019, 10, 30),
+    )
+    assert result["a year ago"] == ("DATE", "2018-Q3")
+
+
+def test_a_quarter_dated_in_the_past_is_not_the_quarter_a_report_compares(nlp: Language) -> None:
+    result = found(
+        nlp,
+        "Profit at Northfield Mills has risen in every quarter since the 2015 first quarter. Its "
+        "third-quarter profit was $8 million. After a weak second quarter, the company cut costs. Profit "
+        "was $7 million a year ago.",
+        datetime(2019, 10, 30),
+    )
+    assert result["a year ago"] == ("DATE", "2018-Q3")
+
+
+def test_a_half_of_a_year_is_that_half(nlp: Language) -> None:
+    result = found(
+        nlp, "The mill expects lower sales for the last half of 2019 and in the first two quarters of 2020."
+    )
+    assert result["the last half of 2019"] == ("DATE", "2019-H2")
+    assert result["the first two quarters of 2020"] == ("DATE", "2020-H1")
+
+
+def test_a_time_word_capitalised_as_a_title_is_no_time(nlp: Language) -> None:
+    result = found(nlp, 'The minister, speaking on the radio show "This Week," said the plan was sound.')
+    assert "This Week" not in result
+
+
+def test_a_capitalised_time_word_opening_a_quote_is_still_a_time(nlp: Language) -> None:
+    result = found(nlp, 'The mayor said: "Today we open the bridge." Crowds cheered on Christmas Day.')
+    assert result["Today"] == ("DATE", "2020-01-08")
+    assert result["Christmas Day"][1] == "2019-12-25"
+
+
+def test_the_latest_quarter_is_the_one_the_report_names(nlp: Language) -> None:
+    result = found(
+        nlp,
+        "Harlow Foods said profit rose 8% in its fiscal fourth quarter. Sales in the latest quarter rose 5%.",
+        datetime(2019, 11, 1),
+    )
+    assert result["the latest quarter"] == ("DATE", "2019-Q4")
+
+
+def test_a_quarter_already_over_is_the_report_s_even_in_a_clause_looking_ahead(nlp: Language) -> None:
+    result = found(
+        nlp,
+        "Hadley Tools said it expects to report a third-quarter loss. It cut jobs after a weak second "
+        "quarter. A year earlier, it earned $2 million.",
+        datetime(2019, 11, 1),
+    )
+    assert result["A year earlier"] == ("DATE", "2018-Q3")
+
+
+def test_until_a_day_in_a_present_perfect_clause_is_a_deadline_ahead(nlp: Language) -> None:
+    result = found(nlp, "The council has given the tenants until Friday to leave the tower.")
+    assert result["Friday"] == ("DATE", "2020-01-10")
+
+
+def test_until_a_day_in_a_simple_past_clause_is_behind(nlp: Language) -> None:
+    result = found(nlp, "The tenants stayed in the tower until Monday.")
+    assert result["Monday"] == ("DATE", "2020-01-06")
+
+
+def test_the_day_a_change_takes_effect_is_ahead(nlp: Language) -> None:
+    result = found(
+        nlp, "The board named Ilse Brand chief executive, effective March 1.", datetime(2019, 10, 30)
+    )
+    assert result["March 1"] == ("DATE", "2020-03-01")
+
+
+def test_one_day_before_its_verb_is_a_time_ahead_not_a_length(nlp: Language) -> None:
+    ahead = found(nlp, "Engineers say the tunnel will one day link the two valleys.")
+    assert ahead["one day"] == ("DATE", "FUTURE_REF")
+    length = found(nlp, "The strike at the Brenna mill lasted one day.")
+    assert length["one day"] == ("DURATION", "P1D")

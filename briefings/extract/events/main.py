@@ -13,7 +13,13 @@ from datetime import datetime
 
 from spacy.tokens import Doc
 
-from briefings.extract.events.main_when import main_when, told_times, whole_time_phrase, with_clock_time
+from briefings.extract.events.main_when import (
+    main_when,
+    offsets_from_events,
+    told_times,
+    whole_time_phrase,
+    with_clock_time,
+)
 from briefings.extract.events.placing import located_mentions
 from briefings.extract.events.specific_place import most_specific_where
 from briefings.models import Actor, Event, FiveW, Place, Sentence, TimeExpression
@@ -177,7 +183,11 @@ def main_event(
         who=who,
         what=event.action,
         when=with_clock_time(
-            whole_time_phrase(main_when(event, events, times, published), times, doc.text if doc else None),
+            whole_time_phrase(
+                main_when(event, events, times, published, offsets_from_events(times, doc) if doc else None),
+                times,
+                doc.text if doc else None,
+            ),
             times,
         ),
         where=where,

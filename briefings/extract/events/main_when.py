@@ -152,6 +152,14 @@ def _named_same_day(value: str, times: list[TimeExpression]) -> str | None:
     return None
 
 
+def _said_day(event: Event, times: list[TimeExpression]) -> str | None:
+    """An event's time as the text says it, by the day's name where its own words only point at the day
+    ("the morning" of a crash the text says happened "on Wednesday")."""
+    if event.when and not _names_a_day(event.when_text):
+        return _named_same_day(event.when, times) or event.when_text
+    return event.when_text
+
+
 def _publication_day(published: datetime | None) -> str | None:
     return f"{published.day} {published:%B %Y}" if published else None
 
@@ -184,8 +192,41 @@ def told_times(times: list[TimeExpression], doc: Doc, sentences: list[Sentence])
     return kept
 
 
+# A measured amount of time of weeks at most ("P2D", "PT3H"), not a vague one ("PXD"): "ten years after
+# the war" is background, not the day of the news.
+_MEASURED = re.compile(r"^P(?:\d+(?:\.\d+)?[DW]|T\d+(?:\.\d+)?[HMS])$")
+_OFFSET_WORDS = frozenset({"before", "after"})
+
+
+def offsets_from_events(times: list[TimeExpression], doc: Doc) -> list[TimeExpression]:
+    """Times told as a measured offset from another happening: "two days before the election", "hours
+    after the crash" (with its amount). A duration that stands before "before" or "after" and its noun
+    places what it modifies on the calendar as firmly as a date does, though the text never gives that
+    date."""
+    offsets = []
+    for t in times:
+        if t.type != "DURATION" or not _MEASURED.match(t.value):
+            continue
+        span = doc.char_span(t.start, t.end, alignment_mode="expand")
+        if span is None or span.end >= len(doc):
+            continue
+        word = doc[span.end]
+        if word.lower_ not in _OFFSET_WORDS or word.dep_ != "prep":
+            continue
+        noun = next((c for c in word.children if c.dep_ == "pobj" and c.pos_ in ("NOUN", "PROPN")), None)
+        if noun is None:
+            continue
+        end = noun.idx + len(noun.text)
+        offsets.append(t.model_copy(update={"text": doc.text[t.start : end], "end": end}))
+    return offsets
+
+
 def main_when(
-    event: Event | None, events: list[Event], times: list[TimeExpression], published: datetime | None
+    event: Event | None,
+    events: list[Event],
+    times: list[TimeExpression],
+    published: datetime | None,
+    offsets: list[TimeExpression] | None = None,
 ) -> str | None:
     """When the main event happened, as the text says it.
 
@@ -195,8 +236,11 @@ def main_when(
     An own time that only points at its day ("the night", "today") gives way to a day the text names for the
     event beside it ("shortly after midnight on Saturday"), or to the name of that same day anywhere. An own
     date far from the publication date ("had been attacked before, in 2013") was joined to the event from
-    its background, and answers only when nothing else does.
+    its background, and answers only when nothing else does. A lead that dates its news only by an offset
+    from another happening ("two days before the election") answers with that offset before any vague word
+    or the publication date.
     """
+    all_times = times
     own = None
     if event is not None and event.when and event.when_text and in_news_window(event.when, published):
         own = event.when_text
@@ -214,14 +258,14 @@ def main_when(
         mentioned = set(event.mentions or [event.sentence])
         beside = _dated_event_in(others, mentioned)
         if beside is not None:
-            return beside.when_text
+            return _said_day(beside, all_times)
         # The happening behind it, told nearest the top: the crash behind the deaths, the blast behind the raid.
         families = related_families(event.type) if event.type in FAMILY_OF_TYPE else frozenset()
         related = [
             e for e in others if e.when and FAMILY_OF_TYPE.get(e.type) in families and _recent(e, published)
         ]
         if related:
-            return min(related, key=lambda e: min(e.mentions or [e.sentence])).when_text
+            return _said_day(min(related, key=lambda e: min(e.mentions or [e.sentence])), all_times)
         time = _concrete_time_in(times, mentioned)
         if time is not None:
             return time.text
@@ -229,12 +273,15 @@ def main_when(
         return _named_same_day(event.when, times) or own
     in_lead = _dated_event_in(others, lead) or _concrete_time_in(times, lead)
     if in_lead is not None:
-        return in_lead.when_text if isinstance(in_lead, Event) else in_lead.text
+        return _said_day(in_lead, all_times) if isinstance(in_lead, Event) else in_lead.text
     # The day of an event the text tells further down ("The two men spoke for 90 minutes on Thursday")
     # before a vague word or the publication date: the report tells its main event's day somewhere.
     dated_day = _dated_event_in([e for e in others if _is_day(e.when)], None)
     if dated_day is not None:
-        return dated_day.when_text
+        return _said_day(dated_day, all_times)
+    offset = next((t for t in offsets or [] if t.sentence in lead), None)
+    if offset is not None:
+        return offset.text
     if (
         event is not None
         and event.when_text

@@ -579,8 +579,11 @@ def build_quarter_anaphor(m: re.Match[str]) -> Meaning | DatedTime | None:
         return NamedPeriod("Q", "X", shift=1)
     if unit == "period" and not mods:
         return None
-    if "last" in pre or any(k in mods for k in ("previous", "prior", "latest", "recent", "just")):
-        # "the latest quarter", "the just-ended quarter": the last one completed, as results report it
+    if any(k in mods for k in ("latest", "recent", "just")):
+        # "the latest quarter", "the just-ended quarter": the one the report is about, else the last one
+        # completed, as results report it
+        return NamedPeriod("Q", "X", anaphoric=True)
+    if "last" in pre or any(k in mods for k in ("previous", "prior")):
         return NamedPeriod("Q", "X", shift=-1)
     return NamedPeriod("Q", "X", anaphoric=True)
 

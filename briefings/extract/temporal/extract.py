@@ -6,7 +6,7 @@ import logging
 import re
 from datetime import date, datetime
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from briefings.extract.sentences import sentence_at
 from briefings.extract.temporal.meaning import (
@@ -105,6 +105,72 @@ def _tokens(doc: Doc, start: int, end: int) -> list[int]:
 
 # Entities whose words are names, not times, even when they look like times.
 _NAME_ENTITIES = frozenset({"WORK_OF_ART", "PERSON", "ORG", "PRODUCT", "FAC", "LAW"})
+# Time words that English writes in lower case: capitalised inside a sentence, they are part of a name
+# (the show "60 Minutes", ABC's "This Week", the film "High Noon", "VOA Today").
+_COMMON_TIME_WORDS = frozenset(
+    {
+        "noon",
+        "midnight",
+        "minute",
+        "minutes",
+        "hour",
+        "hours",
+        "today",
+        "tonight",
+        "tomorrow",
+        "yesterday",
+        "now",
+        "morning",
+        "afternoon",
+        "evening",
+        "night",
+        "day",
+        "days",
+        "week",
+        "weekend",
+        "month",
+        "year",
+    }
+)
+_POINTING_WORDS = frozenset({"this", "that", "the", "last", "next", "every", "each"})
+_OPENING_QUOTES = frozenset({'"', "``", "`", "“", "'", "‘", "("})
+# Above this share of capitalised words, a sentence is a headline in title case, not running text.
+_TITLE_CASE_SHARE = 0.6
+
+
+def _opens_a_quote(mark: Token) -> bool:
+    """Whether a quotation mark opens quoted words, which start with a capital ('he said: "Today we
+    won"'), rather than a title named after a noun ('ABC's "This Week"')."""
+    if mark.text not in _OPENING_QUOTES:
+        return False
+    start = mark.i
+    while start > 0 and (mark.doc[start - 1].text in _OPENING_QUOTES or mark.doc[start - 1].is_space):
+        start -= 1  # a quote written as two marks (` `), or after the space between sentences
+    if start == 0 or mark.doc[start].is_sent_start:
+        return True
+    before = mark.doc[start - 1]
+    return before.is_punct or before.pos_ in ("VERB", "AUX")
+
+
+def _capitalised_in_running_text(doc: Doc, indices: list[int]) -> bool:
+    """Whether an expression is written as a name: every word capitalised, each a time word English writes
+    in lower case (or "This", "The"), neither at the start of its sentence nor in a headline in title
+    case."""
+    words = [doc[i] for i in indices if doc[i].is_alpha]
+    if not words or not all(w.text[:1].isupper() for w in words):
+        return False
+    if not any(w.lower_ in _COMMON_TIME_WORDS for w in words):
+        return False
+    if any(w.lower_ not in _COMMON_TIME_WORDS and w.lower_ not in _POINTING_WORDS for w in words):
+        return False  # a name of its own beside the time word: "Christmas Day", "Easter Week", "May Day"
+    first = doc[indices[0]]
+    if first.is_sent_start or (first.i > 0 and _opens_a_quote(doc[first.i - 1])):
+        return False
+    sentence = [t for t in first.sent if t.is_alpha]
+    capitalised = sum(1 for t in sentence if t.text[:1].isupper())
+    return capitalised <= _TITLE_CASE_SHARE * len(sentence)
+
+
 # Rules whose matches the parse must confirm; the others stand as the grammar found them.
 _CHECKED_RULES = frozenset({"month", "season", "year", "set_per", "reference", "set_adverb", "part_of_day"})
 
@@ -117,6 +183,8 @@ def _plausible(doc: Doc, c: Candidate) -> bool:
     first, last = doc[indices[0]], doc[indices[-1]]
     if first.ent_type_ in _NAME_ENTITIES and last.ent_type_ == first.ent_type_ and first.ent_iob_ != "O":
         # Inside a title or a name: the show "This Week", the film "High Noon", Theresa May
+        return False
+    if _capitalised_in_running_text(doc, indices):
         return False
     if last.lower_ == "second" and last.tag_ in ("JJ", "RB") and c.rule.startswith("duration"):
         return False  # "a second betrayal" counts, it does not last
@@ -296,6 +364,36 @@ def _date_beside(days: list[tuple[int, date]], clock: Candidate, text: str) -> d
     return best[1] if best else None
 
 
+def _some_day(doc: Doc, c: Candidate, text: str) -> GeneralReference | None:
+    """ "One day" standing before its verb ("Islam will one day be the second religion", "One day he left")
+    is an unnamed time ahead or behind, as its clause's tense says, not a length of one day ("for one
+    day", "followed by one day")."""
+    if text[c.start : c.end].lower() != "one day":
+        return None
+    indices = _tokens(doc, c.start, c.end)
+    after = indices[-1] + 1 if indices else len(doc)
+    while after < len(doc) and doc[after].is_punct:
+        after += 1
+    if after >= len(doc) or doc[after].pos_ not in ("VERB", "AUX", "PRON", "PROPN", "NOUN"):
+        return None
+    if indices[0] > 0 and doc[indices[0] - 1].pos_ == "ADP":
+        return None
+    if doc[after].pos_ not in ("VERB", "AUX") and not doc[indices[0]].is_sent_start:
+        return None  # "had only been in the job one day."; a clause opened by "One day, he ..." is told
+    tense = clause_tense(doc, c.start, c.end, text)
+    return GeneralReference("PAST_REF" if tense == "past" else "FUTURE_REF")
+
+
+def _part_of_a_told_day(meaning: Meaning | DatedTime) -> bool:
+    """Whether a meaning is a part of a day the text points at without naming it ("the morning", "that
+    night"): its day is the one its sentence names, written before or after it ("during the morning rush
+    hour on Wednesday"), else the last day the text told."""
+    if not isinstance(meaning, DatedTime) or meaning.time.part is None:
+        return False
+    day = meaning.date
+    return isinstance(day, RelativeUnit) and day.unit == "day" and day.offset == 0 and day.anaphoric
+
+
 def _sentence_of(sentences: list[Sentence], position: int) -> int:
     return sentence_at(sentences, position) if sentences else 0
 
@@ -309,10 +407,11 @@ def extract_times(doc: Doc, sentences: list[Sentence], published: datetime | Non
     resolver = Resolver(published)
     resolved: list[tuple[Candidate, Resolved | None, int]] = []
     pending_clocks: list[tuple[int, Candidate, Tense | None, date | None]] = []
+    pending_parts: list[tuple[int, Candidate]] = []
     days_by_sentence: dict[int, list[tuple[int, date]]] = {}
     for c in candidates:
         sentence = _sentence_of(sentences, c.start)
-        meaning = c.meaning
+        meaning = _some_day(doc, c, text) or c.meaning
         tense = clause_tense(doc, c.start, c.end, text) if _needs_tense(meaning) else None
         if isinstance(meaning, ClockTime) or (
             isinstance(meaning, DatedTime) and meaning.date is None and meaning.time.hour is not None
@@ -325,9 +424,17 @@ def extract_times(doc: Doc, sentences: list[Sentence], published: datetime | Non
         except (ValueError, OverflowError):
             _log.debug("could not anchor %r", c)
             value = None
-        if value is not None and value.day is not None:
+        if _part_of_a_told_day(meaning):
+            pending_parts.append((len(resolved), c))
+        elif value is not None and value.day is not None:
             days_by_sentence.setdefault(sentence, []).append((c.start, value.day))
         resolved.append((c, value, sentence))
+    for index, c in pending_parts:
+        sentence = resolved[index][2]
+        day = _date_beside(days_by_sentence.get(sentence, []), c, text)
+        part = c.meaning.time.part if isinstance(c.meaning, DatedTime) else None
+        if day is not None and part is not None:
+            resolved[index] = (c, Resolved("TIME", f"{day.isoformat()}T{part}", day), sentence)
     for index, c, tense, last_day in pending_clocks:
         sentence = resolved[index][2]
         day = _date_beside(days_by_sentence.get(sentence, []), c, text)

@@ -119,7 +119,12 @@ class Resolver:
         self.dct: date | None = published.date() if published is not None else None
         self.last_day: date | None = None
         self.last_year: int | None = None
-        self.last_quarter: tuple[int, int] | None = None
+        # The quarter a results report is about: the first it names that is not dated in the past
+        # ("third-quarter net income").
+        # Its comparisons ("a year ago", "the year-earlier period") are of that quarter, not of a quarter
+        # named in passing ("after a flat second quarter", "a fourth-quarter charge", "since the 1984
+        # first quarter").
+        self.report_quarter: tuple[int, int] | None = None
         self.last_month: tuple[int, int] | None = None
 
     # ------------------------------------------------------------ anchors
@@ -376,9 +381,9 @@ class Resolver:
             index = base.year * 4 + (base.month - 1) // 3 + round(amount)
             return Resolved("DATE", f"{index // 4:04d}-Q{index % 4 + 1}")
         if unit == "year":
-            if self.last_quarter is not None and float(amount).is_integer():
+            if self.report_quarter is not None and float(amount).is_integer():
                 # Earnings news compares a quarter with the same quarter of an earlier year.
-                year, quarter = self.last_quarter
+                year, quarter = self.report_quarter
                 return Resolved("DATE", f"{year + int(amount):04d}-Q{quarter}")
             return Resolved("DATE", f"{base.year + round(amount):04d}")
         if unit == "decade":
@@ -408,17 +413,34 @@ class Resolver:
                 if index > current:
                     year -= 1
         if meaning.kind == "Q":
-            self.last_quarter = (year, index)
+            # A quarter told of in the past ("profit rose in the third quarter") or already over ("expects
+            # to report a third-quarter loss"), not one looked ahead to ("expects a strong first quarter"),
+            # and not one dated further back.
+            dated = meaning.year is not None or meaning.year_offset is not None
+            over = anchor is not None and year * 4 + index - 1 < anchor.year * 4 + (anchor.month - 1) // 3
+            told = (tense in ("past", None) or over) and (not dated or self._recent_quarter(year, index))
+            if self.report_quarter is None and told:
+                self.report_quarter = (year, index)
         self.last_year = year
         return Resolved("DATE", f"{year:04d}-{meaning.kind}{index}")
+
+    def _recent_quarter(self, year: int, quarter: int) -> bool:
+        """Whether a quarter given with its year is one results are reported for near the publication date:
+        the current one or one of the two before it. A quarter named without a year ("the fiscal first
+        quarter") is the report's own, however a company's fiscal year labels it."""
+        anchor = self.anchor
+        if anchor is None:
+            return True
+        now = anchor.year * 4 + (anchor.month - 1) // 3
+        return now - 2 <= year * 4 + quarter - 1 <= now
 
     def _quarter_anaphor(self, meaning: NamedPeriod) -> Resolved | None:
         anchor = self.anchor
         if meaning.shift is not None and anchor is not None:
             index = anchor.year * 4 + (anchor.month - 1) // 3 + meaning.shift
             return Resolved("DATE", f"{index // 4:04d}-Q{index % 4 + 1}")
-        if self.last_quarter is not None:
-            year, quarter = self.last_quarter
+        if self.report_quarter is not None:
+            year, quarter = self.report_quarter
         elif anchor is not None:
             # Without a quarter named before, "the quarter" is the last one completed: what results report.
             index = anchor.year * 4 + (anchor.month - 1) // 3 - 1

@@ -337,9 +337,9 @@ _RULES_SOURCE: list[tuple[str, str, Builder, int]] = [
     ("year_ago_adjective", rf"{B}(?:year-earlier|year-ago|year-before){E}", build_year_ago_adjective, 1),
     (
         "half",
-        rf"{B}(?:the\s+)?(?P<which>first|second|last|latter|back|front)\s+half(?:\s+of\s+(?:(?P<yr>{YEAR})|(?P<yrel>this|last|next)\s+year|the\s+year))?{E}",
+        rf"{B}(?:the\s+)?(?P<which>first|second|last|latter|back|front)\s+(?:half|two\s+quarters)(?:\s+of\s+(?:(?P<yr>{YEAR})|(?P<yrel>this|last|next)\s+year|the\s+year))?{E}",
         build_half,
-        2,
+        3,
     ),
     (
         "fiscal_year",

@@ -42,8 +42,25 @@ _PROSPECTIVE = frozenset(
 _SCHEDULING = frozenset(
     {"plan", "schedule", "set", "expect", "postpone", "delay", "extend", "adjourn", "reschedule", "defer"}
 )
-# Words before a date that make it a deadline or a time ahead: "as soon as Tuesday".
-_AHEAD_MARKERS = ("as soon as", "as early as", "no later than", "not before", "in time for")
+# Words before a date that make it a deadline or a time ahead: "as soon as Tuesday", and "effective Feb. 1",
+# the day a change announced takes effect.
+_AHEAD_MARKERS = ("as soon as", "as early as", "no later than", "not before", "in time for", "effective")
+
+
+# Words before a date that end a stretch of time: ahead when the stretch reaches the present.
+_UNTIL_MARKERS = ("until", "till", "up to")
+
+
+def _reaches_now(verb: Token, tense: Tense) -> bool:
+    """Whether a verb's time runs up to the present: a present ("have until Friday") or a present perfect
+    ("has given them until Tuesday"), not a simple past ("stayed until Tuesday")."""
+    if tense == "present":
+        return True
+    return (
+        tense == "past"
+        and verb.tag_ == "VBN"
+        and any(a.lower_ in ("has", "have") for a in _auxiliaries(verb))
+    )
 
 
 def _auxiliaries(verb: Token) -> list[Token]:
@@ -167,6 +184,8 @@ def clause_tense(doc: Doc, start: int, end: int, text: str | None = None) -> Ten
                 and not _reduced_relative(token)
             ):
                 return "future"
+            if tense is not None and before.rstrip().endswith(_UNTIL_MARKERS) and _reaches_now(token, tense):
+                return "future"  # "has given them until Tuesday", "have until Friday": a deadline ahead
             if tense is not None:
                 return tense
         if token.head is token:

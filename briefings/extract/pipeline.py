@@ -39,7 +39,7 @@ def analyze_doc(doc: Doc, article: Article) -> ArticleAnalysis:
         claims=claims,
         events=events,
         w=main_event(events, actors, places, times, sentences, article.published, doc=doc),
-        report_sentences=report_sentences(doc, sentences),
+        report_sentences=report_sentences(doc, sentences, times),
     )
 
 

@@ -1,44 +1,27 @@
-"""Which sentences of an article report something that happened: what tells news from the page around it.
+"""Which sentences of an article tell news: what tells a report from the page around it.
 
-A news report tells of what someone or something did or what happened to them: a main clause with a
-finite verb in the past ("police arrested", "the bridge was closed", "she has resigned") whose subject
-is a third party, or in the present when that party is named ("Lanmore Air adds two routes"). What a
-page says besides (navigation, notices, share boxes, an archive's note about its crawl, a sign-up form)
-talks to its reader ("you", a command), about itself ("we"), or of what goes on in general ("data are
-added every day", "the page may take a day to appear"): no such clause.
+A report states something of a third party on a particular occasion: a clause whose subject is
+someone or something other than the page and its reader ("police arrested", "the election is over",
+"the mayor will speak this afternoon"). What a page says besides (navigation, notices, share boxes, an
+archive's note about its crawl, a sign-up form) talks to its reader ("you", a command without a
+subject), speaks as the page ("we"), is a label or a headline too short to say who did what where, or
+tells of a standing habit rather than an occasion ("data are added every day", "has been sending its
+scans since 2004").
 """
 
 from __future__ import annotations
 
 from spacy.tokens import Doc, Span, Token
 
-from briefings.models import Sentence
+from briefings.models import Sentence, TimeExpression
 
 # The speaker or the reader of the page: a clause about them is the page talking, not a report.
 _FIRST_AND_SECOND_PERSON = frozenset(["i", "me", "we", "us", "you"])
-_SUBJECTS = frozenset(["nsubj", "nsubjpass"])
 _THE_READER = frozenset(["you", "your", "yours", "yourself", "yourselves"])
-# A line this short is a label, a caption or a notice ("All rights reserved."), not a report.
-MIN_WORDS = 4
-# Clauses that carry a sentence's own statement: its root, and verbs coordinated with it or reported by it.
-_MAIN_CLAUSES = frozenset(["ROOT", "conj", "ccomp"])
-
-
-def _tells_the_past(verb: Token) -> bool:
-    """A finite verb in the past: simple past, or a past participle with a past or perfect auxiliary."""
-    if verb.tag_ == "VBD":
-        return not any(child.dep_ == "aux" for child in verb.children)
-    if verb.tag_ != "VBN":
-        return False
-    auxiliaries = [child for child in verb.children if child.dep_ in ("aux", "auxpass")]
-    if any(aux.tag_ == "MD" for aux in auxiliaries):
-        return False  # "will be closed", "could have been": not (yet) a fact
-    return any(aux.tag_ == "VBD" or aux.lemma_ == "have" for aux in auxiliaries)
-
-
-def _tells_the_present(verb: Token) -> bool:
-    """A finite verb in the present, without a modal ("adds", not "may add")."""
-    return verb.tag_ in ("VBZ", "VBP") and not any(child.tag_ == "MD" for child in verb.children)
+_SUBJECTS = frozenset(["nsubj", "nsubjpass", "expl"])
+# A line this short is a label, a notice or a headline ("All rights reserved.", "Bridge falls in Oskby."),
+# too short to say who did what where: not a report.
+MIN_WORDS = 5
 
 
 def _addresses_the_reader(sentence: Span) -> bool:
@@ -52,9 +35,10 @@ def _addresses_the_reader(sentence: Span) -> bool:
     return False
 
 
-def _named(subject: Token) -> bool:
-    """Whether the subject is someone or something named (a person, organisation, place ...)."""
-    return subject.pos_ == "PROPN" and bool(subject.ent_type_)
+def _going_on_since(verb: Token) -> bool:
+    """A perfect progressive ("has been sending"): an activity going on for a while, no occasion."""
+    auxiliaries = {child.lower_ for child in verb.children if child.dep_ == "aux"}
+    return verb.tag_ == "VBG" and "been" in auxiliaries
 
 
 def _subject(verb: Token) -> Token | None:
@@ -66,25 +50,40 @@ def _subject(verb: Token) -> Token | None:
         verb = verb.head
 
 
-def _reports(sentence: Span) -> bool:
+def _habitual(verb: Token, recurring: list[int]) -> bool:
+    """Whether a recurring time ("every day", "weekly") is said of the verb: a habit, not an occasion."""
+    start = verb.left_edge.idx
+    end = verb.right_edge.idx + len(verb.right_edge)
+    return any(start <= position < end for position in recurring)
+
+
+def _in_address(text: str, start: int, end: int) -> bool:
+    """Whether a word stands between the slashes of a web address ("/video/nightly-news/"): not a time."""
+    return "/" in text[max(0, start - 3) : start] or "/" in text[end : end + 3]
+
+
+def _reports(sentence: Span, recurring: list[int]) -> bool:
     if sum(1 for token in sentence if token.is_alpha) < MIN_WORDS or _addresses_the_reader(sentence):
         return False
     for token in sentence:
-        if token.pos_ != "VERB" or token.dep_ not in _MAIN_CLAUSES:
+        if token.pos_ not in ("VERB", "AUX") or _going_on_since(token):
             continue
         subject = _subject(token)
-        if subject is None or subject.lower_ in _FIRST_AND_SECOND_PERSON:
-            continue
-        if _tells_the_past(token) or (_tells_the_present(token) and _named(subject)):
+        if (
+            subject is not None
+            and subject.lower_ not in _FIRST_AND_SECOND_PERSON
+            and not _habitual(token, recurring)
+        ):
             return True
     return False
 
 
-def report_sentences(doc: Doc, sentences: list[Sentence]) -> list[int]:
-    """The indexes of the article's sentences that report a happening."""
+def report_sentences(doc: Doc, sentences: list[Sentence], times: list[TimeExpression]) -> list[int]:
+    """The indexes of the article's sentences that tell news."""
+    recurring = [t.start for t in times if t.type == "SET" and not _in_address(doc.text, t.start, t.end)]
     found = []
     for sentence in sentences:
         span = doc.char_span(sentence.start, sentence.end, alignment_mode="expand")
-        if span is not None and _reports(span):
+        if span is not None and _reports(span, recurring):
             found.append(sentence.index)
     return found

@@ -44,3 +44,6 @@ def print_stories(console: Console, result: AnalysisResult) -> None:
     for story in result.stories:
         analyses = [by_id[i] for i in story.articles if i in by_id]
         console.print(story_panel(story, analyses))
+    for kept_out in result.set_aside:
+        source = by_id[kept_out.article].article.source if kept_out.article in by_id else kept_out.article
+        console.print(Text(f"Not in any story: {source}: {kept_out.reason}.", style="dim"))

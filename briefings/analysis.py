@@ -14,6 +14,7 @@ from briefings.ingest.errors import SourceError
 from briefings.ingest.sources import ReadOptions, read_sources
 from briefings.models import Article, ArticleAnalysis, Story
 from briefings.stories.merge import build_stories
+from briefings.stories.remnants import SetAside, set_aside
 
 
 @dataclass
@@ -22,6 +23,8 @@ class AnalysisResult:
 
     analyses: list[ArticleAnalysis] = field(default_factory=list)
     stories: list[Story] = field(default_factory=list)
+    # Articles that carry no news: in no story (never with `separate`), each with the reason.
+    set_aside: list[SetAside] = field(default_factory=list)
     errors: list[SourceError] = field(default_factory=list)
 
 
@@ -56,4 +59,6 @@ def analyze_sources(
         if on_article is not None:
             on_article(analysis)
     result.stories = build_stories(result.analyses, separate=separate)
+    if not separate:
+        result.set_aside = set_aside(result.analyses)
     return result

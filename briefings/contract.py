@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from briefings.models import ArticleAnalysis, Story
+from briefings.stories.remnants import SetAside
 
 SCHEMA = "briefbot.analysis/1"
 
@@ -89,10 +90,13 @@ def story_json(story: Story) -> dict[str, Any]:
     }
 
 
-def analysis_json(analyses: list[ArticleAnalysis], stories: list[Story]) -> dict[str, Any]:
-    """The whole `briefbot analyze --json` document."""
+def analysis_json(
+    analyses: list[ArticleAnalysis], stories: list[Story], set_aside: list[SetAside] | None = None
+) -> dict[str, Any]:
+    """The whole `briefbot analyze --json` document (`set_aside`: the articles in no story, and why)."""
     return {
         "schema": SCHEMA,
         "articles": [article_json(a) for a in analyses],
         "stories": [story_json(s) for s in stories],
+        "set_aside": [{"article": s.article, "reason": s.reason} for s in set_aside or []],
     }

@@ -165,6 +165,9 @@ class ArticleAnalysis(Model):
     events: list[Event] = Field(default_factory=list)
     w: FiveW = Field(default_factory=FiveW)
     language: str = "en"
+    # The sentences (indexes) that report something that happened; None when they were not looked for
+    # (an analysis stored before they were). A page with none carries no news.
+    report_sentences: list[int] | None = None
 
 
 class TimelineEntry(Model):

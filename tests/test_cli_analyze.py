@@ -64,6 +64,31 @@ def test_analyze_json_follows_the_contract(tmp_path: Path) -> None:
     assert set(story["w"]) == {"who", "what", "when", "where", "why", "how"}
 
 
+# A page a scraper kept only the furniture of: no sentence reports anything.
+NOTICE = (
+    "Please enable JavaScript in your browser to view this page. Sign in or create an account to keep "
+    "reading. Share this page with your friends.\n"
+)
+
+
+def test_a_page_without_news_is_listed_as_set_aside_and_in_no_story(tmp_path: Path) -> None:
+    (tmp_path / "ferry.txt").write_text(ARTICLE, encoding="utf-8")
+    (tmp_path / "notice.txt").write_text(NOTICE, encoding="utf-8")
+    files = [str(tmp_path / "ferry.txt"), str(tmp_path / "notice.txt")]
+    run = run_cli("analyze", *files, "--published", "2024-05-08", "--json")
+    assert run.returncode == 0, run.stderr
+    data = json.loads(run.stdout)
+    ids = {Path(a["source"]).name: a["id"] for a in data["articles"]}
+    assert set(ids) == {"ferry.txt", "notice.txt"}
+    (story,) = data["stories"]
+    assert story["articles"] == [ids["ferry.txt"]]
+    (kept_out,) = data["set_aside"]
+    assert kept_out["article"] == ids["notice.txt"] and "reports" in kept_out["reason"]
+    shown = run_cli("brief", *files, "--published", "2024-05-08")
+    assert shown.returncode == 0, shown.stderr
+    assert "Not in any story" in shown.stdout and "notice.txt" in shown.stdout
+
+
 def test_time_offsets_index_the_json_text_field_as_read(tmp_path: Path) -> None:
     text = (
         "\\'Ferry back\\': the ferry to Lanmore sailed again on Tues\u00adday &amp; the pier re\u200bopened "

@@ -129,3 +129,21 @@ def test_new_reported_speech_is_never_shown_as_a_quote() -> None:
     lines = whats_new_lines(changes)
     assert "Anders Fjell: “We warned them in March”" in lines
     assert "The regional council denied the road would stay shut all winter" in lines
+
+
+# What a scraper kept of a page: its furniture, no news.
+FURNITURE = (
+    "Please enable JavaScript in your browser to view this page. Sign in or create an account to keep "
+    "reading. Share this page with your friends."
+)
+
+
+def test_an_unplaced_page_without_news_is_in_no_story_of_the_pool(analyze) -> None:  # type: ignore[no-untyped-def]
+    report = analyze(SLIDE, published="2026-01-13T09:00:00", title="Landslide buries road near Halvik")
+    report.article.id = "a1"
+    page = analyze(FURNITURE, published="2026-01-13T09:30:00")
+    page.article.id = "a2"
+    fetched = datetime(2026, 1, 13, 10, tzinfo=UTC)
+    pool = StoryPool([StoredArticle(1, 1, fetched, report), StoredArticle(2, 1, fetched, page)])
+    (pooled,) = pool.stories
+    assert pooled.story.articles == ["a1"]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from briefings.models import ArticleAnalysis
 from briefings.stories.clustering import cluster_articles
+from briefings.stories.merge import build_stories
+from briefings.stories.remnants import NO_NEWS, set_aside
 
 REPORTS = {
     "first": (
@@ -30,12 +32,46 @@ REMNANT = (
 )
 
 
-def test_a_scraping_remnant_stays_out_of_the_story_its_line_names(analyze):
+def _batch(analyze, pages: dict[str, str]) -> list[ArticleAnalysis]:
     analyses: list[ArticleAnalysis] = []
-    for key, text in [*REPORTS.items(), ("remnant", REMNANT)]:
+    for key, text in pages.items():
         analysis = analyze(text, published="2025-04-10T12:00:00")
         analysis.article.id = key
         analyses.append(analysis)
+    return analyses
+
+
+def test_a_scraping_remnant_stays_out_of_every_story_and_is_listed_with_its_reason(analyze):
+    analyses = _batch(analyze, {**REPORTS, "remnant": REMNANT})
     placed = {analyses[i].article.id: g.id for g in cluster_articles(analyses) for i in g.members}
     assert placed["first"] == placed["second"] == placed["third"]
-    assert placed["remnant"] != placed["first"]
+    assert "remnant" not in placed
+    assert [(s.article, s.reason) for s in set_aside(analyses)] == [("remnant", NO_NEWS)]
+    (story,) = build_stories(analyses)
+    assert sorted(story.articles) == ["first", "second", "third"]
+
+
+# A page of furniture around one sentence of news: the sentence is news, so the page is in a story.
+ONE_LINE = (
+    "Sign in to your account. Subscribe to our newsletter. A footbridge over the Tarnel collapsed in "
+    "Oskby on Thursday, injuring four walkers. Follow us on social media. All rights reserved."
+)
+
+
+def test_a_page_of_boilerplate_with_one_sentence_of_news_is_news(analyze):
+    analyses = _batch(analyze, {"page": ONE_LINE})
+    assert set_aside(analyses) == []
+    (story,) = build_stories(analyses)
+    assert story.articles == ["page"] and story.digest
+
+
+def test_a_batch_of_remnants_only_gives_no_story(analyze):
+    analyses = _batch(analyze, {"remnant": REMNANT})
+    assert build_stories(analyses) == []
+    assert [s.article for s in set_aside(analyses)] == ["remnant"]
+
+
+def test_separate_analysis_keeps_one_story_per_article_even_for_a_remnant(analyze):
+    analyses = _batch(analyze, {"remnant": REMNANT})
+    (story,) = build_stories(analyses, separate=True)
+    assert story.articles == ["remnant"]

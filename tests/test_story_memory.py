@@ -502,3 +502,39 @@ async def test_timeline_of_a_story_by_its_id_reads_that_story_alone(store: Store
     assert read_model.views.merged == 1  # the dam story only, not every story of the channel
     again = (await run(services, "timeline", story=dam)).reply.model_dump_json()
     assert again == timeline and read_model.views.merged == 1
+
+
+# A page a scraper kept only the furniture of: it reports nothing that happened.
+NO_NEWS_PAGE = (
+    "Orven Water Board\n"
+    "Please enable JavaScript in your browser to view this page. Sign in to your account or subscribe "
+    "to our newsletter. Share this page with your friends."
+)
+
+
+async def test_a_page_without_news_is_in_no_story_and_not_in_the_digest(store: Store, analyze: Any) -> None:
+    from bot.clock import FixedClock
+
+    clock = FixedClock(DAY_ONE)
+    feed_id = await setup_channel(store, clock, NEWS)
+    await add_day(store, feed_id, analyze, 1)
+    await add_article(store, feed_id, analyze, NO_NEWS_PAGE, DAY_ONE.isoformat(), DAY_ONE)
+    await add_day(store, feed_id, analyze, 2)
+    memory = StoryMemory(store)
+    await memory.index_pending()
+    async with store.transaction() as session:
+        queued = (await session.execute(select(func.count()).select_from(StoryQueueEntry))).scalar_one()
+        stored = (await session.execute(select(func.count()).select_from(ArticleRow))).scalar_one()
+        rows = (await session.execute(select(StoryArticle))).scalars().all()
+    assert queued == 0 and stored == 3  # dequeued, still stored: nothing is lost
+    assert len(rows) == 2 and len({r.story_id for r in rows}) == 1
+    assert sorted(r.seq for r in rows) == [1, 2]
+    platform = RecordingDelivery()
+    clock.set(DAY_ONE + timedelta(days=1, hours=22))
+    await DigestRunner(store, platform, clock).run_due()
+    (item,) = platform.digests()[0].items
+    assert "JavaScript" not in item.story.model_dump_json()
+    # A process started later replays the placed turns only, and places the next day in the same story.
+    await add_day(store, feed_id, analyze, 3)
+    await StoryMemory(store).index_pending()
+    assert len(set((await story_ids(store)).values())) == 1

@@ -217,8 +217,10 @@ def _placed(articles: Sequence[StoredArticle]) -> list[StoredArticle]:
         for member in members:
             story_of[member.article.id] = key
     placed = [a for a in articles if a.story is not None]
+    # An article that carries no news is in no story: it is left out.
     placed += [
         StoredArticle(a.row_id, a.feed_id, a.fetched_at, a.analysis, story_of[a.analysis.article.id])
         for a in unplaced
+        if a.analysis.article.id in story_of
     ]
     return placed

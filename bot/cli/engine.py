@@ -116,7 +116,9 @@ def analyze(
     if as_json:
         from briefings.contract import analysis_json
 
-        sys.stdout.write(json.dumps(analysis_json(result.analyses, result.stories), ensure_ascii=False))
+        sys.stdout.write(
+            json.dumps(analysis_json(result.analyses, result.stories, result.set_aside), ensure_ascii=False)
+        )
         sys.stdout.write("\n")
         return
     from bot.terminal import print_stories

@@ -41,6 +41,7 @@ from bot.store.stories import MemoryTurns, Placed, QueuedArticle
 from bot.stories.index_state import StateTracker, apply_deltas, decode_base, decode_whole_state
 from briefings.models import ArticleAnalysis
 from briefings.stories.index import STATE_VERSION, IndexSettings, StoryIndex, StoryIndexState
+from briefings.stories.remnants import set_aside_reason
 
 _log = logging.getLogger(__name__)
 
@@ -163,8 +164,8 @@ class StoryMemory:
                 head = max(turns.head, self._seq)
                 placed: list[Placed] = []
                 for queued in pending:
-                    head += 1
-                    await self._place(session, index, queued, head, report, placed)
+                    if await self._place(session, index, queued, head + 1, report, placed):
+                        head += 1
                 await story_store.place_all(session, placed)
                 await story_store.dequeue(session, [q.article_id for q in pending])
                 await self._record_changes(session, index, report)
@@ -285,13 +286,18 @@ class StoryMemory:
         seq: int,
         report: IndexingReport,
         placed: list[Placed],
-    ) -> None:
-        """Place one article in the index and add its place to `placed` (written for the batch at once)."""
+    ) -> bool:
+        """Place one article in the index and add its place to `placed` (written for the batch at once), as
+        turn `seq`; False when it carries no news: it is in no story (dequeued, never placed nor replayed)."""
         analysis = _analysis(queued)
         if analysis is None:
             # Unreadable analysis: a story of its own, so it is placed (and pruned) like any other.
             placed.append(Placed(queued.article_id, f"st-x{queued.article_id}", seq, None, queued.fetched_at))
-            return
+            return True
+        reason = set_aside_reason(analysis)
+        if reason is not None:
+            _log.info("article %d is in no story: %s", queued.article_id, reason)
+            return False
         placement = await asyncio.to_thread(index.add, analysis)
         story = placement.story
         if placement.new_story:
@@ -313,6 +319,7 @@ class StoryMemory:
         reprinted = placement.duplicate_of
         duplicate = row_id_of(reprinted) if reprinted != analysis.article.id else None
         placed.append(Placed(queued.article_id, story, seq, duplicate, queued.fetched_at))
+        return True
 
     async def _record_changes(
         self,

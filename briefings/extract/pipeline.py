@@ -13,6 +13,7 @@ from briefings.extract.claims import extract_claims
 from briefings.extract.events import extract_events, main_event
 from briefings.extract.places import extract_places
 from briefings.extract.quotes import extract_quotes
+from briefings.extract.reports import report_sentences
 from briefings.extract.sentences import extract_sentences
 from briefings.extract.times import extract_times
 from briefings.models import Article, ArticleAnalysis
@@ -38,6 +39,7 @@ def analyze_doc(doc: Doc, article: Article) -> ArticleAnalysis:
         claims=claims,
         events=events,
         w=main_event(events, actors, places, times, sentences, article.published, doc=doc),
+        report_sentences=report_sentences(doc, sentences, times),
     )
 
 

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from briefings.models import ArticleAnalysis
 from briefings.stories.index import IndexSettings, StoryIndex
+from briefings.stories.remnants import set_aside_reason
 
 
 @dataclass
@@ -34,12 +35,15 @@ def _publication_order(analyses: list[ArticleAnalysis]) -> list[int]:
 def cluster_articles(
     analyses: list[ArticleAnalysis], settings: IndexSettings | None = None, consolidate: bool = True
 ) -> list[StoryGroup]:
-    """The stories of a batch of articles, in order of their first article."""
+    """The stories of a batch of articles, in order of their first article.
+
+    An article that carries no news (`briefings.stories.remnants`) is in none of them.
+    """
     index = StoryIndex(settings)
     # The batch is known in full: its document frequencies are counted before any article is placed.
     observed = [index.observe(analysis) for analysis in analyses]
     duplicates: dict[str, str] = {}
-    order = _publication_order(analyses)
+    order = [i for i in _publication_order(analyses) if set_aside_reason(analyses[i]) is None]
     for i in order:
         analysis = analyses[i]
         placement = index.add(analysis, observed[i])

@@ -1,0 +1,57 @@
+"""Which sentences report something that happened: what tells a page's news from its furniture."""
+
+from __future__ import annotations
+
+import pytest
+
+NEWS = [
+    "Police arrested a man in Verlo on Tuesday after a break-in at the town library.",
+    "The coastal road was closed overnight when a landslide buried a bus stop.",
+    "Councillor Mara Linde has resigned over the harbour contract, her office said.",
+    '"We did everything we could," the fire chief said after the blaze.',
+    '"You will not close this school," Mayor Ilse Varnholm told the council.',
+    # In the present, when someone named does it.
+    "Lanmore Air adds two routes to the islands from next month.",
+    # A state, or what is to come on a particular occasion.
+    "The ballot count is over in Lanmore.",
+    "The harbour police will hold a press conference this afternoon.",
+]
+NOT_NEWS = [
+    # Talking to the reader, or about the page itself.
+    "Subscribe to our newsletter and get the top stories in your inbox.",
+    "You can add your location to your posts from the settings page.",
+    "We have updated our privacy policy.",
+    "When you post from a phone, Brightline stores where you were.",
+    # What goes on in general, or will: no happening.
+    "Since 2004 partner libraries have been sending their scans to the archive.",
+    "New scans are added to the collection every day after a waiting period.",
+    "The council publishes the minutes of its meetings every week.",
+    # A label too short to say who did what.
+    "All rights reserved.",
+    # A headline in the present: the report's body says what happened.
+    "Landslide buries bus stop on coastal road",
+]
+
+
+@pytest.mark.parametrize("sentence", NEWS)
+def test_a_sentence_that_tells_of_a_third_party_on_an_occasion_reports(analyze, sentence):
+    assert analyze(sentence).report_sentences == [0]
+
+
+@pytest.mark.parametrize("sentence", NOT_NEWS)
+def test_notices_addresses_to_the_reader_and_generalities_report_nothing(analyze, sentence):
+    assert analyze(sentence).report_sentences == []
+
+
+def test_only_the_reporting_sentences_of_a_page_are_listed(analyze):
+    page = " ".join([NOT_NEWS[0], NEWS[1], NOT_NEWS[1]])
+    analysis = analyze(page)
+    assert [analysis.sentences[i].text for i in analysis.report_sentences or []] == [NEWS[1]]
+
+
+def test_a_time_word_in_a_web_address_does_not_make_the_report_a_habit(analyze):
+    analysis = analyze(
+        "www.example.org / video / nightly - news / 4411 Mara Linde, harbour pilot, dies at 91"
+    )
+    assert any(t.type == "SET" for t in analysis.times)
+    assert analysis.report_sentences

@@ -98,9 +98,14 @@ class StoryViews:
         return parsed
 
     def view(
-        self, key: str, members: Sequence[ArticleAnalysis], duplicates: Mapping[str, str] | None = None
+        self,
+        key: str,
+        members: Sequence[ArticleAnalysis],
+        duplicates: Mapping[str, str] | None = None,
+        keep: bool = True,
     ) -> StoryView:
-        """The story `key` as these articles tell it, merged now or earlier."""
+        """The story `key` as these articles tell it, merged now or earlier (kept for sharing unless `keep` is
+        false: a caller that knows no one else will ask for it leaves the kept views to those that will)."""
         wanted: _ViewKey = (
             key,
             tuple((m.article.id, m.article.url, m.article.outlet, m.article.source) for m in members),
@@ -115,9 +120,10 @@ class StoryViews:
         story = merge_story(key, list(members), reprints)
         found = StoryView(story, list(members), story_search_text(story), story_actor_names(story))
         self.merged += 1
-        self._kept[wanted] = found
-        if len(self._kept) > self.limit:
-            self._kept.popitem(last=False)
+        if keep:
+            self._kept[wanted] = found
+            if len(self._kept) > self.limit:
+                self._kept.popitem(last=False)
         return found
 
 

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import logging
 from bisect import bisect_right
-from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -38,13 +38,16 @@ __all__ = ["DigestRequest", "DigestSelection", "PooledStory", "StoredArticle", "
 class PooledStory:
     """A story as one channel's feeds see it: its articles, ranked without merging; merged when first needed."""
 
-    def __init__(self, key: str, members: list[StoredArticle], views: StoryViews) -> None:
+    def __init__(
+        self, key: str, members: list[StoredArticle], views: StoryViews, shared: bool = True
+    ) -> None:
         self.key = key
         self.members = members
         self.article_ids = [m.analysis.article.id for m in members]
         published = [m.analysis.article.published for m in members if m.analysis.article.published]
         self.last_published = max((p.timestamp() for p in published), default=0.0)
         self._views = views
+        self._shared = shared
         self._merged: StoryView | None = None
 
     @property
@@ -52,7 +55,7 @@ class PooledStory:
         """The merged view (merged on first use, shared with every channel that sees the same articles)."""
         if self._merged is None:
             self._merged = self._views.view(
-                self.key, [m.analysis for m in self.members], duplicates_of(self.members)
+                self.key, [m.analysis for m in self.members], duplicates_of(self.members), keep=self._shared
             )
         return self._merged
 
@@ -116,6 +119,18 @@ class StoryPool:
         # Per feed, its articles by when it found them: a channel finds its new stories by bisecting.
         self._by_feed = {feed: sorted(entries) for feed, entries in by_feed.items()}
         self._fetch_times = {feed: [t for t, _, _ in entries] for feed, entries in self._by_feed.items()}
+        # How many of the channels expected (`expect`) see each story through the same feeds; None: unknown.
+        self._expected: Counter[tuple[str, frozenset[int]]] | None = None
+
+    def expect(self, requests: Iterable[DigestRequest]) -> None:
+        """The channels about to be served: a story's view that only one of them sees is merged for it and not
+        kept, so the bounded kept views hold those that several of them see (with feed sets of their own,
+        nearly every channel sees most of its stories through a set of feeds no other channel has)."""
+        self._expected = Counter(
+            (story, self._feeds_of(story, frozenset(request.feed_ids)))
+            for request in requests
+            for story in self._new_counts(request)
+        )
 
     def __len__(self) -> int:
         return len(self._by_story)
@@ -128,10 +143,15 @@ class StoryPool:
     def story_for(self, story: str, feed_ids: Sequence[int] | frozenset[int]) -> PooledStory:
         """The story as these feeds see it: merged from their articles of it only."""
         # Not kept here but in the (bounded) views: a run over many distinct feed sets keeps its memory flat.
-        feeds = self._story_feeds.get(story, frozenset()).intersection(feed_ids)
+        feeds = self._feeds_of(story, feed_ids)
         by_feed = self._by_story.get(story, {})
         findings = [article for feed in feeds for article in by_feed[feed]]
-        return PooledStory(story, members_of(findings, feeds), self._views)
+        shared = self._expected is None or self._expected[(story, feeds)] > 1
+        return PooledStory(story, members_of(findings, feeds), self._views, shared)
+
+    def _feeds_of(self, story: str, feed_ids: Iterable[int]) -> frozenset[int]:
+        """Which of these feeds brought articles of the story."""
+        return self._story_feeds.get(story, frozenset()).intersection(feed_ids)
 
     def _new_counts(self, request: DigestRequest) -> dict[str, int]:
         """How many articles each story gained from the channel's feeds since its last digest."""

@@ -24,6 +24,7 @@ from bot.clock import Clock
 from bot.delivery import DeliveryFailed, DeliveryReceipt, DigestDelivery, OutgoingMessage
 from bot.identity import ChannelRef
 from bot.metrics import ServiceMetrics
+from bot.scheduler.collector import collector_held_off
 from bot.scheduler.timing import next_run, period_of, previous_run
 from bot.store import channels as channel_store
 from bot.store import deliveries as delivery_store
@@ -195,6 +196,7 @@ class DigestRunner:
             raise LookupError(f"no channel {channel_id}")
         plan = plan_of(channels[0])
         item = _Due(plan, now, "preview", f"preview-{channel_id}", recover=False)
+        await self.read_model.catch_up()
         build = await self._read([item], now)
         selections = await asyncio.to_thread(build.select, [item])
         return digest_message(item, selections[channel_id], late=False)
@@ -281,50 +283,60 @@ class DigestRunner:
     async def _deliver_all(self, due: list[_Due], now: datetime, report: RunReport) -> None:
         self._in_flight.update(item.plan.channel_id for item in due)
         try:
-            claimed = await self._claim(due, now)
-            merged_before = self.read_model.views.merged
-            build = await self._read(claimed, now)
-            # Channels that share feeds are selected one after another, so the views merged for one are
-            # still cached (a bounded number) when the next is shown the same articles.
-            claimed.sort(key=lambda item: tuple(build.requests[item.plan.channel_id].feed_ids))
-            gate = asyncio.Semaphore(self.concurrency)
-            recording = asyncio.Lock()
-            sent: list[_Sent] = []
-            tasks: list[asyncio.Task[None]] = []
-
-            async def one(item: _Due, selection: DigestSelection) -> None:
-                try:
-                    await self._deliver_one(item, selection, now, report, sent)
-                finally:
-                    gate.release()
-                if len(sent) >= RECORD_BATCH and not recording.locked():
-                    async with recording:
-                        batch = sent[:]
-                        sent.clear()
-                        await self._record_sent_many(batch, now)
-
-            try:
-                # Selected a batch at a time off the event loop, while the digests before it go out.
-                for start in range(0, len(claimed), SELECT_BATCH):
-                    items = claimed[start : start + SELECT_BATCH]
-                    selections = await asyncio.to_thread(build.select, items)
-                    for item in items:
-                        await gate.acquire()
-                        tasks.append(asyncio.create_task(one(item, selections[item.plan.channel_id])))
-            finally:
-                try:
-                    await asyncio.gather(*tasks)
-                finally:
-                    report.stories_built = self.read_model.views.merged - merged_before
-                    if sent:
-                        await self._record_sent_many(sent, now)
+            await self._build_and_deliver(due, now, report)
         finally:
             self._in_flight.difference_update(item.plan.channel_id for item in due)
 
+    async def _build_and_deliver(self, due: list[_Due], now: datetime, report: RunReport) -> None:
+        claimed = await self._claim(due, now)
+        await self.read_model.catch_up()
+        # The stories read and the views merged live until the run ends and hold no cycles: the garbage
+        # collector's full passes over them would find nothing (see `collector`).
+        with collector_held_off():
+            await self._build_from(claimed, now, report)
+
+    async def _build_from(self, claimed: list[_Due], now: datetime, report: RunReport) -> None:
+        merged_before = self.read_model.views.merged
+        build = await self._read(claimed, now)
+        # Channels that share feeds are selected one after another, so the views merged for one are
+        # still cached (a bounded number) when the next is shown the same articles.
+        claimed.sort(key=lambda item: tuple(build.requests[item.plan.channel_id].feed_ids))
+        gate = asyncio.Semaphore(self.concurrency)
+        recording = asyncio.Lock()
+        sent: list[_Sent] = []
+        tasks: list[asyncio.Task[None]] = []
+
+        async def one(item: _Due, selection: DigestSelection) -> None:
+            try:
+                await self._deliver_one(item, selection, now, report, sent)
+            finally:
+                gate.release()
+            if len(sent) >= RECORD_BATCH and not recording.locked():
+                async with recording:
+                    batch = sent[:]
+                    sent.clear()
+                    await self._record_sent_many(batch, now)
+
+        try:
+            # Selected a batch at a time off the event loop, while the digests before it go out.
+            for start in range(0, len(claimed), SELECT_BATCH):
+                items = claimed[start : start + SELECT_BATCH]
+                selections = await asyncio.to_thread(build.select, items)
+                for item in items:
+                    await gate.acquire()
+                    tasks.append(asyncio.create_task(one(item, selections[item.plan.channel_id])))
+        finally:
+            try:
+                await asyncio.gather(*tasks)
+            finally:
+                report.stories_built = self.read_model.views.merged - merged_before
+                if sent:
+                    await self._record_sent_many(sent, now)
+
     async def _read(self, due: Sequence[_Due], now: datetime) -> _Build:
         """What the due channels' digests are built from: their requests, and the stories their feeds brought
-        news of since each one's last digest, with every article those feeds brought of them."""
-        await self.read_model.catch_up()
+        news of since each one's last digest, with every article those feeds brought of them (the story
+        memory caught up first)."""
         channel_ids = [item.plan.channel_id for item in due]
         async with self.store.transaction() as session:
             feeds = await channel_store.feed_ids_by_channel(session, channel_ids)
@@ -353,7 +365,9 @@ class DigestRunner:
         stored: list[StoredArticle] = [
             article for articles in self.read_model.take(found).values() for article in articles
         ]
-        return _Build(requests, StoryPool(stored, self.read_model.views))
+        pool = StoryPool(stored, self.read_model.views)
+        pool.expect(requests.values())
+        return _Build(requests, pool)
 
     async def _deliver_one(
         self,

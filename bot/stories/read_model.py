@@ -18,6 +18,7 @@ from collections import OrderedDict
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cached_property
 
 from bot.channels.topics import story_actor_names, story_search_text
 from bot.store import stories as story_store
@@ -72,11 +73,19 @@ class StoryView:
 
     story: Story
     analyses: list[ArticleAnalysis]
-    search_text: str
-    actor_names: frozenset[str]
     # The engine's snapshot of the view as JSON, made the first time a channel is shown it (then shared).
     snapshot: str | None = None
     whats_new: dict[str, list[str]] = field(default_factory=dict)
+
+    @cached_property
+    def search_text(self) -> str:
+        """What a topic keyword is looked for in (made when topics are first checked: most channels have none)."""
+        return story_search_text(self.story)
+
+    @cached_property
+    def actor_names(self) -> frozenset[str]:
+        """The names a topic actor is looked for in."""
+        return story_actor_names(self.story)
 
 
 class StoryViews:
@@ -98,9 +107,14 @@ class StoryViews:
         return parsed
 
     def view(
-        self, key: str, members: Sequence[ArticleAnalysis], duplicates: Mapping[str, str] | None = None
+        self,
+        key: str,
+        members: Sequence[ArticleAnalysis],
+        duplicates: Mapping[str, str] | None = None,
+        keep: bool = True,
     ) -> StoryView:
-        """The story `key` as these articles tell it, merged now or earlier."""
+        """The story `key` as these articles tell it, merged now or earlier (kept for sharing unless `keep` is
+        false: a caller that knows no one else will ask for it leaves the kept views to those that will)."""
         wanted: _ViewKey = (
             key,
             tuple((m.article.id, m.article.url, m.article.outlet, m.article.source) for m in members),
@@ -113,11 +127,12 @@ class StoryViews:
         # A reprint of an article these feeds did not bring is an original here.
         reprints = {a: b for a, b in (duplicates or {}).items() if a in present and b in present}
         story = merge_story(key, list(members), reprints)
-        found = StoryView(story, list(members), story_search_text(story), story_actor_names(story))
+        found = StoryView(story, list(members))
         self.merged += 1
-        self._kept[wanted] = found
-        if len(self._kept) > self.limit:
-            self._kept.popitem(last=False)
+        if keep:
+            self._kept[wanted] = found
+            if len(self._kept) > self.limit:
+                self._kept.popitem(last=False)
         return found
 
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 from briefings.digest.text import content_terms, word_count
 from briefings.digest.trimming import glued_sentences, trim_sentence
 from briefings.models import ArticleAnalysis, Story
+from briefings.per_article import once_per_analysis
 
 # Weights of the score's parts (the centrality part is scaled to at most 1).
 POSITION_WEIGHT = 1.5
@@ -67,6 +68,7 @@ def _normalised(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
+@once_per_analysis  # one article in many merges of its story: worked out once
 def _article_candidates(analysis: ArticleAnalysis) -> list[Candidate]:
     """The sentences of one article that are not its title, trimmed, in order."""
     title = _normalised(analysis.article.title or "")

@@ -18,6 +18,7 @@ from itertools import islice
 from briefings.extract.events.dating import stretch
 from briefings.extract.events.triggers import BOUND_PREPOSITIONS
 from briefings.models import ArticleAnalysis, Event, Sentence, TimeExpression
+from briefings.per_article import once_per_analysis
 
 # A value that names a day on the calendar, or a time on one ("2020-01-07", "2020-01-07T17:30").
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}")
@@ -84,6 +85,7 @@ def _recalls(analysis: ArticleAnalysis, value: str) -> bool:
     return published is None or (published.date() - day).days >= RECALL_DAYS
 
 
+@once_per_analysis  # one article in many merges of its story: worked out once
 def day_statements(analysis: ArticleAnalysis) -> list[Statement]:
     """Every day the article tells of, with the sentence that tells it: dated events first."""
     article = analysis.article.id

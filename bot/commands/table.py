@@ -64,6 +64,11 @@ class CommandContext:
         """The story a member means (active, or kept by the memory), with the channel's stories."""
         return await self.services.stories.find(self.channel, query)
 
+    async def timeline_story(self, query: str | None) -> tuple[ChannelNews | None, Story]:
+        """The story `/timeline` shows (`StoryLibrary.timeline_story`: with no ChannelNews when only its
+        timeline was read)."""
+        return await self.services.stories.timeline_story(self.channel, query)
+
 
 Handler = Callable[[CommandContext, OptionsT], Awaitable[Reply]]
 

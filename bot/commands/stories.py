@@ -266,8 +266,8 @@ class StoryLibrary:
         self._refreshing: dict[str, asyncio.Task[_View]] = {}
         # Stories read by their id alone (`_find_by_id`), per channel, with when they were read.
         self._read_by_id: dict[tuple[str, str], tuple[ChannelNews, Story, float]] = {}
-        # What `/timeline` shows of stories read by their id alone (`timeline_story`), with when they were read.
-        self._timelines: dict[tuple[str, str], tuple[Story, float]] = {}
+        # `/timeline` of stories read by their id alone (`timeline`), per channel, with when they were read.
+        self._timelines: dict[tuple[str, str], tuple[Reply, float]] = {}
 
     async def news_for(self, ref: ChannelRef) -> ChannelNews:
         """The channel's stories now: kept ones if checked recently, else checked (and rebuilt if changed)."""
@@ -317,20 +317,20 @@ class StoryLibrary:
         view = self._views.get(ref.key())
         return view is not None and time.monotonic() - view.checked < self.max_age_s + self.stale_s
 
-    async def timeline_story(self, ref: ChannelRef, query: str | None) -> tuple[ChannelNews | None, Story]:
-        """The story `/timeline` shows, as `find` gives it; a story named by its id while the channel's
-        stories are not read yet is read from its own rows with only what `/timeline` shows of it merged
-        (`StoryReadModel.kept_timeline`), and no ChannelNews comes with it (nothing else may answer from it).
-        """
+    async def timeline(self, ref: ChannelRef, query: str | None, answer: Callable[[Story], Reply]) -> Reply:
+        """`/timeline` of the story `query` means (`answer` builds it from the story), kept per question as
+        every answer is. A story named by its id while the channel's stories are not read yet is read from
+        its own rows with only what its timeline shows merged (`StoryReadModel.kept_timeline`): that story
+        answers nothing else, so it is kept here, apart from the channel's news."""
         if query is None or not is_story_id(query) or self._kept_recently(ref):
-            return await self.find(ref, query)
+            return await self._timeline_of_news(ref, query, answer)
         key = (ref.key(), query.strip())
         read = self._read_by_id.get(key)
         if read is not None and time.monotonic() - read[2] < self.max_age_s:
-            return read[0], read[1]
+            return read[0].answer(("timeline", read[1].id), lambda: answer(read[1]))
         kept = self._timelines.get(key)
         if kept is not None and time.monotonic() - kept[1] < self.max_age_s:
-            return None, kept[0]
+            return kept[0]
         now = self.clock.now()
         feed_ids = await self._feeds_of(ref)
         try:
@@ -341,11 +341,18 @@ class StoryLibrary:
             _log.error("%s", exc)
             raise StoreDown(DATABASE_DOWN) from exc
         if story is None:  # its feeds brought none of it: the channel's stories answer, as `find` does
-            return await self.find(ref, query)
+            return await self._timeline_of_news(ref, query, answer)
+        reply = answer(story)
         if len(self._timelines) >= MAX_KEPT_ANSWERS:
             self._timelines.clear()
-        self._timelines[key] = (story, time.monotonic())
-        return None, story
+        self._timelines[key] = (reply, time.monotonic())
+        return reply
+
+    async def _timeline_of_news(
+        self, ref: ChannelRef, query: str | None, answer: Callable[[Story], Reply]
+    ) -> Reply:
+        news, story = await self.find(ref, query)
+        return news.answer(("timeline", story.id), lambda: answer(story))
 
     async def _feeds_of(self, ref: ChannelRef) -> list[int]:
         """The feeds the channel follows, once the articles waiting for their stories are placed (a few here,

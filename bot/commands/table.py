@@ -64,10 +64,9 @@ class CommandContext:
         """The story a member means (active, or kept by the memory), with the channel's stories."""
         return await self.services.stories.find(self.channel, query)
 
-    async def timeline_story(self, query: str | None) -> tuple[ChannelNews | None, Story]:
-        """The story `/timeline` shows (`StoryLibrary.timeline_story`: with no ChannelNews when only its
-        timeline was read)."""
-        return await self.services.stories.timeline_story(self.channel, query)
+    async def timeline(self, query: str | None, answer: Callable[[Story], Reply]) -> Reply:
+        """`/timeline` of the story a member means, built by `answer` (`StoryLibrary.timeline`)."""
+        return await self.services.stories.timeline(self.channel, query, answer)
 
 
 Handler = Callable[[CommandContext, OptionsT], Awaitable[Reply]]

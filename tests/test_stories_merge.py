@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from stories_builders import actor, analysis, claim, event, place, quote
 
-from briefings.stories.merge import merge_story
+from briefings.stories.merge import merge_story, merge_timeline_story
 
 
 def test_irbil_and_erbil_are_one_place():
@@ -206,3 +206,37 @@ def test_a_long_article_of_figures_shows_each_sources_figure_once():
     # "No casualties" against every count of the dead: each shown once.
     shown = [(c.claim.quantity, c.claim.attributed_to) for c in none.claims]
     assert len(shown) == len(set(shown)) == 1501 and shown[0] == ("no", "the governor")
+
+
+def test_the_timeline_merge_shows_what_the_whole_merge_shows_of_the_timeline():
+    said = "The depot fed the rebel convoys"
+    articles = [
+        analysis(
+            "a1",
+            published="2024-03-05T06:00:00",
+            title="Norland jets strike fuel depot in Kessa",
+            actors=[actor("Tomas Brandt")],
+            events=[
+                event("strike", "2024-03-04", "Norland jets struck the depot in Kessa.", ["Norland"], "Kessa")
+            ],
+            quotes=[quote(said, "Tomas Brandt")],
+            claims=[claim("two", "bridges destroyed", "count", "Brandt", 2)],
+        ),
+        analysis(
+            "a2",
+            published="2024-03-07T10:00:00",
+            title="Council meets over the Kessa depot strike",
+            actors=[actor("Brandt")],
+            events=[event("meet", "2024-03-06", "The council met on Wednesday.", ["council"])],
+        ),
+        analysis("a3", published="2024-03-07T11:00:00", title="Council meets over the Kessa depot strike"),
+    ]
+    whole = merge_story("s", articles, duplicates={"a3": "a2"})
+    timeline_only = merge_timeline_story("s", articles, duplicates={"a3": "a2"})
+    shown = ("id", "name", "headline", "articles", "sources", "timeline", "source_count", "first_published")
+    assert whole.timeline and timeline_only.model_dump(include=set(shown)) == whole.model_dump(
+        include=set(shown)
+    )
+    # What the timeline does not show is not merged.
+    assert whole.quotes and whole.claims and whole.actors
+    assert not (timeline_only.quotes or timeline_only.claims or timeline_only.digest or timeline_only.actors)

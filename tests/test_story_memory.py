@@ -23,7 +23,14 @@ from bot.commands.table import CommandContext, CommandServices
 from bot.identity import Caller
 from bot.scheduler.digests import DigestRunner
 from bot.store.db import Store, StoreUnavailable
-from bot.store.models import ArticleRow, StoryArticle, StoryIndexSnapshot, StoryQueueEntry, StoryRow
+from bot.store.models import (
+    ArticleRow,
+    FeedArticle,
+    StoryArticle,
+    StoryIndexSnapshot,
+    StoryQueueEntry,
+    StoryRow,
+)
 from bot.stories.memory import StoryMemory
 from bot.stories.read_model import KEEP_DAYS
 
@@ -298,8 +305,17 @@ async def test_a_feed_removed_from_a_channel_takes_its_articles_out_of_its_views
     services = CommandServices(stories=StoryLibrary(store, clock), admin=admin)
     runner = DigestRunner(store, RecordingDelivery(), clock)
 
+    await StoryMemory(store).index_pending()  # as the poller does
+    async with store.transaction() as session:
+        local_article = (
+            await session.execute(select(FeedArticle.article_id).where(FeedArticle.feed_id == local_id))
+        ).scalar_one()
+    local_story = (await story_ids(store))[local_article]
+
     async def everything() -> str:
-        replies = [
+        # The local report's story by its id, before the channel's stories are read: only its timeline is read.
+        replies = [(await run(services, "timeline", story=local_story)).reply.model_dump_json()]
+        replies += [
             (await run(services, path)).reply.model_dump_json() for path in ("who", "quotes", "stories")
         ]
         replies.append((await run(services, "timeline", story="orven dam")).reply.model_dump_json())
@@ -310,6 +326,7 @@ async def test_a_feed_removed_from_a_channel_takes_its_articles_out_of_its_views
 
     before = await everything()
     assert "Petra Holm" in before and "green ledger" in before  # the local feed's report is in the story
+    assert "alarms" in before.split('"heading"')[1]  # in its timeline, read by its id too
     removed = await run_command(
         COMMANDS.find(("briefing", "feeds", "remove")),  # type: ignore[arg-type]
         {"url": LOCAL_FEED},
@@ -499,9 +516,16 @@ async def test_timeline_of_a_story_by_its_id_reads_that_story_alone(store: Store
     timeline = (await run(services, "timeline", story=dam)).reply.model_dump_json()
     assert "Crack found" in timeline or "crack" in timeline.lower()
     assert WITNESSES[2] in timeline
-    assert read_model.views.merged == 1  # the dam story only, not every story of the channel
+    # The dam story only, not every story of the channel; and of it only its timeline: no whole view merged.
+    assert read_model.views.merged == 0
     again = (await run(services, "timeline", story=dam)).reply.model_dump_json()
-    assert again == timeline and read_model.views.merged == 1
+    assert again == timeline and read_model.views.merged == 0
+    # The same answer as from the channel's stories read whole (what a channel that listed them first sees).
+    whole = StoryLibrary(store, clock, read_model=StoryReadModel(store))
+    whole_services = CommandServices(stories=whole, admin=services_of(store, clock).admin)
+    await run(whole_services, "stories")
+    assert (await run(whole_services, "timeline", story=dam)).reply.model_dump_json() == timeline
+    assert whole.read_model.views.merged == 2
 
 
 # A page a scraper kept only the furniture of: it reports nothing that happened.

@@ -73,8 +73,7 @@ async def who(ctx: CommandContext, options: WhoOptions) -> Reply:
 
 async def timeline(ctx: CommandContext, options: StoryOptions) -> Reply:
     """A story's dated events in order, each with its sources."""
-    news, story = await ctx.story(options.story)
-    return news.answer(("timeline", story.id), lambda: timeline_answer(story))
+    return await ctx.timeline(options.story, timeline_answer)
 
 
 async def where(ctx: CommandContext, options: StoryOptions) -> Reply:

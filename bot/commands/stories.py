@@ -266,6 +266,8 @@ class StoryLibrary:
         self._refreshing: dict[str, asyncio.Task[_View]] = {}
         # Stories read by their id alone (`_find_by_id`), per channel, with when they were read.
         self._read_by_id: dict[tuple[str, str], tuple[ChannelNews, Story, float]] = {}
+        # `/timeline` of stories read by their id alone (`timeline`), per channel, with when they were read.
+        self._timelines: dict[tuple[str, str], tuple[Reply, float]] = {}
 
     async def news_for(self, ref: ChannelRef) -> ChannelNews:
         """The channel's stories now: kept ones if checked recently, else checked (and rebuilt if changed)."""
@@ -315,6 +317,57 @@ class StoryLibrary:
         view = self._views.get(ref.key())
         return view is not None and time.monotonic() - view.checked < self.max_age_s + self.stale_s
 
+    async def timeline(self, ref: ChannelRef, query: str | None, answer: Callable[[Story], Reply]) -> Reply:
+        """`/timeline` of the story `query` means (`answer` builds it from the story), kept per question as
+        every answer is. A story named by its id while the channel's stories are not read yet is read from
+        its own rows with only what its timeline shows merged (`StoryReadModel.kept_timeline`): that story
+        answers nothing else, so it is kept here, apart from the channel's news."""
+        if query is None or not is_story_id(query) or self._kept_recently(ref):
+            return await self._timeline_of_news(ref, query, answer)
+        key = (ref.key(), query.strip())
+        read = self._read_by_id.get(key)
+        if read is not None and time.monotonic() - read[2] < self.max_age_s:
+            return read[0].answer(("timeline", read[1].id), lambda: answer(read[1]))
+        kept = self._timelines.get(key)
+        if kept is not None and time.monotonic() - kept[1] < self.max_age_s:
+            return kept[0]
+        now = self.clock.now()
+        feed_ids = await self._feeds_of(ref)
+        try:
+            story = await self.read_model.kept_timeline(feed_ids, key[1], now)
+        except StoryClosed:
+            raise UnknownStory(STORY_NOT_KEPT, hint="/stories lists the stories kept now.") from None
+        except StoreUnavailable as exc:
+            _log.error("%s", exc)
+            raise StoreDown(DATABASE_DOWN) from exc
+        if story is None:  # its feeds brought none of it: the channel's stories answer, as `find` does
+            return await self._timeline_of_news(ref, query, answer)
+        reply = answer(story)
+        if len(self._timelines) >= MAX_KEPT_ANSWERS:
+            self._timelines.clear()
+        self._timelines[key] = (reply, time.monotonic())
+        return reply
+
+    async def _timeline_of_news(
+        self, ref: ChannelRef, query: str | None, answer: Callable[[Story], Reply]
+    ) -> Reply:
+        news, story = await self.find(ref, query)
+        return news.answer(("timeline", story.id), lambda: answer(story))
+
+    async def _feeds_of(self, ref: ChannelRef) -> list[int]:
+        """The feeds the channel follows, once the articles waiting for their stories are placed (a few here,
+        a backlog in the background)."""
+        try:
+            await self.read_model.catch_up(self.placed_before_answer)
+            async with self.store.transaction() as session:
+                channel = await channel_store.find_channel(session, ref)
+                if channel is None:
+                    raise ChannelNotSetUp(NOT_SET_UP)
+                return list(await channel_store.feed_ids_of(session, channel.id))
+        except StoreUnavailable as exc:
+            _log.error("%s", exc)
+            raise StoreDown(DATABASE_DOWN) from exc
+
     async def _find_by_id(self, ref: ChannelRef, story_id: str) -> tuple[ChannelNews, Story] | None:
         """The story with this id as the channel's feeds see it, read from its own rows (None: its feeds
         brought none of it; the channel's stories then answer, as for any other query)."""
@@ -323,16 +376,7 @@ class StoryLibrary:
         if kept is not None and time.monotonic() - kept[2] < self.max_age_s:
             return kept[0], kept[1]
         now = self.clock.now()
-        try:
-            await self.read_model.catch_up(self.placed_before_answer)
-            async with self.store.transaction() as session:
-                channel = await channel_store.find_channel(session, ref)
-                if channel is None:
-                    raise ChannelNotSetUp(NOT_SET_UP)
-                feed_ids = await channel_store.feed_ids_of(session, channel.id)
-        except StoreUnavailable as exc:
-            _log.error("%s", exc)
-            raise StoreDown(DATABASE_DOWN) from exc
+        feed_ids = await self._feeds_of(ref)
         view = await self._kept_view(feed_ids, story_id, now)
         if view is None:
             return None
@@ -372,6 +416,7 @@ class StoryLibrary:
         """Drop the channel's view (its configuration changed): the next command reads the store again."""
         self._views.pop(ref.key(), None)
         self._read_by_id.clear()
+        self._timelines.clear()
 
     async def _refresh(self, ref: ChannelRef, old: _View | None) -> _View:
         now = self.clock.now()

@@ -64,6 +64,10 @@ class CommandContext:
         """The story a member means (active, or kept by the memory), with the channel's stories."""
         return await self.services.stories.find(self.channel, query)
 
+    async def timeline(self, query: str | None, answer: Callable[[Story], Reply]) -> Reply:
+        """`/timeline` of the story a member means, built by `answer` (`StoryLibrary.timeline`)."""
+        return await self.services.stories.timeline(self.channel, query, answer)
+
 
 Handler = Callable[[CommandContext, OptionsT], Awaitable[Reply]]
 

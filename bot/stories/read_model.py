@@ -29,7 +29,7 @@ from bot.stories.memory import StoryMemory, article_key, memory_of
 from briefings.models import ArticleAnalysis, Story
 from briefings.stories.changes import StorySnapshot
 from briefings.stories.index import IndexSettings
-from briefings.stories.merge import merge_story
+from briefings.stories.merge import merge_story, merge_timeline_story
 
 _log = logging.getLogger(__name__)
 
@@ -88,6 +88,10 @@ class StoryView:
         return story_actor_names(self.story)
 
 
+def _view_key(key: str, members: Sequence[ArticleAnalysis]) -> _ViewKey:
+    return key, tuple((m.article.id, m.article.url, m.article.outlet, m.article.source) for m in members)
+
+
 class StoryViews:
     """Story views merged once per exact set of presented articles, the most recent `limit` kept."""
 
@@ -106,6 +110,14 @@ class StoryViews:
             parsed = self._parsed[snapshot] = StorySnapshot.model_validate_json(snapshot)
         return parsed
 
+    def kept(self, key: str, members: Sequence[ArticleAnalysis]) -> StoryView | None:
+        """The story `key` as these articles tell it, if it was merged earlier and is still kept."""
+        wanted = _view_key(key, members)
+        found = self._kept.get(wanted)
+        if found is not None:
+            self._kept.move_to_end(wanted)
+        return found
+
     def view(
         self,
         key: str,
@@ -115,14 +127,10 @@ class StoryViews:
     ) -> StoryView:
         """The story `key` as these articles tell it, merged now or earlier (kept for sharing unless `keep` is
         false: a caller that knows no one else will ask for it leaves the kept views to those that will)."""
-        wanted: _ViewKey = (
-            key,
-            tuple((m.article.id, m.article.url, m.article.outlet, m.article.source) for m in members),
-        )
-        found = self._kept.get(wanted)
+        found = self.kept(key, members)
         if found is not None:
-            self._kept.move_to_end(wanted)
             return found
+        wanted = _view_key(key, members)
         present = {m.article.id for m in members}
         # A reprint of an article these feeds did not bring is an original here.
         reprints = {a: b for a, b in (duplicates or {}).items() if a in present and b in present}
@@ -269,7 +277,35 @@ class StoryReadModel:
     async def kept_view(self, feed_ids: Sequence[int], query: str, now: datetime) -> StoryView | None:
         """A story no longer active, by its id or the words of its articles' titles (None: no such story
         among these feeds'); StoryClosed when the id names a story no longer kept."""
-        typed = query.strip()
+        candidates, by_story = await self._kept_findings(feed_ids, query.strip(), now)
+        for story_id in candidates:
+            view = self.view(story_id, by_story.get(story_id, []), feed_ids)
+            if view is not None:
+                return view
+        return None
+
+    async def kept_timeline(self, feed_ids: Sequence[int], story_id: str, now: datetime) -> Story | None:
+        """What `/timeline` shows of the kept story with this id as these feeds see it: its name, sources
+        and timeline, the same as its view's (`merge_timeline_story`), without merging the rest of the view
+        (its people, quotes, claims and digest); the view's story when that is kept already. None: these
+        feeds brought none of it; StoryClosed: no longer kept."""
+        candidates, by_story = await self._kept_findings(feed_ids, story_id.strip(), now)
+        for found_id in candidates:
+            members = members_of(by_story.get(found_id, []), feed_ids)
+            if not members:
+                continue
+            analyses = [m.analysis for m in members]
+            view = self.views.kept(found_id, analyses)
+            if view is not None:
+                return view.story
+            return merge_timeline_story(found_id, analyses, duplicates_of(members))
+        return None
+
+    async def _kept_findings(
+        self, feed_ids: Sequence[int], typed: str, now: datetime
+    ) -> tuple[list[str], dict[str, list[StoredArticle]]]:
+        """The kept stories `typed` names (its id, or the words of their articles' titles) and what these
+        feeds brought of them."""
         async with self.store.transaction() as session:
             if is_story_id(typed):
                 story = await story_store.find_story(session, typed)
@@ -279,9 +315,4 @@ class StoryReadModel:
             else:
                 candidates = await story_store.search_titles(session, feed_ids, typed.split())
             found = await story_store.story_findings(session, candidates, feed_ids, now) if candidates else []
-        by_story = self.stored(found)
-        for story_id in candidates:
-            view = self.view(story_id, by_story.get(story_id, []), feed_ids)
-            if view is not None:
-                return view
-        return None
+        return candidates, self.stored(found)

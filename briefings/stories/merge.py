@@ -52,6 +52,42 @@ def _source_ref(analysis: ArticleAnalysis, duplicate_of: str | None) -> ArticleR
     )
 
 
+def _timeline_story(
+    story_id: str,
+    ordered: list[ArticleAnalysis],
+    reprints: Mapping[str, str],
+    actor_names: NameResolver,
+    place_names: NameResolver,
+    name: str | None = None,
+) -> Story:
+    """The story's name, headline, sources and timeline (what `/timeline` shows), from its articles oldest
+    first."""
+    originals = [a for a in ordered if a.article.id not in reprints]
+    published = [_aware(a.article.published) for a in ordered if a.article.published]
+    return Story(
+        id=story_id,
+        name=name or story_name(originals or ordered),
+        headline=story_headline(originals or ordered),
+        articles=[a.article.id for a in ordered],
+        sources=[_source_ref(a, reprints.get(a.article.id)) for a in ordered],
+        timeline=merge_timeline(ordered, actor_names, place_names),
+        first_published=min(published) if published else None,
+        last_published=max(published) if published else None,
+        source_count=len(originals),
+    )
+
+
+def merge_timeline_story(
+    story_id: str, analyses: list[ArticleAnalysis], duplicates: Mapping[str, str] | None = None
+) -> Story:
+    """What `/timeline` shows of the story `merge_story` makes of these analyses (name, headline, sources,
+    timeline: the same), without its actors, quotes, claims and digest (the costly part, left empty)."""
+    ordered = _oldest_first(analyses)
+    _, actor_names = merge_actors([actor for a in ordered for actor in a.actors], len(ordered))
+    _, place_names = merge_places([place for a in ordered for place in a.places], len(ordered))
+    return _timeline_story(story_id, ordered, duplicates or {}, actor_names, place_names)
+
+
 def merge_story(
     story_id: str,
     analyses: list[ArticleAnalysis],
@@ -69,23 +105,17 @@ def merge_story(
     places, place_names = merge_places([place for a in ordered for place in a.places], len(ordered))
     originals = [a for a in ordered if a.article.id not in reprints]
     claims = sourced_claims(originals, actor_names)
-    published = [_aware(a.article.published) for a in ordered if a.article.published]
-    story = Story(
-        id=story_id,
-        name=previous.name if previous is not None and previous.name else story_name(originals or ordered),
-        headline=story_headline(originals or ordered),
-        articles=[a.article.id for a in ordered],
-        sources=[_source_ref(a, reprints.get(a.article.id)) for a in ordered],
-        actors=actors,
-        places=places,
-        timeline=merge_timeline(ordered, actor_names, place_names),
-        quotes=merge_quotes(ordered, actor_names),
-        claims=claims,
-        disagreements=find_disagreements(claims, {a.article.id: a.article.published for a in ordered}),
-        w=_story_w(originals or ordered, actor_names, place_names),
-        first_published=min(published) if published else None,
-        last_published=max(published) if published else None,
-        source_count=len(originals),
+    kept_name = previous.name if previous is not None and previous.name else None
+    story = _timeline_story(story_id, ordered, reprints, actor_names, place_names, kept_name)
+    story = story.model_copy(
+        update={
+            "actors": actors,
+            "places": places,
+            "quotes": merge_quotes(ordered, actor_names),
+            "claims": claims,
+            "disagreements": find_disagreements(claims, {a.article.id: a.article.published for a in ordered}),
+            "w": _story_w(originals or ordered, actor_names, place_names),
+        }
     )
     headline, digest = summarize(story, ordered)
     # The headline follows the latest report; the digest writer's headline stands in when there is none.

@@ -169,19 +169,30 @@ class StoryMemory:
                 await story_store.dequeue(session, [q.article_id for q in pending])
                 await self._record_changes(session, index, report)
                 await story_store.set_head(session, head)
-                await self._save(session, turns, head)
+                based = await self._save(session, turns, head)
                 if self.before_commit is not None:
                     self.before_commit()
             self._seq = head
             self._rebuilt = False
             report.placed += len(pending)
-            return len(pending)
         except BaseException:
             # The transaction was rolled back: the in-memory index is ahead of the store. Read it again.
             self._index = None
             self._tracker = None
             self._seq = 0
             raise
+        if based:
+            # The base just replaced was megabytes, and the deltas it holds were dropped.
+            await self._reclaim(story_store.STATE_TABLES)
+        return len(pending)
+
+    async def _reclaim(self, tables: Sequence[str]) -> None:
+        """Let the store use the space of rows just rewritten or dropped again (a failure only waits for
+        the next time: nothing stored depends on it)."""
+        try:
+            await story_store.reclaim_space(self.store, tables)
+        except Exception as exc:
+            _log.warning("reclaiming the space of %s failed: %s", ", ".join(tables), exc)
 
     async def _caught_up(
         self, session: AsyncSession, turns: MemoryTurns, report: IndexingReport
@@ -334,9 +345,10 @@ class StoryMemory:
         state.merged.clear()
         state.closed.clear()
 
-    async def _save(self, session: AsyncSession, turns: MemoryTurns, head: int) -> None:
+    async def _save(self, session: AsyncSession, turns: MemoryTurns, head: int) -> bool:
         """Store what this batch changed in the index's state, as of turn `head`: a delta, or the whole
-        state as the new base (rebuilt, a container replaced, deltas outgrowing the base, `snapshot_every`)."""
+        state as the new base (rebuilt, a container replaced, deltas outgrowing the base, `snapshot_every`);
+        whether it was a base."""
         tracker = self._tracker
         assert tracker is not None and self._index is not None
         started = time.perf_counter()
@@ -348,7 +360,7 @@ class StoryMemory:
             await story_store.write_delta(session, head, delta)
             tracker.saved()
             tracker.delta_bytes += len(delta)
-            return
+            return False
         blob = await asyncio.to_thread(tracker.base)
         await story_store.write_snapshot(session, MEMORY_VERSION, head, blob, _now())
         await story_store.drop_deltas(session)
@@ -360,6 +372,7 @@ class StoryMemory:
             len(blob) / 1e6,
             time.perf_counter() - started,
         )
+        return True
 
     async def prune(self, now: datetime, keep: timedelta) -> tuple[int, int]:
         """Drop the stories (and their articles) whose last article is older than `keep`; (stories, articles).
@@ -372,6 +385,7 @@ class StoryMemory:
             dropped = await story_store.prune(session, now - keep)
         if dropped[0]:
             _log.info("pruned %d stories and %d articles older than %s", dropped[0], dropped[1], keep)
+            await self._reclaim(story_store.PRUNED_TABLES)
         return dropped
 
 

@@ -45,10 +45,14 @@ from briefings.stories.index import STATE_VERSION, IndexSettings, StoryIndex, St
 _log = logging.getLogger(__name__)
 
 # The version of what the store keeps (the engine's state version, and how it is written here).
-MEMORY_VERSION = STATE_VERSION * 100 + 2
+MEMORY_VERSION = STATE_VERSION * 100 + 3
+# The version before wrote profiles unpacked: still read (`apply_deltas` reads either).
+UNPACKED_PROFILES_VERSION = STATE_VERSION * 100 + 2
 # The earlier version wrote the engine's whole state as its own JSON, every few hundred articles: still read.
 WHOLE_STATE_VERSION = STATE_VERSION * 100 + 1
 BATCH = 100
+# An article's reprint signature is kept this many days after its publication (reprints come within days).
+REPRINT_DAYS = 3
 REPLAY_BATCH = 500
 
 
@@ -78,8 +82,10 @@ class IndexingReport:
 
 
 def memory_settings() -> IndexSettings:
-    """The index settings of the persisted memory: the engine's defaults, forgetting closed stories."""
-    return IndexSettings(forget_closed=True)
+    """The index settings of the persisted memory: the engine's defaults, forgetting closed stories and,
+    after a few days, the reprint signatures of open ones (what start-up loads follows the days, not the
+    fortnight a story stays open)."""
+    return IndexSettings(forget_closed=True, reprint_days=REPRINT_DAYS)
 
 
 class StoryMemory:
@@ -244,10 +250,11 @@ class StoryMemory:
             return self._fresh(), 0
         started = time.perf_counter()
         try:
-            if blob is not None and version not in (MEMORY_VERSION, WHOLE_STATE_VERSION):
+            readable = (MEMORY_VERSION, UNPACKED_PROFILES_VERSION, WHOLE_STATE_VERSION)
+            if blob is not None and version not in readable:
                 raise ValueError(f"it was written by version {version}, this is {MEMORY_VERSION}")
             deltas = await story_store.read_deltas(session, seq)
-            decode = decode_base if version == MEMORY_VERSION else decode_whole_state
+            decode = decode_whole_state if version == WHOLE_STATE_VERSION else decode_base
             # No base yet: the deltas written so far apply to an empty state.
             state = StoryIndexState() if blob is None else await asyncio.to_thread(decode, blob)
             index, last = await self._applied(state, seq, deltas, len(blob or b""))

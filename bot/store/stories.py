@@ -189,6 +189,14 @@ async def story_exists(session: AsyncSession, story_id: str) -> bool:
     return (await session.get(StoryRow, story_id)) is not None
 
 
+async def existing_stories(session: AsyncSession, story_ids: Iterable[str]) -> set[str]:
+    """Those of the ids the memory keeps a story under (open, closed or merged)."""
+    found: set[str] = set()
+    for chunk in _chunks(story_ids):
+        found.update((await session.execute(select(StoryRow.id).where(StoryRow.id.in_(chunk)))).scalars())
+    return found
+
+
 @dataclass(frozen=True)
 class Placed:
     """An article's place in a story, as the memory decided it: written with the rest of its batch."""

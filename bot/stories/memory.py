@@ -40,7 +40,7 @@ from bot.store.db import Store
 from bot.store.stories import MemoryTurns, Placed, QueuedArticle
 from bot.stories.index_state import StateTracker, apply_deltas, decode_base, decode_whole_state
 from briefings.models import ArticleAnalysis
-from briefings.stories.index import STATE_VERSION, IndexSettings, StoryIndex, StoryIndexState
+from briefings.stories.index import STATE_VERSION, IndexSettings, StoryIndex, StoryIndexState, story_id_for
 
 _log = logging.getLogger(__name__)
 
@@ -168,9 +168,11 @@ class StoryMemory:
                     return 0
                 head = max(turns.head, self._seq)
                 placed: list[Placed] = []
-                for queued in pending:
+                analyses = [_analysis(queued) for queued in pending]
+                kept = await _KeptIds.asking(session, {story_id_for(a) for a in analyses if a is not None})
+                for queued, analysis in zip(pending, analyses, strict=True):
                     head += 1
-                    await self._place(session, index, queued, head, report, placed)
+                    await self._place(session, index, queued, analysis, head, report, placed, kept)
                 await story_store.place_all(session, placed)
                 await story_store.dequeue(session, [q.article_id for q in pending])
                 await self._record_changes(session, index, report)
@@ -300,12 +302,14 @@ class StoryMemory:
         session: AsyncSession,
         index: StoryIndex,
         queued: QueuedArticle,
+        analysis: ArticleAnalysis | None,
         seq: int,
         report: IndexingReport,
         placed: list[Placed],
+        kept: _KeptIds,
     ) -> None:
-        """Place one article in the index and add its place to `placed` (written for the batch at once)."""
-        analysis = _analysis(queued)
+        """Place one article (its analysis, None: unreadable) in the index and add its place to `placed`
+        (written for the batch at once)."""
         if analysis is None:
             # Unreadable analysis: a story of its own, so it is placed (and pruned) like any other.
             placed.append(Placed(queued.article_id, f"st-x{queued.article_id}", seq, None, queued.fetched_at))
@@ -318,7 +322,7 @@ class StoryMemory:
             batch = {p.story_id for p in placed}
 
             async def taken(story_id: str) -> bool:
-                return story_id in batch or await story_store.story_exists(session, story_id)
+                return story_id in batch or await kept.has(session, story_id)
 
             if await taken(story):
                 # A kept (closed) story has this id: ids are never reused while a story is answerable.
@@ -394,6 +398,29 @@ class StoryMemory:
             _log.info("pruned %d stories and %d articles older than %s", dropped[0], dropped[1], keep)
             await self._reclaim(story_store.PRUNED_TABLES)
         return dropped
+
+
+@dataclass
+class _KeptIds:
+    """Which story ids the store keeps (a new story must not take one): asked at once for the ids a batch's
+    articles would open stories under, then one by one for any other (a renamed id). Valid for one
+    transaction holding the memory's lock: nobody else writes stories meanwhile."""
+
+    asked: set[str]
+    kept: set[str]
+
+    @classmethod
+    async def asking(cls, session: AsyncSession, story_ids: set[str]) -> _KeptIds:
+        """Ask the store about these ids in one query."""
+        return cls(set(story_ids), await story_store.existing_stories(session, story_ids))
+
+    async def has(self, session: AsyncSession, story_id: str) -> bool:
+        """Whether the store keeps a story with this id (open, closed or merged)."""
+        if story_id not in self.asked:
+            self.asked.add(story_id)
+            if await story_store.story_exists(session, story_id):
+                self.kept.add(story_id)
+        return story_id in self.kept
 
 
 def _analysis(queued: QueuedArticle) -> ArticleAnalysis | None:

@@ -10,7 +10,10 @@ each batch writes only what it changed (a delta), and the whole state is written
 when the deltas add up to a share of it. So a save costs what the batch changed, not the state. A process
 starts from the base and applies the deltas, never replaying articles (it replays only turns placed by an
 older version, after its base); closed stories leave the index's state (`IndexSettings.forget_closed`),
-so the state, the start-up and the cost per article follow the open stories, not the history.
+and an article's reprint signature leaves it after `REPRINT_DAYS` (`IndexSettings.reprint_days`), so the
+state, the start-up and the cost per article follow the open stories and the last days, not the history.
+On PostgreSQL a base written and a prune are followed by a VACUUM of the tables they rewrote or emptied:
+the store's size follows what it keeps, not how often it was rewritten.
 
 Exactly once: a stored article is queued in the transaction that stores it; it is placed, dequeued and
 its place written in one transaction, which first takes the memory's lock (a PostgreSQL transaction-scoped

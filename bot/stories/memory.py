@@ -54,8 +54,9 @@ UNPACKED_PROFILES_VERSION = STATE_VERSION * 100 + 2
 # The earlier version wrote the engine's whole state as its own JSON, every few hundred articles: still read.
 WHOLE_STATE_VERSION = STATE_VERSION * 100 + 1
 BATCH = 100
-# An article's reprint signature is kept this many days after its publication (reprints come within days).
-REPRINT_DAYS = 3
+# An article's reprint signature is kept this many days after its publication: reprints come within days,
+# and a follow-up worded like an earlier report (a story quiet for five days) still finds it a week on.
+REPRINT_DAYS = 7
 REPLAY_BATCH = 500
 
 

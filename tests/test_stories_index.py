@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 from stories_builders import analysis
 
@@ -105,6 +107,30 @@ def test_a_reprint_with_a_new_headline_and_a_line_more_is_a_duplicate(strikes):
     reprint.article.title = "Fuel depot hit in Kessa"
     reprint.article.text += " Harbour Daily will update this report."
     assert index.add(reprint).duplicate_of == "kessa"
+
+
+def test_a_long_lived_index_forgets_reprint_signatures_after_reprint_days(strikes):
+    def reprint(line: str, published: str) -> ArticleAnalysis:
+        copy = strikes["kessa"].model_copy(deep=True)
+        copy.article.id = line[:12]
+        copy.article.text += " " + line
+        copy.article.published = datetime.fromisoformat(published)
+        return copy
+
+    for days, kept in ((2, False), (None, True)):
+        index = StoryIndex(IndexSettings(reprint_days=days))
+        index.add(strikes["kessa"])
+        assert (
+            index.add(reprint("Harbour Daily will update this.", "2024-03-05T09:00:00")).duplicate_of
+            == "kessa"
+        )
+        index.add(strikes["dovrin"])  # six days later
+        entry = index.state.articles["kessa"]
+        assert bool(entry.signature) is kept and index.story_of("kessa") is not None  # its place is kept
+        banded = {a for listed in index.state.bands.values() for a in listed}
+        assert ("kessa" in banded) is kept
+        late = index.add(reprint("Coast Herald reprinted this.", "2024-03-11T12:00:00"))
+        assert (late.duplicate_of is not None) is kept
 
 
 def test_story_ids_come_from_the_first_article():

@@ -12,10 +12,13 @@ from bot.stories.index_state import StateDelta, StateTracker, apply_deltas, deco
 from briefings.stories.index import IndexSettings, StoryIndex
 
 
-def _run(articles: int, per_day: int, save_every: int) -> tuple[StoryIndex, bytes, list[bytes]]:
+def _run(
+    articles: int, per_day: int, save_every: int, reprint_days: int | None = None
+) -> tuple[StoryIndex, bytes, list[bytes]]:
     """Index the articles with a tracker saving a delta every `save_every`, as the memory does: closed and
-    merged stories are recorded (cleared) before each save; now and then a new story is renamed."""
-    index = StoryIndex(IndexSettings(forget_closed=True, window_days=2))
+    merged stories are recorded (cleared) before each save; now and then a new story is renamed; reprint
+    signatures are forgotten after `reprint_days`."""
+    index = StoryIndex(IndexSettings(forget_closed=True, window_days=2, reprint_days=reprint_days))
     tracker = StateTracker(index.state)
     base = encode_base(index.state)
     deltas: list[bytes] = []
@@ -34,9 +37,10 @@ def _run(articles: int, per_day: int, save_every: int) -> tuple[StoryIndex, byte
 
 
 def test_the_base_and_its_deltas_load_as_exactly_the_live_state() -> None:
-    index, base, deltas = _run(1200, 300, 50)
+    index, base, deltas = _run(1200, 300, 50, reprint_days=1)
     live = index.state
     assert live.stories and any(s.id.endswith("-2") for s in live.stories.values())
+    assert any(not a.signature for a in live.articles.values())  # reprint signatures forgotten on the way
     loaded = apply_deltas(decode_base(base), deltas)
     assert loaded.model_dump() == live.model_dump()
     assert list(loaded.stories) == list(live.stories)  # the same order: candidates tie the same way
@@ -71,3 +75,19 @@ def test_a_closed_story_leaves_the_postings_of_a_long_lived_index() -> None:
     stale = [story for story in entries if story not in open_stories]
     # What an article's search goes through is open stories (a merged story's id may linger until pushed out).
     assert len(stale) < 0.05 * len(entries)
+
+
+def test_profiles_are_stored_packed_and_those_an_earlier_version_wrote_unpacked_still_load() -> None:
+    index, base, deltas = _run(600, 300, 50)
+    written = StateDelta.model_validate_json(zlib.decompress(deltas[-1]))
+    assert written.profiles and not written.stories
+    weights = next(iter(written.profiles.values()))
+    assert not weights.profile.centroid and weights.keys and weights.weights  # no JSON float per weight
+    # The same delta as the earlier version wrote it: profiles whole, as JSON.
+    earlier = written.model_copy(
+        update={"stories": {k: p.unpacked() for k, p in written.profiles.items()}, "profiles": {}}
+    )
+    old_blob = zlib.compress(earlier.model_dump_json().encode())
+    before = apply_deltas(decode_base(base), deltas[:-1])
+    from_old = apply_deltas(before, [old_blob])
+    assert from_old.model_dump() == index.state.model_dump()

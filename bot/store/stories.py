@@ -14,6 +14,7 @@ from sqlalchemy import delete, func, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.store.articles import FoundArticle
+from bot.store.db import Store
 from bot.store.models import (
     ArticleRow,
     FeedArticle,
@@ -26,6 +27,10 @@ from bot.store.models import (
 
 _CHUNK = 500
 _STATE_ROW = 1
+# The index state's tables: a base rewritten whole, deltas dropped in bulk (`reclaim_space` after each).
+STATE_TABLES = ("story_index_state", "story_index_deltas")
+# What a prune drops rows of (directly or by cascade).
+PRUNED_TABLES = ("articles", "feed_articles", "story_articles", "stories", "story_queue")
 
 
 @dataclass(frozen=True)
@@ -182,6 +187,14 @@ async def log_since(session: AsyncSession, seq: int, limit: int) -> list[QueuedA
 async def story_exists(session: AsyncSession, story_id: str) -> bool:
     """Whether the memory keeps a story with this id (open, closed or merged)."""
     return (await session.get(StoryRow, story_id)) is not None
+
+
+async def existing_stories(session: AsyncSession, story_ids: Iterable[str]) -> set[str]:
+    """Those of the ids the memory keeps a story under (open, closed or merged)."""
+    found: set[str] = set()
+    for chunk in _chunks(story_ids):
+        found.update((await session.execute(select(StoryRow.id).where(StoryRow.id.in_(chunk)))).scalars())
+    return found
 
 
 @dataclass(frozen=True)
@@ -401,3 +414,18 @@ async def prune(session: AsyncSession, before: datetime) -> tuple[int, int]:
             articles += int(getattr(result, "rowcount", 0) or 0)
         await session.execute(delete(StoryRow).where(StoryRow.id.in_(chunk)))
     return len(old), articles
+
+
+async def reclaim_space(store: Store, tables: Sequence[str]) -> None:
+    """Let the space of the rows just rewritten or dropped in these tables be used again.
+
+    PostgreSQL keeps a rewritten row's old version (a base is megabytes of TOAST) until VACUUM marks it
+    free, and autovacuum comes too seldom for a base rewritten every few hundred articles: the files grew
+    by a dead base each time. VACUUM (not FULL: no lock against readers or writers) runs outside any
+    transaction. SQLite reuses a freed page at the next write by itself: nothing to do.
+    """
+    if store.dialect != "postgresql":
+        return
+    async with store.engine.connect() as connection:
+        autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
+        await autocommit.execute(text("VACUUM " + ", ".join(tables)))

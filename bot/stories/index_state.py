@@ -165,6 +165,37 @@ class PackedArticle(BaseModel):
         return self.entry
 
 
+class PackedProfile(BaseModel):
+    """An open story's profile with its centroid packed: the feature keys in order, and their weights as
+    one base64 string of 64-bit floats (exactly the weights). The weights are most of the state's
+    numbers, and a JSON float is read several times slower than its eight bytes."""
+
+    profile: StoryProfile
+    keys: list[str] = Field(default_factory=list)
+    weights: str = ""
+
+    @classmethod
+    def of(cls, profile: StoryProfile) -> PackedProfile:
+        """The profile, packed."""
+        packed = array.array("d", profile.centroid.values())
+        if sys.byteorder != "little":
+            packed.byteswap()
+        return cls(
+            profile=profile.model_copy(update={"centroid": {}}),
+            keys=list(profile.centroid),
+            weights=base64.b64encode(packed.tobytes()).decode("ascii"),
+        )
+
+    def unpacked(self) -> StoryProfile:
+        """The profile as the index keeps it."""
+        packed = array.array("d")
+        packed.frombytes(base64.b64decode(self.weights))
+        if sys.byteorder != "little":
+            packed.byteswap()
+        self.profile.centroid = dict(zip(self.keys, packed.tolist(), strict=True))
+        return self.profile
+
+
 class StateDelta(BaseModel):
     """What one batch changed in the index's state: entries set (with their values) and removed, by container,
     and the counters as they stand after it. A base is a delta from an empty state holding every entry."""
@@ -172,7 +203,9 @@ class StateDelta(BaseModel):
     documents: int = 0
     clock: int | None = None
     sequence: int = 0
+    # Profiles as an earlier version wrote them (still read); written packed (`profiles`).
     stories: dict[str, StoryProfile] = Field(default_factory=dict)
+    profiles: dict[str, PackedProfile] = Field(default_factory=dict)
     stories_gone: list[str] = Field(default_factory=list)
     articles: dict[str, PackedArticle] = Field(default_factory=dict)
     articles_gone: list[str] = Field(default_factory=list)
@@ -200,7 +233,7 @@ def _counters(state: StoryIndexState) -> StateDelta:
 def encode_base(state: StoryIndexState) -> bytes:
     """The whole state, as a base: a delta from an empty state."""
     base = _counters(state)
-    base.stories = dict(dict.items(state.stories))
+    base.profiles = {k: PackedProfile.of(p) for k, p in dict.items(state.stories)}
     base.articles = {k: PackedArticle.of(a) for k, a in dict.items(state.articles)}
     for name in ("fingerprints", "postings", "df"):
         setattr(base, name, dict(dict.items(getattr(state, name))))
@@ -251,7 +284,10 @@ def _apply(state: StoryIndexState, blobs: Iterable[bytes]) -> StoryIndexState:
                 setattr(state, name, container)
             for key in getattr(delta, f"{name}_gone"):
                 container.pop(key, None)
-            if name == "articles":
+            if name == "stories":
+                container.update(delta.stories)
+                container.update((k, p.unpacked()) for k, p in delta.profiles.items())
+            elif name == "articles":
                 container.update((k, a.unpacked()) for k, a in delta.articles.items())
             elif name == "bands":
                 container.update(delta.bands)
@@ -294,7 +330,7 @@ class StateTracker:
         delta = _counters(state)
         marks = self._marks
         stories = dict.items(state.stories)
-        delta.stories = {k: p for k, p in stories if marks.get(k) != _mark(p)}
+        delta.profiles = {k: PackedProfile.of(p) for k, p in stories if marks.get(k) != _mark(p)}
         delta.stories_gone = sorted(k for k in marks if k not in state.stories)
         for name in _CONTAINERS:
             container: _Tracked = getattr(state, name)

@@ -10,7 +10,10 @@ each batch writes only what it changed (a delta), and the whole state is written
 when the deltas add up to a share of it. So a save costs what the batch changed, not the state. A process
 starts from the base and applies the deltas, never replaying articles (it replays only turns placed by an
 older version, after its base); closed stories leave the index's state (`IndexSettings.forget_closed`),
-so the state, the start-up and the cost per article follow the open stories, not the history.
+and an article's reprint signature leaves it after `REPRINT_DAYS` (`IndexSettings.reprint_days`), so the
+state, the start-up and the cost per article follow the open stories and the last days, not the history.
+On PostgreSQL a base written and a prune are followed by a VACUUM of the tables they rewrote or emptied:
+the store's size follows what it keeps, not how often it was rewritten.
 
 Exactly once: a stored article is queued in the transaction that stores it; it is placed, dequeued and
 its place written in one transaction, which first takes the memory's lock (a PostgreSQL transaction-scoped
@@ -40,16 +43,21 @@ from bot.store.db import Store
 from bot.store.stories import MemoryTurns, Placed, QueuedArticle
 from bot.stories.index_state import StateTracker, apply_deltas, decode_base, decode_whole_state
 from briefings.models import ArticleAnalysis
-from briefings.stories.index import STATE_VERSION, IndexSettings, StoryIndex, StoryIndexState
+from briefings.stories.index import STATE_VERSION, IndexSettings, StoryIndex, StoryIndexState, story_id_for
 from briefings.stories.remnants import set_aside_reason
 
 _log = logging.getLogger(__name__)
 
 # The version of what the store keeps (the engine's state version, and how it is written here).
-MEMORY_VERSION = STATE_VERSION * 100 + 2
+MEMORY_VERSION = STATE_VERSION * 100 + 3
+# The version before wrote profiles unpacked: still read (`apply_deltas` reads either).
+UNPACKED_PROFILES_VERSION = STATE_VERSION * 100 + 2
 # The earlier version wrote the engine's whole state as its own JSON, every few hundred articles: still read.
 WHOLE_STATE_VERSION = STATE_VERSION * 100 + 1
 BATCH = 100
+# An article's reprint signature is kept this many days after its publication: reprints come within days,
+# and a follow-up worded like an earlier report (a story quiet for five days) still finds it a week on.
+REPRINT_DAYS = 7
 REPLAY_BATCH = 500
 
 
@@ -79,8 +87,10 @@ class IndexingReport:
 
 
 def memory_settings() -> IndexSettings:
-    """The index settings of the persisted memory: the engine's defaults, forgetting closed stories."""
-    return IndexSettings(forget_closed=True)
+    """The index settings of the persisted memory: the engine's defaults, forgetting closed stories and,
+    after a few days, the reprint signatures of open ones (what start-up loads follows the days, not the
+    fortnight a story stays open)."""
+    return IndexSettings(forget_closed=True, reprint_days=REPRINT_DAYS)
 
 
 class StoryMemory:
@@ -163,26 +173,39 @@ class StoryMemory:
                     return 0
                 head = max(turns.head, self._seq)
                 placed: list[Placed] = []
-                for queued in pending:
-                    if await self._place(session, index, queued, head + 1, report, placed):
+                analyses = [_analysis(queued) for queued in pending]
+                kept = await _KeptIds.asking(session, {story_id_for(a) for a in analyses if a is not None})
+                for queued, analysis in zip(pending, analyses, strict=True):
+                    if await self._place(session, index, queued, analysis, head + 1, report, placed, kept):
                         head += 1
                 await story_store.place_all(session, placed)
                 await story_store.dequeue(session, [q.article_id for q in pending])
                 await self._record_changes(session, index, report)
                 await story_store.set_head(session, head)
-                await self._save(session, turns, head)
+                based = await self._save(session, turns, head)
                 if self.before_commit is not None:
                     self.before_commit()
             self._seq = head
             self._rebuilt = False
             report.placed += len(pending)
-            return len(pending)
         except BaseException:
             # The transaction was rolled back: the in-memory index is ahead of the store. Read it again.
             self._index = None
             self._tracker = None
             self._seq = 0
             raise
+        if based:
+            # The base just replaced was megabytes, and the deltas it holds were dropped.
+            await self._reclaim(story_store.STATE_TABLES)
+        return len(pending)
+
+    async def _reclaim(self, tables: Sequence[str]) -> None:
+        """Let the store use the space of rows just rewritten or dropped again (a failure only waits for
+        the next time: nothing stored depends on it)."""
+        try:
+            await story_store.reclaim_space(self.store, tables)
+        except Exception as exc:
+            _log.warning("reclaiming the space of %s failed: %s", ", ".join(tables), exc)
 
     async def _caught_up(
         self, session: AsyncSession, turns: MemoryTurns, report: IndexingReport
@@ -234,10 +257,11 @@ class StoryMemory:
             return self._fresh(), 0
         started = time.perf_counter()
         try:
-            if blob is not None and version not in (MEMORY_VERSION, WHOLE_STATE_VERSION):
+            readable = (MEMORY_VERSION, UNPACKED_PROFILES_VERSION, WHOLE_STATE_VERSION)
+            if blob is not None and version not in readable:
                 raise ValueError(f"it was written by version {version}, this is {MEMORY_VERSION}")
             deltas = await story_store.read_deltas(session, seq)
-            decode = decode_base if version == MEMORY_VERSION else decode_whole_state
+            decode = decode_whole_state if version == WHOLE_STATE_VERSION else decode_base
             # No base yet: the deltas written so far apply to an empty state.
             state = StoryIndexState() if blob is None else await asyncio.to_thread(decode, blob)
             index, last = await self._applied(state, seq, deltas, len(blob or b""))
@@ -283,13 +307,15 @@ class StoryMemory:
         session: AsyncSession,
         index: StoryIndex,
         queued: QueuedArticle,
+        analysis: ArticleAnalysis | None,
         seq: int,
         report: IndexingReport,
         placed: list[Placed],
+        kept: _KeptIds,
     ) -> bool:
-        """Place one article in the index and add its place to `placed` (written for the batch at once), as
-        turn `seq`; False when it carries no news: it is in no story (dequeued, never placed nor replayed)."""
-        analysis = _analysis(queued)
+        """Place one article (its analysis, None: unreadable) in the index and add its place to `placed`
+        (written for the batch at once), as turn `seq`; False when it carries no news: it is in no story
+        (dequeued, never placed nor replayed)."""
         if analysis is None:
             # Unreadable analysis: a story of its own, so it is placed (and pruned) like any other.
             placed.append(Placed(queued.article_id, f"st-x{queued.article_id}", seq, None, queued.fetched_at))
@@ -306,7 +332,7 @@ class StoryMemory:
             batch = {p.story_id for p in placed}
 
             async def taken(story_id: str) -> bool:
-                return story_id in batch or await story_store.story_exists(session, story_id)
+                return story_id in batch or await kept.has(session, story_id)
 
             if await taken(story):
                 # A kept (closed) story has this id: ids are never reused while a story is answerable.
@@ -341,9 +367,10 @@ class StoryMemory:
         state.merged.clear()
         state.closed.clear()
 
-    async def _save(self, session: AsyncSession, turns: MemoryTurns, head: int) -> None:
+    async def _save(self, session: AsyncSession, turns: MemoryTurns, head: int) -> bool:
         """Store what this batch changed in the index's state, as of turn `head`: a delta, or the whole
-        state as the new base (rebuilt, a container replaced, deltas outgrowing the base, `snapshot_every`)."""
+        state as the new base (rebuilt, a container replaced, deltas outgrowing the base, `snapshot_every`);
+        whether it was a base."""
         tracker = self._tracker
         assert tracker is not None and self._index is not None
         started = time.perf_counter()
@@ -355,7 +382,7 @@ class StoryMemory:
             await story_store.write_delta(session, head, delta)
             tracker.saved()
             tracker.delta_bytes += len(delta)
-            return
+            return False
         blob = await asyncio.to_thread(tracker.base)
         await story_store.write_snapshot(session, MEMORY_VERSION, head, blob, _now())
         await story_store.drop_deltas(session)
@@ -367,6 +394,7 @@ class StoryMemory:
             len(blob) / 1e6,
             time.perf_counter() - started,
         )
+        return True
 
     async def prune(self, now: datetime, keep: timedelta) -> tuple[int, int]:
         """Drop the stories (and their articles) whose last article is older than `keep`; (stories, articles).
@@ -379,7 +407,31 @@ class StoryMemory:
             dropped = await story_store.prune(session, now - keep)
         if dropped[0]:
             _log.info("pruned %d stories and %d articles older than %s", dropped[0], dropped[1], keep)
+            await self._reclaim(story_store.PRUNED_TABLES)
         return dropped
+
+
+@dataclass
+class _KeptIds:
+    """Which story ids the store keeps (a new story must not take one): asked at once for the ids a batch's
+    articles would open stories under, then one by one for any other (a renamed id). Valid for one
+    transaction holding the memory's lock: nobody else writes stories meanwhile."""
+
+    asked: set[str]
+    kept: set[str]
+
+    @classmethod
+    async def asking(cls, session: AsyncSession, story_ids: set[str]) -> _KeptIds:
+        """Ask the store about these ids in one query."""
+        return cls(set(story_ids), await story_store.existing_stories(session, story_ids))
+
+    async def has(self, session: AsyncSession, story_id: str) -> bool:
+        """Whether the store keeps a story with this id (open, closed or merged)."""
+        if story_id not in self.asked:
+            self.asked.add(story_id)
+            if await story_store.story_exists(session, story_id):
+                self.kept.add(story_id)
+        return story_id in self.kept
 
 
 def _analysis(queued: QueuedArticle) -> ArticleAnalysis | None:

@@ -86,6 +86,10 @@ class IndexSettings:
     # (signatures, reprint bands, fingerprints) and its postings: nothing matches a closed story, so only
     # memory and the time spent skipping it are saved.
     forget_closed: bool = False
+    # ... and (None: never) forgets an article's reprint signature and bands this many days after it was
+    # published, its story open or not: reprints come within days, and the signatures and bands of a
+    # fortnight of open stories are most of what such an index keeps (and loads at start).
+    reprint_days: int | None = None
 
 
 class StoryProfile(BaseModel):
@@ -117,6 +121,8 @@ class IndexedArticle(BaseModel):
     duplicate_of: str | None = None
     signature: list[int] = Field(default_factory=list)
     fingerprint: str | None = None
+    # The day it was published (when its signature is forgotten: `IndexSettings.reprint_days`).
+    day: int | None = None
 
 
 class StoryIndexState(BaseModel):
@@ -188,6 +194,16 @@ class StoryIndex:
             (s.last_day, s.id) for s in self.state.stories.values() if s.last_day is not None
         ]
         heapq.heapify(self._idle)
+        # Articles whose reprint signature is kept, by their day, to forget it on time (`reprint_days`).
+        self._reprintable: list[tuple[int, str]] = []
+        if self.settings.reprint_days is not None:
+            self._reprintable = [
+                (a.day, key)
+                # dict.items: a saved state's articles may be watched for changes, and this changes none.
+                for key, a in dict.items(self.state.articles)
+                if a.signature and a.day is not None
+            ]
+            heapq.heapify(self._reprintable)
 
     # ------------------------------------------------------------------ public
 
@@ -683,9 +699,12 @@ class StoryIndex:
         profile.articles.append(article_id)
         state.sequence += 1
         profile.last_seen = state.sequence
+        day = features.published_day
         state.articles[article_id] = IndexedArticle(
-            story=story, duplicate_of=duplicate_of, signature=signature, fingerprint=fingerprint
+            story=story, duplicate_of=duplicate_of, signature=signature, fingerprint=fingerprint, day=day
         )
+        if self.settings.reprint_days is not None and signature and day is not None:
+            heapq.heappush(self._reprintable, (day, article_id))
         state.fingerprints.setdefault(fingerprint, article_id)
         # A reprint adds days to the story but no new wording: the centroid stays as it was.
         self._update_profile(profile, features, vector if duplicate_of is None else [])
@@ -777,6 +796,7 @@ class StoryIndex:
         if day is None or (self.state.clock is not None and day <= self.state.clock):
             return
         self.state.clock = day
+        self._forget_signatures(day)
         cutoff = day - self.settings.window_days
         while self._idle and self._idle[0][0] < cutoff:
             last_day, story = heapq.heappop(self._idle)
@@ -818,8 +838,20 @@ class StoryIndex:
             else:
                 del postings[key]
 
-    def _forget(self, article: str, indexed: IndexedArticle) -> None:
-        """Drop what the index keeps of an article of a closed story (its bands, fingerprint and entry)."""
+    def _forget_signatures(self, today: int) -> None:
+        """Forget the reprint signatures (and bands) of the articles published over `reprint_days` ago."""
+        if self.settings.reprint_days is None:
+            return
+        cutoff = today - self.settings.reprint_days
+        while self._reprintable and self._reprintable[0][0] < cutoff:
+            _, article = heapq.heappop(self._reprintable)
+            indexed = self.state.articles.get(article)
+            if indexed is not None and indexed.signature:
+                self._unband(article, indexed)
+                indexed.signature = []
+
+    def _unband(self, article: str, indexed: IndexedArticle) -> None:
+        """Take an article out of the reprint bands of its signature."""
         state = self.state
         for key in band_keys(indexed.signature):
             listed = state.bands.get(key)
@@ -827,6 +859,11 @@ class StoryIndex:
                 listed.remove(article)
                 if not listed:
                     del state.bands[key]
+
+    def _forget(self, article: str, indexed: IndexedArticle) -> None:
+        """Drop what the index keeps of an article of a closed story (its bands, fingerprint and entry)."""
+        state = self.state
+        self._unband(article, indexed)
         if indexed.fingerprint is not None and state.fingerprints.get(indexed.fingerprint) == article:
             del state.fingerprints[indexed.fingerprint]
         del state.articles[article]

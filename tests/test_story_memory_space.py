@@ -1,0 +1,118 @@
+"""The story memory's store: what it rewrites or drops is vacuumed (its room used again, so the store stays
+the size of what it keeps), and a story id it keeps is never handed out again.
+
+The VACUUMs on PostgreSQL only (SQLite reuses freed pages by itself). Autovacuum is switched off for the
+tables looked at, so only what the memory itself does counts. The articles are the synthetic ones of `bench.stories`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from conftest_store import *  # noqa: F403 - the store fixtures
+from conftest_store import POSTGRES_URL
+from sqlalchemy import select, text
+
+from bench.stories import article_stream
+from bench.stories_service import _setup, _store_day
+from bot.store.db import Store
+from bot.store.migrate import upgrade_store
+from bot.store.stories import PRUNED_TABLES, STATE_TABLES
+from bot.stories.memory import StoryMemory
+
+START = datetime(2024, 1, 1, tzinfo=UTC)
+
+
+@pytest.fixture
+async def pg_store(pg_schema: str) -> AsyncIterator[Store]:
+    store = Store.from_url(POSTGRES_URL, schema=pg_schema)
+    await upgrade_store(store)
+    yield store
+    await store.close()
+
+
+async def _without_autovacuum(store: Store, tables: list[str]) -> None:
+    async with store.transaction() as session:
+        for table in tables:
+            await session.execute(
+                text(
+                    f"ALTER TABLE {table} SET (autovacuum_enabled = false, toast.autovacuum_enabled = false)"
+                )
+            )
+
+
+async def _vacuums(store: Store, tables: tuple[str, ...]) -> dict[str, int]:
+    """How many times each table was vacuumed (autovacuum is off for them: by the memory)."""
+    async with store.transaction() as session:
+        rows = await session.execute(
+            text(
+                "SELECT relname, vacuum_count FROM pg_stat_user_tables "
+                "WHERE schemaname = current_schema() AND relname = ANY(:tables)"
+            ),
+            {"tables": list(tables)},
+        )
+        return {name: int(count) for name, count in rows}
+
+
+def _days(days: int, per_day: int) -> list[list]:  # type: ignore[type-arg]
+    stream = article_stream(days * per_day, per_day, 5)
+    batches = []
+    for day in range(days):
+        todays = []
+        for _ in range(per_day):
+            analysis = next(stream)[0]
+            analysis.article.published = START + timedelta(days=day, minutes=len(todays))
+            todays.append(analysis)
+        batches.append(todays)
+    return batches
+
+
+async def test_an_index_state_written_whole_many_times_takes_the_room_of_about_one(pg_store: Store) -> None:
+    await _without_autovacuum(pg_store, list(STATE_TABLES))
+    feed_ids = await _setup(pg_store, 2, START - timedelta(days=1))
+    memory = StoryMemory(pg_store, snapshot_every=1, batch=30)  # the whole state written after each batch
+    await _store_day(pg_store, feed_ids, _days(1, 300)[0], 0)
+    report = await memory.index_pending()
+    assert report.placed == 300
+    # Ten bases were written, and the room of the older ones handed back each time. (How much room comes
+    # back depends on the server's other sessions: a dead row one of them may still see stays until the
+    # next VACUUM. The sizes are the service bench's: `python -m bench.stories --service`.)
+    assert await _vacuums(pg_store, STATE_TABLES) == {table: 10 for table in STATE_TABLES}
+
+
+async def test_pruned_articles_leave_room_that_the_next_days_use(pg_store: Store) -> None:
+    await _without_autovacuum(pg_store, list(PRUNED_TABLES))
+    feed_ids = await _setup(pg_store, 2, START - timedelta(days=1))
+    memory = StoryMemory(pg_store)
+    serial = 0
+    for day, todays in enumerate(_days(8, 150)):
+        await _store_day(pg_store, feed_ids, todays, serial)
+        serial += len(todays)
+        await memory.index_pending()
+        # A keep window of one day (the memory keeps at least its idle window: 16 days; pass the day after).
+        await memory.prune(START + timedelta(days=day + 17), timedelta(days=1))
+    # Each day's pruned articles left room that the next day's use.
+    assert await _vacuums(pg_store, PRUNED_TABLES) == {table: 8 for table in PRUNED_TABLES}
+
+
+async def test_a_new_story_never_takes_the_id_of_a_kept_one(store: Store) -> None:
+    from bot.store.models import StoryArticle, StoryRow
+    from briefings.stories.index import story_id_for
+
+    feed_ids = await _setup(store, 1, START - timedelta(days=1))
+    (first, *others) = _days(1, 3)[0]
+    own = story_id_for(first)
+    async with store.transaction() as session:  # an older story under its id, and under the next one
+        for story_id in (own, f"{own}-2"):
+            session.add(
+                StoryRow(id=story_id, opened_at=START, last_article_at=START, articles=1, closed=True)
+            )
+    await _store_day(store, feed_ids, [first, *others], 0)
+    await StoryMemory(store).index_pending()
+    async with store.transaction() as session:
+        placed = set((await session.execute(select(StoryArticle.story_id))).scalars())
+        kept = (await session.execute(select(StoryRow).where(StoryRow.id.in_([own, f"{own}-2"])))).scalars()
+        assert all(row.articles == 1 for row in kept)  # the older stories got nothing
+    assert f"{own}-3" in placed and not {own, f"{own}-2"} & placed

@@ -233,7 +233,7 @@ def _cross_source(
         fit[found[0].article] = len(shared) / len(terms) if terms else 0.0
         for c in found:
             if c.terms:
-                told = sum(spread[t] - 1 for t in c.terms) / others
+                told = (sum(map(spread.__getitem__, c.terms)) - len(c.terms)) / others
                 cross[(c.article, c.sentence)] = told / (len(c.terms) ** LENGTH_DAMPING)
     top = max(cross.values(), default=0.0)
     best_fit = max(fit.values(), default=0.0)
@@ -249,12 +249,14 @@ def score_candidates(story: Story, analyses: list[ArticleAnalysis]) -> list[Cand
     if not any(facts.candidates for facts in per_article):
         return []
     # In how many sentences of the story each term occurs: a term used once says nothing of the whole.
-    frequency: Counter[str] = Counter()
-    for facts in per_article:
+    frequency = Counter(per_article[0].term_counts)  # a copy of the first article's, then the others added
+    for facts in per_article[1:]:
         frequency.update(facts.term_counts)
     centrality = [
         [
-            sum(frequency[t] - 1 for t in c.terms) / (len(c.terms) ** LENGTH_DAMPING) if c.terms else 0.0
+            (sum(map(frequency.__getitem__, c.terms)) - len(c.terms)) / (len(c.terms) ** LENGTH_DAMPING)
+            if c.terms
+            else 0.0
             for c in facts.candidates
         ]
         for facts in per_article

@@ -17,6 +17,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
+from itertools import chain
 
 from briefings.digest.text import content_terms, word_count
 from briefings.digest.trimming import glued_sentences, trim_sentence
@@ -176,7 +177,7 @@ class _ArticleFacts:
     priors: tuple[float, ...]  # the part of the position prior that the article's fit does not change
     normalised: tuple[str, ...]
     vocabulary: frozenset[str]
-    term_counts: Counter[str]  # in how many of its candidates each term occurs (read only)
+    terms: tuple[str, ...]  # each candidate's terms, one after another
     repeated: frozenset[str]  # normalised texts the article gives more than once
     events: dict[int, float]  # read only
     why: int | None
@@ -193,7 +194,7 @@ def _article_facts(analysis: ArticleAnalysis) -> _ArticleFacts:
         priors=tuple(POSITION_WEIGHT * math.exp(-POSITION_DECAY * c.position) for c in candidates),
         normalised=normalised,
         vocabulary=frozenset().union(*(c.terms for c in candidates)),
-        term_counts=Counter(term for c in candidates for term in c.terms),
+        terms=tuple(term for c in candidates for term in c.terms),
         repeated=frozenset(text for text, n in Counter(normalised).items() if n > 1),
         events=_event_weights(analysis),
         why=_why_sentence(analysis),
@@ -224,7 +225,7 @@ def _cross_source(
         return {}, {}
     articles = [facts.candidates for facts in told_by]
     vocab = [facts.vocabulary for facts in told_by]
-    spread = Counter(t for terms in vocab for t in terms)
+    spread = Counter(chain.from_iterable(vocab))
     others = len(articles) - 1
     cross: dict[tuple[str, int], float] = {}
     fit: dict[str, float] = {}
@@ -249,9 +250,7 @@ def score_candidates(story: Story, analyses: list[ArticleAnalysis]) -> list[Cand
     if not any(facts.candidates for facts in per_article):
         return []
     # In how many sentences of the story each term occurs: a term used once says nothing of the whole.
-    frequency = Counter(per_article[0].term_counts)  # a copy of the first article's, then the others added
-    for facts in per_article[1:]:
-        frequency.update(facts.term_counts)
+    frequency = Counter(chain.from_iterable(facts.terms for facts in per_article))
     centrality = [
         [
             (sum(map(frequency.__getitem__, c.terms)) - len(c.terms)) / (len(c.terms) ** LENGTH_DAMPING)

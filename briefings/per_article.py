@@ -6,8 +6,8 @@ alone (its digest candidates, the days it tells of) is kept beside the analysis 
 freed, and handed back as a new list each time: the output is the same as working it out again.
 
 The kept result is only used while the parts of the analysis it was worked out from are the ones it has
-now (the same article, sentences, times and events); an analysis changed in place in any of them gets its
-result worked out anew.
+now (the same article, sentences, times, events, quotes and main event); an analysis changed in place in any
+of them gets its result worked out anew.
 """
 
 from __future__ import annotations
@@ -37,12 +37,16 @@ def _stamp(analysis: ArticleAnalysis) -> tuple[Any, ...]:
         len(analysis.times),
         id(analysis.events),
         len(analysis.events),
+        id(analysis.quotes),
+        len(analysis.quotes),
+        id(analysis.w),
     )
 
 
-def once_per_analysis(work: Callable[[ArticleAnalysis], list[_T]]) -> Callable[[ArticleAnalysis], list[_T]]:
-    """`work` done once per analysis object (and again when the analysis was changed since)."""
-    kept: dict[int, tuple[weakref.ref[ArticleAnalysis], tuple[Any, ...], tuple[_T, ...]]] = {}
+def kept_per_analysis(work: Callable[[ArticleAnalysis], _T]) -> Callable[[ArticleAnalysis], _T]:
+    """`work` done once per analysis object (and again when the analysis was changed since); its result is
+    handed back as it is, so `work` must give something no caller changes (a tuple, a frozen dataclass)."""
+    kept: dict[int, tuple[weakref.ref[ArticleAnalysis], tuple[Any, ...], _T]] = {}
     lock = threading.Lock()
 
     def forget(key: int) -> Callable[[weakref.ref[ArticleAnalysis]], None]:
@@ -55,15 +59,27 @@ def once_per_analysis(work: Callable[[ArticleAnalysis], list[_T]]) -> Callable[[
         return drop
 
     @wraps(work)
-    def once(analysis: ArticleAnalysis) -> list[_T]:
+    def once(analysis: ArticleAnalysis) -> _T:
         key = id(analysis)
         stamp = _stamp(analysis)
         entry = kept.get(key)
         if entry is not None and entry[0]() is analysis and entry[1] == stamp:
-            return list(entry[2])
+            return entry[2]
         result = work(analysis)
         with lock:
-            kept[key] = (weakref.ref(analysis, forget(key)), stamp, tuple(result))
-        return list(result)
+            kept[key] = (weakref.ref(analysis, forget(key)), stamp, result)
+        return result
+
+    return once
+
+
+def once_per_analysis(work: Callable[[ArticleAnalysis], list[_T]]) -> Callable[[ArticleAnalysis], list[_T]]:
+    """`work` done once per analysis object (and again when the analysis was changed since), handed back as
+    a new list each time."""
+    kept = kept_per_analysis(lambda analysis: tuple(work(analysis)))
+
+    @wraps(work)
+    def once(analysis: ArticleAnalysis) -> list[_T]:
+        return list(kept(analysis))
 
     return once

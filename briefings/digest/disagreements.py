@@ -143,6 +143,8 @@ def _squeezed(text: str) -> str:
 def repeats_a_figure(lines: list[DisputeLine], article: str, sentence: int, text: str) -> bool:
     """Whether a source sentence gives a figure one of `lines` already gives with its source: the claim's
     own sentence, or another sentence with the claim's words (a reprint, a second mention)."""
+    if not lines:
+        return False  # most stories have no disputed figure: no text to fold
     said = _squeezed(text)
     for line in lines:
         for sourced in line.claims:

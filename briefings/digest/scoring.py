@@ -16,12 +16,13 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from itertools import chain
 
 from briefings.digest.text import content_terms, word_count
 from briefings.digest.trimming import glued_sentences, trim_sentence
 from briefings.models import ArticleAnalysis, Story
-from briefings.per_article import once_per_analysis
+from briefings.per_article import kept_per_analysis, once_per_analysis
 
 # Weights of the score's parts (the centrality part is scaled to at most 1).
 POSITION_WEIGHT = 1.5
@@ -100,65 +101,105 @@ def _disputed_sentences(story: Story) -> set[tuple[str, int]]:
     return {(c.article, c.claim.sentence) for d in story.disagreements for c in d.claims}
 
 
-def _event_weights(analyses: list[ArticleAnalysis]) -> dict[tuple[str, int], float]:
-    """(article, sentence) → the salience of the most salient event it reports, the story's top being 1."""
-    weights: dict[tuple[str, int], float] = {}
-    for analysis in analyses:
-        for event in analysis.events:
-            for sentence in event.mentions or [event.sentence]:
-                key = (analysis.article.id, sentence)
-                weights[key] = max(weights.get(key, 0.0), event.salience)
-    top = max(weights.values(), default=0.0)
-    return {key: value / top for key, value in weights.items()} if top > 0 else {}
+def _event_weights(analysis: ArticleAnalysis) -> dict[int, float]:
+    """Sentence → the salience of the most salient event it reports (at least 0)."""
+    weights: dict[int, float] = {}
+    for event in analysis.events:
+        for sentence in event.mentions or [event.sentence]:
+            weights[sentence] = max(weights.get(sentence, 0.0), event.salience)
+    return weights
 
 
-def _why_sentences(analyses: list[ArticleAnalysis]) -> set[tuple[str, int]]:
-    """(article, sentence) of the sentences that give the cause of their article's main event."""
-    found = set()
-    for analysis in analyses:
-        why = analysis.w.why
-        if not why:
-            continue
-        for sentence in analysis.sentences:
-            if why in sentence.text:
-                found.add((analysis.article.id, sentence.index))
-                break
-    return found
+def _why_sentence(analysis: ArticleAnalysis) -> int | None:
+    """The sentence that gives the cause of the article's main event."""
+    why = analysis.w.why
+    if not why:
+        return None
+    return next((s.index for s in analysis.sentences if why in s.text), None)
 
 
-def _quoted_sentences(analyses: list[ArticleAnalysis]) -> set[tuple[str, int]]:
-    """(article, sentence) of the sentences that are mostly someone's direct words."""
+def _quoted_sentences(analysis: ArticleAnalysis) -> frozenset[int]:
+    """The sentences that are mostly someone's direct words."""
     quoted = set()
-    for analysis in analyses:
-        for quote in analysis.quotes:
-            if not quote.direct:
-                continue
-            for sentence in analysis.sentences[quote.sentence :]:
-                if sentence.start >= quote.end:
-                    break
-                inside = min(sentence.end, quote.end) - max(sentence.start, quote.start)
-                if inside * 2 >= sentence.end - sentence.start:
-                    quoted.add((analysis.article.id, sentence.index))
-    return quoted
+    for quote in analysis.quotes:
+        if not quote.direct:
+            continue
+        for sentence in analysis.sentences[quote.sentence :]:
+            if sentence.start >= quote.end:
+                break
+            inside = min(sentence.end, quote.end) - max(sentence.start, quote.start)
+            if inside * 2 >= sentence.end - sentence.start:
+                quoted.add(sentence.index)
+    return frozenset(quoted)
 
 
-def _reads_badly(candidate: Candidate, quoted: bool) -> float:
+@dataclass(frozen=True)
+class _Looks:
+    """How a candidate reads out of context, from its own text and place."""
+
+    voice: bool  # a quotation, a question or a first-person line
+    leans_back: bool  # opens with a pronoun pointing back, and is not its article's first
+    unfit: bool  # a credit line, a fragment or a run-on
+
+
+def _looks(candidate: Candidate) -> _Looks:
     text = candidate.text
+    return _Looks(
+        voice=text[:1] in _OPENING_QUOTES
+        or text.rstrip("\"'’”»").endswith("?")
+        or _FIRST_PERSON.match(text) is not None,
+        leans_back=candidate.position > 0 and _LEANS_BACK.match(text) is not None,
+        unfit=_CREDIT_LINE.match(text) is not None
+        or candidate.words < MIN_WORDS
+        or candidate.words > MAX_WORDS,
+    )
+
+
+def _reads_badly(looks: _Looks, quoted: bool) -> float:
     penalty = 0.0
     # Someone's own words, a question, or a sentence in the first person: a voice, not a report.
-    if (
-        quoted
-        or text[:1] in _OPENING_QUOTES
-        or text.rstrip("\"'’”»").endswith("?")
-        or _FIRST_PERSON.match(text)
-    ):
+    if quoted or looks.voice:
         penalty += QUOTE_PENALTY
     # The first sentence of an article has nothing before it to lean on.
-    if candidate.position > 0 and _LEANS_BACK.match(text):
+    if looks.leans_back:
         penalty += LEANS_BACK_PENALTY
-    if _CREDIT_LINE.match(text) or candidate.words < MIN_WORDS or candidate.words > MAX_WORDS:
+    if looks.unfit:
         penalty += UNFIT_PENALTY
     return penalty
+
+
+@dataclass(frozen=True)
+class _ArticleFacts:
+    """What scoring takes from one article alone, worked out once per analysis."""
+
+    candidates: tuple[Candidate, ...]
+    looks: tuple[_Looks, ...]
+    priors: tuple[float, ...]  # the part of the position prior that the article's fit does not change
+    normalised: tuple[str, ...]
+    vocabulary: frozenset[str]
+    terms: tuple[str, ...]  # each candidate's terms, one after another
+    repeated: frozenset[str]  # normalised texts the article gives more than once
+    events: dict[int, float]  # read only
+    why: int | None
+    quoted: frozenset[int]
+
+
+@kept_per_analysis
+def _article_facts(analysis: ArticleAnalysis) -> _ArticleFacts:
+    candidates = tuple(_article_candidates(analysis))
+    normalised = tuple(_normalised(c.text) for c in candidates)
+    return _ArticleFacts(
+        candidates=candidates,
+        looks=tuple(_looks(c) for c in candidates),
+        priors=tuple(POSITION_WEIGHT * math.exp(-POSITION_DECAY * c.position) for c in candidates),
+        normalised=normalised,
+        vocabulary=frozenset().union(*(c.terms for c in candidates)),
+        terms=tuple(term for c in candidates for term in c.terms),
+        repeated=frozenset(text for text, n in Counter(normalised).items() if n > 1),
+        events=_event_weights(analysis),
+        why=_why_sentence(analysis),
+        quoted=_quoted_sentences(analysis),
+    )
 
 
 def latest_articles(analyses: list[ArticleAnalysis]) -> set[str]:
@@ -175,15 +216,16 @@ def latest_articles(analyses: list[ArticleAnalysis]) -> set[str]:
 
 
 def _cross_source(
-    per_article: list[list[Candidate]],
+    per_article: list[_ArticleFacts],
 ) -> tuple[dict[tuple[str, int], float], dict[str, float]]:
     """How much of each sentence the story's other sources also tell, the best being 1, and how much of
     each article's words the other sources use (an article no other source echoes is off the story)."""
-    articles = [found for found in per_article if found]
-    if len(articles) < 2:
+    told_by = [facts for facts in per_article if facts.candidates]
+    if len(told_by) < 2:
         return {}, {}
-    vocab = [frozenset().union(*(c.terms for c in found)) for found in articles]
-    spread = Counter(t for terms in vocab for t in terms)
+    articles = [facts.candidates for facts in told_by]
+    vocab = [facts.vocabulary for facts in told_by]
+    spread = Counter(chain.from_iterable(vocab))
     others = len(articles) - 1
     cross: dict[tuple[str, int], float] = {}
     fit: dict[str, float] = {}
@@ -192,7 +234,7 @@ def _cross_source(
         fit[found[0].article] = len(shared) / len(terms) if terms else 0.0
         for c in found:
             if c.terms:
-                told = sum(spread[t] - 1 for t in c.terms) / others
+                told = (sum(map(spread.__getitem__, c.terms)) - len(c.terms)) / others
                 cross[(c.article, c.sentence)] = told / (len(c.terms) ** LENGTH_DAMPING)
     top = max(cross.values(), default=0.0)
     best_fit = max(fit.values(), default=0.0)
@@ -204,45 +246,70 @@ def _cross_source(
 
 def score_candidates(story: Story, analyses: list[ArticleAnalysis]) -> list[Candidate]:
     """Every usable sentence of the story's articles with its score, in article and sentence order."""
-    per_article = [_article_candidates(a) for a in analyses]
-    candidates = [c for found in per_article for c in found]
-    if not candidates:
+    per_article = [_article_facts(a) for a in analyses]
+    if not any(facts.candidates for facts in per_article):
         return []
     # In how many sentences of the story each term occurs: a term used once says nothing of the whole.
-    frequency = Counter(term for c in candidates for term in c.terms)
+    frequency = Counter(chain.from_iterable(facts.terms for facts in per_article))
     centrality = [
-        sum(frequency[t] - 1 for t in c.terms) / (len(c.terms) ** LENGTH_DAMPING) if c.terms else 0.0
-        for c in candidates
+        [
+            (sum(map(frequency.__getitem__, c.terms)) - len(c.terms)) / (len(c.terms) ** LENGTH_DAMPING)
+            if c.terms
+            else 0.0
+            for c in facts.candidates
+        ]
+        for facts in per_article
     ]
-    top = max(centrality) or 1.0
+    top = max(value for values in centrality for value in values) or 1.0
     cross, fit = _cross_source(per_article)
+    # What is keyed by article is gathered over the story (two analyses may share an article's id).
     repeated = {
-        (found[0].article, text)
-        for found in per_article
-        if found
-        for text, n in Counter(_normalised(c.text) for c in found).items()
-        if n > 1
+        (a.article.id, text)
+        for a, facts in zip(analyses, per_article, strict=True)
+        for text in facts.repeated
     }
+    events: dict[tuple[str, int], float] = {}
+    for analysis, facts in zip(analyses, per_article, strict=True):
+        for sentence, weight in facts.events.items():
+            key = (analysis.article.id, sentence)
+            events[key] = max(events.get(key, 0.0), weight)
+    top_event = max(events.values(), default=0.0)
+    why = {
+        (a.article.id, facts.why)
+        for a, facts in zip(analyses, per_article, strict=True)
+        if facts.why is not None
+    }
+    quoted = {(a.article.id, s) for a, facts in zip(analyses, per_article, strict=True) for s in facts.quoted}
     disputed = _disputed_sentences(story)
-    events = _event_weights(analyses)
-    why = _why_sentences(analyses)
-    quoted = _quoted_sentences(analyses)
     latest = latest_articles(analyses)
     scored = []
-    for candidate, central in zip(candidates, centrality, strict=True):
-        prior = POSITION_WEIGHT * math.exp(-POSITION_DECAY * candidate.position)
-        prior *= fit.get(candidate.article, 1.0)
-        score = central / top + prior + CROSS_WEIGHT * cross.get((candidate.article, candidate.sentence), 0.0)
-        score -= _reads_badly(candidate, (candidate.article, candidate.sentence) in quoted)
-        if (candidate.article, _normalised(candidate.text)) in repeated:
-            score -= REPEAT_PENALTY
-        where = (candidate.article, candidate.sentence)
-        score += EVENT_WEIGHT * events.get(where, 0.0)
-        if where in why:
-            score += WHY_BONUS
-        if where in disputed:
-            score += DISPUTED_BONUS
-        if candidate.article in latest:
-            score += LATEST_BONUS
-        scored.append(replace(candidate, score=score))
+    for facts, centralities in zip(per_article, centrality, strict=True):
+        for candidate, central, looks, base, text in zip(
+            facts.candidates, centralities, facts.looks, facts.priors, facts.normalised, strict=True
+        ):
+            where = (candidate.article, candidate.sentence)
+            prior = base * fit.get(candidate.article, 1.0)
+            score = central / top + prior + CROSS_WEIGHT * cross.get(where, 0.0)
+            score -= _reads_badly(looks, where in quoted)
+            if (candidate.article, text) in repeated:
+                score -= REPEAT_PENALTY
+            score += EVENT_WEIGHT * (events[where] / top_event if top_event > 0 and where in events else 0.0)
+            if where in why:
+                score += WHY_BONUS
+            if where in disputed:
+                score += DISPUTED_BONUS
+            if candidate.article in latest:
+                score += LATEST_BONUS
+            scored.append(
+                Candidate(
+                    candidate.article,
+                    candidate.sentence,
+                    candidate.position,
+                    candidate.source,
+                    candidate.text,
+                    candidate.terms,
+                    candidate.words,
+                    score,
+                )
+            )
     return scored

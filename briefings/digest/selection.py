@@ -44,21 +44,30 @@ def select_sentences(
     first, so the digest leads with the latest development even when older reports tell more.
     """
     article_order = {c.article: i for i, c in reversed(list(enumerate(candidates)))}
+    # Best first; of equal scores the earlier, as `max` over the candidates in order would take.
+    ranked = sorted(candidates, key=lambda c: -c.score)
+    taken = [False] * len(ranked)
     chosen: list[Candidate] = []
     said: set[str] = set()
     words = 0
-    left = list(candidates)
-    while left and len(chosen) < max_sentences:
-        fits = [c for c in left if words + c.words <= max_words and _adds_enough(c, chosen, said)]
-        if not chosen and lead_from:
-            fits = [c for c in fits if c.article in lead_from] or fits
-        if not fits:
+    while len(chosen) < max_sentences:
+        found, other = None, None
+        for n, c in enumerate(ranked):
+            if taken[n] or words + c.words > max_words or not _adds_enough(c, chosen, said):
+                continue
+            if chosen or not lead_from or c.article in lead_from:
+                found = n
+                break
+            if other is None:
+                other = n
+        found = other if found is None else found
+        if found is None:
             break
-        best = max(fits, key=lambda c: c.score)
+        best = ranked[found]
+        taken[found] = True
         chosen.append(best)
         said |= best.terms
         words += best.words
-        left.remove(best)
     if not chosen and candidates:
         # Nothing fits whole (one run-on sentence): its opening words, marked as cut, stand in.
         best = max(candidates, key=lambda c: c.score)

@@ -267,24 +267,27 @@ def _metonym_keys() -> dict[str, tuple[str, str]]:
     return keys
 
 
-def _names_of(actor: Actor) -> list[str]:
-    return [actor.name, *actor.aliases]
-
-
 def same_actor(a: Actor, b: Actor) -> bool:
     """Whether two actors (from one article or from two) are the same person, organisation or country."""
-    if (a.kind == "person") != (b.kind == "person"):
+    return _same_named_actor(a.kind, (a.name, *a.aliases), b.kind, (b.name, *b.aliases))
+
+
+# A story's actors are compared again each time a view of it is merged (one per set of feeds): once each.
+@functools.lru_cache(maxsize=65536)
+def _same_named_actor(kind_a: str, names_a: tuple[str, ...], kind_b: str, names_b: tuple[str, ...]) -> bool:
+    """`same_actor` of two actors of these kinds known by these names (the first being the actor's name)."""
+    if (kind_a == "person") != (kind_b == "person"):
         return False
-    if a.kind == "person":
-        full_a = [n for n in _names_of(a) if len(person_core(n)) > 1] or [a.name]
-        full_b = [n for n in _names_of(b) if len(person_core(n)) > 1] or [b.name]
+    if kind_a == "person":
+        full_a = [n for n in names_a if len(person_core(n)) > 1] or [names_a[0]]
+        full_b = [n for n in names_b if len(person_core(n)) > 1] or [names_b[0]]
         return any(same_person_name(x, y) for x in full_a for y in full_b)
-    if a.kind == "country" or b.kind == "country":
-        country_a = countries().country_named(a.name)
-        return country_a is not None and country_a == countries().country_named(b.name)
-    if any(same_org_name(x, y) for x in _names_of(a) for y in _names_of(b)):
+    if kind_a == "country" or kind_b == "country":
+        country_a = countries().country_named(names_a[0])
+        return country_a is not None and country_a == countries().country_named(names_b[0])
+    if any(same_org_name(x, y) for x in names_a for y in names_b):
         return True
-    group_a, group_b = metonym_group(a.name), metonym_group(b.name)
+    group_a, group_b = metonym_group(names_a[0]), metonym_group(names_b[0])
     return group_a is not None and group_a == group_b
 
 
@@ -303,7 +306,13 @@ def actor_key(actor: Actor) -> str:
 
 def same_place(a: Place, b: Place) -> bool:
     """Whether two places are one: a country by any of its names, or spellings of one name."""
-    country_a, country_b = countries().country_named(a.name), countries().country_named(b.name)
+    return _same_named_place((a.name, *a.aliases), (b.name, *b.aliases))
+
+
+@functools.lru_cache(maxsize=65536)
+def _same_named_place(names_a: tuple[str, ...], names_b: tuple[str, ...]) -> bool:
+    """`same_place` of two places known by these names (the first being the place's name)."""
+    country_a, country_b = countries().country_named(names_a[0]), countries().country_named(names_b[0])
     if country_a or country_b:
         return country_a == country_b
-    return any(transliteration_variants(x, y) for x in [a.name, *a.aliases] for y in [b.name, *b.aliases])
+    return any(transliteration_variants(x, y) for x in names_a for y in names_b)

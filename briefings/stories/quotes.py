@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from briefings.models import ArticleAnalysis, StoryQuote
 from briefings.stories.identity import NameResolver
@@ -16,14 +17,16 @@ SAME_QUOTE = 0.8
 @dataclass
 class _Kept:
     quote: StoryQuote
-    words: set[str]
+    words: frozenset[str]
 
 
-def _words(text: str) -> set[str]:
-    return set(_WORD.findall(text.lower()))
+# A story's quotes are compared again each time a view of it is merged (one per set of feeds): once each.
+@lru_cache(maxsize=16384)
+def _words(text: str) -> frozenset[str]:
+    return frozenset(_WORD.findall(text.lower()))
 
 
-def _same(a: _Kept, words: set[str], speaker: str | None) -> bool:
+def _same(a: _Kept, words: frozenset[str], speaker: str | None) -> bool:
     other = a.quote.quote.speaker
     if speaker and other and speaker != other:
         return False

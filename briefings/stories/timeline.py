@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from briefings.models import ArticleAnalysis, Event, TimelineEntry
 from briefings.stories.day_statements import day_statements
@@ -82,8 +83,10 @@ def _line(text: str) -> str:
     return line[:1].upper() + line[1:]
 
 
-def _words(text: str) -> set[str]:
-    return {w for w in _WORD.findall(text.lower()) if w not in _FUNCTION_WORDS}
+# A story's statements are compared again each time a view of it is merged (one per set of feeds): once each.
+@lru_cache(maxsize=16384)
+def _words(text: str) -> frozenset[str]:
+    return frozenset(w for w in _WORD.findall(text.lower()) if w not in _FUNCTION_WORDS)
 
 
 def _day(value: str) -> str:
@@ -97,7 +100,7 @@ class _Entry:
     family: str | None
     participants: set[str]
     evidence: list[str] = field(default_factory=list)
-    words: list[set[str]] = field(default_factory=list)
+    words: list[frozenset[str]] = field(default_factory=list)
     articles: list[str] = field(default_factory=list)
     # Lines of other entries of the same single source on the same day, told after this one's.
     joined: list[_Entry] = field(default_factory=list)
@@ -107,7 +110,7 @@ class _Entry:
         readable = [e for e in self.evidence if len(e.split()) >= 5] or self.evidence
         return _line(min(readable, key=len))
 
-    def matches(self, family: str | None, participants: set[str], words: set[str]) -> bool:
+    def matches(self, family: str | None, participants: set[str], words: frozenset[str]) -> bool:
         if family and self.family and family != self.family:
             return False
         for seen in self.words:

@@ -20,7 +20,7 @@ from bot.channels import digest as channel_digest
 from bot.channels.config import TopicFilter
 from bot.channels.digest import DigestRequest, StoredArticle, StoryPool, StoryViews
 from bot.clock import FixedClock
-from bot.scheduler.collector import collector_held_off
+from bot.collector import collector_held_off
 from bot.scheduler.digests import DigestRunner
 from bot.store import stories as story_store
 from bot.store.db import Store

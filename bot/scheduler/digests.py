@@ -21,10 +21,10 @@ from bot.channels.config import TopicFilter, schedule_of, topics_of
 from bot.channels.digest import DigestRequest, DigestSelection, StoryPool
 from bot.channels.schedule import Schedule
 from bot.clock import Clock
+from bot.collector import collector_held_off
 from bot.delivery import DeliveryFailed, DeliveryReceipt, DigestDelivery, OutgoingMessage
 from bot.identity import ChannelRef
 from bot.metrics import ServiceMetrics
-from bot.scheduler.collector import collector_held_off
 from bot.scheduler.timing import next_run, period_of, previous_run
 from bot.store import channels as channel_store
 from bot.store import deliveries as delivery_store

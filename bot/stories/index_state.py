@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import array
 import base64
-import gc
 import sys
 import zlib
 from collections.abc import Iterable, Iterator
@@ -30,6 +29,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from bot.collector import collector_held_off
 from briefings.stories.index import IndexedArticle, StoryIndexState, StoryProfile
 
 # Deltas are folded into a new base once they add up to this share of the base's size.
@@ -265,13 +265,8 @@ def apply_deltas(state: StoryIndexState, blobs: Iterable[bytes]) -> StoryIndexSt
     The cyclic garbage collector is held off meanwhile: a base is millions of new objects, none of them in
     cycles, and collecting while they are made took half the load.
     """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_held_off():
         return _apply(state, blobs)
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _apply(state: StoryIndexState, blobs: Iterable[bytes]) -> StoryIndexState:

@@ -1,4 +1,4 @@
-"""Holding Python's cyclic garbage collector off while a digest run builds its digests.
+"""Holding Python's cyclic garbage collector off while a digest run or a state load makes its objects.
 
 A run over thousands of channels parses thousands of analyses and merges thousands of story views: millions
 of objects that live until the run ends and form no reference cycles (reference counting frees them). The

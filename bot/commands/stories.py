@@ -17,9 +17,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from bot.channels.config import TopicFilter, topics_of
 from bot.channels.errors import ChannelNotSetUp, StoreDown
@@ -38,6 +39,7 @@ from briefings.render import Reply
 from briefings.stories.placement import story_of_article
 
 _log = logging.getLogger(__name__)
+_Kept = TypeVar("_Kept")
 
 MAX_KEPT_ANSWERS = 2048
 # Queued articles a command places before answering: a few batches (what the poller has not placed yet);
@@ -304,8 +306,13 @@ class StoryLibrary:
     async def _kept_view(self, feed_ids: Sequence[int], query: str, now: datetime) -> StoryView | None:
         """The kept story `query` names, as these feeds see it; a closed one and a store that went away are
         answered as users are told of them."""
+        return await self._kept(self.read_model.kept_view(feed_ids, query, now))
+
+    async def _kept(self, read: Awaitable[_Kept]) -> _Kept:
+        """A kept story read from the store; a closed one and a store that went away are answered as users
+        are told of them."""
         try:
-            return await self.read_model.kept_view(feed_ids, query, now)
+            return await read
         except StoryClosed:
             raise UnknownStory(STORY_NOT_KEPT, hint="/stories lists the stories kept now.") from None
         except StoreUnavailable as exc:
@@ -333,13 +340,7 @@ class StoryLibrary:
             return kept[0]
         now = self.clock.now()
         feed_ids = await self._feeds_of(ref)
-        try:
-            story = await self.read_model.kept_timeline(feed_ids, key[1], now)
-        except StoryClosed:
-            raise UnknownStory(STORY_NOT_KEPT, hint="/stories lists the stories kept now.") from None
-        except StoreUnavailable as exc:
-            _log.error("%s", exc)
-            raise StoreDown(DATABASE_DOWN) from exc
+        story = await self._kept(self.read_model.kept_timeline(feed_ids, key[1], now))
         if story is None:  # its feeds brought none of it: the channel's stories answer, as `find` does
             return await self._timeline_of_news(ref, query, answer)
         reply = answer(story)

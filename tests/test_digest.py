@@ -171,6 +171,25 @@ def test_a_disputed_figure_without_a_named_source_cites_the_outlet(analyze) -> N
     )
 
 
+def test_a_disputed_figure_without_outlet_or_title_cites_the_site_or_file_not_a_path(analyze) -> None:
+    first, second = analyze(FLOOD), analyze(FLOOD)
+    second = second.model_copy(update={"article": second.article.model_copy(update={"id": "a2"})})
+    claims = [
+        SourcedClaim(claim=Claim(text="200 homes", quantity="200"), article="a1"),
+        SourcedClaim(claim=Claim(text="900 homes", quantity="900"), article="a2"),
+    ]
+    story = _story(first, second, disagreements=[Disagreement(about="homes flooded", claims=claims)])
+    sources = [
+        ArticleRef(id="a1", source="https://www.valley-post.example/news/floods?id=4"),
+        ArticleRef(id="a2", source="/home/ana/clippings/ostra-herald-floods.txt"),
+    ]
+    _, digest = summarize(story.model_copy(update={"sources": sources}), [first, second])
+    assert digest[-1] == (
+        "Sources disagree: homes flooded — “200 homes” (valley-post.example) vs. "
+        "“900 homes” (ostra-herald-floods.txt)."
+    )
+
+
 def test_two_reports_of_one_story_do_not_repeat_each_other(analyze) -> None:
     first = analyze(FLOOD)
     other = analyze(

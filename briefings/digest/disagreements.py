@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import PurePath
+from urllib.parse import urlsplit
 
 from briefings.models import Disagreement, SourcedClaim, Story
 
@@ -32,8 +34,17 @@ def claim_source(claim: SourcedClaim, outlets: dict[str, str]) -> str:
 
 
 def outlet_names(story: Story) -> dict[str, str]:
-    """Article id → the name to cite it by: its outlet, else its title, else where it was read from."""
-    return {ref.id: ref.outlet or ref.title or ref.source for ref in story.sources}
+    """Article id → the name to cite it by: its outlet, else its title, else where it was read from (the
+    site's name of its address, or its file's name: never a whole path)."""
+    return {ref.id: ref.outlet or ref.title or _read_from(ref.url or ref.source) for ref in story.sources}
+
+
+def _read_from(source: str) -> str:
+    parts = urlsplit(source)
+    if parts.scheme in ("http", "https") and parts.hostname:
+        host = parts.hostname
+        return host[4:] if host.startswith("www.") else host
+    return PurePath(source).name or source
 
 
 def _figure(claim: SourcedClaim) -> str:

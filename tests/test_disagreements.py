@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from briefings.models import Claim, SourcedClaim
-from briefings.stories.disagreements import find_disagreements
+from briefings.stories.disagreements import claim_range, find_disagreements
 
 
 def _sourced(analysis, article: str) -> list[SourcedClaim]:
@@ -25,7 +25,9 @@ def test_one_count_told_with_two_verbs_by_two_sources_is_a_disagreement(analyze)
     assert sorted(c.claim.quantity for c in dispute.claims) == ["More than 60", "about 40"]
 
 
-def _claim(what: str, quantity: str, value: float, article: str, category: str = "count") -> SourcedClaim:
+def _claim(
+    what: str, quantity: str, value: float | None, article: str, category: str = "count"
+) -> SourcedClaim:
     return SourcedClaim(
         claim=Claim(text=f"{quantity} {what}", quantity=quantity, what=what, value=value, category=category),
         article=article,
@@ -94,3 +96,30 @@ def test_the_demo_feeds_firefighter_counts_are_reported_as_a_disagreement(nlp):
     about = {d.about: d for story in result.stories for d in story.disagreements}
     assert "firefighters" in about
     assert {c.claim.quantity for c in about["firefighters"].claims} == {"More than 60", "about 40"}
+
+
+def test_round_plurals_allow_the_figures_such_words_are_used_for():
+    # "thousands" of marchers and an organisers' 30,000 can both be true; "tens of thousands" is not 2,000.
+    assert claim_range(Claim(text="thousands", quantity="thousands")).high >= 30_000
+    tens = claim_range(Claim(text="tens of thousands", quantity="tens of thousands"))
+    assert (tens.low, tens.high) == (20_000, 99_999)
+    hundreds = claim_range(Claim(text="hundreds of thousands", quantity="hundreds of thousands"))
+    assert hundreds.low == 200_000 and hundreds.high < 1_000_000
+    assert claim_range(Claim(text="millions", quantity="millions")).low == 2_000_000
+
+
+def test_thousands_of_marchers_and_a_count_of_thirty_thousand_are_no_disagreement():
+    claims = [
+        _claim("people marched", "thousands", None, "a"),
+        _claim("people marched", "30,000", 30_000, "b"),
+    ]
+    assert find_disagreements(claims) == []
+
+
+def test_tens_of_thousands_against_a_few_thousand_is_a_disagreement():
+    claims = [
+        _claim("people marched", "tens of thousands", None, "a"),
+        _claim("people marched", "3,000", 3_000, "b"),
+    ]
+    (dispute,) = find_disagreements(claims)
+    assert len(dispute.claims) == 2

@@ -18,13 +18,20 @@ _WORD = re.compile(r"[^\W\d_]+")
 HARM_CATEGORIES = frozenset({"killed", "injured", "arrested", "missing", "displaced", "casualties"})
 # Casualties are the killed and the injured together: fewer casualties than dead cannot be.
 _PARTS_OF = {"casualties": ("killed", "injured")}
-# Plurals of round numbers are ranges: "dozens" is more than two dozen and fewer than a hundred.
+# Plurals of round numbers are ranges: "dozens" is at least two dozen and fewer than a hundred; "thousands"
+# at least two thousand and fewer than the "hundreds of thousands" a larger figure would be called.
 _VAGUE = {
     "dozens": (24.0, 99.0),
     "scores": (40.0, 99.0),
     "hundreds": (200.0, 999.0),
-    "thousands": (2e3, 9999.0),
+    "thousands": (2e3, 99_999.0),
+    "millions": (2e6, 99_999_999.0),
+    "billions": (2e9, 99_999_999_999.0),
 }
+# "tens of thousands", "hundreds of millions": a plural of a round number counting the next plural's units.
+_VAGUE_OF = re.compile(r"\b(tens|dozens|scores|hundreds|thousands)\s+of\s+(thousands|millions|billions)\b")
+_VAGUE_UNITS = {"tens": 10.0, "dozens": 12.0, "scores": 20.0, "hundreds": 100.0, "thousands": 1e3}
+_VAGUE_SCALES = {"thousands": 1e3, "millions": 1e6, "billions": 1e9}
 _AT_LEAST = ("at least", "more than", "over", "above", "upwards of", "in excess of", "no fewer than")
 _AT_MOST = ("at most", "up to", "fewer than", "less than", "under", "below", "no more than", "as many as")
 _NEARLY = ("nearly", "almost", "close to")
@@ -60,6 +67,11 @@ _AT_LEAST_RE, _AT_MOST_RE, _NEARLY_RE, _ABOUT_RE = (
 def claim_range(claim: Claim) -> Range | None:
     """The values a claim's figure allows, read from its quantity; None when it gives no number."""
     quantity = " ".join(claim.quantity.lower().split())
+    compound = _VAGUE_OF.search(quantity)
+    if compound is not None:
+        units, scale = _VAGUE_UNITS[compound[1]], _VAGUE_SCALES[compound[2]]
+        # At least two of the units ("tens of thousands": 20,000), fewer than ten times as many (100,000).
+        return Range(2 * units * scale, 10 * units * scale - 1)
     for vague, bounds in _VAGUE.items():
         if vague in quantity.split():
             return Range(*bounds)

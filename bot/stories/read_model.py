@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cached_property
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from bot.channels.topics import story_actor_names, story_search_text
 from bot.store import stories as story_store
 from bot.store.articles import FoundArticle
@@ -188,6 +190,10 @@ def is_story_id(query: str) -> bool:
     return query.strip().startswith("st-")
 
 
+# The kept stories a query names, and what the feeds brought of them (as read from the store).
+KeptFindings = tuple[list[str], list[StoryFinding]]
+
+
 class StoryClosed(LookupError):
     """The story asked for is no longer kept (closed, and older than the keep window)."""
 
@@ -289,7 +295,21 @@ class StoryReadModel:
         and timeline, the same as its view's (`merge_timeline_story`), without merging the rest of the view
         (its people, quotes, claims and digest); the view's story when that is kept already. None: these
         feeds brought none of it; StoryClosed: no longer kept."""
-        candidates, by_story = await self._kept_findings(feed_ids, story_id.strip(), now)
+        async with self.store.transaction() as session:
+            found = await self.timeline_findings(session, feed_ids, story_id, now)
+        return self.timeline_of(feed_ids, found)
+
+    async def timeline_findings(
+        self, session: AsyncSession, feed_ids: Sequence[int], story_id: str, now: datetime
+    ) -> KeptFindings:
+        """What `kept_timeline` reads, in the caller's transaction (a command reads its channel's feeds in
+        the same one); `timeline_of` makes the timeline of it. StoryClosed: no longer kept."""
+        return await self._read_kept(session, feed_ids, story_id.strip(), now)
+
+    def timeline_of(self, feed_ids: Collection[int], found: KeptFindings) -> Story | None:
+        """The timeline's story of what `timeline_findings` read (see `kept_timeline`)."""
+        candidates, findings = found
+        by_story = self.stored(findings)
         for found_id in candidates:
             members = members_of(by_story.get(found_id, []), feed_ids)
             if not members:
@@ -307,12 +327,19 @@ class StoryReadModel:
         """The kept stories `typed` names (its id, or the words of their articles' titles) and what these
         feeds brought of them."""
         async with self.store.transaction() as session:
-            if is_story_id(typed):
-                story = await story_store.find_story(session, typed)
-                if story is None:
-                    raise StoryClosed(typed)
-                candidates = [story.id]
-            else:
-                candidates = await story_store.search_titles(session, feed_ids, typed.split())
-            found = await story_store.story_findings(session, candidates, feed_ids, now) if candidates else []
+            candidates, found = await self._read_kept(session, feed_ids, typed, now)
         return candidates, self.stored(found)
+
+    @staticmethod
+    async def _read_kept(
+        session: AsyncSession, feed_ids: Sequence[int], typed: str, now: datetime
+    ) -> KeptFindings:
+        if is_story_id(typed):
+            story = await story_store.find_story(session, typed)
+            if story is None:
+                raise StoryClosed(typed)
+            candidates = [story.id]
+        else:
+            candidates = await story_store.search_titles(session, feed_ids, typed.split())
+        found = await story_store.story_findings(session, candidates, feed_ids, now) if candidates else []
+        return candidates, found

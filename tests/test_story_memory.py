@@ -568,6 +568,33 @@ async def test_timeline_by_id_reads_the_channel_and_the_story_in_one_transaction
     assert opened == 1
 
 
+async def test_timeline_by_id_merges_with_the_collector_held_off(
+    store: Store, analyze: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+
+    from bot.stories import read_model as read_model_module
+    from bot.stories.read_model import StoryReadModel
+
+    clock, _, dam = await _dam_and_flood(store, analyze)
+    library = StoryLibrary(store, clock, read_model=StoryReadModel(store))
+    services = CommandServices(stories=library, admin=services_of(store, clock).admin)
+    collecting: list[bool] = []
+    merge = read_model_module.merge_timeline_story
+
+    def watched(*args: Any, **kwargs: Any) -> Any:
+        collecting.append(gc.isenabled())
+        return merge(*args, **kwargs)
+
+    monkeypatch.setattr(read_model_module, "merge_timeline_story", watched)
+    was = gc.isenabled()
+    await run(services, "timeline", story=dam)
+    # The parsed analyses and the merge make many objects and no cycles: no full pass of the collector
+    # over the process (which holds the story memory) in the middle of an answer.
+    assert collecting == [False]
+    assert gc.isenabled() == was
+
+
 async def test_timeline_by_id_places_the_waiting_articles_first(store: Store, analyze: Any) -> None:
     from bot.stories.read_model import StoryReadModel
 

@@ -23,6 +23,7 @@ from functools import cached_property
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.channels.topics import story_actor_names, story_search_text
+from bot.collector import collector_held_off
 from bot.store import stories as story_store
 from bot.store.articles import FoundArticle
 from bot.store.db import Store
@@ -307,7 +308,15 @@ class StoryReadModel:
         return await self._read_kept(session, feed_ids, story_id.strip(), now)
 
     def timeline_of(self, feed_ids: Collection[int], found: KeptFindings) -> Story | None:
-        """The timeline's story of what `timeline_findings` read (see `kept_timeline`)."""
+        """The timeline's story of what `timeline_findings` read (see `kept_timeline`).
+
+        The collector is held off meanwhile (`collector_held_off`): the analyses parsed and the timeline
+        merged are tens of thousands of objects without cycles, and a full pass of the collector over a
+        process holding the story memory, started by them, took longer than the rest of the answer."""
+        with collector_held_off():
+            return self._timeline_of(feed_ids, found)
+
+    def _timeline_of(self, feed_ids: Collection[int], found: KeptFindings) -> Story | None:
         candidates, findings = found
         by_story = self.stored(findings)
         for found_id in candidates:

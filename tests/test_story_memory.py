@@ -595,6 +595,32 @@ async def test_timeline_by_id_merges_with_the_collector_held_off(
     assert gc.isenabled() == was
 
 
+async def test_a_story_read_by_id_is_merged_with_the_collector_held_off(
+    store: Store, analyze: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+
+    from bot.stories import read_model as read_model_module
+    from bot.stories.read_model import StoryReadModel
+
+    clock, _, dam = await _dam_and_flood(store, analyze)
+    library = StoryLibrary(store, clock, read_model=StoryReadModel(store))
+    services = CommandServices(stories=library, admin=services_of(store, clock).admin)
+    collecting: list[bool] = []
+    merge = read_model_module.merge_story
+
+    def watched(*args: Any, **kwargs: Any) -> Any:
+        collecting.append(gc.isenabled())
+        return merge(*args, **kwargs)
+
+    monkeypatch.setattr(read_model_module, "merge_story", watched)
+    was = gc.isenabled()
+    who = (await run(services, "who", story=dam)).reply.model_dump_json()
+    assert "Teodor Vance" in who
+    assert collecting == [False]  # `/who` by id merges the story's whole view, as `/timeline` its timeline
+    assert gc.isenabled() == was
+
+
 async def test_timeline_by_id_places_the_waiting_articles_first(store: Store, analyze: Any) -> None:
     from bot.stories.read_model import StoryReadModel
 

@@ -284,11 +284,14 @@ class StoryReadModel:
     async def kept_view(self, feed_ids: Sequence[int], query: str, now: datetime) -> StoryView | None:
         """A story no longer active, by its id or the words of its articles' titles (None: no such story
         among these feeds'); StoryClosed when the id names a story no longer kept."""
-        candidates, by_story = await self._kept_findings(feed_ids, query.strip(), now)
-        for story_id in candidates:
-            view = self.view(story_id, by_story.get(story_id, []), feed_ids)
-            if view is not None:
-                return view
+        async with self.store.transaction() as session:
+            candidates, found = await self._read_kept(session, feed_ids, query.strip(), now)
+        with collector_held_off():  # many objects, no cycles: see `timeline_of`
+            by_story = self.stored(found)
+            for story_id in candidates:
+                view = self.view(story_id, by_story.get(story_id, []), feed_ids)
+                if view is not None:
+                    return view
         return None
 
     async def kept_timeline(self, feed_ids: Sequence[int], story_id: str, now: datetime) -> Story | None:
@@ -329,15 +332,6 @@ class StoryReadModel:
                 return view.story
             return merge_timeline_story(found_id, analyses, duplicates_of(members))
         return None
-
-    async def _kept_findings(
-        self, feed_ids: Sequence[int], typed: str, now: datetime
-    ) -> tuple[list[str], dict[str, list[StoredArticle]]]:
-        """The kept stories `typed` names (its id, or the words of their articles' titles) and what these
-        feeds brought of them."""
-        async with self.store.transaction() as session:
-            candidates, found = await self._read_kept(session, feed_ids, typed, now)
-        return candidates, self.stored(found)
 
     @staticmethod
     async def _read_kept(

@@ -5,8 +5,9 @@
 Each simulated day stores `--per-day` synthetic analysed articles (as `bench.stories` makes them: no spaCy)
 the way the poller does (row, feed link and queue entry in one transaction), then places them with the
 story memory (`StoryMemory.index_pending`) and prunes as the scheduler's job does. One saga (the same people,
-places and words) gets an article every day, so a story lives for the whole run. Printed: the time per
-article placed on day 10 and on the last day, the start-up time of a fresh process with everything stored
+places and words) gets an article every day, so a story lives for the whole run (as a war or a trial
+reported daily does; the engine keeps it one story: `StoryIndex._latest_news_day`). Printed: the time per
+article placed on day 10 and on the last day, how many stories the saga's articles are in, the start-up time of a fresh process with everything stored
 (load the index state, replay, place one article), `/timeline` of the saga through the command path (cold:
 a fresh library each time; warm: the kept one), peak memory and the store's size. Runs on PostgreSQL
 (BRIEFBOT_TEST_POSTGRES_URL, default the local test server) in a schema of its own, dropped afterwards.
@@ -275,6 +276,13 @@ async def run_service(
                 .limit(1)
             )
         ).one()
+        saga_stories = (
+            await session.execute(
+                select(func.count(func.distinct(StoryArticle.story_id)))
+                .join(ArticleRow, ArticleRow.id == StoryArticle.article_id)
+                .where(ArticleRow.content_hash.in_(saga_hashes))
+            )
+        ).scalar_one()
         articles = (await session.execute(select(func.count()).select_from(ArticleRow))).scalar_one()
         size = (
             await session.execute(
@@ -317,6 +325,7 @@ async def run_service(
         "startup_replayed": startup.replayed,
         "longest_story_articles": saga_story[1],
         "saga_articles": saga_articles,
+        "saga_stories": saga_stories,
         **timeline,
         "peak_rss_mb": round(peak_mb, 1),
         "store_mb": round(int(size or 0) / 1e6, 1),
@@ -345,6 +354,10 @@ def main_service(days: int, per_day: int, feeds: int, seed: int) -> None:
     )
     print(
         f"  start-up with everything stored: {figures['startup_s']} s ({figures['startup_replayed']} replayed)"
+    )
+    print(
+        f"  the saga: {figures['saga_articles']} articles (one a day) in {figures['saga_stories']} "
+        f"stories, the longest holding {figures['longest_story_articles']}"
     )
     print(
         f"  /timeline of a {figures['longest_story_articles']}-article story: cold p99 "

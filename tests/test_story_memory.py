@@ -528,6 +528,128 @@ async def test_timeline_of_a_story_by_its_id_reads_that_story_alone(store: Store
     assert whole.read_model.views.merged == 2
 
 
+async def _dam_and_flood(store: Store, analyze: Any) -> tuple[Any, int, str]:
+    """A channel whose feed brought three days of the dam story and a flood; the clock, feed and dam's id."""
+    from test_scheduler import FLOOD
+
+    from bot.clock import FixedClock
+
+    clock = FixedClock(DAY_ONE)
+    feed_id = await setup_channel(store, clock, NEWS)
+    for day in range(1, 4):
+        await add_day(store, feed_id, analyze, day)
+    when = DAY_ONE + timedelta(days=2, hours=2)
+    await add_article(store, feed_id, analyze, FLOOD, when.isoformat(), when)
+    clock.set(DAY_ONE + timedelta(days=2, hours=3))
+    await StoryMemory(store).index_pending()
+    return clock, feed_id, (await story_ids(store))[1]
+
+
+async def test_timeline_by_id_reads_the_channel_and_the_story_in_one_transaction(
+    store: Store, analyze: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.stories.read_model import StoryReadModel
+
+    clock, _, dam = await _dam_and_flood(store, analyze)
+    library = StoryLibrary(store, clock, read_model=StoryReadModel(store))
+    services = CommandServices(stories=library, admin=services_of(store, clock).admin)
+    opened = 0
+    transaction = store.transaction
+
+    def counted() -> Any:
+        nonlocal opened
+        opened += 1
+        return transaction()
+
+    monkeypatch.setattr(store, "transaction", counted)
+    timeline = (await run(services, "timeline", story=dam)).reply.model_dump_json()
+    assert WITNESSES[2] in timeline
+    # Whether articles wait for their story, the channel's feeds and the story's articles: one transaction.
+    assert opened == 1
+
+
+async def test_timeline_by_id_merges_with_the_collector_held_off(
+    store: Store, analyze: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+
+    from bot.stories import read_model as read_model_module
+    from bot.stories.read_model import StoryReadModel
+
+    clock, _, dam = await _dam_and_flood(store, analyze)
+    library = StoryLibrary(store, clock, read_model=StoryReadModel(store))
+    services = CommandServices(stories=library, admin=services_of(store, clock).admin)
+    collecting: list[bool] = []
+    merge = read_model_module.merge_timeline_story
+
+    def watched(*args: Any, **kwargs: Any) -> Any:
+        collecting.append(gc.isenabled())
+        return merge(*args, **kwargs)
+
+    monkeypatch.setattr(read_model_module, "merge_timeline_story", watched)
+    was = gc.isenabled()
+    await run(services, "timeline", story=dam)
+    # The parsed analyses and the merge make many objects and no cycles: no full pass of the collector
+    # over the process (which holds the story memory) in the middle of an answer.
+    assert collecting == [False]
+    assert gc.isenabled() == was
+
+
+async def test_a_story_read_by_id_is_merged_with_the_collector_held_off(
+    store: Store, analyze: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+
+    from bot.stories import read_model as read_model_module
+    from bot.stories.read_model import StoryReadModel
+
+    clock, _, dam = await _dam_and_flood(store, analyze)
+    library = StoryLibrary(store, clock, read_model=StoryReadModel(store))
+    services = CommandServices(stories=library, admin=services_of(store, clock).admin)
+    collecting: list[bool] = []
+    merge = read_model_module.merge_story
+
+    def watched(*args: Any, **kwargs: Any) -> Any:
+        collecting.append(gc.isenabled())
+        return merge(*args, **kwargs)
+
+    monkeypatch.setattr(read_model_module, "merge_story", watched)
+    was = gc.isenabled()
+    who = (await run(services, "who", story=dam)).reply.model_dump_json()
+    assert "Teodor Vance" in who
+    assert collecting == [False]  # `/who` by id merges the story's whole view, as `/timeline` its timeline
+    assert gc.isenabled() == was
+
+
+async def test_timeline_by_id_places_the_waiting_articles_first(store: Store, analyze: Any) -> None:
+    from bot.stories.read_model import StoryReadModel
+
+    clock, feed_id, dam = await _dam_and_flood(store, analyze)
+    when = await add_day(store, feed_id, analyze, 4)  # stored and queued, not placed yet
+    clock.set(when + timedelta(hours=1))
+    library = StoryLibrary(store, clock, read_model=StoryReadModel(store))
+    services = CommandServices(stories=library, admin=services_of(store, clock).admin)
+    timeline = (await run(services, "timeline", story=dam)).reply.model_dump_json()
+    async with store.transaction() as session:
+        queued = (await session.execute(select(func.count()).select_from(StoryQueueEntry))).scalar_one()
+    assert queued == 0
+    assert WITNESSES[3] in timeline  # the fourth day's report, placed before the answer
+
+
+async def test_timeline_by_id_in_a_channel_not_set_up_says_so(store: Store, analyze: Any) -> None:
+    from bot.identity import ChannelRef
+    from bot.stories.read_model import StoryReadModel
+
+    clock, _, dam = await _dam_and_flood(store, analyze)
+    library = StoryLibrary(store, clock, read_model=StoryReadModel(store))
+    services = CommandServices(stories=library, admin=services_of(store, clock).admin)
+    elsewhere = ChannelRef(platform=NEWS.platform, workspace=NEWS.workspace, channel="never-set-up")
+    command = COMMANDS.find(("timeline",))
+    assert command is not None
+    outcome = await run_command(command, {"story": dam}, CommandContext(elsewhere, MEMBER, services))
+    assert "set up" in outcome.reply.model_dump_json().lower()
+
+
 # A page a scraper kept only the furniture of: it reports nothing that happened.
 NO_NEWS_PAGE = (
     "Orven Water Board\n"

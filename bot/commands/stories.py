@@ -31,7 +31,14 @@ from bot.identity import ChannelRef
 from bot.store import channels as channel_store
 from bot.store import stories as story_store
 from bot.store.db import Store, StoreUnavailable
-from bot.stories.read_model import ACTIVE_WINDOW, StoryClosed, StoryReadModel, StoryView, is_story_id
+from bot.stories.read_model import (
+    ACTIVE_WINDOW,
+    KeptFindings,
+    StoryClosed,
+    StoryReadModel,
+    StoryView,
+    is_story_id,
+)
 from bot.user_messages import DATABASE_DOWN, NOT_SET_UP
 from briefings.digest.lookup import find_actor, find_story, story_choices
 from briefings.models import ArticleAnalysis, Story
@@ -338,9 +345,7 @@ class StoryLibrary:
         kept = self._timelines.get(key)
         if kept is not None and time.monotonic() - kept[1] < self.max_age_s:
             return kept[0]
-        now = self.clock.now()
-        feed_ids = await self._feeds_of(ref)
-        story = await self._kept(self.read_model.kept_timeline(feed_ids, key[1], now))
+        story = await self._kept(self._timeline_by_id(ref, key[1], self.clock.now()))
         if story is None:  # its feeds brought none of it: the channel's stories answer, as `find` does
             return await self._timeline_of_news(ref, query, answer)
         reply = answer(story)
@@ -348,6 +353,22 @@ class StoryLibrary:
             self._timelines.clear()
         self._timelines[key] = (reply, time.monotonic())
         return reply
+
+    async def _timeline_by_id(self, ref: ChannelRef, story_id: str, now: datetime) -> Story | None:
+        """The timeline's story (`StoryReadModel.kept_timeline`) of the story with this id as the channel's
+        feeds see it, read in one transaction with those feeds when no article waits for its story (the
+        usual case: the poller places its own); else once the waiting ones are placed (`_feeds_of`). Called
+        through `_kept`, which answers a store gone away."""
+        read: tuple[list[int], KeptFindings] | None = None
+        async with self.store.transaction() as session:
+            if not await story_store.has_queued(session):
+                feed_ids = await channel_store.feed_ids_of_ref(session, ref)
+                if feed_ids is None:
+                    raise ChannelNotSetUp(NOT_SET_UP)
+                read = feed_ids, await self.read_model.timeline_findings(session, feed_ids, story_id, now)
+        if read is None:
+            return await self.read_model.kept_timeline(await self._feeds_of(ref), story_id, now)
+        return self.read_model.timeline_of(*read)
 
     async def _timeline_of_news(
         self, ref: ChannelRef, query: str | None, answer: Callable[[Story], Reply]

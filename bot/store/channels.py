@@ -102,6 +102,25 @@ async def channels_by_id(session: AsyncSession, channel_ids: Sequence[int]) -> l
     return found
 
 
+async def feed_ids_of_ref(session: AsyncSession, ref: ChannelRef) -> list[int] | None:
+    """The ids of the feeds the channel a platform reference names follows, in order, read in one query
+    (`find_channel` and `feed_ids_of` together); None when it was never set up."""
+    query = (
+        select(Channel.id, ChannelFeed.feed_id)
+        .join(Workspace, Channel.workspace_id == Workspace.id)
+        .outerjoin(ChannelFeed, ChannelFeed.channel_id == Channel.id)
+        .where(
+            Workspace.platform == ref.platform,
+            Workspace.external_id == ref.workspace,
+            Channel.external_id == ref.channel,
+        )
+    )
+    rows = (await session.execute(query)).all()
+    if not rows:
+        return None
+    return sorted(feed_id for _, feed_id in rows if feed_id is not None)
+
+
 async def feed_ids_of(session: AsyncSession, channel_id: int) -> list[int]:
     """The ids of the feeds one channel follows, in order."""
     rows = await session.execute(select(ChannelFeed.feed_id).where(ChannelFeed.channel_id == channel_id))

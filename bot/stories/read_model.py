@@ -20,7 +20,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cached_property
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from bot.channels.topics import story_actor_names, story_search_text
+from bot.collector import collector_held_off
 from bot.store import stories as story_store
 from bot.store.articles import FoundArticle
 from bot.store.db import Store
@@ -188,6 +191,10 @@ def is_story_id(query: str) -> bool:
     return query.strip().startswith("st-")
 
 
+# The kept stories a query names, and what the feeds brought of them (as read from the store).
+KeptFindings = tuple[list[str], list[StoryFinding]]
+
+
 class StoryClosed(LookupError):
     """The story asked for is no longer kept (closed, and older than the keep window)."""
 
@@ -277,11 +284,14 @@ class StoryReadModel:
     async def kept_view(self, feed_ids: Sequence[int], query: str, now: datetime) -> StoryView | None:
         """A story no longer active, by its id or the words of its articles' titles (None: no such story
         among these feeds'); StoryClosed when the id names a story no longer kept."""
-        candidates, by_story = await self._kept_findings(feed_ids, query.strip(), now)
-        for story_id in candidates:
-            view = self.view(story_id, by_story.get(story_id, []), feed_ids)
-            if view is not None:
-                return view
+        async with self.store.transaction() as session:
+            candidates, found = await self._read_kept(session, feed_ids, query.strip(), now)
+        with collector_held_off():  # many objects, no cycles: see `timeline_of`
+            by_story = self.stored(found)
+            for story_id in candidates:
+                view = self.view(story_id, by_story.get(story_id, []), feed_ids)
+                if view is not None:
+                    return view
         return None
 
     async def kept_timeline(self, feed_ids: Sequence[int], story_id: str, now: datetime) -> Story | None:
@@ -289,7 +299,29 @@ class StoryReadModel:
         and timeline, the same as its view's (`merge_timeline_story`), without merging the rest of the view
         (its people, quotes, claims and digest); the view's story when that is kept already. None: these
         feeds brought none of it; StoryClosed: no longer kept."""
-        candidates, by_story = await self._kept_findings(feed_ids, story_id.strip(), now)
+        async with self.store.transaction() as session:
+            found = await self.timeline_findings(session, feed_ids, story_id, now)
+        return self.timeline_of(feed_ids, found)
+
+    async def timeline_findings(
+        self, session: AsyncSession, feed_ids: Sequence[int], story_id: str, now: datetime
+    ) -> KeptFindings:
+        """What `kept_timeline` reads, in the caller's transaction (a command reads its channel's feeds in
+        the same one); `timeline_of` makes the timeline of it. StoryClosed: no longer kept."""
+        return await self._read_kept(session, feed_ids, story_id.strip(), now)
+
+    def timeline_of(self, feed_ids: Collection[int], found: KeptFindings) -> Story | None:
+        """The timeline's story of what `timeline_findings` read (see `kept_timeline`).
+
+        The collector is held off meanwhile (`collector_held_off`): the analyses parsed and the timeline
+        merged are tens of thousands of objects without cycles, and a full pass of the collector over a
+        process holding the story memory, started by them, took longer than the rest of the answer."""
+        with collector_held_off():
+            return self._timeline_of(feed_ids, found)
+
+    def _timeline_of(self, feed_ids: Collection[int], found: KeptFindings) -> Story | None:
+        candidates, findings = found
+        by_story = self.stored(findings)
         for found_id in candidates:
             members = members_of(by_story.get(found_id, []), feed_ids)
             if not members:
@@ -301,18 +333,16 @@ class StoryReadModel:
             return merge_timeline_story(found_id, analyses, duplicates_of(members))
         return None
 
-    async def _kept_findings(
-        self, feed_ids: Sequence[int], typed: str, now: datetime
-    ) -> tuple[list[str], dict[str, list[StoredArticle]]]:
-        """The kept stories `typed` names (its id, or the words of their articles' titles) and what these
-        feeds brought of them."""
-        async with self.store.transaction() as session:
-            if is_story_id(typed):
-                story = await story_store.find_story(session, typed)
-                if story is None:
-                    raise StoryClosed(typed)
-                candidates = [story.id]
-            else:
-                candidates = await story_store.search_titles(session, feed_ids, typed.split())
-            found = await story_store.story_findings(session, candidates, feed_ids, now) if candidates else []
-        return candidates, self.stored(found)
+    @staticmethod
+    async def _read_kept(
+        session: AsyncSession, feed_ids: Sequence[int], typed: str, now: datetime
+    ) -> KeptFindings:
+        if is_story_id(typed):
+            story = await story_store.find_story(session, typed)
+            if story is None:
+                raise StoryClosed(typed)
+            candidates = [story.id]
+        else:
+            candidates = await story_store.search_titles(session, feed_ids, typed.split())
+        found = await story_store.story_findings(session, candidates, feed_ids, now) if candidates else []
+        return candidates, found

@@ -32,6 +32,10 @@ _log = logging.getLogger(__name__)
 STATE_VERSION = 1
 _K = TypeVar("_K", int, str)
 FAR_SCALE_DAYS = 30.0
+# The event days a story keeps (bounded memory, pruned when `_LATEST_DAYS_KEPT` more have come): its busiest
+# days and, among them, its latest ones, where the news of a story still unfolding goes on.
+_DAYS_KEPT = 30
+_LATEST_DAYS_KEPT = 10
 
 
 @dataclass(frozen=True)
@@ -465,6 +469,12 @@ class StoryIndex:
             event_agreement = _decay(
                 gap, settings.same_days, settings.event_day_decay, floor, settings.far_days
             )
+            latest = self._latest_news_day(profile)
+            if latest is not None and any(abs(d - latest) <= settings.same_days for d in features.event_days):
+                # A story still unfolding (a war, a trial reported day after day) has news of a new day each
+                # day, few reports of each and fewer than of its busiest days: a report of the days next to
+                # its latest news goes on with it, however far its busiest days are behind.
+                event_agreement = 1.0
             agreement = min(agreement, event_agreement)
         if (
             features.stated is not None
@@ -484,6 +494,13 @@ class StoryIndex:
             return []
         support = max(profile.days.values()) * self.settings.event_day_support
         return [d for d, count in profile.days.items() if count >= support]
+
+    def _latest_news_day(self, profile: StoryProfile) -> int | None:
+        """The latest day the story's reports tell of, up to its latest publication (a later date is a plan
+        or a schedule, not news yet); None without publication days."""
+        if profile.last_day is None:
+            return None
+        return max((d for d in profile.days if d <= profile.last_day), default=None)
 
     def _profile_as_article(self, profile: StoryProfile) -> tuple[ArticleFeatures, list[tuple[str, float]]]:
         """A story seen as one long article, to compare two stories the way an article is compared."""
@@ -732,8 +749,8 @@ class StoryIndex:
             profile.stated_count += 1
         for event_day in features.event_days:
             profile.days[event_day] = profile.days.get(event_day, 0) + 1
-        if len(profile.days) > 40:
-            profile.days = dict(sorted(profile.days.items(), key=lambda kv: -kv[1])[:30])
+        if len(profile.days) > _DAYS_KEPT + _LATEST_DAYS_KEPT:
+            profile.days = self._pruned_days(profile.days, profile.last_day)
         for key, _ in vector[: self.settings.posted_features]:
             self._post(self.state.postings, key, profile.id, self.settings.posting_cap)
         if vector:
@@ -761,6 +778,15 @@ class StoryIndex:
         first, last = stated
         profile.stated_first = first if profile.stated_first is None else min(profile.stated_first, first)
         profile.stated_last = last if profile.stated_last is None else max(profile.stated_last, last)
+
+    @staticmethod
+    def _pruned_days(days: dict[int, int], last_day: int | None) -> dict[int, int]:
+        """A long story's days, bounded: its latest up to its latest publication (where its news goes on;
+        `_latest_news_day`) and its busiest of the rest."""
+        latest = set(sorted(d for d in days if last_day is None or d <= last_day)[-_LATEST_DAYS_KEPT:])
+        rest = [(d, c) for d, c in days.items() if d not in latest]
+        busiest = heapq.nlargest(_DAYS_KEPT - len(latest), rest, key=lambda kv: (kv[1], kv[0]))
+        return dict(sorted([*busiest, *((d, days[d]) for d in latest)]))
 
     def _prune_participants(self, profile: StoryProfile) -> None:
         """Keep the story's most often main participants only (bounded memory)."""

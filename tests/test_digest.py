@@ -198,6 +198,9 @@ def test_trimming_drops_only_whole_pieces() -> None:
         "Washington: Iran launched missiles at two bases overnight.": "Iran launched missiles at two bases overnight.",
         "(CNN) -- The storm reached the coast on Monday night.": "The storm reached the coast on Monday night.",
         "BRENHOLT, Ostland (Wire) - The council voted to close the mine.": "The council voted to close the mine.",
+        # A dateline that text extraction glued to the sentence, no space between.
+        "Brenholt, Ostland (Wire)The council voted to close the mine.": "The council voted to close the mine.",
+        "Brenholt (Wire)The council voted to close the mine.": "The council voted to close the mine.",
         "But the operator said the dam itself was not damaged.": "The operator said the dam itself was not damaged.",
         "The girl (pictured) was found safe in Leeds (aged 4) on Monday.": "The girl was found safe in Leeds (aged 4) on Monday.",
         # Not datelines: a name before a dash inside a sentence, and a colon before too little.

@@ -217,6 +217,9 @@ def test_trimming_drops_only_whole_pieces() -> None:
         "Washington: Iran launched missiles at two bases overnight.": "Iran launched missiles at two bases overnight.",
         "(CNN) -- The storm reached the coast on Monday night.": "The storm reached the coast on Monday night.",
         "BRENHOLT, Ostland (Wire) - The council voted to close the mine.": "The council voted to close the mine.",
+        # A dateline that text extraction glued to the sentence, no space between.
+        "Brenholt, Ostland (Wire)The council voted to close the mine.": "The council voted to close the mine.",
+        "Brenholt (Wire)The council voted to close the mine.": "The council voted to close the mine.",
         "But the operator said the dam itself was not damaged.": "The operator said the dam itself was not damaged.",
         "The girl (pictured) was found safe in Leeds (aged 4) on Monday.": "The girl was found safe in Leeds (aged 4) on Monday.",
         # Not datelines: a name before a dash inside a sentence, and a colon before too little.
@@ -528,6 +531,34 @@ def test_a_credit_line_is_not_taken_as_a_sentence_of_the_story(analyze) -> None:
     assert not any("Anna Pell" in s for s in digest)
     assert any(s.startswith("Police said the cause") for s in digest)
     _assert_nothing_invented(digest, [analysis])
+
+
+def test_a_caption_run_into_a_sentence_without_a_stop_is_not_taken(analyze) -> None:
+    text = (
+        "A fire destroyed the old grain mill at Harrowby on Sunday night, the county fire service said. "
+        "Crews from three towns fought the flames at the grain mill until dawn on Monday. "
+        "Firefighters at the burning grain mill in Harrowby late on Sunday night "
+        "The mill had stood by the river in Harrowby since 1880 and the fire crews could not save it. "
+        "The owners said the mill at Harrowby would be rebuilt by the river next year. "
+        "Police said the cause of the fire was not yet known."
+    )
+    analysis = analyze(text)
+    _, digest = summarize(_story(analysis), [analysis])
+    assert not any("Firefighters at the burning" in s for s in digest)
+    assert any(s.startswith("The owners said the mill") for s in digest)
+    _assert_nothing_invented(digest, [analysis])
+
+
+def test_a_capitalised_title_inside_a_sentence_is_no_run_on(analyze) -> None:
+    text = (
+        "A fire destroyed the old grain mill at Harrowby on Sunday night, the county fire service said. "
+        "The mill's owner told The Harrowby Courier that the grain mill would be rebuilt next year. "
+        "Police said the cause of the fire at the mill was not yet known to investigators. "
+        "Crews from three towns fought the flames until dawn."
+    )
+    analysis = analyze(text)
+    _, digest = summarize(_story(analysis), [analysis])
+    assert any(s.startswith("The mill's owner told The Harrowby Courier") for s in digest)
 
 
 def test_figures_of_different_orders_of_size_count_different_things(analyze) -> None:

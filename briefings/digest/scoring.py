@@ -6,9 +6,10 @@ story's other sources tell too (what several reports agree on is the story; an a
 echoes, a scraping remnant, loses its lead's place), by the events it
 reports (the more salient the event, the more it adds; the main event's cause adds too), and by whether
 it carries a figure some source disputes, and by whether it comes from the story's newest report. It loses for what reads badly out of context: a quotation, a
-question or a first-person line on its own, a fragment, a run-on caption, a credit line, a sentence that
-opens with a pronoun pointing back, and a standfirst or boilerplate line that its article repeats word
-for word.
+question or a first-person line on its own, a fragment, a run-on (an overlong sentence, or two run
+together with no stop, as a picture's caption glued to the text beside it is), a credit line, a sentence
+that opens with a pronoun pointing back, and a standfirst or boilerplate line that its article repeats
+word for word.
 """
 
 from __future__ import annotations
@@ -49,6 +50,23 @@ _LEANS_BACK = re.compile(r"^(?:He|She|It|They|His|Her|Its|Their|Them|Him|This|Th
 LEANS_BACK_PENALTY = 0.3
 # A line that opens with a dash credits or captions something shown beside it ("— the mayor, asked…").
 _CREDIT_LINE = re.compile(r"^(?:[—–]|-\s)")
+# Two sentences run together without a stop, as a picture's caption glued to the text beside it is: a
+# word in lower case, then a word that opens a sentence ("…ahead of the debate tonight When asked, she…").
+_RUN_ON = re.compile(
+    r"(?<![\w'’-])([a-z][\w'’-]*[a-z0-9])\s"
+    r"(?:He|She|They|It|We|His|Her|Their|When|While|After|But|However|Meanwhile|The|A)\s"
+)
+# Words after which a capitalised word goes on the sentence (a title, a name): "told The Times".
+_GOES_ON = re.compile(
+    r"of|to|in|on|at|by|for|from|with|and|or|the|a|an|as|is|was|like|into|about|than|told|said|says|read"
+    r"|called|named|titled|dubbed|sang|sings|watch|watched",
+    re.IGNORECASE,
+)
+
+
+def _runs_on(text: str) -> bool:
+    """Whether the text runs two sentences together with no stop between them."""
+    return any(_GOES_ON.fullmatch(m.group(1)) is None for m in _RUN_ON.finditer(text))
 
 
 @dataclass(frozen=True)
@@ -139,7 +157,7 @@ class _Looks:
 
     voice: bool  # a quotation, a question or a first-person line
     leans_back: bool  # opens with a pronoun pointing back, and is not its article's first
-    unfit: bool  # a credit line, a fragment or a run-on
+    unfit: bool  # a credit line, a fragment, an overlong sentence or two run together
 
 
 def _looks(candidate: Candidate) -> _Looks:
@@ -150,6 +168,7 @@ def _looks(candidate: Candidate) -> _Looks:
         or _FIRST_PERSON.match(text) is not None,
         leans_back=candidate.position > 0 and _LEANS_BACK.match(text) is not None,
         unfit=_CREDIT_LINE.match(text) is not None
+        or _runs_on(text)
         or candidate.words < MIN_WORDS
         or candidate.words > MAX_WORDS,
     )

@@ -1,7 +1,8 @@
 """Trim a source sentence for a digest without changing what it says: only whole pieces are dropped.
 
 Dropped: a page's share bar glued to the sentence by text extraction ("Share this withEmailFacebook…Copy
-this linkResearchers found" → "Researchers found"), a dateline or a caption label at the start ("Washington:", "(CNN) --", "LONDON (Reuters) -"),
+this linkResearchers found" → "Researchers found"), a dateline or a caption label at the start
+("Washington:", "(CNN) --", "LONDON (Reuters) -", "Kathmandu, Nepal (CNN)" with the sentence glued on),
 a leading connective that points at a sentence the reader will not see ("But", "However,"), and short
 asides in brackets that carry no figure ("(pictured)"). Everything left is the source's own words, in
 order, so a trimmed sentence is always a word-subsequence of its source (`is_compression_of`).
@@ -13,6 +14,7 @@ import re
 from functools import lru_cache
 
 _AGENCY = r"\((?:[A-Z][\w.&]*\s?){1,3}\)"
+_PLACE = r"[A-Z][\w.'’&-]*(?:\s[A-Z][\w.'’&-]*){0,2}"
 _DATELINE = re.compile(
     # "(CNN)", "(CNN) --"
     rf"^{_AGENCY}\s*(?:--|—|–|-|:)?\s*"
@@ -21,6 +23,8 @@ _DATELINE = re.compile(
     rf"(?:,?\s[A-Z][a-z]{{2,8}}\.?\s\d{{1,2}})?\s*(?:{_AGENCY})?\s*(?:--|—|–|-|:)\s+"
     # "Washington:", "Abuja (Reuters) -": a capitalised name before a colon, or before an agency and a dash
     rf"|^(?:[A-Z][\w.'’&-]*\s){{0,2}}[A-Z][\w.'’&-]*(?:\s*{_AGENCY}\s*(?:--|—|–|-)|:)\s+"
+    # "New Delhi, India (CNN)As the earth shook": a place and an agency, the sentence glued on
+    rf"|^{_PLACE}(?:,\s{_PLACE})?\s*{_AGENCY}\s*(?:--|—|–|-)?\s*(?=[A-Z\"“‘])"
 )
 _CONNECTIVE = re.compile(r"^(?:But|And|So|Yet|However,|Meanwhile,|Also,|Still,|Now,)\s+(?=\S)")
 # A short aside in brackets, no digits inside: (pictured), (left), (CNN).

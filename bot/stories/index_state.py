@@ -333,7 +333,8 @@ class StateTracker:
                 current.touched.clear()
                 current.everything = False
             else:
-                setattr(state, name, kind(dict(current)))
+                # One copy (a load's containers are plain dicts of hundreds of thousands of entries).
+                setattr(state, name, kind(current if type(current) is dict else dict.copy(current)))
         stories = state.stories
         if isinstance(stories, _ReadTracked) and not stories.everything:
             # Only the stories the batch read or wrote may have changed: the others' marks stand.

@@ -160,6 +160,9 @@ class PackedArticle(BaseModel):
 
     def unpacked(self) -> IndexedArticle:
         """The entry as the index keeps it."""
+        if not self.signature:  # forgotten (`reprint_days`): most of a long-lived index's articles
+            self.entry.signature = []
+            return self.entry
         packed = array.array("q" if self.wide else "I")
         packed.frombytes(base64.b64decode(self.signature))
         if sys.byteorder != "little":

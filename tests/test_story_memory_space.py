@@ -116,3 +116,17 @@ async def test_a_new_story_never_takes_the_id_of_a_kept_one(store: Store) -> Non
         kept = (await session.execute(select(StoryRow).where(StoryRow.id.in_([own, f"{own}-2"])))).scalars()
         assert all(row.articles == 1 for row in kept)  # the older stories got nothing
     assert f"{own}-3" in placed and not {own, f"{own}-2"} & placed
+
+
+async def test_a_merge_repoints_the_stories_merged_into_the_absorbed_one_by_an_index(pg_store: Store) -> None:
+    # Each merge updates the stories whose `merged_into` is the absorbed story: by an index, not by a scan
+    # of every kept story (weeks of them). Sequential scans are priced out so the plan shows what it can use.
+    async with pg_store.transaction() as session:
+        await session.execute(text("SET LOCAL enable_seqscan = off"))
+        plan = "\n".join(
+            row[0]
+            for row in await session.execute(
+                text("EXPLAIN UPDATE stories SET merged_into = 'st-kept' WHERE merged_into = 'st-absorbed'")
+            )
+        )
+    assert "ix_stories_merged_into" in plan, plan

@@ -219,7 +219,7 @@ def _in_one_thread() -> Iterator[None]:
     async def inline(function: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
         return function(*args, **kwargs)
 
-    asyncio.to_thread = inline  # type: ignore[assignment]
+    asyncio.to_thread = inline
     try:
         yield
     finally:

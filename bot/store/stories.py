@@ -150,12 +150,17 @@ async def set_head(session: AsyncSession, head: int) -> None:
 
 
 async def queued(session: AsyncSession, limit: int) -> list[QueuedArticle]:
-    """The oldest articles waiting for their story, with their analyses."""
+    """The oldest articles waiting for their story, with their analyses.
+
+    The oldest are taken from the queue first, then their rows read by id: joined and limited at once, a
+    planner walks the articles in order from the first ever stored until it meets the queued ones (a cost
+    per batch that grew with every article kept: 21 ms at 12,000).
+    """
+    oldest = select(StoryQueueEntry.article_id).order_by(StoryQueueEntry.article_id).limit(limit)
     rows = await session.execute(
         select(ArticleRow.id, ArticleRow.analysis, ArticleRow.fetched_at)
-        .join(StoryQueueEntry, StoryQueueEntry.article_id == ArticleRow.id)
+        .where(ArticleRow.id.in_(oldest.scalar_subquery()))
         .order_by(ArticleRow.id)
-        .limit(limit)
     )
     return [QueuedArticle(article_id, analysis, fetched_at) for article_id, analysis, fetched_at in rows]
 

@@ -130,3 +130,35 @@ async def test_a_merge_repoints_the_stories_merged_into_the_absorbed_one_by_an_i
             )
         )
     assert "ix_stories_merged_into" in plan, plan
+
+
+async def test_the_queued_articles_are_read_without_going_through_the_stored_ones(pg_store: Store) -> None:
+    # A batch reads the oldest queued articles: from the queue, then their rows by id; not by walking the
+    # store's articles from the first one kept until the queued (newest) ones turn up.
+    from sqlalchemy.dialects import postgresql
+
+    from bot.store.stories import queued_query
+
+    async with pg_store.transaction() as session:  # weeks of articles stored, each queued once
+        await session.execute(
+            text(
+                "INSERT INTO articles (content_hash, published, fetched_at, analysis) "
+                "SELECT 'h' || n, now(), now(), '{}' FROM generate_series(1, 50000) AS n"
+            )
+        )
+        await session.execute(text("INSERT INTO story_queue (article_id) SELECT id FROM articles"))
+    async with pg_store.transaction() as session:
+        # The planner's figures as of a full queue (they lag behind a queue drained batch by batch).
+        await session.execute(text("ANALYZE articles, story_queue"))
+        await session.execute(
+            text("DELETE FROM story_queue WHERE article_id <= (SELECT max(article_id) - 5 FROM story_queue)")
+        )
+    async with pg_store.transaction() as session:
+        sql = queued_query(100).compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True})
+        plan = (await session.execute(text(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}"))).scalar_one()
+
+    def articles_read(node: dict) -> int:  # type: ignore[type-arg]
+        own = node["Actual Rows"] * node["Actual Loops"] if node.get("Relation Name") == "articles" else 0
+        return own + sum(articles_read(child) for child in node.get("Plans", []))
+
+    assert articles_read(plan[0]["Plan"]) <= 10, plan

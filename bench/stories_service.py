@@ -16,9 +16,13 @@ a fresh library each time; warm: the kept one), peak memory and the store's size
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import cProfile
 import json
 import os
+import pstats
 import time
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -207,10 +211,34 @@ async def _timeline(store: Store, clock: FixedClock, story: str, runs: int) -> d
     }
 
 
+@contextlib.contextmanager
+def _in_one_thread() -> Iterator[None]:
+    """Run what the memory hands to a thread (`asyncio.to_thread`) in the event loop's thread instead: the
+    profiler sees only that thread."""
+    handed = asyncio.to_thread
+
+    async def inline(function: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
+        return function(*args, **kwargs)
+
+    asyncio.to_thread = inline
+    try:
+        yield
+    finally:
+        asyncio.to_thread = handed
+
+
+def _print_profile(profiler: cProfile.Profile, day: int) -> None:
+    path = f"/tmp/bench-stories-day-{day}.prof"
+    profiler.dump_stats(path)
+    print(f"  profile of day {day} (written to {path}):")
+    pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
+
+
 async def run_service(
-    days: int, per_day: int, feeds: int, seed: int, url: str, schema: str
+    days: int, per_day: int, feeds: int, seed: int, url: str, schema: str, profile: Sequence[int] = ()
 ) -> dict[str, Any]:
-    """Store and place `days` days of `per_day` articles; the figures."""
+    """Store and place `days` days of `per_day` articles; the figures. `profile`: days whose placing is
+    profiled (cProfile), the stats printed and written to /tmp/bench-stories-day-N.prof."""
     store = Store.from_url(url, schema=schema)
     await upgrade_store(store)
     stream = article_stream(days * per_day * 2, per_day, seed)
@@ -242,8 +270,16 @@ async def run_service(
         await _store_day(store, feed_ids, todays, serial)
         serial += len(todays)
         saga_hashes.append(f"h{serial - 1:012d}")
+        profiler = cProfile.Profile() if day in profile else None
         started = time.perf_counter()
-        report = await memory.index_pending()
+        if profiler is not None:
+            with _in_one_thread():
+                profiler.enable()
+                report = await memory.index_pending()
+                profiler.disable()
+            _print_profile(profiler, day)
+        else:
+            report = await memory.index_pending()
         spent = time.perf_counter() - started
         per_article_ms[day] = 1000 * spent / max(1, report.placed)
         await memory.prune(end, timedelta(days=90))
@@ -334,7 +370,7 @@ async def run_service(
     }
 
 
-def main_service(days: int, per_day: int, feeds: int, seed: int) -> None:
+def main_service(days: int, per_day: int, feeds: int, seed: int, profile: Sequence[int] = ()) -> None:
     """Run the service bench in a PostgreSQL schema of its own, and drop it."""
     import psycopg
 
@@ -344,7 +380,7 @@ def main_service(days: int, per_day: int, feeds: int, seed: int) -> None:
         connection.execute(f'CREATE SCHEMA "{schema}"')
     try:
         print(f"{days} days of {per_day} articles through the story memory on PostgreSQL …", flush=True)
-        figures = asyncio.run(run_service(days, per_day, feeds, seed, url, schema))
+        figures = asyncio.run(run_service(days, per_day, feeds, seed, url, schema, profile))
     finally:
         with psycopg.connect(url, autocommit=True) as connection:
             connection.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')

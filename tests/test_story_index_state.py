@@ -91,3 +91,28 @@ def test_profiles_are_stored_packed_and_those_an_earlier_version_wrote_unpacked_
     before = apply_deltas(decode_base(base), deltas[:-1])
     from_old = apply_deltas(before, [old_blob])
     assert from_old.model_dump() == index.state.model_dump()
+
+
+def test_a_save_looks_at_the_stories_the_batch_touched_not_at_every_open_story(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import bot.stories.index_state as index_state
+
+    index = StoryIndex(IndexSettings(forget_closed=True))
+    stream = article_stream(620, 600, 5)
+    for _ in range(600):
+        index.add(next(stream)[0])
+    tracker = StateTracker(index.state)
+    base = encode_base(index.state)
+    assert len(index.state.stories) > 100
+    looked_at: list[str] = []
+    mark = index_state._mark
+    monkeypatch.setattr(index_state, "_mark", lambda profile: looked_at.append(profile.id) or mark(profile))
+    touched = set()
+    for analysis, _ in stream:
+        touched.add(index.add(analysis).story)
+    delta = tracker.delta()
+    tracker.saved()
+    assert delta is not None
+    # The stories the 20 articles joined or were compared with, each looked at once to write and once to
+    # note it saved: not the hundreds of open stories.
+    assert touched <= set(looked_at) and len(looked_at) < len(index.state.stories) / 2
+    assert apply_deltas(decode_base(base), [delta]).model_dump() == index.state.model_dump()

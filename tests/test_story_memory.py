@@ -470,6 +470,32 @@ async def test_a_restarted_process_loads_the_saved_state_and_replays_no_article(
     assert len(set((await story_ids(store)).values())) == 1
 
 
+async def test_a_loaded_index_state_is_kept_out_of_the_collectors_passes(
+    store: Store, store_spec: StoreSpec, analyze: Any
+) -> None:
+    import gc
+
+    from bot.clock import FixedClock
+
+    feed_id = await setup_channel(store, FixedClock(DAY_ONE), NEWS)
+    for day in range(1, 4):
+        await add_day(store, feed_id, analyze, day)
+    await StoryMemory(store).index_pending()
+    await add_day(store, feed_id, analyze, 4)
+    restarted = store_spec.open()
+    try:
+        second = StoryMemory(restarted)
+        await second.index_pending()
+        assert second._index is not None
+        state = second._index.state
+        # Loaded long-lived: its objects are not in the collector's generations (its passes skip them).
+        in_generations = {id(o) for o in gc.get_objects()}
+        assert id(dict.__getitem__(state.stories, next(iter(dict.keys(state.stories))))) not in in_generations
+        assert gc.isenabled()
+    finally:
+        await restarted.close()
+
+
 async def test_a_corrupt_index_delta_is_rebuilt_from_the_stored_articles_with_a_log_line(
     store: Store, analyze: Any, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -116,3 +116,49 @@ async def test_a_new_story_never_takes_the_id_of_a_kept_one(store: Store) -> Non
         kept = (await session.execute(select(StoryRow).where(StoryRow.id.in_([own, f"{own}-2"])))).scalars()
         assert all(row.articles == 1 for row in kept)  # the older stories got nothing
     assert f"{own}-3" in placed and not {own, f"{own}-2"} & placed
+
+
+async def test_a_merge_repoints_the_stories_merged_into_the_absorbed_one_by_an_index(pg_store: Store) -> None:
+    # Each merge updates the stories whose `merged_into` is the absorbed story: by an index, not by a scan
+    # of every kept story (weeks of them). Sequential scans are priced out so the plan shows what it can use.
+    async with pg_store.transaction() as session:
+        await session.execute(text("SET LOCAL enable_seqscan = off"))
+        plan = "\n".join(
+            row[0]
+            for row in await session.execute(
+                text("EXPLAIN UPDATE stories SET merged_into = 'st-kept' WHERE merged_into = 'st-absorbed'")
+            )
+        )
+    assert "ix_stories_merged_into" in plan, plan
+
+
+async def test_the_queued_articles_are_read_without_going_through_the_stored_ones(pg_store: Store) -> None:
+    # A batch reads the oldest queued articles: from the queue, then their rows by id; not by walking the
+    # store's articles from the first one kept until the queued (newest) ones turn up.
+    from sqlalchemy.dialects import postgresql
+
+    from bot.store.stories import queued_query
+
+    async with pg_store.transaction() as session:  # weeks of articles stored, each queued once
+        await session.execute(
+            text(
+                "INSERT INTO articles (content_hash, published, fetched_at, analysis) "
+                "SELECT 'h' || n, now(), now(), '{}' FROM generate_series(1, 50000) AS n"
+            )
+        )
+        await session.execute(text("INSERT INTO story_queue (article_id) SELECT id FROM articles"))
+    async with pg_store.transaction() as session:
+        # The planner's figures as of a full queue (they lag behind a queue drained batch by batch).
+        await session.execute(text("ANALYZE articles, story_queue"))
+        await session.execute(
+            text("DELETE FROM story_queue WHERE article_id <= (SELECT max(article_id) - 5 FROM story_queue)")
+        )
+    async with pg_store.transaction() as session:
+        sql = queued_query(100).compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True})
+        plan = (await session.execute(text(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}"))).scalar_one()
+
+    def articles_read(node: dict) -> int:  # type: ignore[type-arg]
+        own = node["Actual Rows"] * node["Actual Loops"] if node.get("Relation Name") == "articles" else 0
+        return own + sum(articles_read(child) for child in node.get("Plans", []))
+
+    assert articles_read(plan[0]["Plan"]) <= 10, plan

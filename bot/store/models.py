@@ -229,7 +229,9 @@ class StoryRow(Base):
     last_article_at: Mapped[datetime] = mapped_column(index=True)
     articles: Mapped[int] = mapped_column(Integer, default=0)
     closed: Mapped[bool] = mapped_column(Boolean, default=False)
-    merged_into: Mapped[str | None] = mapped_column(String(40))
+    # Indexed: each merge repoints the stories that pointed at the absorbed one (without the index, a scan
+    # of every kept story per merge: a cost that grew with the weeks kept).
+    merged_into: Mapped[str | None] = mapped_column(String(40), index=True)
 
 
 class StoryArticle(Base):

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func, insert, select, text, update
+from sqlalchemy import Select, delete, func, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.store.articles import FoundArticle
@@ -150,14 +150,24 @@ async def set_head(session: AsyncSession, head: int) -> None:
 
 
 async def queued(session: AsyncSession, limit: int) -> list[QueuedArticle]:
-    """The oldest articles waiting for their story, with their analyses."""
-    rows = await session.execute(
-        select(ArticleRow.id, ArticleRow.analysis, ArticleRow.fetched_at)
-        .join(StoryQueueEntry, StoryQueueEntry.article_id == ArticleRow.id)
-        .order_by(ArticleRow.id)
-        .limit(limit)
-    )
+    """The oldest articles waiting for their story, with their analyses.
+
+    The oldest are taken from the queue first, then their rows read by id: joined and limited at once, a
+    planner walks the articles in order from the first ever stored until it meets the queued ones (a cost
+    per batch that grew with every article kept: 21 ms at 12,000).
+    """
+    rows = await session.execute(queued_query(limit))
     return [QueuedArticle(article_id, analysis, fetched_at) for article_id, analysis, fetched_at in rows]
+
+
+def queued_query(limit: int) -> Select[int, str, datetime]:
+    """The query `queued` runs: the oldest `limit` queue entries, then their articles by id."""
+    oldest = select(StoryQueueEntry.article_id).order_by(StoryQueueEntry.article_id).limit(limit)
+    return (
+        select(ArticleRow.id, ArticleRow.analysis, ArticleRow.fetched_at)
+        .where(ArticleRow.id.in_(oldest.scalar_subquery()))
+        .order_by(ArticleRow.id)
+    )
 
 
 async def dequeue(session: AsyncSession, article_ids: Sequence[int]) -> None:

@@ -11,6 +11,8 @@ a load reads at most (1 + share) × the base, and a save's cost follows what cha
 How changes are seen, without touching the engine's decisions:
 - stories: each open story's marks (last turn it was joined, its size, norm and days) against those saved:
   any story the index joins, absorbs into, renames or closes changes them. Scoring only reads a profile.
+  The container notes the stories read or written, and only those are compared: a save's cost follows
+  the batch, not the open stories (a whole pass over them compares them all).
 - articles, fingerprints, postings, bands, document frequencies: the containers are swapped for dicts
   that note every key written (`[]=`, `setdefault`, `del`, `pop`, `update`). The entries whose values the
   index changes in place after reading them (an article's story on a merge, a band's list when a story
@@ -108,6 +110,7 @@ class _ReadTracked(_Tracked):
 
 
 # The containers tracked by key, and whether their reads count as changes.
+# (The stories are watched apart, by their marks: `StateTracker`.)
 _CONTAINERS: dict[str, type[_Tracked]] = {
     "articles": _ReadTracked,
     "fingerprints": _Tracked,
@@ -157,6 +160,9 @@ class PackedArticle(BaseModel):
 
     def unpacked(self) -> IndexedArticle:
         """The entry as the index keeps it."""
+        if not self.signature:  # forgotten (`reprint_days`): most of a long-lived index's articles
+            self.entry.signature = []
+            return self.entry
         packed = array.array("q" if self.wide else "I")
         packed.frombytes(base64.b64decode(self.signature))
         if sys.byteorder != "little":
@@ -293,6 +299,23 @@ def _apply(state: StoryIndexState, blobs: Iterable[bytes]) -> StoryIndexState:
     return state
 
 
+def _in_state_order(container: dict[str, Any], keys: set[str]) -> list[str]:
+    """Keys added to the container since the last save, in its order: they are its last keys, so it is read
+    from the end until all are found."""
+    if len(keys) < 2:
+        return list(keys)
+    left = set(keys)
+    ordered: list[str] = []
+    for key in reversed(dict.keys(container)):
+        if key in left:
+            ordered.append(key)
+            left.discard(key)
+            if not left:
+                break
+    ordered.reverse()
+    return ordered
+
+
 class StateTracker:
     """Watches one live index state and writes what changed in it since the last save."""
 
@@ -313,20 +336,42 @@ class StateTracker:
                 current.touched.clear()
                 current.everything = False
             else:
-                setattr(state, name, kind(dict(current)))
-        self._marks = {story_id: _mark(profile) for story_id, profile in state.stories.items()}
+                # One copy (a load's containers are plain dicts of hundreds of thousands of entries).
+                setattr(state, name, kind(current if type(current) is dict else dict.copy(current)))
+        stories = state.stories
+        if isinstance(stories, _ReadTracked) and not stories.everything:
+            # Only the stories the batch read or wrote may have changed: the others' marks stand.
+            marks = self._marks
+            for story_id in stories.touched:
+                profile = dict.get(stories, story_id)
+                if profile is None:
+                    marks.pop(story_id, None)
+                else:
+                    marks[story_id] = _mark(profile)
+            stories.touched.clear()
+        else:
+            self._marks = {story_id: _mark(profile) for story_id, profile in dict.items(stories)}
+            if not isinstance(stories, _ReadTracked):
+                state.stories = stories = _ReadTracked(stories)
+            stories.touched.clear()
+            stories.everything = False
 
     def delta(self) -> bytes | None:
         """What changed since the last save, compressed (the caller stores it, then calls `saved`); None when
-        a container was replaced whole (what it lost is not known: the caller writes a base)."""
+        a container was replaced whole (what it lost is not known: the caller writes a base).
+
+        The collector is held off meanwhile (as for a load): the delta is many new objects, in no cycle,
+        and each full pass the collector made over the whole state while they were made found nothing."""
+        with collector_held_off():
+            return self._delta()
+
+    def _delta(self) -> bytes | None:
         state = self.state
         if any(not isinstance(getattr(state, name), _Tracked) for name in _CONTAINERS):
             return None
         delta = _counters(state)
-        marks = self._marks
-        stories = dict.items(state.stories)
-        delta.profiles = {k: PackedProfile.of(p) for k, p in stories if marks.get(k) != _mark(p)}
-        delta.stories_gone = sorted(k for k in marks if k not in state.stories)
+        changed_stories, delta.stories_gone = self._changed_stories()
+        delta.profiles = {k: PackedProfile.of(p) for k, p in changed_stories}
         for name in _CONTAINERS:
             container: _Tracked = getattr(state, name)
             keys = (
@@ -347,9 +392,34 @@ class StateTracker:
                     changed[key] = value
         return compress(delta.model_dump_json().encode())
 
+    def _changed_stories(self) -> tuple[list[tuple[str, StoryProfile]], list[str]]:
+        """The open stories whose marks changed since the last save (those new to the state last, in the
+        state's order: the order candidates tie in), and the stories gone since. Only the stories the batch
+        read or wrote are looked at, unless it went through all of them."""
+        marks = self._marks
+        stories = self.state.stories
+        if not isinstance(stories, _ReadTracked) or stories.everything:
+            changed = [(k, p) for k, p in dict.items(stories) if marks.get(k) != _mark(p)]
+            return changed, sorted(k for k in marks if not dict.__contains__(stories, k))
+        kept: list[tuple[str, StoryProfile]] = []
+        new: set[str] = set()
+        gone: list[str] = []
+        for key in sorted(stories.touched):
+            profile = dict.get(stories, key)
+            if profile is None:
+                if key in marks:
+                    gone.append(key)
+            elif key not in marks:
+                new.add(key)
+            elif marks[key] != _mark(profile):
+                kept.append((key, profile))
+        return kept + [(k, dict.__getitem__(stories, k)) for k in _in_state_order(stories, new)], gone
+
     def base(self) -> bytes:
-        """The whole state, to be stored as the new base (the caller then calls `saved` and `based`)."""
-        return encode_base(self.state)
+        """The whole state, to be stored as the new base (the caller then calls `saved` and `based`); the
+        collector held off meanwhile (see `delta`)."""
+        with collector_held_off():
+            return encode_base(self.state)
 
     def based(self, size: int) -> None:
         """A base of `size` bytes was stored: the deltas before it are gone."""

@@ -27,6 +27,7 @@ and this process drops its in-memory index (it is ahead of the store) and reads 
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import time
 import weakref
@@ -38,6 +39,7 @@ from datetime import datetime, timedelta
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.collector import collector_held_off
 from bot.store import stories as story_store
 from bot.store.db import Store
 from bot.store.stories import MemoryTurns, Placed, QueuedArticle
@@ -262,9 +264,16 @@ class StoryMemory:
                 raise ValueError(f"it was written by version {version}, this is {MEMORY_VERSION}")
             deltas = await story_store.read_deltas(session, seq)
             decode = decode_whole_state if version == WHOLE_STATE_VERSION else decode_base
-            # No base yet: the deltas written so far apply to an empty state.
-            state = StoryIndexState() if blob is None else await asyncio.to_thread(decode, blob)
-            index, last = await self._applied(state, seq, deltas, len(blob or b""))
+            # The collector held off while the state is made (millions of objects in no cycle: its passes
+            # over them find nothing), until the index and its tracker are built on it.
+            with collector_held_off():
+                # No base yet: the deltas written so far apply to an empty state.
+                state = StoryIndexState() if blob is None else await asyncio.to_thread(decode, blob)
+                index, last = await self._applied(state, seq, deltas, len(blob or b""))
+            # What was loaded lives as long as the index: kept out of the collector's full passes (as
+            # `briefbot run` keeps what it starts with), which would otherwise go over all of it several
+            # times in the first batches, and again now and then; it is freed as ever when forgotten.
+            gc.freeze()
         except (ValueError, ValidationError, zlib.error) as exc:
             reason = str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__
             _log.error(

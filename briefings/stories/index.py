@@ -195,7 +195,10 @@ class StoryIndex:
         self.state = state or StoryIndexState()
         # Stories by the time they were last touched, to close idle ones without scanning them all.
         self._idle: list[tuple[int, str]] = [
-            (s.last_day, s.id) for s in self.state.stories.values() if s.last_day is not None
+            # dict.values: a saved state's stories may be watched for changes, and this changes none.
+            (s.last_day, s.id)
+            for s in dict.values(self.state.stories)
+            if s.last_day is not None
         ]
         heapq.heapify(self._idle)
         # Articles whose reprint signature is kept, by their day, to forget it on time (`reprint_days`).

@@ -568,6 +568,32 @@ async def test_timeline_by_id_reads_the_channel_and_the_story_in_one_transaction
     assert opened == 1
 
 
+async def test_timeline_by_id_asks_whether_articles_wait_with_the_channels_feeds(
+    store: Store, analyze: Any
+) -> None:
+    from sqlalchemy import event
+
+    from bot.stories.read_model import StoryReadModel
+
+    clock, _, dam = await _dam_and_flood(store, analyze)
+    library = StoryLibrary(store, clock, read_model=StoryReadModel(store))
+    services = CommandServices(stories=library, admin=services_of(store, clock).admin)
+    statements: list[str] = []
+
+    def seen(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        statements.append(statement)
+
+    event.listen(store.engine.sync_engine, "before_cursor_execute", seen)
+    try:
+        timeline = (await run(services, "timeline", story=dam)).reply.model_dump_json()
+    finally:
+        event.remove(store.engine.sync_engine, "before_cursor_execute", seen)
+    assert WITNESSES[2] in timeline
+    # Each statement is a round trip: the feeds with whether any article waits, the story, its articles.
+    assert len(statements) == 3, statements
+    assert "story_queue" in statements[0] and "channel_feeds" in statements[0]
+
+
 async def test_timeline_by_id_merges_with_the_collector_held_off(
     store: Store, analyze: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -357,14 +357,15 @@ class StoryLibrary:
     async def _timeline_by_id(self, ref: ChannelRef, story_id: str, now: datetime) -> Story | None:
         """The timeline's story (`StoryReadModel.kept_timeline`) of the story with this id as the channel's
         feeds see it, read in one transaction with those feeds when no article waits for its story (the
-        usual case: the poller places its own); else once the waiting ones are placed (`_feeds_of`). Called
-        through `_kept`, which answers a store gone away."""
+        usual case: the poller places its own; asked in the query that reads the feeds, a round trip fewer);
+        else once the waiting ones are placed (`_feeds_of`). Called through `_kept`, which answers a store
+        gone away."""
         read: tuple[list[int], KeptFindings] | None = None
         async with self.store.transaction() as session:
-            if not await story_store.has_queued(session):
-                feed_ids = await channel_store.feed_ids_of_ref(session, ref)
-                if feed_ids is None:
-                    raise ChannelNotSetUp(NOT_SET_UP)
+            feed_ids, queued = await channel_store.feed_ids_and_queue_of_ref(session, ref)
+            if feed_ids is None:
+                raise ChannelNotSetUp(NOT_SET_UP)
+            if not queued:
                 read = feed_ids, await self.read_model.timeline_findings(session, feed_ids, story_id, now)
         if read is None:
             return await self.read_model.kept_timeline(await self._feeds_of(ref), story_id, now)

@@ -271,11 +271,17 @@ def main() -> None:
     )
     parser.add_argument("--days", type=int, default=90, help="with --service: simulated days")
     parser.add_argument("--feeds", type=int, default=20, help="with --service: feeds the articles come from")
+    parser.add_argument(
+        "--runs",
+        type=int,
+        default=10,
+        help="with --service: cold reads timed (a percentile of 10 is the worst)",
+    )
     args = parser.parse_args()
     if args.service:
         from bench.stories_service import main_service
 
-        main_service(args.days, args.per_day or 2000, args.feeds, args.seed)
+        main_service(args.days, args.per_day or 2000, args.feeds, args.seed, args.runs)
         return
     args.per_day = args.per_day or 120
 

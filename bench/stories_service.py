@@ -213,7 +213,7 @@ async def _timeline(store: Store, clock: FixedClock, story: str, runs: int) -> d
 
 
 async def run_service(
-    days: int, per_day: int, feeds: int, seed: int, url: str, schema: str
+    days: int, per_day: int, feeds: int, seed: int, url: str, schema: str, runs: int = 10
 ) -> dict[str, Any]:
     """Store and place `days` days of `per_day` articles; the figures."""
     store = Store.from_url(url, schema=schema)
@@ -315,7 +315,7 @@ async def run_service(
                 )
             )
         ).scalar_one()
-    timeline = await _timeline(fresh, clock, saga_story[0], 10)
+    timeline = await _timeline(fresh, clock, saga_story[0], runs)
     await fresh.close()
     return {
         "days": days,
@@ -339,7 +339,7 @@ async def run_service(
     }
 
 
-def main_service(days: int, per_day: int, feeds: int, seed: int) -> None:
+def main_service(days: int, per_day: int, feeds: int, seed: int, runs: int = 10) -> None:
     """Run the service bench in a PostgreSQL schema of its own, and drop it."""
     import psycopg
 
@@ -349,7 +349,7 @@ def main_service(days: int, per_day: int, feeds: int, seed: int) -> None:
         connection.execute(f'CREATE SCHEMA "{schema}"')
     try:
         print(f"{days} days of {per_day} articles through the story memory on PostgreSQL …", flush=True)
-        figures = asyncio.run(run_service(days, per_day, feeds, seed, url, schema))
+        figures = asyncio.run(run_service(days, per_day, feeds, seed, url, schema, runs))
     finally:
         with psycopg.connect(url, autocommit=True) as connection:
             connection.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')

@@ -278,11 +278,17 @@ def main() -> None:
         default=[],
         help="with --service: the days whose placing is profiled (cProfile, printed and saved in /tmp)",
     )
+    parser.add_argument(
+        "--runs",
+        type=int,
+        default=10,
+        help="with --service: cold reads timed (a percentile of 10 is the worst)",
+    )
     args = parser.parse_args()
     if args.service:
         from bench.stories_service import main_service
 
-        main_service(args.days, args.per_day or 2000, args.feeds, args.seed, args.profile)
+        main_service(args.days, args.per_day or 2000, args.feeds, args.seed, args.profile, args.runs)
         return
     args.per_day = args.per_day or 120
 

@@ -9,7 +9,7 @@ places and words) gets an article every day, so a story lives for the whole run 
 reported daily does; the engine keeps it one story: `StoryIndex._latest_news_day`). Printed: the time per
 article placed on day 10 and on the last day, how many stories the saga's articles are in, the start-up time of a fresh process with everything stored
 (load the index state, replay, place one article), `/timeline` of the saga through the command path (cold:
-a fresh library each time; warm: the kept one), peak memory and the store's size. Runs on PostgreSQL
+a fresh library each time; warm: the kept one) and `/who` of it (cold), peak memory and the store's size. Runs on PostgreSQL
 (BRIEFBOT_TEST_POSTGRES_URL, default the local test server) in a schema of its own, dropped afterwards.
 """
 
@@ -164,7 +164,8 @@ async def _timeline(store: Store, clock: FixedClock, story: str, runs: int) -> d
     from bot.stories.read_model import StoryReadModel
 
     command = COMMANDS.find(("timeline",))
-    assert command is not None
+    who_command = COMMANDS.find(("who",))
+    assert command is not None and who_command is not None
     memory = StoryMemory(store)
 
     def services() -> CommandServices:
@@ -173,9 +174,9 @@ async def _timeline(store: Store, clock: FixedClock, story: str, runs: int) -> d
         )
         return CommandServices(stories=library, admin=None)  # type: ignore[arg-type]
 
-    async def once(kept: CommandServices) -> tuple[float, str]:
+    async def once(kept: CommandServices, asked: Any = command) -> tuple[float, str]:
         started = time.perf_counter()
-        outcome = await run_command(command, {"story": story}, CommandContext(CHANNEL, MEMBER, kept))
+        outcome = await run_command(asked, {"story": story}, CommandContext(CHANNEL, MEMBER, kept))
         return time.perf_counter() - started, outcome.reply.model_dump_json()
 
     cold: list[float] = []
@@ -193,6 +194,8 @@ async def _timeline(store: Store, clock: FixedClock, story: str, runs: int) -> d
         view = await StoryReadModel(store, memory).kept_view(feed_ids, story, clock.now())
         direct.append(time.perf_counter() - started)
         assert view is not None
+    # `/who story:<id>` through the command path, cold as `/timeline` above.
+    who = [(await once(services(), who_command))[0] for _ in range(runs)]
     kept = services()
     await once(kept)
     warm = [(await once(kept))[0] for _ in range(runs * 5)]
@@ -205,6 +208,8 @@ async def _timeline(store: Store, clock: FixedClock, story: str, runs: int) -> d
         "timeline_cold_p50_ms": round(p(cold, 0.5), 1),
         "timeline_cold_p99_ms": round(p(cold, 0.99), 1),
         "timeline_warm_p99_ms": round(p(warm, 0.99), 2),
+        "who_cold_p50_ms": round(p(who, 0.5), 1),
+        "who_cold_p99_ms": round(p(who, 0.99), 1),
         "story_read_p50_ms": round(p(direct, 0.5), 1),
         "story_read_p99_ms": round(p(direct, 0.99), 1),
         "timeline_reply_chars": len(text),
@@ -235,7 +240,14 @@ def _print_profile(profiler: cProfile.Profile, day: int) -> None:
 
 
 async def run_service(
-    days: int, per_day: int, feeds: int, seed: int, url: str, schema: str, profile: Sequence[int] = ()
+    days: int,
+    per_day: int,
+    feeds: int,
+    seed: int,
+    url: str,
+    schema: str,
+    profile: Sequence[int] = (),
+    runs: int = 10,
 ) -> dict[str, Any]:
     """Store and place `days` days of `per_day` articles; the figures. `profile`: days whose placing is
     profiled (cProfile), the stats printed and written to /tmp/bench-stories-day-N.prof."""
@@ -328,7 +340,7 @@ async def run_service(
                 )
             )
         ).scalar_one()
-        by_table = dict(
+        by_table: dict[str, int] = dict(
             (
                 await session.execute(
                     text(
@@ -346,7 +358,7 @@ async def run_service(
                 )
             )
         ).scalar_one()
-    timeline = await _timeline(fresh, clock, saga_story[0], 10)
+    timeline = await _timeline(fresh, clock, saga_story[0], runs)
     await fresh.close()
     return {
         "days": days,
@@ -370,7 +382,9 @@ async def run_service(
     }
 
 
-def main_service(days: int, per_day: int, feeds: int, seed: int, profile: Sequence[int] = ()) -> None:
+def main_service(
+    days: int, per_day: int, feeds: int, seed: int, profile: Sequence[int] = (), runs: int = 10
+) -> None:
     """Run the service bench in a PostgreSQL schema of its own, and drop it."""
     import psycopg
 
@@ -380,7 +394,7 @@ def main_service(days: int, per_day: int, feeds: int, seed: int, profile: Sequen
         connection.execute(f'CREATE SCHEMA "{schema}"')
     try:
         print(f"{days} days of {per_day} articles through the story memory on PostgreSQL …", flush=True)
-        figures = asyncio.run(run_service(days, per_day, feeds, seed, url, schema, profile))
+        figures = asyncio.run(run_service(days, per_day, feeds, seed, url, schema, profile, runs))
     finally:
         with psycopg.connect(url, autocommit=True) as connection:
             connection.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
@@ -399,7 +413,8 @@ def main_service(days: int, per_day: int, feeds: int, seed: int, profile: Sequen
         f"  /timeline of a {figures['longest_story_articles']}-article story: cold p99 "
         f"{figures['timeline_cold_p99_ms']} ms (p50 {figures['timeline_cold_p50_ms']}), warm p99 "
         f"{figures['timeline_warm_p99_ms']} ms; the story read and merged alone: p99 "
-        f"{figures['story_read_p99_ms']} ms (p50 {figures['story_read_p50_ms']})"
+        f"{figures['story_read_p99_ms']} ms (p50 {figures['story_read_p50_ms']}); /who cold p99 "
+        f"{figures['who_cold_p99_ms']} ms (p50 {figures['who_cold_p50_ms']})"
     )
     print(
         f"  peak memory {figures['peak_rss_mb']} MB, store {figures['store_mb']} MB for {figures['articles_stored']:,} articles"

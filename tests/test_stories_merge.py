@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from stories_builders import actor, analysis, claim, event, place, quote
 
-from briefings.stories.merge import merge_story, merge_timeline_story
+from briefings.stories.merge import merge_people_story, merge_story, merge_timeline_story
 
 
 def test_irbil_and_erbil_are_one_place():
@@ -240,3 +240,35 @@ def test_the_timeline_merge_shows_what_the_whole_merge_shows_of_the_timeline():
     # What the timeline does not show is not merged.
     assert whole.quotes and whole.claims and whole.actors
     assert not (timeline_only.quotes or timeline_only.claims or timeline_only.digest or timeline_only.actors)
+
+
+def test_the_people_story_is_the_whole_story_without_its_digest() -> None:
+    said = "We will rebuild the depot within the year, whatever it costs the council."
+    articles = [
+        analysis(
+            "a1",
+            published="2024-03-05T06:00:00",
+            title="Norland jets strike fuel depot in Kessa",
+            actors=[actor("Tomas Brandt")],
+            events=[
+                event("strike", "2024-03-04", "Norland jets struck the depot in Kessa.", ["Norland"], "Kessa")
+            ],
+            quotes=[quote(said, "Tomas Brandt")],
+            claims=[claim("two", "bridges destroyed", "count", "Brandt", 2)],
+        ),
+        analysis(
+            "a2",
+            published="2024-03-07T10:00:00",
+            title="Council meets over the Kessa depot strike",
+            actors=[actor("Brandt")],
+            events=[event("meet", "2024-03-06", "The council met on Wednesday.", ["council"])],
+        ),
+        analysis("a3", published="2024-03-07T11:00:00", title="Council meets over the Kessa depot strike"),
+    ]
+    whole = merge_story("s", articles, duplicates={"a3": "a2"})
+    people = merge_people_story("s", articles, duplicates={"a3": "a2"})
+    # What `/who` shows (its people, what they said and claimed, the timeline it cites) is the whole story's.
+    left_out = {"digest", "disagreements", "w"}
+    assert whole.actors and whole.quotes and whole.claims
+    assert people.model_dump(exclude=left_out) == whole.model_dump(exclude=left_out)
+    assert not people.digest  # the costly part, not merged

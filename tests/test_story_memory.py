@@ -554,6 +554,28 @@ async def test_timeline_of_a_story_by_its_id_reads_that_story_alone(store: Store
     assert whole.read_model.views.merged == 2
 
 
+async def test_who_of_a_story_by_its_id_merges_no_digest_and_answers_the_same(
+    store: Store, analyze: Any
+) -> None:
+    from bot.stories.read_model import StoryReadModel
+
+    clock, _, dam = await _dam_and_flood(store, analyze)
+    read_model = StoryReadModel(store)
+    library = StoryLibrary(store, clock, read_model=read_model)
+    services = CommandServices(stories=library, admin=services_of(store, clock).admin)
+    who = (await run(services, "who", story=dam)).reply.model_dump_json()
+    card = (await run(services, "who", story=dam, name="Teodor Vance")).reply.model_dump_json()
+    assert "Teodor Vance" in who and "Teodor Vance" in card and card != who
+    # Of the dam story only what `/who` shows is merged: no whole view (its digest is the costly part).
+    assert read_model.views.merged == 0
+    # The same answers as from the channel's stories read whole (what a channel that listed them first sees).
+    whole = StoryLibrary(store, clock, read_model=StoryReadModel(store))
+    whole_services = CommandServices(stories=whole, admin=services_of(store, clock).admin)
+    await run(whole_services, "stories")
+    assert (await run(whole_services, "who", story=dam)).reply.model_dump_json() == who
+    assert (await run(whole_services, "who", story=dam, name="Teodor Vance")).reply.model_dump_json() == card
+
+
 async def _dam_and_flood(store: Store, analyze: Any) -> tuple[Any, int, str]:
     """A channel whose feed brought three days of the dam story and a flood; the clock, feed and dam's id."""
     from test_scheduler import FLOOD
@@ -592,6 +614,32 @@ async def test_timeline_by_id_reads_the_channel_and_the_story_in_one_transaction
     assert WITNESSES[2] in timeline
     # Whether articles wait for their story, the channel's feeds and the story's articles: one transaction.
     assert opened == 1
+
+
+async def test_timeline_by_id_asks_whether_articles_wait_with_the_channels_feeds(
+    store: Store, analyze: Any
+) -> None:
+    from sqlalchemy import event
+
+    from bot.stories.read_model import StoryReadModel
+
+    clock, _, dam = await _dam_and_flood(store, analyze)
+    library = StoryLibrary(store, clock, read_model=StoryReadModel(store))
+    services = CommandServices(stories=library, admin=services_of(store, clock).admin)
+    statements: list[str] = []
+
+    def seen(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        statements.append(statement)
+
+    event.listen(store.engine.sync_engine, "before_cursor_execute", seen)
+    try:
+        timeline = (await run(services, "timeline", story=dam)).reply.model_dump_json()
+    finally:
+        event.remove(store.engine.sync_engine, "before_cursor_execute", seen)
+    assert WITNESSES[2] in timeline
+    # Each statement is a round trip: the feeds with whether any article waits, the story, its articles.
+    assert len(statements) == 3, statements
+    assert "story_queue" in statements[0] and "channel_feeds" in statements[0]
 
 
 async def test_timeline_by_id_merges_with_the_collector_held_off(
@@ -640,10 +688,14 @@ async def test_a_story_read_by_id_is_merged_with_the_collector_held_off(
         return merge(*args, **kwargs)
 
     monkeypatch.setattr(read_model_module, "merge_story", watched)
+    monkeypatch.setattr(read_model_module, "merge_people_story", watched)
     was = gc.isenabled()
     who = (await run(services, "who", story=dam)).reply.model_dump_json()
     assert "Teodor Vance" in who
-    assert collecting == [False]  # `/who` by id merges the story's whole view, as `/timeline` its timeline
+    where = (await run(services, "where", story=dam)).reply.model_dump_json()
+    assert "Where" in where
+    # `/who` by id merges what it shows, `/where` the story's whole view, as `/timeline` its timeline.
+    assert collecting == [False, False]
     assert gc.isenabled() == was
 
 

@@ -62,12 +62,13 @@ def topical_brief(stories: Sequence[Story], on_topics: Sequence[Story], topics: 
 
 async def who(ctx: CommandContext, options: WhoOptions) -> Reply:
     """The people and organisations of a story, or one actor's card (the closest names when none match)."""
-    news, story = await ctx.story(options.story)
     name = options.name
     if name is None:
-        return news.answer(("who", story.id), lambda: who_answer(story, news.analyses_of(story)))
-    return news.answer(
-        ("who", story.id, name.casefold()), lambda: actor_card(story, name, news.analyses_of(story))
+        return await ctx.who(options.story, ("who",), who_answer)
+    return await ctx.who(
+        options.story,
+        ("who", name.casefold()),
+        lambda story, analyses: actor_card(story, name, analyses),
     )
 
 

@@ -34,6 +34,7 @@ from bot.store.db import Store, StoreUnavailable
 from bot.stories.read_model import (
     ACTIVE_WINDOW,
     KeptFindings,
+    KeptStory,
     StoryClosed,
     StoryReadModel,
     StoryView,
@@ -53,6 +54,13 @@ MAX_KEPT_ANSWERS = 2048
 # a larger backlog (the migration queues every stored article) is placed in the background meanwhile.
 PLACED_BEFORE_ANSWER = 200
 STORY_NOT_KEPT = "That story is closed and no longer kept."
+# What builds an answer about a story: from the story and its articles' analyses, in its order.
+StoryAnswer = Callable[[Story, list[ArticleAnalysis]], Reply]
+
+
+def _asked(question: tuple[str, ...], story: Story) -> tuple[str, ...]:
+    """The key an answer is kept under: the question's first word, the story's id, the rest of it."""
+    return (question[0], story.id, *question[1:])
 
 
 @dataclass(frozen=True)
@@ -275,8 +283,9 @@ class StoryLibrary:
         self._refreshing: dict[str, asyncio.Task[_View]] = {}
         # Stories read by their id alone (`_find_by_id`), per channel, with when they were read.
         self._read_by_id: dict[tuple[str, str], tuple[ChannelNews, Story, float]] = {}
-        # `/timeline` of stories read by their id alone (`timeline`), per channel, with when they were read.
-        self._timelines: dict[tuple[str, str], tuple[Reply, float]] = {}
+        # Answers (`/timeline`, `/who`) about stories read by their id alone (`_answer`), per channel and
+        # question, with when they were read.
+        self._answers_by_id: dict[tuple[str, ...], tuple[Reply, float]] = {}
 
     async def news_for(self, ref: ChannelRef) -> ChannelNews:
         """The channel's stories now: kept ones if checked recently, else checked (and rebuilt if changed)."""
@@ -336,45 +345,79 @@ class StoryLibrary:
         every answer is. A story named by its id while the channel's stories are not read yet is read from
         its own rows with only what its timeline shows merged (`StoryReadModel.kept_timeline`): that story
         answers nothing else, so it is kept here, apart from the channel's news."""
+        return await self._answer(ref, query, ("timeline",), lambda story, _: answer(story), people=False)
+
+    async def who(
+        self, ref: ChannelRef, query: str | None, question: tuple[str, ...], answer: StoryAnswer
+    ) -> Reply:
+        """`/who` of the story `query` means: `question` is what is asked ("who", and the name asked for if
+        any), `answer` builds the reply from the story and its articles' analyses. As `timeline`, a story
+        named by its id while the channel's stories are not read yet is read from its own rows with only
+        what `/who` shows merged (`StoryReadModel.people_of`: not its digest)."""
+        return await self._answer(ref, query, question, answer, people=True)
+
+    async def _answer(
+        self,
+        ref: ChannelRef,
+        query: str | None,
+        question: tuple[str, ...],
+        answer: StoryAnswer,
+        people: bool,
+    ) -> Reply:
+        """The answer to `question` about the story `query` means, kept per question (under the story's
+        id after the question's first word, as `ChannelNews.answer` keeps every answer)."""
         if query is None or not is_story_id(query) or self._kept_recently(ref):
-            return await self._timeline_of_news(ref, query, answer)
+            return await self._answer_of_news(ref, query, question, answer)
         key = (ref.key(), query.strip())
         read = self._read_by_id.get(key)
         if read is not None and time.monotonic() - read[2] < self.max_age_s:
-            return read[0].answer(("timeline", read[1].id), lambda: answer(read[1]))
-        kept = self._timelines.get(key)
+            news, story = read[0], read[1]
+            return news.answer(_asked(question, story), lambda: answer(story, news.analyses_of(story)))
+        kept_key = (*key, *question)
+        kept = self._answers_by_id.get(kept_key)
         if kept is not None and time.monotonic() - kept[1] < self.max_age_s:
             return kept[0]
-        story = await self._kept(self._timeline_by_id(ref, key[1], self.clock.now()))
-        if story is None:  # its feeds brought none of it: the channel's stories answer, as `find` does
-            return await self._timeline_of_news(ref, query, answer)
-        reply = answer(story)
-        if len(self._timelines) >= MAX_KEPT_ANSWERS:
-            self._timelines.clear()
-        self._timelines[key] = (reply, time.monotonic())
+        told = await self._kept(self._told_by_id(ref, key[1], self.clock.now(), people))
+        if told is None:  # its feeds brought none of it: the channel's stories answer, as `find` does
+            return await self._answer_of_news(ref, query, question, answer)
+        reply = answer(*told)
+        if len(self._answers_by_id) >= MAX_KEPT_ANSWERS:
+            self._answers_by_id.clear()
+        self._answers_by_id[kept_key] = (reply, time.monotonic())
         return reply
 
-    async def _timeline_by_id(self, ref: ChannelRef, story_id: str, now: datetime) -> Story | None:
-        """The timeline's story (`StoryReadModel.kept_timeline`) of the story with this id as the channel's
-        feeds see it, read in one transaction with those feeds when no article waits for its story (the
-        usual case: the poller places its own); else once the waiting ones are placed (`_feeds_of`). Called
-        through `_kept`, which answers a store gone away."""
+    async def _told_by_id(
+        self, ref: ChannelRef, story_id: str, now: datetime, people: bool
+    ) -> KeptStory | None:
+        """The story with this id as the channel's feeds see it, with what `/who` shows (`people`) or what
+        `/timeline` shows merged (`StoryReadModel.people_of`, `timeline_of`; a timeline comes without
+        analyses: it cites none). Read in one transaction with those feeds when no article waits for its
+        story (the usual case: the poller places its own; asked in the query that reads the feeds, a round
+        trip fewer); else once the waiting ones are placed (`_feeds_of`). Called through `_kept`, which
+        answers a store gone away."""
         read: tuple[list[int], KeptFindings] | None = None
         async with self.store.transaction() as session:
-            if not await story_store.has_queued(session):
-                feed_ids = await channel_store.feed_ids_of_ref(session, ref)
-                if feed_ids is None:
-                    raise ChannelNotSetUp(NOT_SET_UP)
+            feed_ids, queued = await channel_store.feed_ids_and_queue_of_ref(session, ref)
+            if feed_ids is None:
+                raise ChannelNotSetUp(NOT_SET_UP)
+            if not queued:
                 read = feed_ids, await self.read_model.timeline_findings(session, feed_ids, story_id, now)
         if read is None:
-            return await self.read_model.kept_timeline(await self._feeds_of(ref), story_id, now)
-        return self.read_model.timeline_of(*read)
+            feed_ids = await self._feeds_of(ref)
+            if people:
+                return await self.read_model.kept_people(feed_ids, story_id, now)
+            story = await self.read_model.kept_timeline(feed_ids, story_id, now)
+        elif people:
+            return self.read_model.people_of(*read)
+        else:
+            story = self.read_model.timeline_of(*read)
+        return (story, []) if story is not None else None
 
-    async def _timeline_of_news(
-        self, ref: ChannelRef, query: str | None, answer: Callable[[Story], Reply]
+    async def _answer_of_news(
+        self, ref: ChannelRef, query: str | None, question: tuple[str, ...], answer: StoryAnswer
     ) -> Reply:
         news, story = await self.find(ref, query)
-        return news.answer(("timeline", story.id), lambda: answer(story))
+        return news.answer(_asked(question, story), lambda: answer(story, news.analyses_of(story)))
 
     async def _feeds_of(self, ref: ChannelRef) -> list[int]:
         """The feeds the channel follows, once the articles waiting for their stories are placed (a few here,
@@ -438,7 +481,7 @@ class StoryLibrary:
         """Drop the channel's view (its configuration changed): the next command reads the store again."""
         self._views.pop(ref.key(), None)
         self._read_by_id.clear()
-        self._timelines.clear()
+        self._answers_by_id.clear()
 
     async def _refresh(self, ref: ChannelRef, old: _View | None) -> _View:
         now = self.clock.now()

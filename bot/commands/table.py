@@ -68,6 +68,16 @@ class CommandContext:
         """`/timeline` of the story a member means, built by `answer` (`StoryLibrary.timeline`)."""
         return await self.services.stories.timeline(self.channel, query, answer)
 
+    async def who(
+        self,
+        query: str | None,
+        question: tuple[str, ...],
+        answer: Callable[[Story, list[ArticleAnalysis]], Reply],
+    ) -> Reply:
+        """`/who` of the story a member means, built by `answer` from the story and its articles' analyses
+        (`StoryLibrary.who`)."""
+        return await self.services.stories.who(self.channel, query, question, answer)
+
 
 Handler = Callable[[CommandContext, OptionsT], Awaitable[Reply]]
 

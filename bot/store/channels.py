@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.identity import ChannelRef
-from bot.store.models import Channel, ChannelFeed, Feed, Workspace
+from bot.store.models import Channel, ChannelFeed, Feed, StoryQueueEntry, Workspace
 
 
 async def find_channel(session: AsyncSession, ref: ChannelRef) -> Channel | None:
@@ -119,6 +119,26 @@ async def feed_ids_of_ref(session: AsyncSession, ref: ChannelRef) -> list[int] |
     if not rows:
         return None
     return sorted(feed_id for _, feed_id in rows if feed_id is not None)
+
+
+async def feed_ids_and_queue_of_ref(session: AsyncSession, ref: ChannelRef) -> tuple[list[int] | None, bool]:
+    """What `feed_ids_of_ref` reads, and whether any stored article waits for its story, in one query (a
+    command reading a story by its id asks both, and each query is a round trip to the database); (None,
+    False) when the channel was never set up."""
+    query = (
+        select(Channel.id, ChannelFeed.feed_id, exists(select(StoryQueueEntry.article_id)).label("queued"))
+        .join(Workspace, Channel.workspace_id == Workspace.id)
+        .outerjoin(ChannelFeed, ChannelFeed.channel_id == Channel.id)
+        .where(
+            Workspace.platform == ref.platform,
+            Workspace.external_id == ref.workspace,
+            Channel.external_id == ref.channel,
+        )
+    )
+    rows = (await session.execute(query)).all()
+    if not rows:
+        return None, False
+    return sorted(feed_id for _, feed_id, _ in rows if feed_id is not None), bool(rows[0].queued)
 
 
 async def feed_ids_of(session: AsyncSession, channel_id: int) -> list[int]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 from collections import OrderedDict
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cached_property
@@ -32,7 +32,7 @@ from bot.stories.memory import StoryMemory, article_key, memory_of
 from briefings.models import ArticleAnalysis, Story
 from briefings.stories.changes import StorySnapshot
 from briefings.stories.index import IndexSettings
-from briefings.stories.merge import merge_story, merge_timeline_story
+from briefings.stories.merge import merge_people_story, merge_story, merge_timeline_story
 
 _log = logging.getLogger(__name__)
 
@@ -195,6 +195,10 @@ def is_story_id(query: str) -> bool:
 KeptFindings = tuple[list[str], list[StoryFinding]]
 
 
+# A story read by its id alone, with its articles' analyses in its order (what an answer cites).
+KeptStory = tuple[Story, list[ArticleAnalysis]]
+
+
 class StoryClosed(LookupError):
     """The story asked for is no longer kept (closed, and older than the keep window)."""
 
@@ -320,6 +324,30 @@ class StoryReadModel:
             return self._timeline_of(feed_ids, found)
 
     def _timeline_of(self, feed_ids: Collection[int], found: KeptFindings) -> Story | None:
+        told = self._told(feed_ids, found, merge_timeline_story)
+        return told[0] if told is not None else None
+
+    def people_of(self, feed_ids: Collection[int], found: KeptFindings) -> KeptStory | None:
+        """What `/who` shows of what `timeline_findings` read: the story with its name, sources, timeline,
+        people, quotes and claims, the same as its view's (`merge_people_story`), without its digest; with
+        its articles' analyses in its order (the view's story and analyses when that is kept already).
+        None: these feeds brought none of it. The collector is held off meanwhile (see `timeline_of`)."""
+        with collector_held_off():
+            return self._told(feed_ids, found, merge_people_story)
+
+    async def kept_people(self, feed_ids: Sequence[int], story_id: str, now: datetime) -> KeptStory | None:
+        """`people_of` the kept story with this id, read in a transaction of its own."""
+        async with self.store.transaction() as session:
+            found = await self.timeline_findings(session, feed_ids, story_id, now)
+        return self.people_of(feed_ids, found)
+
+    def _told(
+        self,
+        feed_ids: Collection[int],
+        found: KeptFindings,
+        merge: Callable[[str, list[ArticleAnalysis], Mapping[str, str]], Story],
+    ) -> KeptStory | None:
+        """The first candidate these feeds brought articles of, merged by `merge` (or its kept view's)."""
         candidates, findings = found
         by_story = self.stored(findings)
         for found_id in candidates:
@@ -329,8 +357,8 @@ class StoryReadModel:
             analyses = [m.analysis for m in members]
             view = self.views.kept(found_id, analyses)
             if view is not None:
-                return view.story
-            return merge_timeline_story(found_id, analyses, duplicates_of(members))
+                return view.story, view.analyses
+            return merge(found_id, analyses, duplicates_of(members)), analyses
         return None
 
     @staticmethod

@@ -88,6 +88,39 @@ def merge_timeline_story(
     return _timeline_story(story_id, ordered, duplicates or {}, actor_names, place_names)
 
 
+def _people_story(
+    story_id: str, ordered: list[ArticleAnalysis], reprints: Mapping[str, str], name: str | None = None
+) -> tuple[Story, list[ArticleAnalysis], NameResolver, NameResolver]:
+    """The timeline's story with its actors, places, quotes and claims, from its articles oldest first;
+    with the original articles (not reprints) and the names' resolvers."""
+    actors, actor_names = merge_actors([actor for a in ordered for actor in a.actors], len(ordered))
+    places, place_names = merge_places([place for a in ordered for place in a.places], len(ordered))
+    originals = [a for a in ordered if a.article.id not in reprints]
+    story = _timeline_story(story_id, ordered, reprints, actor_names, place_names, name)
+    story = story.model_copy(
+        update={
+            "actors": actors,
+            "places": places,
+            "quotes": merge_quotes(ordered, actor_names),
+            "claims": sourced_claims(originals, actor_names),
+        }
+    )
+    return story, originals, actor_names, place_names
+
+
+def merge_people_story(
+    story_id: str, analyses: list[ArticleAnalysis], duplicates: Mapping[str, str] | None = None
+) -> Story:
+    """What `/who` shows of the story `merge_story` makes of these analyses (name, headline, sources,
+    timeline, actors, places, quotes and claims: the same), without its disagreements, main event and
+    digest (the digest is the costly part, left empty). A story with neither name nor headline is merged
+    whole: its title is the one the digest writer gives it."""
+    story, _, _, _ = _people_story(story_id, _oldest_first(analyses), duplicates or {})
+    if not story.name and not story.headline:
+        return merge_story(story_id, analyses, duplicates)
+    return story
+
+
 def merge_story(
     story_id: str,
     analyses: list[ArticleAnalysis],
@@ -101,19 +134,13 @@ def merge_story(
     """
     reprints = dict(duplicates or {})
     ordered = _oldest_first(analyses)
-    actors, actor_names = merge_actors([actor for a in ordered for actor in a.actors], len(ordered))
-    places, place_names = merge_places([place for a in ordered for place in a.places], len(ordered))
-    originals = [a for a in ordered if a.article.id not in reprints]
-    claims = sourced_claims(originals, actor_names)
     kept_name = previous.name if previous is not None and previous.name else None
-    story = _timeline_story(story_id, ordered, reprints, actor_names, place_names, kept_name)
+    story, originals, actor_names, place_names = _people_story(story_id, ordered, reprints, kept_name)
     story = story.model_copy(
         update={
-            "actors": actors,
-            "places": places,
-            "quotes": merge_quotes(ordered, actor_names),
-            "claims": claims,
-            "disagreements": find_disagreements(claims, {a.article.id: a.article.published for a in ordered}),
+            "disagreements": find_disagreements(
+                story.claims, {a.article.id: a.article.published for a in ordered}
+            ),
             "w": _story_w(originals or ordered, actor_names, place_names),
         }
     )

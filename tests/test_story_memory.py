@@ -642,8 +642,22 @@ async def test_timeline_by_id_asks_whether_articles_wait_with_the_channels_feeds
     assert "story_queue" in statements[0] and "channel_feeds" in statements[0]
 
 
-async def test_timeline_by_id_merges_with_the_collector_held_off(
-    store: Store, analyze: Any, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    ("command", "merges", "shows"),
+    [
+        ("timeline", ("merge_timeline_story",), "Orven dam"),
+        # `/who` by id merges what it shows, `/where` the story's whole view.
+        ("who", ("merge_people_story", "merge_story"), "Teodor Vance"),
+        ("where", ("merge_people_story", "merge_story"), "Where"),
+    ],
+)
+async def test_a_story_read_by_id_is_merged_with_the_collector_held_off(
+    store: Store,
+    analyze: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    command: str,
+    merges: tuple[str, ...],
+    shows: str,
 ) -> None:
     import gc
 
@@ -654,48 +668,22 @@ async def test_timeline_by_id_merges_with_the_collector_held_off(
     library = StoryLibrary(store, clock, read_model=StoryReadModel(store))
     services = CommandServices(stories=library, admin=services_of(store, clock).admin)
     collecting: list[bool] = []
-    merge = read_model_module.merge_timeline_story
 
-    def watched(*args: Any, **kwargs: Any) -> Any:
-        collecting.append(gc.isenabled())
-        return merge(*args, **kwargs)
+    def watching(merge: Any) -> Any:
+        def watched(*args: Any, **kwargs: Any) -> Any:
+            collecting.append(gc.isenabled())
+            return merge(*args, **kwargs)
 
-    monkeypatch.setattr(read_model_module, "merge_timeline_story", watched)
+        return watched
+
+    for name in merges:
+        monkeypatch.setattr(read_model_module, name, watching(getattr(read_model_module, name)))
     was = gc.isenabled()
-    await run(services, "timeline", story=dam)
+    reply = (await run(services, command, story=dam)).reply.model_dump_json()
+    assert shows in reply
     # The parsed analyses and the merge make many objects and no cycles: no full pass of the collector
     # over the process (which holds the story memory) in the middle of an answer.
     assert collecting == [False]
-    assert gc.isenabled() == was
-
-
-async def test_a_story_read_by_id_is_merged_with_the_collector_held_off(
-    store: Store, analyze: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import gc
-
-    from bot.stories import read_model as read_model_module
-    from bot.stories.read_model import StoryReadModel
-
-    clock, _, dam = await _dam_and_flood(store, analyze)
-    library = StoryLibrary(store, clock, read_model=StoryReadModel(store))
-    services = CommandServices(stories=library, admin=services_of(store, clock).admin)
-    collecting: list[bool] = []
-    merge = read_model_module.merge_story
-
-    def watched(*args: Any, **kwargs: Any) -> Any:
-        collecting.append(gc.isenabled())
-        return merge(*args, **kwargs)
-
-    monkeypatch.setattr(read_model_module, "merge_story", watched)
-    monkeypatch.setattr(read_model_module, "merge_people_story", watched)
-    was = gc.isenabled()
-    who = (await run(services, "who", story=dam)).reply.model_dump_json()
-    assert "Teodor Vance" in who
-    where = (await run(services, "where", story=dam)).reply.model_dump_json()
-    assert "Where" in where
-    # `/who` by id merges what it shows, `/where` the story's whole view, as `/timeline` its timeline.
-    assert collecting == [False, False]
     assert gc.isenabled() == was
 
 

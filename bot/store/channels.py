@@ -102,29 +102,11 @@ async def channels_by_id(session: AsyncSession, channel_ids: Sequence[int]) -> l
     return found
 
 
-async def feed_ids_of_ref(session: AsyncSession, ref: ChannelRef) -> list[int] | None:
-    """The ids of the feeds the channel a platform reference names follows, in order, read in one query
-    (`find_channel` and `feed_ids_of` together); None when it was never set up."""
-    query = (
-        select(Channel.id, ChannelFeed.feed_id)
-        .join(Workspace, Channel.workspace_id == Workspace.id)
-        .outerjoin(ChannelFeed, ChannelFeed.channel_id == Channel.id)
-        .where(
-            Workspace.platform == ref.platform,
-            Workspace.external_id == ref.workspace,
-            Channel.external_id == ref.channel,
-        )
-    )
-    rows = (await session.execute(query)).all()
-    if not rows:
-        return None
-    return sorted(feed_id for _, feed_id in rows if feed_id is not None)
-
-
 async def feed_ids_and_queue_of_ref(session: AsyncSession, ref: ChannelRef) -> tuple[list[int] | None, bool]:
-    """What `feed_ids_of_ref` reads, and whether any stored article waits for its story, in one query (a
-    command reading a story by its id asks both, and each query is a round trip to the database); (None,
-    False) when the channel was never set up."""
+    """The ids of the feeds the channel a platform reference names follows, in order, and whether any stored
+    article waits for its story, in one query (`find_channel`, `feed_ids_of` and the queue together: a
+    command reading a story by its id asks all three, and each query is a round trip to the database);
+    (None, False) when the channel was never set up."""
     query = (
         select(Channel.id, ChannelFeed.feed_id, exists(select(StoryQueueEntry.article_id)).label("queued"))
         .join(Workspace, Channel.workspace_id == Workspace.id)

@@ -377,3 +377,20 @@ def test_one_day_before_its_verb_is_a_time_ahead_not_a_length(nlp: Language) -> 
     assert ahead["one day"] == ("DATE", "FUTURE_REF")
     length = found(nlp, "The strike at the Brenna mill lasted one day.")
     assert length["one day"] == ("DURATION", "P1D")
+
+
+def test_overnight_is_the_night_before_the_day_the_text_tells(nlp: Language) -> None:
+    result = found(
+        nlp,
+        "Grain prices in Halvorsby slid on Monday, Jan. 6. Traders blamed overnight losses in Osaka, and "
+        "prices closed below the previous Monday.",
+    )
+    assert result["overnight"] == ("TIME", "2020-01-05TNI")
+    assert result["the previous Monday"] == ("DATE", "2019-12-30")
+
+
+def test_overnight_with_no_day_told_is_the_night_before_publication(nlp: Language) -> None:
+    assert found(nlp, "Overnight, the river at Brakmo rose by a metre.")["Overnight"] == (
+        "TIME",
+        "2020-01-07TNI",
+    )

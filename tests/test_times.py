@@ -394,3 +394,8 @@ def test_overnight_with_no_day_told_is_the_night_before_publication(nlp: Languag
         "TIME",
         "2020-01-07TNI",
     )
+
+
+def test_a_month_in_a_future_clause_is_ahead_even_most_of_a_year_away(nlp: Language) -> None:
+    result = found(nlp, "The crew of the Lindqvist probe will fly its last mission in October.")
+    assert result["October"] == ("DATE", "2020-10")

@@ -33,8 +33,10 @@ from briefings.models import TimeType
 
 _SEASON_ORDER = ("SP", "SU", "FA", "WI")
 # How far (days back, days ahead) the tense may move an undated day or month away from the nearest one.
+# A month alone reaches most of a year either way: "a mission in December" planned in March is nine
+# months ahead.
 _DAY_WINDOW = (270, 190)
-_MONTH_WINDOW = (330, 240)
+_MONTH_WINDOW = (330, 330)
 
 
 @dataclass(frozen=True, slots=True)

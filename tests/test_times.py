@@ -399,3 +399,10 @@ def test_overnight_with_no_day_told_is_the_night_before_publication(nlp: Languag
 def test_a_month_in_a_future_clause_is_ahead_even_most_of_a_year_away(nlp: Language) -> None:
     result = found(nlp, "The crew of the Lindqvist probe will fly its last mission in October.")
     assert result["October"] == ("DATE", "2020-10")
+
+
+def test_a_month_naming_a_thing_takes_no_tense_from_the_clause(nlp: Language) -> None:
+    result = found(
+        nlp, "Brenner Mills is continuing to try to sell itself, under an October agreement with its banks."
+    )
+    assert result["October"] == ("DATE", "2019-10")

@@ -165,6 +165,10 @@ def clause_tense(doc: Doc, start: int, end: int, text: str | None = None) -> Ten
     if token.dep_ == "poss":
         # "Friday's ruling", "last month's vote": a possessive date names an event already reported.
         return "past"
+    if token.dep_ == "compound" and token.head.pos_ in ("NOUN", "PROPN") and token.head.i > token.i:
+        # "under a June agreement", "the Tuesday vote": a date naming the time of a thing, not of the
+        # clause's verb; the clause's tense says nothing of it.
+        return None
     if text is None:
         text = doc.text
     before = text[max(0, start - 16) : start].lower()

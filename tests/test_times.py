@@ -406,3 +406,8 @@ def test_a_month_naming_a_thing_takes_no_tense_from_the_clause(nlp: Language) ->
         nlp, "Brenner Mills is continuing to try to sell itself, under an October agreement with its banks."
     )
     assert result["October"] == ("DATE", "2019-10")
+
+
+def test_a_year_after_pre_or_post_is_that_year(nlp: Language) -> None:
+    result = found(nlp, "The post-1962 trade rules of Vellmark split many families.")
+    assert result["post-1962"] == ("DATE", "1962")

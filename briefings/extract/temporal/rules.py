@@ -175,7 +175,7 @@ _RULES_SOURCE: list[tuple[str, str, Builder, int]] = [
     # years
     (
         "year",
-        rf"(?:{B}|(?<=\d{{4}}[-–]))(?:(?:{POSITION})[\s-]+)?(?:(?:the\s+)?(?:fiscal|calendar|financial|model|school|academic|tax)(?:\s+year)?[\s-]+)?(?P<yr>{YEAR})(?!\w|-[^\W\d])(?:\s+(?:or\s+(?:later|earlier|after|before)|and\s+beyond){E})?",
+        rf"(?:{B}|(?<=\d{{4}}[-–]))(?:(?:pre|post)-)?(?:(?:{POSITION})[\s-]+)?(?:(?:the\s+)?(?:fiscal|calendar|financial|model|school|academic|tax)(?:\s+year)?[\s-]+)?(?P<yr>{YEAR})(?!\w|-[^\W\d])(?:\s+(?:or\s+(?:later|earlier|after|before)|and\s+beyond){E})?",
         build_year,
         2,
     ),

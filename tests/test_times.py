@@ -411,3 +411,14 @@ def test_a_month_naming_a_thing_takes_no_tense_from_the_clause(nlp: Language) ->
 def test_a_year_after_pre_or_post_is_that_year(nlp: Language) -> None:
     result = found(nlp, "The post-1962 trade rules of Vellmark split many families.")
     assert result["post-1962"] == ("DATE", "1962")
+
+
+def test_general_references_to_an_unnamed_time(nlp: Language) -> None:
+    result = found(
+        nlp,
+        "The Oskarsborg council will sell the pier as soon as possible and settle its debts at a later date. "
+        "Until then the ferry will run for a while, and it left an hour ago.",
+    )
+    assert result["as soon as possible"] == ("DATE", "FUTURE_REF")
+    assert result["a later date"] == ("DATE", "FUTURE_REF")
+    assert result["a while"] == ("DURATION", "PXX")

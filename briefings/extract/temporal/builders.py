@@ -641,6 +641,11 @@ def build_reference(m: re.Match[str]) -> Meaning | DatedTime | None:
     return GeneralReference("PRESENT_REF")
 
 
+def build_unknown_length(m: re.Match[str]) -> Meaning | DatedTime | None:
+    """For a while, in a little while: a length of time of no known unit."""
+    return Duration("PXX")
+
+
 def build_set(m: re.Match[str]) -> Meaning | DatedTime | None:
     """Daily, every week, each Thursday, a year (as in "$5 million a year"), twice a month."""
     adverb = _g(m, "adv")

@@ -39,6 +39,7 @@ from briefings.extract.temporal.builders import (
     build_relative_unit,
     build_season,
     build_set,
+    build_unknown_length,
     build_vague_duration,
     build_week_of,
     build_weekday,
@@ -377,8 +378,16 @@ _RULES_SOURCE: list[tuple[str, str, Builder, int]] = [
         r"soon|the\s+coming\s+(?:days|weeks|months|years|decades)|coming\s+(?:days|weeks|months|years|decades|quarters)|"
         r"the\s+(?:days|weeks|months|years)\s+ahead|the\s+(?:days|weeks|months|years)\s+to\s+come|(?:some\s+)?years\s+ago|"
         r"(?:many|several|some|a\s+few)\s+(?:years|months|decades)\s+ago|decades\s+ago|months\s+ago|years\s+earlier|"
+        r"as\s+soon\s+as\s+possible|an?\s+(?:later|earlier|future)\s+(?:date|time|stage)|"
         r"current)(?![\w’-]|'\w)",
         build_reference,
+        1,
+    ),
+    # an unknown length: "for a while", "after a while" (not "a while ago", a time before)
+    (
+        "duration_while",
+        r"(?:(?<=\bfor\s)|(?<=\bin\s))(?:quite\s+)?a\s+(?:little\s+|long\s+|short\s+)?while\b(?!\s+(?:ago|back|longer)\b)",
+        build_unknown_length,
         1,
     ),
 ]
@@ -435,6 +444,7 @@ _RULE_NEEDS: dict[str, frozenset[str]] = {
         "year_end": "unit",
         "holiday": "holiday unit weekday",
         "reference": "ref unit",
+        "duration_while": "ref",
     }.items()
 }
 RULES: tuple[Rule, ...] = tuple(

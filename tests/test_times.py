@@ -422,3 +422,9 @@ def test_general_references_to_an_unnamed_time(nlp: Language) -> None:
     assert result["as soon as possible"] == ("DATE", "FUTURE_REF")
     assert result["a later date"] == ("DATE", "FUTURE_REF")
     assert result["a while"] == ("DURATION", "PXX")
+
+
+def test_the_second_of_two_days_sharing_a_month_is_a_date(nlp: Language) -> None:
+    result = found(nlp, "The Tarnby summit will meet on March 24 and 25.")
+    assert result["March 24"] == ("DATE", "2020-03-24")
+    assert result["25"] == ("DATE", "2020-03-25")

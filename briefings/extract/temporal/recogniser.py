@@ -190,7 +190,10 @@ def _matches(text: str, start: int, end: int, rules: tuple[Rule, ...]) -> Iterat
             meaning = rule.build(m)
             if meaning is None:
                 continue
-            match_start, match_end = m.start(), m.end()
+            # A rule may match more than its expression, to see what it shares with a neighbour ("April
+            # 24 and 25": the month of "25"); its group "only" is then the expression.
+            only = "only" in rule.pattern.groupindex and m.group("only")
+            match_start, match_end = m.span("only") if only else m.span()
             # Trailing white space or a comma never belongs to the expression.
             while match_end > match_start and text[match_end - 1] in " \t\n,":
                 match_end -= 1

@@ -149,6 +149,13 @@ _RULES_SOURCE: list[tuple[str, str, Builder, int]] = [
         build_month_day,
         5,
     ),
+    # the second of two days sharing a month: "April 24 and 25" (the expression is "25" alone)
+    (
+        "month_day_second",
+        rf"{B}(?P<mon>{MONTH})\s+(?:{DAYNUM})\s+(?:and|or|to|through)\s+(?P<only>(?P<day>{DAYNUM})(?:,?\s+(?P<yr>{YEAR}))?){E}",
+        build_month_day,
+        5,
+    ),
     (
         "week_of",
         rf"{B}the\s+week\s+of\s+(?P<mon>{MONTH})\s+(?P<day>{DAYNUM})(?:,?\s+(?P<yr>{YEAR}))?{E}",
@@ -409,6 +416,7 @@ _RULE_NEEDS: dict[str, frozenset[str]] = {
         "clockword": "clock part",
         "oclock": "clock part",
         "month_day": "month",
+        "month_day_second": "month",
         "week_of": "month",
         "day_month": "month",
         "month_year": "month",

@@ -428,3 +428,8 @@ def test_the_second_of_two_days_sharing_a_month_is_a_date(nlp: Language) -> None
     result = found(nlp, "The Tarnby summit will meet on March 24 and 25.")
     assert result["March 24"] == ("DATE", "2020-03-24")
     assert result["25"] == ("DATE", "2020-03-25")
+
+
+def test_in_a_length_looking_ahead_is_the_time_that_far_on(nlp: Language) -> None:
+    assert found(nlp, "The Vellmark bonds will be repaid in three years.")["three years"] == ("DATE", "2023")
+    assert found(nlp, "Sales at Orrby rose 2%, the smallest gain in a year.")["a year"] == ("DURATION", "P1Y")

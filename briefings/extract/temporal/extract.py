@@ -10,16 +10,19 @@ from spacy.tokens import Doc, Token
 
 from briefings.extract.sentences import sentence_at
 from briefings.extract.temporal.meaning import (
+    Ago,
     CalendarDate,
     Candidate,
     ClockTime,
     DatedTime,
+    Duration,
     GeneralReference,
     Holiday,
     Meaning,
     NamedPeriod,
     Recurrence,
     RelativeUnit,
+    Unit,
     Weekday,
     WeekOf,
 )
@@ -384,6 +387,23 @@ def _some_day(doc: Doc, c: Candidate, text: str) -> GeneralReference | None:
     return GeneralReference("PAST_REF" if tense == "past" else "FUTURE_REF")
 
 
+_LENGTH = re.compile(r"P(\d+)([YMWD])")
+_LENGTH_UNITS: dict[str, Unit] = {"Y": "year", "M": "month", "W": "week", "D": "day"}
+_IN_BEFORE = re.compile(r"(?<![\w-])in\s+$", re.I)
+
+
+def _time_from_now(doc: Doc, c: Candidate, text: str) -> Ago | None:
+    """ "In five years" in a clause looking ahead ("will be redeemed in five years") is the time five years
+    on, a date, not a length; "the smallest gain in a year" stays a length."""
+    meaning = c.meaning
+    if not isinstance(meaning, Duration) or not _IN_BEFORE.search(text[max(0, c.start - 8) : c.start]):
+        return None
+    length = _LENGTH.fullmatch(meaning.value)
+    if length is None or clause_tense(doc, c.start, c.end, text) != "future":
+        return None
+    return Ago(_LENGTH_UNITS[length.group(2)], float(length.group(1)), 1)
+
+
 def _part_of_a_told_day(meaning: Meaning | DatedTime) -> bool:
     """Whether a meaning is a part of a day the text points at without naming it ("the morning", "that
     night"): its day is the one its sentence names, written before or after it ("during the morning rush
@@ -411,7 +431,7 @@ def extract_times(doc: Doc, sentences: list[Sentence], published: datetime | Non
     days_by_sentence: dict[int, list[tuple[int, date]]] = {}
     for c in candidates:
         sentence = _sentence_of(sentences, c.start)
-        meaning = _some_day(doc, c, text) or c.meaning
+        meaning = _some_day(doc, c, text) or _time_from_now(doc, c, text) or c.meaning
         tense = clause_tense(doc, c.start, c.end, text) if _needs_tense(meaning) else None
         if isinstance(meaning, ClockTime) or (
             isinstance(meaning, DatedTime) and meaning.date is None and meaning.time.hour is not None

@@ -433,3 +433,8 @@ def test_the_second_of_two_days_sharing_a_month_is_a_date(nlp: Language) -> None
 def test_in_a_length_looking_ahead_is_the_time_that_far_on(nlp: Language) -> None:
     assert found(nlp, "The Vellmark bonds will be repaid in three years.")["three years"] == ("DATE", "2023")
     assert found(nlp, "Sales at Orrby rose 2%, the smallest gain in a year.")["a year"] == ("DURATION", "P1Y")
+
+
+def test_in_a_period_named_looking_ahead_stays_a_length(nlp: Language) -> None:
+    result = found(nlp, "Brenner Mills expects its profit to fall in the year ending June 30, 2020.")
+    assert result["the year"] == ("DURATION", "P1Y")

@@ -389,6 +389,7 @@ def _some_day(doc: Doc, c: Candidate, text: str) -> GeneralReference | None:
 
 _LENGTH = re.compile(r"P(\d+)([YMWD])")
 _LENGTH_UNITS: dict[str, Unit] = {"Y": "year", "M": "month", "W": "week", "D": "day"}
+_DETERMINED = re.compile(r"(?:the|this|that|its|their)\s", re.I)
 _IN_BEFORE = re.compile(r"(?<![\w-])in\s+$", re.I)
 
 
@@ -398,6 +399,8 @@ def _time_from_now(doc: Doc, c: Candidate, text: str) -> Ago | None:
     meaning = c.meaning
     if not isinstance(meaning, Duration) or not _IN_BEFORE.search(text[max(0, c.start - 8) : c.start]):
         return None
+    if _DETERMINED.match(text, c.start):
+        return None  # "in the year ending June 30": a period named, not a count from now
     length = _LENGTH.fullmatch(meaning.value)
     if length is None or clause_tense(doc, c.start, c.end, text) != "future":
         return None

@@ -438,3 +438,8 @@ def test_in_a_length_looking_ahead_is_the_time_that_far_on(nlp: Language) -> Non
 def test_in_a_period_named_looking_ahead_stays_a_length(nlp: Language) -> None:
     result = found(nlp, "Brenner Mills expects its profit to fall in the year ending June 30, 2020.")
     assert result["the year"] == ("DURATION", "P1Y")
+
+
+def test_a_weekday_already_dated_keeps_its_date_where_the_tense_does_not_decide(nlp: Language) -> None:
+    times = times_of(nlp, "The mayor of Tarnby resigned on Friday. Her deputy is acting mayor as of Friday.")
+    assert [(t.text, t.value) for t in times] == [("Friday", "2020-01-03"), ("Friday", "2020-01-03")]

@@ -128,6 +128,8 @@ class Resolver:
         # first quarter").
         self.report_quarter: tuple[int, int] | None = None
         self.last_month: tuple[int, int] | None = None
+        # The date each weekday named alone ("Thursday") first took.
+        self.weekdays_told: dict[int, date] = {}
 
     # ------------------------------------------------------------ anchors
 
@@ -288,6 +290,10 @@ class Resolver:
             day = anchor + timedelta(days=meaning.weekday - today)
         elif meaning.weekday == today:
             day = anchor
+        elif meaning.weekday in self.weekdays_told and tense in (None, "present") and not meaning.anaphoric:
+            # A weekday the text has already dated keeps that date where the clause's tense does not
+            # decide: "statements made Friday and Thursday ... Wechsler on Thursday: ..."
+            day = self.weekdays_told[meaning.weekday]
         elif self.dct is None:
             # Anchored on a date the story told, not on the day it was written: the tense says nothing
             # about which side of that date, so take the nearest such weekday.
@@ -299,6 +305,8 @@ class Resolver:
             day = anchor - timedelta(days=(today - meaning.weekday) % 7)
         resolved = Resolved("DATE", day.isoformat(), day)
         self._note(resolved)
+        if meaning.shift is None and meaning.week_offset is None and not meaning.anaphoric:
+            self.weekdays_told.setdefault(meaning.weekday, day)
         return resolved
 
     # ------------------------------------------------------------ units counted from the anchor

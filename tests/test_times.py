@@ -443,3 +443,8 @@ def test_in_a_period_named_looking_ahead_stays_a_length(nlp: Language) -> None:
 def test_a_weekday_already_dated_keeps_its_date_where_the_tense_does_not_decide(nlp: Language) -> None:
     times = times_of(nlp, "The mayor of Tarnby resigned on Friday. Her deputy is acting mayor as of Friday.")
     assert [(t.text, t.value) for t in times] == [("Friday", "2020-01-03"), ("Friday", "2020-01-03")]
+
+
+def test_in_a_length_or_another_looking_ahead_is_the_future(nlp: Language) -> None:
+    result = found(nlp, "The Orrby line may, in a year or two, carry twice as many riders.")
+    assert result["a year"] == ("DATE", "FUTURE_REF")

@@ -389,13 +389,15 @@ def _some_day(doc: Doc, c: Candidate, text: str) -> GeneralReference | None:
 
 _LENGTH = re.compile(r"P(\d+)([YMWD])")
 _LENGTH_UNITS: dict[str, Unit] = {"Y": "year", "M": "month", "W": "week", "D": "day"}
+_OR_ANOTHER = re.compile(r"\s+or\s+(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|so|more)\b", re.I)
 _DETERMINED = re.compile(r"(?:the|this|that|its|their)\s", re.I)
 _IN_BEFORE = re.compile(r"(?<![\w-])in\s+$", re.I)
 
 
 def _time_from_now(doc: Doc, c: Candidate, text: str) -> Ago | None:
     """ "In five years" in a clause looking ahead ("will be redeemed in five years") is the time five years
-    on, a date, not a length; "the smallest gain in a year" stays a length."""
+    on, a date, not a length ("in a year or two" is some time ahead); "the smallest gain in a year" stays a
+    length."""
     meaning = c.meaning
     if not isinstance(meaning, Duration) or not _IN_BEFORE.search(text[max(0, c.start - 8) : c.start]):
         return None
@@ -404,7 +406,10 @@ def _time_from_now(doc: Doc, c: Candidate, text: str) -> Ago | None:
     length = _LENGTH.fullmatch(meaning.value)
     if length is None or clause_tense(doc, c.start, c.end, text) != "future":
         return None
-    return Ago(_LENGTH_UNITS[length.group(2)], float(length.group(1)), 1)
+    unit = _LENGTH_UNITS[length.group(2)]
+    if _OR_ANOTHER.match(text, c.end) or re.search(r"\bor\b", text[c.start : c.end], re.I):
+        return Ago(unit, None, 1)  # "in a year or two": some time ahead, not a date
+    return Ago(unit, float(length.group(1)), 1)
 
 
 def _part_of_a_told_day(meaning: Meaning | DatedTime) -> bool:

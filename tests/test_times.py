@@ -448,3 +448,7 @@ def test_a_weekday_already_dated_keeps_its_date_where_the_tense_does_not_decide(
 def test_in_a_length_or_another_looking_ahead_is_the_future(nlp: Language) -> None:
     result = found(nlp, "The Orrby line may, in a year or two, carry twice as many riders.")
     assert result["a year"] == ("DATE", "FUTURE_REF")
+
+
+def test_a_quarter_modifying_its_noun_takes_the_tense_of_the_clause(nlp: Language) -> None:
+    assert found(nlp, "Tarnby Steel posted a fourth-quarter loss.")["fourth-quarter"] == ("DATE", "2019-Q4")

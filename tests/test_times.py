@@ -450,5 +450,15 @@ def test_in_a_length_or_another_looking_ahead_is_the_future(nlp: Language) -> No
     assert result["a year"] == ("DATE", "FUTURE_REF")
 
 
+def test_this_quarter_told_in_the_past_is_the_quarter_reported(nlp: Language) -> None:
+    result = found(
+        nlp,
+        "Tarnby Steel posted a fourth-quarter loss. This quarter's loss included a charge for closing a mill, "
+        "with the current quarter having begun well.",
+    )
+    assert result["This quarter"] == ("DATE", "2019-Q4")
+    assert result["the current quarter"] == ("DATE", "2020-Q1")
+
+
 def test_a_quarter_modifying_its_noun_takes_the_tense_of_the_clause(nlp: Language) -> None:
     assert found(nlp, "Tarnby Steel posted a fourth-quarter loss.")["fourth-quarter"] == ("DATE", "2019-Q4")

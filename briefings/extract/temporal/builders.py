@@ -468,7 +468,7 @@ def build_relative_unit(m: re.Match[str]) -> Meaning | DatedTime | None:
     if shift is None:
         return None
     if unit == "quarter":
-        return NamedPeriod("Q", "X", shift=shift, anaphoric=anaphoric)
+        return NamedPeriod("Q", "X", shift=shift, anaphoric=anaphoric or rel == "this")
     return RelativeUnit(unit, shift, anaphoric=anaphoric)
 
 
@@ -575,8 +575,11 @@ def build_quarter_anaphor(m: re.Match[str]) -> Meaning | DatedTime | None:
         return NamedPeriod("Q", "X", year=int(year_text), anaphoric=True)
     if ago:
         return NamedPeriod("Q", "X", year_offset=-1, anaphoric=True)
-    if pre.startswith("this") or "current" in mods:
+    if "current" in mods:
         return NamedPeriod("Q", "X", shift=0)
+    if pre.startswith("this"):
+        # "this quarter": the one under way, or in a clause told in the past the one the text is about
+        return NamedPeriod("Q", "X", shift=0, anaphoric=True)
     if pre.startswith("next") or "coming" in mods:
         return NamedPeriod("Q", "X", shift=1)
     if unit == "period" and not mods:

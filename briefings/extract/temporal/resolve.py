@@ -411,7 +411,7 @@ class Resolver:
         if meaning.kind == "season":
             return self._season(meaning, tense)
         if meaning.kind == "Q" and meaning.index == "X":
-            return self._quarter_anaphor(meaning)
+            return self._quarter_anaphor(meaning, tense)
         index = int(meaning.index)
         year = meaning.year
         if year is None:
@@ -444,8 +444,13 @@ class Resolver:
         now = anchor.year * 4 + (anchor.month - 1) // 3
         return now - 2 <= year * 4 + quarter - 1 <= now
 
-    def _quarter_anaphor(self, meaning: NamedPeriod) -> Resolved | None:
+    def _quarter_anaphor(self, meaning: NamedPeriod, tense: Tense | None = None) -> Resolved | None:
         anchor = self.anchor
+        if meaning.shift == 0 and meaning.anaphoric and tense == "past" and self.report_quarter is not None:
+            # "This quarter's loss included charges": the quarter a results report tells of, already over
+            # ("the current quarter" stays the one under way)
+            year, quarter = self.report_quarter
+            return Resolved("DATE", f"{year:04d}-Q{quarter}")
         if meaning.shift is not None and anchor is not None:
             index = anchor.year * 4 + (anchor.month - 1) // 3 + meaning.shift
             return Resolved("DATE", f"{index // 4:04d}-Q{index % 4 + 1}")

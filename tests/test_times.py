@@ -462,3 +462,9 @@ def test_this_quarter_told_in_the_past_is_the_quarter_reported(nlp: Language) ->
 
 def test_a_quarter_modifying_its_noun_takes_the_tense_of_the_clause(nlp: Language) -> None:
     assert found(nlp, "Tarnby Steel posted a fourth-quarter loss.")["fourth-quarter"] == ("DATE", "2019-Q4")
+
+
+def test_quarters_in_the_plural_are_that_quarter_of_any_year(nlp: Language) -> None:
+    result = found(nlp, "The Halvorsby auction house usually sells most in the second and fourth quarters.")
+    assert result["the second"] == ("SET", "XXXX-Q2")
+    assert result["fourth quarters"] == ("SET", "XXXX-Q4")

@@ -550,6 +550,14 @@ def build_quarter(m: re.Match[str]) -> Meaning | DatedTime | None:
     return NamedPeriod("Q", str(index), year=year, year_offset=year_offset)
 
 
+def build_quarter_plural(m: re.Match[str]) -> Meaning | DatedTime | None:
+    """The second and fourth quarters, third quarters: that quarter of every year."""
+    index = ORDINALS.get(m.group("ord").lower())
+    if index is None or not 1 <= index <= 4:
+        return None
+    return Recurrence(f"XXXX-Q{index}")
+
+
 def build_quarter_anaphor(m: re.Match[str]) -> Meaning | DatedTime | None:
     """The quarter, the latest quarter, the year-ago quarter, the year-earlier period, last year's quarter."""
     mods = re.sub(r"\s+", " ", (m.group("mods") or "").lower())

@@ -33,6 +33,7 @@ from briefings.extract.temporal.builders import (
     build_quarter,
     build_quarter_anaphor,
     build_quarter_code,
+    build_quarter_plural,
     build_reference,
     build_relative_century,
     build_relative_day,
@@ -102,6 +103,8 @@ _DATE_AFTER_CLOCK = (
     rf"(?P<mon>{MONTH})\s+(?P<day>{DAYNUM})(?:,?\s+(?P<yr>{YEAR}))?))?"
 )
 _CLOCK_CORE = rf"(?P<h>[01]?\d|2[0-3])(?:[:.](?P<mi>[0-5]\d))?\s*(?P<ampm>{AMPM})"
+
+_QUARTER_ORD = r"(?:first|second|third|fourth|1st|2nd|3rd|4th)"
 
 _RULES_SOURCE: list[tuple[str, str, Builder, int]] = [
     # ISO and numeric dates
@@ -336,6 +339,20 @@ _RULES_SOURCE: list[tuple[str, str, Builder, int]] = [
         build_quarter,
         4,
     ),
+    # quarters in the plural are no one quarter but that quarter of any year: "in the second and fourth
+    # quarters" (XXXX-Q2, XXXX-Q4); the first of two coordinated ordinals shares the noun of the second
+    (
+        "quarter_plural",
+        rf"{B}(?:the\s+)?(?P<ord>{_QUARTER_ORD})[\s-]+(?:(?:fiscal|calendar)[\s-]+)?quarters{E}",
+        build_quarter_plural,
+        4,
+    ),
+    (
+        "quarter_plural_first",
+        rf"{B}(?P<only>(?:the\s+)?(?P<ord>{_QUARTER_ORD}))\s+(?:and|or|&)\s+(?:the\s+)?{_QUARTER_ORD}[\s-]+(?:(?:fiscal|calendar)[\s-]+)?quarters{E}",
+        build_quarter_plural,
+        4,
+    ),
     (
         "quarter_anaphor",
         rf"{B}(?P<pre>the|this|that|its|last|next|last\s+year['’]s|this\s+year['’]s|the\s+latest\s+year['’]s)\s+(?P<mods>(?:(?:latest|current|same|comparable|corresponding|previous|prior|year-earlier|year-ago|most\s+recent|recent|fiscal|just-ended|just\s+ended|latest\s+fiscal)[\s-]+)*)(?:(?P<yp>{YEAR})\s+)?(?P<unit>quarter|period){E}(?:\s+(?P<tail>a\s+year\s+(?:ago|earlier)|(?:of\s+)?last\s+year|a\s+year\s+before))?(?=\s+end(?:ed|ing)\s+(?P<endmon>{MONTH})\s+(?P<endday>{DAYNUM}))?",
@@ -445,6 +462,8 @@ _RULE_NEEDS: dict[str, frozenset[str]] = {
         "quarter": "period unit",
         "quarter_code": "period",
         "quarter_anaphor": "period unit",
+        "quarter_plural": "unit",
+        "quarter_plural_first": "unit",
         "year_ago_adjective": "unit",
         "half": "period",
         "fiscal_year": "unit",

@@ -468,3 +468,9 @@ def test_quarters_in_the_plural_are_that_quarter_of_any_year(nlp: Language) -> N
     result = found(nlp, "The Halvorsby auction house usually sells most in the second and fourth quarters.")
     assert result["the second"] == ("SET", "XXXX-Q2")
     assert result["fourth quarters"] == ("SET", "XXXX-Q4")
+
+
+def test_the_day_before_a_date_is_one_expression_a_day_earlier(nlp: Language) -> None:
+    result = found(nlp, "The day before last Friday's hearing, the Brakmo family met the judge.")
+    assert result["day before last Friday"] == ("DATE", "2020-01-02")
+    assert found(nlp, "Ferries resumed the day after Jan. 3.")["day after Jan. 3"] == ("DATE", "2020-01-04")

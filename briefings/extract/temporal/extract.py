@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import date, datetime
+from dataclasses import replace
+from datetime import date, datetime, timedelta
 
 from spacy.tokens import Doc, Token
 
@@ -412,6 +413,19 @@ def _time_from_now(doc: Doc, c: Candidate, text: str) -> Ago | None:
     return Ago(unit, float(length.group(1)), 1)
 
 
+_DAY_BESIDE = re.compile(r"(?<![\w-])(?:the\s+)?(?P<span>day\s+(?P<side>before|after))\s+$", re.I)
+
+
+def _day_beside_a_date(c: Candidate, value: Resolved, text: str) -> tuple[Candidate, Resolved]:
+    """ "The day before last Tuesday('s hearing)", "the day after Jan. 3": the day next to the date, one
+    expression with it."""
+    beside = _DAY_BESIDE.search(text, max(0, c.start - 20), c.start)
+    if beside is None or value.day is None:
+        return c, value
+    day = value.day + timedelta(days=-1 if beside.group("side").lower() == "before" else 1)
+    return replace(c, start=beside.start("span")), Resolved("DATE", day.isoformat(), day)
+
+
 def _part_of_a_told_day(meaning: Meaning | DatedTime) -> bool:
     """Whether a meaning is a part of a day the text points at without naming it ("the morning", "that
     night"): its day is the one its sentence names, written before or after it ("during the morning rush
@@ -452,6 +466,8 @@ def extract_times(doc: Doc, sentences: list[Sentence], published: datetime | Non
         except (ValueError, OverflowError):
             _log.debug("could not anchor %r", c)
             value = None
+        if value is not None and value.day is not None and value.type == "DATE":
+            c, value = _day_beside_a_date(c, value, text)
         if _part_of_a_told_day(meaning):
             pending_parts.append((len(resolved), c))
         elif value is not None and value.day is not None:

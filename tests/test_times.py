@@ -474,3 +474,8 @@ def test_the_day_before_a_date_is_one_expression_a_day_earlier(nlp: Language) ->
     result = found(nlp, "The day before last Friday's hearing, the Brakmo family met the judge.")
     assert result["day before last Friday"] == ("DATE", "2020-01-02")
     assert found(nlp, "Ferries resumed the day after Jan. 3.")["day after Jan. 3"] == ("DATE", "2020-01-04")
+
+
+def test_then_current_is_a_time_told_before(nlp: Language) -> None:
+    result = found(nlp, "Holders of Orrby stock could buy shares at half the then-current market price.")
+    assert result["then-current"] == ("DATE", "PAST_REF")

@@ -643,9 +643,10 @@ def build_year_end(m: re.Match[str]) -> Meaning | DatedTime | None:
 
 
 def build_reference(m: re.Match[str]) -> Meaning | DatedTime | None:
-    """Now, currently, recently, the past, the future, soon."""
+    """Now, currently, recently, the past, the future, soon, then-current."""
     text = re.sub(r"\s+", " ", m.group(0).lower())
-    if re.search(r"recent|past|previous|earlier|former|ago|lately|once", text):
+    if re.search(r"recent|past|previous|earlier|former|ago|lately|once|^then", text):
+        # "the then-current price": current at a time told before, past now
         return GeneralReference("PAST_REF")
     if re.search(r"future|soon|coming|ahead|later|term|shortly|eventually|upcoming", text):
         return GeneralReference("FUTURE_REF")

@@ -285,6 +285,8 @@ def _plausible(doc: Doc, c: Candidate) -> bool:
             return False
     if c.rule == "reference" and isinstance(meaning, GeneralReference):
         word = first.lower_
+        if word == "then":
+            word, first = last.lower_, last  # "the then-current price": the adjective is "current"
         if word == "current" and first.pos_ not in ("ADJ",):
             return False
         if word == "soon" and indices[0] > 0 and doc[indices[0] - 1].lower_ == "as":

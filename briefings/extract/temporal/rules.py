@@ -403,7 +403,7 @@ _RULES_SOURCE: list[tuple[str, str, Builder, int]] = [
         r"the\s+(?:days|weeks|months|years)\s+ahead|the\s+(?:days|weeks|months|years)\s+to\s+come|(?:some\s+)?years\s+ago|"
         r"(?:many|several|some|a\s+few)\s+(?:years|months|decades)\s+ago|decades\s+ago|months\s+ago|years\s+earlier|"
         r"as\s+soon\s+as\s+possible|an?\s+(?:later|earlier|future)\s+(?:date|time|stage)|"
-        r"current)(?![\w’-]|'\w)",
+        r"(?:then[\s-])?current)(?![\w’-]|'\w)",
         build_reference,
         1,
     ),

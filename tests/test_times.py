@@ -377,3 +377,105 @@ def test_one_day_before_its_verb_is_a_time_ahead_not_a_length(nlp: Language) -> 
     assert ahead["one day"] == ("DATE", "FUTURE_REF")
     length = found(nlp, "The strike at the Brenna mill lasted one day.")
     assert length["one day"] == ("DURATION", "P1D")
+
+
+def test_overnight_is_the_night_before_the_day_the_text_tells(nlp: Language) -> None:
+    result = found(
+        nlp,
+        "Grain prices in Halvorsby slid on Monday, Jan. 6. Traders blamed overnight losses in Osaka, and "
+        "prices closed below the previous Monday.",
+    )
+    assert result["overnight"] == ("TIME", "2020-01-05TNI")
+    assert result["the previous Monday"] == ("DATE", "2019-12-30")
+
+
+def test_overnight_with_no_day_told_is_the_night_before_publication(nlp: Language) -> None:
+    assert found(nlp, "Overnight, the river at Brakmo rose by a metre.")["Overnight"] == (
+        "TIME",
+        "2020-01-07TNI",
+    )
+
+
+def test_a_month_in_a_future_clause_is_ahead_even_most_of_a_year_away(nlp: Language) -> None:
+    result = found(nlp, "The crew of the Lindqvist probe will fly its last mission in October.")
+    assert result["October"] == ("DATE", "2020-10")
+
+
+def test_a_month_naming_a_thing_takes_no_tense_from_the_clause(nlp: Language) -> None:
+    result = found(
+        nlp, "Brenner Mills is continuing to try to sell itself, under an October agreement with its banks."
+    )
+    assert result["October"] == ("DATE", "2019-10")
+
+
+def test_a_year_after_pre_or_post_is_that_year(nlp: Language) -> None:
+    result = found(nlp, "The post-1962 trade rules of Vellmark split many families.")
+    assert result["post-1962"] == ("DATE", "1962")
+
+
+def test_general_references_to_an_unnamed_time(nlp: Language) -> None:
+    result = found(
+        nlp,
+        "The Oskarsborg council will sell the pier as soon as possible and settle its debts at a later date. "
+        "Until then the ferry will run for a while, and it left an hour ago.",
+    )
+    assert result["as soon as possible"] == ("DATE", "FUTURE_REF")
+    assert result["a later date"] == ("DATE", "FUTURE_REF")
+    assert result["a while"] == ("DURATION", "PXX")
+
+
+def test_the_second_of_two_days_sharing_a_month_is_a_date(nlp: Language) -> None:
+    result = found(nlp, "The Tarnby summit will meet on March 24 and 25.")
+    assert result["March 24"] == ("DATE", "2020-03-24")
+    assert result["25"] == ("DATE", "2020-03-25")
+
+
+def test_in_a_length_looking_ahead_is_the_time_that_far_on(nlp: Language) -> None:
+    assert found(nlp, "The Vellmark bonds will be repaid in three years.")["three years"] == ("DATE", "2023")
+    assert found(nlp, "Sales at Orrby rose 2%, the smallest gain in a year.")["a year"] == ("DURATION", "P1Y")
+
+
+def test_in_a_period_named_looking_ahead_stays_a_length(nlp: Language) -> None:
+    result = found(nlp, "Brenner Mills expects its profit to fall in the year ending June 30, 2020.")
+    assert result["the year"] == ("DURATION", "P1Y")
+
+
+def test_a_weekday_already_dated_keeps_its_date_where_the_tense_does_not_decide(nlp: Language) -> None:
+    times = times_of(nlp, "The mayor of Tarnby resigned on Friday. Her deputy is acting mayor as of Friday.")
+    assert [(t.text, t.value) for t in times] == [("Friday", "2020-01-03"), ("Friday", "2020-01-03")]
+
+
+def test_in_a_length_or_another_looking_ahead_is_the_future(nlp: Language) -> None:
+    result = found(nlp, "The Orrby line may, in a year or two, carry twice as many riders.")
+    assert result["a year"] == ("DATE", "FUTURE_REF")
+
+
+def test_this_quarter_told_in_the_past_is_the_quarter_reported(nlp: Language) -> None:
+    result = found(
+        nlp,
+        "Tarnby Steel posted a fourth-quarter loss. This quarter's loss included a charge for closing a mill, "
+        "with the current quarter having begun well.",
+    )
+    assert result["This quarter"] == ("DATE", "2019-Q4")
+    assert result["the current quarter"] == ("DATE", "2020-Q1")
+
+
+def test_a_quarter_modifying_its_noun_takes_the_tense_of_the_clause(nlp: Language) -> None:
+    assert found(nlp, "Tarnby Steel posted a fourth-quarter loss.")["fourth-quarter"] == ("DATE", "2019-Q4")
+
+
+def test_quarters_in_the_plural_are_that_quarter_of_any_year(nlp: Language) -> None:
+    result = found(nlp, "The Halvorsby auction house usually sells most in the second and fourth quarters.")
+    assert result["the second"] == ("SET", "XXXX-Q2")
+    assert result["fourth quarters"] == ("SET", "XXXX-Q4")
+
+
+def test_the_day_before_a_date_is_one_expression_a_day_earlier(nlp: Language) -> None:
+    result = found(nlp, "The day before last Friday's hearing, the Brakmo family met the judge.")
+    assert result["day before last Friday"] == ("DATE", "2020-01-02")
+    assert found(nlp, "Ferries resumed the day after Jan. 3.")["day after Jan. 3"] == ("DATE", "2020-01-04")
+
+
+def test_then_current_is_a_time_told_before(nlp: Language) -> None:
+    result = found(nlp, "Holders of Orrby stock could buy shares at half the then-current market price.")
+    assert result["then-current"] == ("DATE", "PAST_REF")

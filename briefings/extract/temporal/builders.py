@@ -442,7 +442,9 @@ def build_part_of_day(m: re.Match[str]) -> Meaning | DatedTime | None:
     elif which == "the previous":
         date = RelativeUnit("day", -1, anaphoric=True)
     elif m.group("part").lower() == "overnight":
-        date = RelativeUnit("day", -1)
+        # the night before the day the text is telling (TimeML anchors it there, as "the previous night");
+        # with no day told yet, the night before publication
+        date = RelativeUnit("day", -1, anaphoric=True)
     else:
         date = RelativeUnit("day", 0)
     return DatedTime(date, ClockTime(part=part))
@@ -466,7 +468,7 @@ def build_relative_unit(m: re.Match[str]) -> Meaning | DatedTime | None:
     if shift is None:
         return None
     if unit == "quarter":
-        return NamedPeriod("Q", "X", shift=shift, anaphoric=anaphoric)
+        return NamedPeriod("Q", "X", shift=shift, anaphoric=anaphoric or rel == "this")
     return RelativeUnit(unit, shift, anaphoric=anaphoric)
 
 
@@ -548,6 +550,14 @@ def build_quarter(m: re.Match[str]) -> Meaning | DatedTime | None:
     return NamedPeriod("Q", str(index), year=year, year_offset=year_offset)
 
 
+def build_quarter_plural(m: re.Match[str]) -> Meaning | DatedTime | None:
+    """The second and fourth quarters, third quarters: that quarter of every year."""
+    index = ORDINALS.get(m.group("ord").lower())
+    if index is None or not 1 <= index <= 4:
+        return None
+    return Recurrence(f"XXXX-Q{index}")
+
+
 def build_quarter_anaphor(m: re.Match[str]) -> Meaning | DatedTime | None:
     """The quarter, the latest quarter, the year-ago quarter, the year-earlier period, last year's quarter."""
     mods = re.sub(r"\s+", " ", (m.group("mods") or "").lower())
@@ -573,8 +583,11 @@ def build_quarter_anaphor(m: re.Match[str]) -> Meaning | DatedTime | None:
         return NamedPeriod("Q", "X", year=int(year_text), anaphoric=True)
     if ago:
         return NamedPeriod("Q", "X", year_offset=-1, anaphoric=True)
-    if pre.startswith("this") or "current" in mods:
+    if "current" in mods:
         return NamedPeriod("Q", "X", shift=0)
+    if pre.startswith("this"):
+        # "this quarter": the one under way, or in a clause told in the past the one the text is about
+        return NamedPeriod("Q", "X", shift=0, anaphoric=True)
     if pre.startswith("next") or "coming" in mods:
         return NamedPeriod("Q", "X", shift=1)
     if unit == "period" and not mods:
@@ -630,13 +643,19 @@ def build_year_end(m: re.Match[str]) -> Meaning | DatedTime | None:
 
 
 def build_reference(m: re.Match[str]) -> Meaning | DatedTime | None:
-    """Now, currently, recently, the past, the future, soon."""
+    """Now, currently, recently, the past, the future, soon, then-current."""
     text = re.sub(r"\s+", " ", m.group(0).lower())
-    if re.search(r"recent|past|previous|earlier|former|ago|lately|once", text):
+    if re.search(r"recent|past|previous|earlier|former|ago|lately|once|^then", text):
+        # "the then-current price": current at a time told before, past now
         return GeneralReference("PAST_REF")
     if re.search(r"future|soon|coming|ahead|later|term|shortly|eventually|upcoming", text):
         return GeneralReference("FUTURE_REF")
     return GeneralReference("PRESENT_REF")
+
+
+def build_unknown_length(m: re.Match[str]) -> Meaning | DatedTime | None:
+    """For a while, in a little while: a length of time of no known unit."""
+    return Duration("PXX")
 
 
 def build_set(m: re.Match[str]) -> Meaning | DatedTime | None:

@@ -4,22 +4,26 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import date, datetime
+from dataclasses import replace
+from datetime import date, datetime, timedelta
 
 from spacy.tokens import Doc, Token
 
 from briefings.extract.sentences import sentence_at
 from briefings.extract.temporal.meaning import (
+    Ago,
     CalendarDate,
     Candidate,
     ClockTime,
     DatedTime,
+    Duration,
     GeneralReference,
     Holiday,
     Meaning,
     NamedPeriod,
     Recurrence,
     RelativeUnit,
+    Unit,
     Weekday,
     WeekOf,
 )
@@ -281,6 +285,8 @@ def _plausible(doc: Doc, c: Candidate) -> bool:
             return False
     if c.rule == "reference" and isinstance(meaning, GeneralReference):
         word = first.lower_
+        if word == "then":
+            word, first = last.lower_, last  # "the then-current price": the adjective is "current"
         if word == "current" and first.pos_ not in ("ADJ",):
             return False
         if word == "soon" and indices[0] > 0 and doc[indices[0] - 1].lower_ == "as":
@@ -384,6 +390,44 @@ def _some_day(doc: Doc, c: Candidate, text: str) -> GeneralReference | None:
     return GeneralReference("PAST_REF" if tense == "past" else "FUTURE_REF")
 
 
+_LENGTH = re.compile(r"P(\d+)([YMWD])")
+_LENGTH_UNITS: dict[str, Unit] = {"Y": "year", "M": "month", "W": "week", "D": "day"}
+_OR_ANOTHER = re.compile(r"\s+or\s+(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|so|more)\b", re.I)
+_DETERMINED = re.compile(r"(?:the|this|that|its|their)\s", re.I)
+_IN_BEFORE = re.compile(r"(?<![\w-])in\s+$", re.I)
+
+
+def _time_from_now(doc: Doc, c: Candidate, text: str) -> Ago | None:
+    """ "In five years" in a clause looking ahead ("will be redeemed in five years") is the time five years
+    on, a date, not a length ("in a year or two" is some time ahead); "the smallest gain in a year" stays a
+    length."""
+    meaning = c.meaning
+    if not isinstance(meaning, Duration) or not _IN_BEFORE.search(text[max(0, c.start - 8) : c.start]):
+        return None
+    if _DETERMINED.match(text, c.start):
+        return None  # "in the year ending June 30": a period named, not a count from now
+    length = _LENGTH.fullmatch(meaning.value)
+    if length is None or clause_tense(doc, c.start, c.end, text) != "future":
+        return None
+    unit = _LENGTH_UNITS[length.group(2)]
+    if _OR_ANOTHER.match(text, c.end) or re.search(r"\bor\b", text[c.start : c.end], re.I):
+        return Ago(unit, None, 1)  # "in a year or two": some time ahead, not a date
+    return Ago(unit, float(length.group(1)), 1)
+
+
+_DAY_BESIDE = re.compile(r"(?<![\w-])(?:the\s+)?(?P<span>day\s+(?P<side>before|after))\s+$", re.I)
+
+
+def _day_beside_a_date(c: Candidate, value: Resolved, text: str) -> tuple[Candidate, Resolved]:
+    """ "The day before last Tuesday('s hearing)", "the day after Jan. 3": the day next to the date, one
+    expression with it."""
+    beside = _DAY_BESIDE.search(text, max(0, c.start - 20), c.start)
+    if beside is None or value.day is None:
+        return c, value
+    day = value.day + timedelta(days=-1 if beside.group("side").lower() == "before" else 1)
+    return replace(c, start=beside.start("span")), Resolved("DATE", day.isoformat(), day)
+
+
 def _part_of_a_told_day(meaning: Meaning | DatedTime) -> bool:
     """Whether a meaning is a part of a day the text points at without naming it ("the morning", "that
     night"): its day is the one its sentence names, written before or after it ("during the morning rush
@@ -411,7 +455,7 @@ def extract_times(doc: Doc, sentences: list[Sentence], published: datetime | Non
     days_by_sentence: dict[int, list[tuple[int, date]]] = {}
     for c in candidates:
         sentence = _sentence_of(sentences, c.start)
-        meaning = _some_day(doc, c, text) or c.meaning
+        meaning = _some_day(doc, c, text) or _time_from_now(doc, c, text) or c.meaning
         tense = clause_tense(doc, c.start, c.end, text) if _needs_tense(meaning) else None
         if isinstance(meaning, ClockTime) or (
             isinstance(meaning, DatedTime) and meaning.date is None and meaning.time.hour is not None
@@ -424,6 +468,8 @@ def extract_times(doc: Doc, sentences: list[Sentence], published: datetime | Non
         except (ValueError, OverflowError):
             _log.debug("could not anchor %r", c)
             value = None
+        if value is not None and value.day is not None and value.type == "DATE":
+            c, value = _day_beside_a_date(c, value, text)
         if _part_of_a_told_day(meaning):
             pending_parts.append((len(resolved), c))
         elif value is not None and value.day is not None:

@@ -80,6 +80,11 @@ _TRIGGER_WORDS: dict[str, tuple[str, ...]] = {
         "soon",
         "term",
         "moment",
+        "possible",
+        "date",
+        "stage",
+        "time",
+        "while",
     ),
     "set": ("daily", "weekly", "monthly", "annually", "yearly", "hourly", "nightly", "biweekly"),
     "season": tuple(SEASONS),
@@ -185,7 +190,10 @@ def _matches(text: str, start: int, end: int, rules: tuple[Rule, ...]) -> Iterat
             meaning = rule.build(m)
             if meaning is None:
                 continue
-            match_start, match_end = m.start(), m.end()
+            # A rule may match more than its expression, to see what it shares with a neighbour ("April
+            # 24 and 25": the month of "25"); its group "only" is then the expression.
+            only = "only" in rule.pattern.groupindex and m.group("only")
+            match_start, match_end = m.span("only") if only else m.span()
             # Trailing white space or a comma never belongs to the expression.
             while match_end > match_start and text[match_end - 1] in " \t\n,":
                 match_end -= 1

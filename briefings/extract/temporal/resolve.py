@@ -33,8 +33,10 @@ from briefings.models import TimeType
 
 _SEASON_ORDER = ("SP", "SU", "FA", "WI")
 # How far (days back, days ahead) the tense may move an undated day or month away from the nearest one.
+# A month alone reaches most of a year either way: "a mission in December" planned in March is nine
+# months ahead.
 _DAY_WINDOW = (270, 190)
-_MONTH_WINDOW = (330, 240)
+_MONTH_WINDOW = (330, 330)
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +128,8 @@ class Resolver:
         # first quarter").
         self.report_quarter: tuple[int, int] | None = None
         self.last_month: tuple[int, int] | None = None
+        # The date each weekday named alone ("Thursday") first took.
+        self.weekdays_told: dict[int, date] = {}
 
     # ------------------------------------------------------------ anchors
 
@@ -286,6 +290,10 @@ class Resolver:
             day = anchor + timedelta(days=meaning.weekday - today)
         elif meaning.weekday == today:
             day = anchor
+        elif meaning.weekday in self.weekdays_told and tense in (None, "present") and not meaning.anaphoric:
+            # A weekday the text has already dated keeps that date where the clause's tense does not
+            # decide: "statements made Friday and Thursday ... Wechsler on Thursday: ..."
+            day = self.weekdays_told[meaning.weekday]
         elif self.dct is None:
             # Anchored on a date the story told, not on the day it was written: the tense says nothing
             # about which side of that date, so take the nearest such weekday.
@@ -297,6 +305,8 @@ class Resolver:
             day = anchor - timedelta(days=(today - meaning.weekday) % 7)
         resolved = Resolved("DATE", day.isoformat(), day)
         self._note(resolved)
+        if meaning.shift is None and meaning.week_offset is None and not meaning.anaphoric:
+            self.weekdays_told.setdefault(meaning.weekday, day)
         return resolved
 
     # ------------------------------------------------------------ units counted from the anchor
@@ -401,7 +411,7 @@ class Resolver:
         if meaning.kind == "season":
             return self._season(meaning, tense)
         if meaning.kind == "Q" and meaning.index == "X":
-            return self._quarter_anaphor(meaning)
+            return self._quarter_anaphor(meaning, tense)
         index = int(meaning.index)
         year = meaning.year
         if year is None:
@@ -434,8 +444,13 @@ class Resolver:
         now = anchor.year * 4 + (anchor.month - 1) // 3
         return now - 2 <= year * 4 + quarter - 1 <= now
 
-    def _quarter_anaphor(self, meaning: NamedPeriod) -> Resolved | None:
+    def _quarter_anaphor(self, meaning: NamedPeriod, tense: Tense | None = None) -> Resolved | None:
         anchor = self.anchor
+        if meaning.shift == 0 and meaning.anaphoric and tense == "past" and self.report_quarter is not None:
+            # "This quarter's loss included charges": the quarter a results report tells of, already over
+            # ("the current quarter" stays the one under way)
+            year, quarter = self.report_quarter
+            return Resolved("DATE", f"{year:04d}-Q{quarter}")
         if meaning.shift is not None and anchor is not None:
             index = anchor.year * 4 + (anchor.month - 1) // 3 + meaning.shift
             return Resolved("DATE", f"{index // 4:04d}-Q{index % 4 + 1}")

@@ -33,12 +33,14 @@ from briefings.extract.temporal.builders import (
     build_quarter,
     build_quarter_anaphor,
     build_quarter_code,
+    build_quarter_plural,
     build_reference,
     build_relative_century,
     build_relative_day,
     build_relative_unit,
     build_season,
     build_set,
+    build_unknown_length,
     build_vague_duration,
     build_week_of,
     build_weekday,
@@ -102,6 +104,8 @@ _DATE_AFTER_CLOCK = (
 )
 _CLOCK_CORE = rf"(?P<h>[01]?\d|2[0-3])(?:[:.](?P<mi>[0-5]\d))?\s*(?P<ampm>{AMPM})"
 
+_QUARTER_ORD = r"(?:first|second|third|fourth|1st|2nd|3rd|4th)"
+
 _RULES_SOURCE: list[tuple[str, str, Builder, int]] = [
     # ISO and numeric dates
     (
@@ -148,6 +152,13 @@ _RULES_SOURCE: list[tuple[str, str, Builder, int]] = [
         build_month_day,
         5,
     ),
+    # the second of two days sharing a month: "April 24 and 25" (the expression is "25" alone)
+    (
+        "month_day_second",
+        rf"{B}(?P<mon>{MONTH})\s+(?:{DAYNUM})\s+(?:and|or|to|through)\s+(?P<only>(?P<day>{DAYNUM})(?:,?\s+(?P<yr>{YEAR}))?){E}",
+        build_month_day,
+        5,
+    ),
     (
         "week_of",
         rf"{B}the\s+week\s+of\s+(?P<mon>{MONTH})\s+(?P<day>{DAYNUM})(?:,?\s+(?P<yr>{YEAR}))?{E}",
@@ -175,7 +186,7 @@ _RULES_SOURCE: list[tuple[str, str, Builder, int]] = [
     # years
     (
         "year",
-        rf"(?:{B}|(?<=\d{{4}}[-–]))(?:(?:{POSITION})[\s-]+)?(?:(?:the\s+)?(?:fiscal|calendar|financial|model|school|academic|tax)(?:\s+year)?[\s-]+)?(?P<yr>{YEAR})(?!\w|-[^\W\d])(?:\s+(?:or\s+(?:later|earlier|after|before)|and\s+beyond){E})?",
+        rf"(?:{B}|(?<=\d{{4}}[-–]))(?:(?:pre|post)-)?(?:(?:{POSITION})[\s-]+)?(?:(?:the\s+)?(?:fiscal|calendar|financial|model|school|academic|tax)(?:\s+year)?[\s-]+)?(?P<yr>{YEAR})(?!\w|-[^\W\d])(?:\s+(?:or\s+(?:later|earlier|after|before)|and\s+beyond){E})?",
         build_year,
         2,
     ),
@@ -328,6 +339,20 @@ _RULES_SOURCE: list[tuple[str, str, Builder, int]] = [
         build_quarter,
         4,
     ),
+    # quarters in the plural are no one quarter but that quarter of any year: "in the second and fourth
+    # quarters" (XXXX-Q2, XXXX-Q4); the first of two coordinated ordinals shares the noun of the second
+    (
+        "quarter_plural",
+        rf"{B}(?:the\s+)?(?P<ord>{_QUARTER_ORD})[\s-]+(?:(?:fiscal|calendar)[\s-]+)?quarters{E}",
+        build_quarter_plural,
+        4,
+    ),
+    (
+        "quarter_plural_first",
+        rf"{B}(?P<only>(?:the\s+)?(?P<ord>{_QUARTER_ORD}))\s+(?:and|or|&)\s+(?:the\s+)?{_QUARTER_ORD}[\s-]+(?:(?:fiscal|calendar)[\s-]+)?quarters{E}",
+        build_quarter_plural,
+        4,
+    ),
     (
         "quarter_anaphor",
         rf"{B}(?P<pre>the|this|that|its|last|next|last\s+year['’]s|this\s+year['’]s|the\s+latest\s+year['’]s)\s+(?P<mods>(?:(?:latest|current|same|comparable|corresponding|previous|prior|year-earlier|year-ago|most\s+recent|recent|fiscal|just-ended|just\s+ended|latest\s+fiscal)[\s-]+)*)(?:(?P<yp>{YEAR})\s+)?(?P<unit>quarter|period){E}(?:\s+(?P<tail>a\s+year\s+(?:ago|earlier)|(?:of\s+)?last\s+year|a\s+year\s+before))?(?=\s+end(?:ed|ing)\s+(?P<endmon>{MONTH})\s+(?P<endday>{DAYNUM}))?",
@@ -377,8 +402,16 @@ _RULES_SOURCE: list[tuple[str, str, Builder, int]] = [
         r"soon|the\s+coming\s+(?:days|weeks|months|years|decades)|coming\s+(?:days|weeks|months|years|decades|quarters)|"
         r"the\s+(?:days|weeks|months|years)\s+ahead|the\s+(?:days|weeks|months|years)\s+to\s+come|(?:some\s+)?years\s+ago|"
         r"(?:many|several|some|a\s+few)\s+(?:years|months|decades)\s+ago|decades\s+ago|months\s+ago|years\s+earlier|"
-        r"current)(?![\w’-]|'\w)",
+        r"as\s+soon\s+as\s+possible|an?\s+(?:later|earlier|future)\s+(?:date|time|stage)|"
+        r"(?:then[\s-])?current)(?![\w’-]|'\w)",
         build_reference,
+        1,
+    ),
+    # an unknown length: "for a while", "after a while" (not "a while ago", a time before)
+    (
+        "duration_while",
+        r"(?:(?<=\bfor\s)|(?<=\bin\s))(?:quite\s+)?a\s+(?:little\s+|long\s+|short\s+)?while\b(?!\s+(?:ago|back|longer)\b)",
+        build_unknown_length,
         1,
     ),
 ]
@@ -400,6 +433,7 @@ _RULE_NEEDS: dict[str, frozenset[str]] = {
         "clockword": "clock part",
         "oclock": "clock part",
         "month_day": "month",
+        "month_day_second": "month",
         "week_of": "month",
         "day_month": "month",
         "month_year": "month",
@@ -428,6 +462,8 @@ _RULE_NEEDS: dict[str, frozenset[str]] = {
         "quarter": "period unit",
         "quarter_code": "period",
         "quarter_anaphor": "period unit",
+        "quarter_plural": "unit",
+        "quarter_plural_first": "unit",
         "year_ago_adjective": "unit",
         "half": "period",
         "fiscal_year": "unit",
@@ -435,6 +471,7 @@ _RULE_NEEDS: dict[str, frozenset[str]] = {
         "year_end": "unit",
         "holiday": "holiday unit weekday",
         "reference": "ref unit",
+        "duration_while": "ref",
     }.items()
 }
 RULES: tuple[Rule, ...] = tuple(

@@ -6,6 +6,8 @@ from typing import Literal
 
 from spacy.tokens import Doc, Token
 
+from briefings.extract.temporal.lexicon import MONTHS
+
 Tense = Literal["past", "present", "future"]
 
 _FUTURE_AUX = frozenset({"will", "'ll", "shall", "wo", "’ll"})
@@ -165,6 +167,16 @@ def clause_tense(doc: Doc, start: int, end: int, text: str | None = None) -> Ten
     if token.dep_ == "poss":
         # "Friday's ruling", "last month's vote": a possessive date names an event already reported.
         return "past"
+    if (
+        token.dep_ == "compound"
+        and token.lower_.rstrip(".") in MONTHS
+        and token.head.pos_ in ("NOUN", "PROPN")
+        and token.head.i > token.i
+    ):
+        # "under a June agreement": a month naming the time of a thing, not of the clause's verb ("is
+        # continuing to try to sell"); the clause's tense says nothing of it. (A quarter modifying its
+        # noun, "posted a fourth-quarter loss", is told by the verb: the loss was over when posted.)
+        return None
     if text is None:
         text = doc.text
     before = text[max(0, start - 16) : start].lower()

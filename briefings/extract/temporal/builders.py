@@ -442,9 +442,7 @@ def build_part_of_day(m: re.Match[str]) -> Meaning | DatedTime | None:
     elif which == "the previous":
         date = RelativeUnit("day", -1, anaphoric=True)
     elif m.group("part").lower() == "overnight":
-        # the night before the day the text is telling (TimeML anchors it there, as "the previous night");
-        # with no day told yet, the night before publication
-        date = RelativeUnit("day", -1, anaphoric=True)
+        date = RelativeUnit("day", -1)
     else:
         date = RelativeUnit("day", 0)
     return DatedTime(date, ClockTime(part=part))

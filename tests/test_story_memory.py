@@ -637,8 +637,9 @@ async def test_timeline_by_id_asks_whether_articles_wait_with_the_channels_feeds
     finally:
         event.remove(store.engine.sync_engine, "before_cursor_execute", seen)
     assert WITNESSES[2] in timeline
-    # Each statement is a round trip: the feeds with whether any article waits, the story, its articles.
-    assert len(statements) == 3, statements
+    # Each statement is a round trip: the feeds with whether any article waits, the story, its articles,
+    # their links to the channel's feeds (by article: never the feeds' whole history).
+    assert len(statements) == 4, statements
     assert "story_queue" in statements[0] and "channel_feeds" in statements[0]
 
 

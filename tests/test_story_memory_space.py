@@ -162,3 +162,53 @@ async def test_the_queued_articles_are_read_without_going_through_the_stored_one
         return own + sum(articles_read(child) for child in node.get("Plans", []))
 
     assert articles_read(plan[0]["Plan"]) <= 10, plan
+
+
+@pytest.mark.parametrize("analysed", [False, True])
+async def test_a_story_read_over_its_whole_life_reads_its_own_articles_not_the_feeds_history(
+    pg_store: Store, analysed: bool
+) -> None:
+    # `/timeline story:<id>` of a story of weeks: its own articles are found by the story, each link by its
+    # article; not every link the channel's feeds brought in those weeks, each looked up in the story.
+    from sqlalchemy.dialects import postgresql
+
+    from bot.store.stories import member_links_query, story_findings
+
+    (feed_id,) = await _setup(pg_store, 1, datetime.now(UTC))
+    async with pg_store.transaction() as session:  # weeks of a feed's articles, five of them one story's
+        await session.execute(
+            text(
+                "INSERT INTO articles (content_hash, published, fetched_at, analysis) "
+                "SELECT 'h' || n, now(), now(), '{}' FROM generate_series(1, 50000) AS n"
+            )
+        )
+        await session.execute(
+            text(
+                "INSERT INTO feed_articles (feed_id, article_id, found_at, source) "
+                f"SELECT {feed_id}, id, now() - interval '1 day', 's' FROM articles"
+            )
+        )
+        await session.execute(
+            text(
+                "INSERT INTO story_articles (article_id, story_id, seq) "
+                "SELECT id, CASE WHEN id % 10000 = 0 THEN 'st-long' ELSE 'st-' || id END, id FROM articles"
+            )
+        )
+        if analysed:  # the planner's figures, as autovacuum would leave them
+            await session.execute(text("ANALYZE articles, feed_articles, story_articles"))
+    now = datetime.now(UTC)
+    query = member_links_query([10000, 20000, 30000, 40000, 50000], [feed_id], now)
+    sql = query.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True})
+    async with pg_store.transaction() as session:
+        plan = (await session.execute(text(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}"))).scalar_one()
+        found = await story_findings(session, ["st-long"], [feed_id], now, whole_lives=True)
+    assert sorted(f.found.row.id for f in found) == [10000, 20000, 30000, 40000, 50000]
+    assert {f.story_id for f in found} == {"st-long"}
+
+    def links_read(node: dict) -> int:  # type: ignore[type-arg]
+        own = (
+            node["Actual Rows"] * node["Actual Loops"] if node.get("Relation Name") == "feed_articles" else 0
+        )
+        return own + sum(links_read(child) for child in node.get("Plans", []))
+
+    assert links_read(plan[0]["Plan"]) <= 10, plan

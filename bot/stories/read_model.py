@@ -372,5 +372,10 @@ class StoryReadModel:
             candidates = [story.id]
         else:
             candidates = await story_store.search_titles(session, feed_ids, typed.split())
-        found = await story_store.story_findings(session, candidates, feed_ids, now) if candidates else []
+        # A story read over its whole life: its own articles are few beside what the feeds brought meanwhile.
+        found = (
+            await story_store.story_findings(session, candidates, feed_ids, now, whole_lives=True)
+            if candidates
+            else []
+        )
         return candidates, found

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from stories_builders import actor, analysis, claim, event, place, quote
 
+from briefings.models import ArticleAnalysis
 from briefings.stories.merge import merge_people_story, merge_story, merge_timeline_story
 
 
@@ -208,9 +209,9 @@ def test_a_long_article_of_figures_shows_each_sources_figure_once():
     assert len(shown) == len(set(shown)) == 1501 and shown[0] == ("no", "the governor")
 
 
-def test_the_timeline_merge_shows_what_the_whole_merge_shows_of_the_timeline():
-    said = "The depot fed the rebel convoys"
-    articles = [
+def _depot_strike(said: str) -> list[ArticleAnalysis]:
+    """A strike, its report with a quote and a claim, a council meeting after it and a reprint of that."""
+    return [
         analysis(
             "a1",
             published="2024-03-05T06:00:00",
@@ -231,6 +232,10 @@ def test_the_timeline_merge_shows_what_the_whole_merge_shows_of_the_timeline():
         ),
         analysis("a3", published="2024-03-07T11:00:00", title="Council meets over the Kessa depot strike"),
     ]
+
+
+def test_the_timeline_merge_shows_what_the_whole_merge_shows_of_the_timeline():
+    articles = _depot_strike("The depot fed the rebel convoys")
     whole = merge_story("s", articles, duplicates={"a3": "a2"})
     timeline_only = merge_timeline_story("s", articles, duplicates={"a3": "a2"})
     shown = ("id", "name", "headline", "articles", "sources", "timeline", "source_count", "first_published")
@@ -243,28 +248,7 @@ def test_the_timeline_merge_shows_what_the_whole_merge_shows_of_the_timeline():
 
 
 def test_the_people_story_is_the_whole_story_without_its_digest() -> None:
-    said = "We will rebuild the depot within the year, whatever it costs the council."
-    articles = [
-        analysis(
-            "a1",
-            published="2024-03-05T06:00:00",
-            title="Norland jets strike fuel depot in Kessa",
-            actors=[actor("Tomas Brandt")],
-            events=[
-                event("strike", "2024-03-04", "Norland jets struck the depot in Kessa.", ["Norland"], "Kessa")
-            ],
-            quotes=[quote(said, "Tomas Brandt")],
-            claims=[claim("two", "bridges destroyed", "count", "Brandt", 2)],
-        ),
-        analysis(
-            "a2",
-            published="2024-03-07T10:00:00",
-            title="Council meets over the Kessa depot strike",
-            actors=[actor("Brandt")],
-            events=[event("meet", "2024-03-06", "The council met on Wednesday.", ["council"])],
-        ),
-        analysis("a3", published="2024-03-07T11:00:00", title="Council meets over the Kessa depot strike"),
-    ]
+    articles = _depot_strike("We will rebuild the depot within the year, whatever it costs the council.")
     whole = merge_story("s", articles, duplicates={"a3": "a2"})
     people = merge_people_story("s", articles, duplicates={"a3": "a2"})
     # What `/who` shows (its people, what they said and claimed, the timeline it cites) is the whole story's.

@@ -521,21 +521,10 @@ async def test_a_corrupt_index_delta_is_rebuilt_from_the_stored_articles_with_a_
 
 
 async def test_timeline_of_a_story_by_its_id_reads_that_story_alone(store: Store, analyze: Any) -> None:
-    from test_scheduler import FLOOD
-
-    from bot.clock import FixedClock
     from bot.stories.read_model import StoryReadModel
 
-    clock = FixedClock(DAY_ONE)
-    feed_id = await setup_channel(store, clock, NEWS)
-    for day in range(1, 4):
-        await add_day(store, feed_id, analyze, day)
-    when = DAY_ONE + timedelta(days=2, hours=2)
-    await add_article(store, feed_id, analyze, FLOOD, when.isoformat(), when)
-    clock.set(DAY_ONE + timedelta(days=2, hours=3))
-    await StoryMemory(store).index_pending()
+    clock, _, dam = await _dam_and_flood(store, analyze)
     assert len(set((await story_ids(store)).values())) == 2  # two active stories
-    dam = (await story_ids(store))[1]
     read_model = StoryReadModel(store)
     library = StoryLibrary(store, clock, read_model=read_model)
     services = CommandServices(stories=library, admin=services_of(store, clock).admin)

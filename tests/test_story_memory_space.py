@@ -19,7 +19,7 @@ from bench.stories import article_stream
 from bench.stories_service import _setup, _store_day
 from bot.store.db import Store
 from bot.store.migrate import upgrade_store
-from bot.store.stories import PRUNED_TABLES, STATE_TABLES
+from bot.store.stories import CHURNED_TABLES, PRUNED_TABLES, STATE_TABLES
 from bot.stories.memory import StoryMemory
 
 START = datetime(2024, 1, 1, tzinfo=UTC)
@@ -80,6 +80,18 @@ async def test_an_index_state_written_whole_many_times_takes_the_room_of_about_o
     # back depends on the server's other sessions: a dead row one of them may still see stays until the
     # next VACUUM. The sizes are the service bench's: `python -m bench.stories --service`.)
     assert await _vacuums(pg_store, STATE_TABLES) == {table: 10 for table in STATE_TABLES}
+
+
+async def test_the_rows_each_batch_rewrites_are_vacuumed_every_so_many_articles(pg_store: Store) -> None:
+    # Each batch updates the rows of the stories it joins and deletes its queue entries: their dead versions
+    # are cleared by the memory itself every `vacuum_every` articles, whatever the server's autovacuum does.
+    await _without_autovacuum(pg_store, list(CHURNED_TABLES))
+    feed_ids = await _setup(pg_store, 2, START - timedelta(days=1))
+    memory = StoryMemory(pg_store, batch=30, vacuum_every=100)
+    await _store_day(pg_store, feed_ids, _days(1, 300)[0], 0)
+    assert (await memory.index_pending()).placed == 300
+    # Batches of 30: a vacuum after the 4th (120 placed) and the 8th (240); 60 placed since.
+    assert await _vacuums(pg_store, CHURNED_TABLES) == {table: 2 for table in CHURNED_TABLES}
 
 
 async def test_pruned_articles_leave_room_that_the_next_days_use(pg_store: Store) -> None:

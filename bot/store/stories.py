@@ -29,6 +29,9 @@ _CHUNK = 500
 _STATE_ROW = 1
 # The index state's tables: a base rewritten whole, deltas dropped in bulk (`reclaim_space` after each).
 STATE_TABLES = ("story_index_state", "story_index_deltas")
+# What every batch rewrites or deletes rows of: a story's row each time articles join it (its count, its
+# last article), the queue as it empties, the places a merge moves (`StoryMemory.vacuum_every`).
+CHURNED_TABLES = ("stories", "story_queue", "story_articles")
 # What a prune drops rows of (directly or by cascade).
 PRUNED_TABLES = ("articles", "feed_articles", "story_articles", "stories", "story_queue")
 

@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from spacy.lang.en import English
+from spacy.tokens import Doc
+
+from briefings.extract.reports import report_sentences
+from briefings.models import Sentence
 
 NEWS = [
     "Police arrested a man in Verlo on Tuesday after a break-in at the town library.",
@@ -15,6 +20,11 @@ NEWS = [
     # A state, or what is to come on a particular occasion.
     "The ballot count is over in Lanmore.",
     "The harbour police will hold a press conference this afternoon.",
+    # That something happened, who someone named now is, what is said to have happened.
+    "There was an explosion at the Verlo gasworks on Friday.",
+    "Mara Linde is the new harbour pilot of Oskby.",
+    "Police say the man may have fled across the border.",
+    "The mayor hopes to reopen the bridge by Friday, her office said.",
 ]
 NOT_NEWS = [
     # Talking to the reader, or about the page itself.
@@ -26,6 +36,16 @@ NOT_NEWS = [
     "Since 2004 partner libraries have been sending their scans to the archive.",
     "New scans are added to the collection every day after a waiting period.",
     "The council publishes the minutes of its meetings every week.",
+    # What a thing is, a state that does not hold, what can be, a wish: no happening. A clause that
+    # describes a noun ("as they are published") is not what the sentence says.
+    "These scans are part of a project to keep pages as they are published.",
+    "The aim is to mend every broken link on the web.",
+    "The scanned files are not available to the public yet.",
+    "Each credit can be spent in the shop or saved for later.",
+    "The library hopes that old links will point to the saved copies.",
+    # What will happen whenever something does: a rule, no occasion.
+    "This way, as the pages that are linked are moved or taken off the web, a copy of the version that was up "
+    "when the story was written will be saved.",
     # A label too short to say who did what.
     "All rights reserved.",
     # A headline in the present: the report's body says what happened.
@@ -55,3 +75,27 @@ def test_a_time_word_in_a_web_address_does_not_make_the_report_a_habit(analyze):
     )
     assert any(t.type == "SET" for t in analysis.times)
     assert analysis.report_sentences
+
+
+def test_a_sentence_parsed_without_a_verb_at_its_root_reports_through_any_clause():
+    # The parser may take a page's address, headline and date line for one phrase headed by a noun (as
+    # here by "page"): no main clause shows, so any clause in it with a subject of its own counts.
+    words = ["Oskby", "harbour", "page", ":", "Mara", "Linde", "quits", "as", "harbour", "pilot", "today"]
+    heads = [2, 2, 2, 2, 5, 6, 2, 6, 9, 7, 6]
+    deps = [
+        "compound",
+        "compound",
+        "ROOT",
+        "punct",
+        "compound",
+        "nsubj",
+        "appos",
+        "prep",
+        "compound",
+        "pobj",
+        "npadvmod",
+    ]
+    pos = ["PROPN", "NOUN", "NOUN", "PUNCT", "PROPN", "PROPN", "VERB", "ADP", "NOUN", "NOUN", "NOUN"]
+    doc = Doc(English().vocab, words=words, heads=heads, deps=deps, pos=pos)
+    assert doc[:].root.text == "page"
+    assert report_sentences(doc, [Sentence(index=0, start=0, end=len(doc.text), text=doc.text)], []) == [0]

@@ -258,3 +258,24 @@ def test_a_name_one_report_gives_in_passing_is_not_one_the_story_knows(analyze):
     placed = _placed(StoryIndex(), analyze, texts, published=None)
     assert len({placed[key] for key in ("lorca", "lorca-later", "more", "crowd", "passing")}) == 1
     assert placed["sulek"] != placed["lorca"]
+
+
+# One pilot's retirement told twice, without publication dates: one report opens on the day she retired, the
+# other on the day, decades back, she brought in her first ship (the story's background, not its news).
+RETIREMENT = {
+    "farewell": (
+        "Mara Linde, the harbour pilot of Oskby, retired on May 3, 2024 after guiding her last tanker into port. "
+        "Linde was cheered by dock workers as the tanker Elsa berthed. The port authority said Linde had brought "
+        "in more than nine thousand ships."
+    ),
+    "history": (
+        "On June 2, 1986, a young Mara Linde guided her first tanker into Oskby harbour. Linde has retired from "
+        "piloting after nearly four decades, bringing the tanker Elsa to its berth as dock workers cheered. The "
+        "port authority praised Linde's nine thousand ships."
+    ),
+}
+
+
+def test_undated_reports_about_the_same_people_are_not_kept_apart_by_their_background_dates(analyze):
+    placed = _placed(StoryIndex(), analyze, RETIREMENT, published=None)
+    assert placed["history"] == placed["farewell"]

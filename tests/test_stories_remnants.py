@@ -51,6 +51,21 @@ def test_a_scraping_remnant_stays_out_of_every_story_and_is_listed_with_its_reas
     assert sorted(story.articles) == ["first", "second", "third"]
 
 
+# What an archive writes on the pages it keeps: what its scans are, what they are for, what is not there.
+ARCHIVE_NOTE = (
+    "These scans are part of a project to keep pages as they are published. The aim is to mend every "
+    "broken link on the web. The library hopes that old links will point to the saved copies. The scanned "
+    "files are not available to the public yet."
+)
+
+
+def test_an_archive_note_saying_what_its_scans_are_stays_out_of_every_story(analyze):
+    analyses = _batch(analyze, {**REPORTS, "note": ARCHIVE_NOTE})
+    placed = {analyses[i].article.id: g.id for g in cluster_articles(analyses) for i in g.members}
+    assert placed["first"] == placed["second"] == placed["third"]
+    assert [s.article for s in set_aside(analyses)] == ["note"]
+
+
 # A page of furniture around one sentence of news: the sentence is news, so the page is in a story.
 ONE_LINE = (
     "Sign in to your account. Subscribe to our newsletter. A footbridge over the Tarnel collapsed in "

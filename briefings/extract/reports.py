@@ -7,6 +7,13 @@ archive's note about its crawl, a sign-up form) talks to its reader ("you", a co
 subject), speaks as the page ("we"), is a label or a headline too short to say who did what where, or
 tells of a standing habit rather than an occasion ("data are added every day", "has been sending its
 scans since 2004").
+
+What counts is what the sentence asserts: its main clause (and the clauses joined to it), not a clause
+that only describes one of its nouns or says when or why ("pages as they are created"). And a report tells
+of something done or happening, which a main clause does not when it says what a thing is ("the crawls are
+part of an effort", "the goal is to fix links"), that a state does not hold ("the files are not
+available"), what can or may be ("the credit can be used"), or a wish or a need ("the archive hopes
+that").
 """
 
 from __future__ import annotations
@@ -19,6 +26,12 @@ from briefings.models import Sentence, TimeExpression
 _FIRST_AND_SECOND_PERSON = frozenset(["i", "me", "we", "us", "you"])
 _THE_READER = frozenset(["you", "your", "yours", "yourself", "yourselves"])
 _SUBJECTS = frozenset(["nsubj", "nsubjpass", "expl"])
+# Modals of what can or may be: a possibility, not a happening ("the credit can be used").
+_POSSIBLE = frozenset(["can", "could", "may", "might"])
+# Verbs of a wish, a need or a liking: a state of mind, not something done.
+_STATES_OF_MIND = frozenset(
+    f"{verb}{ending}" for verb in ("hope", "wish", "want", "need", "like", "love") for ending in ("", "s")
+)
 # A line this short is a label, a notice or a headline ("All rights reserved.", "Bridge falls in Oskby."),
 # too short to say who did what where: not a report.
 MIN_WORDS = 5
@@ -62,11 +75,55 @@ def _in_address(text: str, start: int, end: int) -> bool:
     return "/" in text[max(0, start - 3) : start] or "/" in text[end : end + 3]
 
 
+def _asserted(sentence: Span) -> list[Token]:
+    """The heads of the clauses the sentence asserts: its root, the clauses joined to it ("… and fled")
+    and what it says someone said or did ("police say the man fled"); not those of a wish or a state.
+
+    A root the parser found under a subordinating word ("as the pages are changed, …") asserts nothing. A
+    root that is no verb (a run of page text taken for one phrase: an address, a headline, a dateline)
+    shows no main clause: each clause in it counts.
+    """
+    root = sentence.root
+    if root.pos_ not in ("VERB", "AUX"):
+        return list(sentence)
+    if any(child.dep_ == "mark" for child in root.children):
+        return []
+    heads = [root]
+    for head in heads:
+        for child in head.children:
+            if child.dep_ in ("conj", "parataxis") or (child.dep_ == "ccomp" and not _no_happening(head)):
+                heads.append(child)
+    return heads
+
+
+def _no_happening(verb: Token) -> bool:
+    """Whether the clause tells of no happening: what a thing is, a state that does not hold, what can or
+    may be, a wish or a need."""
+    deps = {child.dep_ for child in verb.children}
+    if verb.lemma_ == "be" and "expl" not in deps:
+        subject = _subject(verb)
+        # "There was an explosion" tells of one, and "Linde is the new pilot" of someone named; "the
+        # crawls are part of an effort" says what they are.
+        named = subject is not None and subject.pos_ == "PROPN"
+        if (deps & {"attr", "xcomp", "ccomp"} and not named) or "neg" in deps:
+            return True
+    clause = verb
+    while True:
+        # "can be spent or saved": the modal of the first verb holds for those joined to it.
+        if any(child.dep_ == "aux" and child.lower_ in _POSSIBLE for child in clause.children):
+            return True
+        if clause.dep_ != "conj" or clause.head is clause:
+            break
+        clause = clause.head
+    # The lower form too: the lemmatiser reads "hopes" as a form of "hop".
+    return verb.lemma_ in _STATES_OF_MIND or verb.lower_ in _STATES_OF_MIND
+
+
 def _reports(sentence: Span, recurring: list[int]) -> bool:
     if sum(1 for token in sentence if token.is_alpha) < MIN_WORDS or _addresses_the_reader(sentence):
         return False
-    for token in sentence:
-        if token.pos_ not in ("VERB", "AUX") or _going_on_since(token):
+    for token in _asserted(sentence):
+        if token.pos_ not in ("VERB", "AUX") or _going_on_since(token) or _no_happening(token):
             continue
         subject = _subject(token)
         if (

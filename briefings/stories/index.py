@@ -54,6 +54,8 @@ class IndexSettings:
     event_day_decay: float = 3.0
     event_day_support: float = 0.6
     event_day_floor: float = 0.3
+    # Text dates this many days apart (decades) tell of another era: of another event, or, in two undated
+    # texts about the same people, of one's background.
     far_days: int = 10_000
     article_features: int = 80
     query_features: int = 30
@@ -466,6 +468,10 @@ class StoryIndex:
         story_days = self._story_days(profile)
         if features.event_days and story_days:
             gap = min(abs(d - s) for d in features.event_days for s in story_days)
+            if gap > settings.far_days and self._undated_same_people(profile, features):
+                # Decades between the dates of two undated texts about the same people: one of them is
+                # background (a career's first day, the crime a retrial goes back to), not their news.
+                gap = 0
             # Dates read from an undated text may be background or a source's own dateline: a gap between them
             # is weaker evidence than one between dates anchored by publication times.
             floor = settings.event_day_floor if features.published_day is None else 0.0
@@ -490,6 +496,14 @@ class StoryIndex:
         # One side stating its days and the other not is no evidence either way: a report copied without
         # its date is no less likely to be of the same event.
         return agreement
+
+    def _undated_same_people(self, profile: StoryProfile, features: ArticleFeatures) -> bool:
+        """Whether neither side has publication days and the article is mostly about people the story is about."""
+        return (
+            features.published_day is None
+            and profile.first_day is None
+            and not features.participants.isdisjoint(self._story_participants(profile))
+        )
 
     def _story_days(self, profile: StoryProfile) -> list[int]:
         """The days most of the story's reports give for its news (a stray background date does not count)."""

@@ -317,6 +317,23 @@ def test_a_quarter_dated_in_the_past_is_not_the_quarter_a_report_compares(nlp: L
     assert result["a year ago"] == ("DATE", "2018-Q3")
 
 
+def test_after_the_year_s_first_nine_months_a_report_compares_years(nlp: Language) -> None:
+    text = (
+        "Ostby Paper earned $4 million in the third quarter, up from $3 million a year earlier. In the first "
+        "nine months, it earned $11 million, against $9 million a year earlier. Year-ago results included a "
+        "gain. In the latest quarter, sales were above the year-ago quarter."
+    )
+    assert [(t.text, t.value) for t in times_of(nlp, text, datetime(2019, 10, 30))] == [
+        ("the third quarter", "2019-Q3"),
+        ("a year earlier", "2018-Q3"),
+        ("the first nine months", "P9M"),
+        ("a year earlier", "2018"),
+        ("Year-ago", "2018"),
+        ("the latest quarter", "2019-Q3"),
+        ("the year-ago quarter", "2018-Q3"),
+    ]
+
+
 def test_a_half_of_a_year_is_that_half(nlp: Language) -> None:
     result = found(
         nlp, "The mill expects lower sales for the last half of 2019 and in the first two quarters of 2020."

@@ -494,3 +494,9 @@ def test_the_day_before_a_date_is_one_expression_a_day_earlier(nlp: Language) ->
 def test_then_current_is_a_time_told_before(nlp: Language) -> None:
     result = found(nlp, "Holders of Orrby stock could buy shares at half the then-current market price.")
     assert result["then-current"] == ("DATE", "PAST_REF")
+
+
+def test_soon_is_the_future_only_when_it_counts_from_now(nlp: Language) -> None:
+    assert found(nlp, "The ferry to Lindholm will soon run again.")["soon"] == ("DATE", "FUTURE_REF")
+    assert "soon" not in found(nlp, "The ferry was soon back in service.")
+    assert "soon" not in found(nlp, "Repairs on the pier began soon after the storm.")

@@ -291,6 +291,8 @@ def _plausible(doc: Doc, c: Candidate) -> bool:
             return False
         if word == "soon" and indices[0] > 0 and doc[indices[0] - 1].lower_ == "as":
             return False
+        if word == "soon" and _soon_after_a_told_time(doc, indices[-1], c):
+            return False
     if c.rule == "set_adverb" and isinstance(meaning, Recurrence) and first.pos_ in ("NOUN", "PROPN"):
         return False
     # A bare "night" or "morning" is a time of day, not a date ("at night", "in the morning").
@@ -299,6 +301,15 @@ def _plausible(doc: Doc, c: Candidate) -> bool:
         and len(indices) == 1
         and first.lower_ in ("night", "morning", "evening", "afternoon")
     )
+
+
+def _soon_after_a_told_time(doc: Doc, index: int, c: Candidate) -> bool:
+    """Whether "soon" counts from a time the text tells rather than from now: "soon after the flood",
+    "the ferry was soon back in service" (a past clause). Only a "soon" ahead of now is the future."""
+    after = doc[index + 1] if index + 1 < len(doc) else None
+    if after is not None and after.lower_ in ("after", "before", "afterwards", "afterward", "thereafter"):
+        return True
+    return clause_tense(doc, c.start, c.end) == "past"
 
 
 def _needs_tense(meaning: Meaning | DatedTime) -> bool:

@@ -500,3 +500,16 @@ def test_soon_is_the_future_only_when_it_counts_from_now(nlp: Language) -> None:
     assert found(nlp, "The ferry to Lindholm will soon run again.")["soon"] == ("DATE", "FUTURE_REF")
     assert "soon" not in found(nlp, "The ferry was soon back in service.")
     assert "soon" not in found(nlp, "Repairs on the pier began soon after the storm.")
+
+
+def test_another_company_s_report_compares_the_quarter_it_names(nlp: Language) -> None:
+    text = (
+        "Lunde Air earned more in its fiscal first quarter than a year earlier. Separately, Orsa Air "
+        "reported third-quarter profit of $2 million, up from $1 million a year earlier."
+    )
+    assert [(t.text, t.value) for t in times_of(nlp, text, datetime(2019, 10, 30))] == [
+        ("fiscal first quarter", "2019-Q1"),
+        ("a year earlier", "2018-Q1"),
+        ("third-quarter", "2019-Q3"),
+        ("a year earlier", "2018-Q3"),
+    ]

@@ -449,6 +449,10 @@ def _part_of_a_told_day(meaning: Meaning | DatedTime) -> bool:
     return isinstance(day, RelativeUnit) and day.unit == "day" and day.offset == 0 and day.anaphoric
 
 
+# A paragraph that opens on another matter: "Separately, ...", "In a separate statement, ...".
+_ANOTHER_MATTER = re.compile(r"\s*(?:Separately|In\s+a\s+separate\s+\w+)\b", re.I)
+
+
 def _sentence_of(sentences: list[Sentence], position: int) -> int:
     return sentence_at(sentences, position) if sentences else 0
 
@@ -464,8 +468,12 @@ def extract_times(doc: Doc, sentences: list[Sentence], published: datetime | Non
     pending_clocks: list[tuple[int, Candidate, Tense | None, date | None]] = []
     pending_parts: list[tuple[int, Candidate]] = []
     days_by_sentence: dict[int, list[tuple[int, date]]] = {}
+    last_sentence = -1
     for c in candidates:
         sentence = _sentence_of(sentences, c.start)
+        if any(_ANOTHER_MATTER.match(s.text) for s in sentences[last_sentence + 1 : sentence + 1]):
+            resolver.another_report()
+        last_sentence = max(last_sentence, sentence)
         meaning = _some_day(doc, c, text) or _time_from_now(doc, c, text) or c.meaning
         tense = clause_tense(doc, c.start, c.end, text) if _needs_tense(meaning) else None
         if isinstance(meaning, ClockTime) or (

@@ -158,6 +158,12 @@ class Resolver:
             if month is not None:
                 self.last_month = (year, month)
 
+    def another_report(self) -> None:
+        """A story goes on to another company's results ("Separately, Orsa Mining posted ..."): the quarter
+        the first report told of is not the one the next compares."""
+        self.report_quarter = None
+        self.year_to_date = False
+
     # ------------------------------------------------------------ entry point
 
     def resolve(self, meaning: Meaning | DatedTime, tense: Tense | None) -> Resolved | None:

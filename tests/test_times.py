@@ -317,6 +317,23 @@ def test_a_quarter_dated_in_the_past_is_not_the_quarter_a_report_compares(nlp: L
     assert result["a year ago"] == ("DATE", "2018-Q3")
 
 
+def test_after_the_year_s_first_nine_months_a_report_compares_years(nlp: Language) -> None:
+    text = (
+        "Ostby Paper earned $4 million in the third quarter, up from $3 million a year earlier. In the first "
+        "nine months, it earned $11 million, against $9 million a year earlier. Year-ago results included a "
+        "gain. In the latest quarter, sales were above the year-ago quarter."
+    )
+    assert [(t.text, t.value) for t in times_of(nlp, text, datetime(2019, 10, 30))] == [
+        ("the third quarter", "2019-Q3"),
+        ("a year earlier", "2018-Q3"),
+        ("the first nine months", "P9M"),
+        ("a year earlier", "2018"),
+        ("Year-ago", "2018"),
+        ("the latest quarter", "2019-Q3"),
+        ("the year-ago quarter", "2018-Q3"),
+    ]
+
+
 def test_a_half_of_a_year_is_that_half(nlp: Language) -> None:
     result = found(
         nlp, "The mill expects lower sales for the last half of 2019 and in the first two quarters of 2020."
@@ -477,3 +494,22 @@ def test_the_day_before_a_date_is_one_expression_a_day_earlier(nlp: Language) ->
 def test_then_current_is_a_time_told_before(nlp: Language) -> None:
     result = found(nlp, "Holders of Orrby stock could buy shares at half the then-current market price.")
     assert result["then-current"] == ("DATE", "PAST_REF")
+
+
+def test_soon_is_the_future_only_when_it_counts_from_now(nlp: Language) -> None:
+    assert found(nlp, "The ferry to Lindholm will soon run again.")["soon"] == ("DATE", "FUTURE_REF")
+    assert "soon" not in found(nlp, "The ferry was soon back in service.")
+    assert "soon" not in found(nlp, "Repairs on the pier began soon after the storm.")
+
+
+def test_another_company_s_report_compares_the_quarter_it_names(nlp: Language) -> None:
+    text = (
+        "Lunde Air earned more in its fiscal first quarter than a year earlier. Separately, Orsa Air "
+        "reported third-quarter profit of $2 million, up from $1 million a year earlier."
+    )
+    assert [(t.text, t.value) for t in times_of(nlp, text, datetime(2019, 10, 30))] == [
+        ("fiscal first quarter", "2019-Q1"),
+        ("a year earlier", "2018-Q1"),
+        ("third-quarter", "2019-Q3"),
+        ("a year earlier", "2018-Q3"),
+    ]

@@ -291,6 +291,8 @@ def _plausible(doc: Doc, c: Candidate) -> bool:
             return False
         if word == "soon" and indices[0] > 0 and doc[indices[0] - 1].lower_ == "as":
             return False
+        if word == "soon" and _soon_after_a_told_time(doc, indices[-1], c):
+            return False
     if c.rule == "set_adverb" and isinstance(meaning, Recurrence) and first.pos_ in ("NOUN", "PROPN"):
         return False
     # A bare "night" or "morning" is a time of day, not a date ("at night", "in the morning").
@@ -299,6 +301,15 @@ def _plausible(doc: Doc, c: Candidate) -> bool:
         and len(indices) == 1
         and first.lower_ in ("night", "morning", "evening", "afternoon")
     )
+
+
+def _soon_after_a_told_time(doc: Doc, index: int, c: Candidate) -> bool:
+    """Whether "soon" counts from a time the text tells rather than from now: "soon after the flood",
+    "the ferry was soon back in service" (a past clause). Only a "soon" ahead of now is the future."""
+    after = doc[index + 1] if index + 1 < len(doc) else None
+    if after is not None and after.lower_ in ("after", "before", "afterwards", "afterward", "thereafter"):
+        return True
+    return clause_tense(doc, c.start, c.end) == "past"
 
 
 def _needs_tense(meaning: Meaning | DatedTime) -> bool:
@@ -438,6 +449,10 @@ def _part_of_a_told_day(meaning: Meaning | DatedTime) -> bool:
     return isinstance(day, RelativeUnit) and day.unit == "day" and day.offset == 0 and day.anaphoric
 
 
+# A paragraph that opens on another matter: "Separately, ...", "In a separate statement, ...".
+_ANOTHER_MATTER = re.compile(r"\s*(?:Separately|In\s+a\s+separate\s+\w+)\b", re.I)
+
+
 def _sentence_of(sentences: list[Sentence], position: int) -> int:
     return sentence_at(sentences, position) if sentences else 0
 
@@ -453,8 +468,12 @@ def extract_times(doc: Doc, sentences: list[Sentence], published: datetime | Non
     pending_clocks: list[tuple[int, Candidate, Tense | None, date | None]] = []
     pending_parts: list[tuple[int, Candidate]] = []
     days_by_sentence: dict[int, list[tuple[int, date]]] = {}
+    last_sentence = -1
     for c in candidates:
         sentence = _sentence_of(sentences, c.start)
+        if any(_ANOTHER_MATTER.match(s.text) for s in sentences[last_sentence + 1 : sentence + 1]):
+            resolver.another_report()
+        last_sentence = max(last_sentence, sentence)
         meaning = _some_day(doc, c, text) or _time_from_now(doc, c, text) or c.meaning
         tense = clause_tense(doc, c.start, c.end, text) if _needs_tense(meaning) else None
         if isinstance(meaning, ClockTime) or (

@@ -36,6 +36,8 @@ _SEASON_ORDER = ("SP", "SU", "FA", "WI")
 # A month alone reaches most of a year either way: "a mission in December" planned in March is nine
 # months ahead.
 _DAY_WINDOW = (270, 190)
+# The months of a year so far that results reports add up after a quarter's: the first half, nine months.
+_YEAR_TO_DATE = frozenset({"P6M", "P9M"})
 _MONTH_WINDOW = (330, 330)
 
 
@@ -127,6 +129,10 @@ class Resolver:
         # named in passing ("after a flat second quarter", "a fourth-quarter charge", "since the 1984
         # first quarter").
         self.report_quarter: tuple[int, int] | None = None
+        # Whether the report has gone on from its quarter to the months of the year so far ("In the first
+        # nine months, net rose ... from a year earlier"): its comparisons are then of the year, until a
+        # quarter is named again.
+        self.year_to_date = False
         self.last_month: tuple[int, int] | None = None
         # The date each weekday named alone ("Thursday") first took.
         self.weekdays_told: dict[int, date] = {}
@@ -152,6 +158,12 @@ class Resolver:
             if month is not None:
                 self.last_month = (year, month)
 
+    def another_report(self) -> None:
+        """A story goes on to another company's results ("Separately, Orsa Mining posted ..."): the quarter
+        the first report told of is not the one the next compares."""
+        self.report_quarter = None
+        self.year_to_date = False
+
     # ------------------------------------------------------------ entry point
 
     def resolve(self, meaning: Meaning | DatedTime, tense: Tense | None) -> Resolved | None:
@@ -161,6 +173,8 @@ class Resolver:
         if isinstance(meaning, ClockTime):
             return self._dated_time(DatedTime(None, meaning), tense)
         if isinstance(meaning, Duration):
+            if self.report_quarter is not None and meaning.value in _YEAR_TO_DATE:
+                self.year_to_date = True
             return Resolved("DURATION", meaning.value)
         if isinstance(meaning, Recurrence):
             return Resolved("SET", meaning.value)
@@ -391,7 +405,7 @@ class Resolver:
             index = base.year * 4 + (base.month - 1) // 3 + round(amount)
             return Resolved("DATE", f"{index // 4:04d}-Q{index % 4 + 1}")
         if unit == "year":
-            if self.report_quarter is not None and float(amount).is_integer():
+            if self.report_quarter is not None and float(amount).is_integer() and not self.year_to_date:
                 # Earnings news compares a quarter with the same quarter of an earlier year.
                 year, quarter = self.report_quarter
                 return Resolved("DATE", f"{year + int(amount):04d}-Q{quarter}")
@@ -423,6 +437,7 @@ class Resolver:
                 if index > current:
                     year -= 1
         if meaning.kind == "Q":
+            self.year_to_date = False
             # A quarter told of in the past ("profit rose in the third quarter") or already over ("expects
             # to report a third-quarter loss"), not one looked ahead to ("expects a strong first quarter"),
             # and not one dated further back.
@@ -456,6 +471,11 @@ class Resolver:
             return Resolved("DATE", f"{index // 4:04d}-Q{index % 4 + 1}")
         if self.report_quarter is not None:
             year, quarter = self.report_quarter
+            if self.year_to_date and meaning.anaphoric and (meaning.year is not None or meaning.year_offset):
+                # "the 1988 period", "year-earlier results" after the year's first nine months: that year
+                return Resolved("DATE", f"{meaning.year or year + (meaning.year_offset or 0):04d}")
+            if meaning.anaphoric and meaning.year is None and not meaning.year_offset:
+                self.year_to_date = False  # "the latest quarter": back to the quarter
         elif anchor is not None:
             # Without a quarter named before, "the quarter" is the last one completed: what results report.
             index = anchor.year * 4 + (anchor.month - 1) // 3 - 1

@@ -5,10 +5,22 @@ The articles are the synthetic ones of `bench.stories` (invented names and words
 
 from __future__ import annotations
 
+import random
 import zlib
 
+import pytest
+from pydantic import ValidationError
+
 from bench.stories import article_stream
-from bot.stories.index_state import StateDelta, StateTracker, apply_deltas, decode_base, encode_base
+from bot.stories.index_state import (
+    StateDelta,
+    StateTracker,
+    _edited,
+    _posting_edit,
+    apply_deltas,
+    decode_base,
+    encode_base,
+)
 from briefings.stories.index import IndexSettings, StoryIndex
 
 
@@ -116,3 +128,43 @@ def test_a_save_looks_at_the_stories_the_batch_touched_not_at_every_open_story(m
     # note it saved: not the hundreds of open stories.
     assert touched <= set(looked_at) and len(looked_at) < len(index.state.stories) / 2
     assert apply_deltas(decode_base(base), [delta]).model_dump() == index.state.model_dump()
+
+
+def test_a_posting_list_a_batch_changed_by_a_story_or_two_is_written_as_that_change() -> None:
+    _, base, deltas = _run(1200, 300, 50)
+    state = decode_base(base)
+    edited_ids = whole_ids = edits = 0
+    for blob in deltas[len(deltas) // 2 :]:  # once lists are long and stories close
+        written = StateDelta.model_validate_json(zlib.decompress(blob))
+        state = apply_deltas(state, [blob])
+        for key, (removed, appended) in written.postings_edits.items():
+            edits += 1
+            edited_ids += len(removed) + len(appended)
+            whole_ids += len(state.postings[key])
+    # A batch moves an id or two in a list (the lists are short here: two days' stories, 300 a day).
+    assert edits > 1000 and edited_ids < 3 * edits and edited_ids < whole_ids / 2
+
+
+def test_a_posting_edit_is_written_only_when_it_gives_the_list_exactly() -> None:
+    rng = random.Random(3)
+    ids = [f"st-{n}" for n in range(12)]
+    edits = 0
+    for _ in range(3000):
+        before = rng.sample(ids, rng.randint(0, 10)) + (rng.sample(ids, 1) if rng.random() < 0.1 else [])
+        after = [story for story in before if rng.random() > 0.15]
+        after = [s for s in after if s not in (moved := rng.sample(ids, rng.randint(0, 2)))] + moved
+        if rng.random() < 0.1:
+            after = rng.sample(ids, rng.randint(1, 6))  # unrelated
+        edit = _posting_edit(before, after)
+        if edit is not None:
+            edits += 1
+            assert _edited(before, edit) == after
+            assert len(edit[0]) + len(edit[1]) < len(after)
+    assert edits > 1000
+
+
+def test_a_delta_with_a_field_this_version_does_not_know_is_refused_not_misread() -> None:
+    _, base, deltas = _run(300, 300, 50)
+    newer = zlib.decompress(deltas[-1]).replace(b'{"documents"', b'{"stories_split":{},"documents"', 1)
+    with pytest.raises(ValidationError):
+        apply_deltas(decode_base(base), [zlib.compress(newer)])

@@ -271,6 +271,33 @@ async def test_a_corrupt_index_state_is_rebuilt_from_the_stored_articles_with_a_
     assert [(s.id, s.articles) for s in stories] == [(story_id, 4)]
 
 
+async def test_a_state_an_earlier_version_wrote_loads_and_is_written_again_whole_at_the_first_save(
+    store: Store, analyze: Any
+) -> None:
+    from bot.clock import FixedClock
+    from bot.store.models import StoryIndexDelta
+    from bot.stories.memory import MEMORY_VERSION, POSTINGS_WHOLE_VERSION
+
+    clock = FixedClock(DAY_ONE)
+    feed_id = await setup_channel(store, clock, NEWS)
+    for day in range(1, 4):
+        await add_day(store, feed_id, analyze, day)
+    await StoryMemory(store, snapshot_every=1).index_pending()
+    (story_id,) = set((await story_ids(store)).values())
+    async with store.transaction() as session:  # as the version before wrote it (postings whole)
+        await session.execute(update(StoryIndexSnapshot).values(version=POSTINGS_WHOLE_VERSION))
+    await add_day(store, feed_id, analyze, 4)
+    report = await StoryMemory(store).index_pending()
+    assert (report.placed, report.replayed) == (1, 0)  # read, not rebuilt
+    assert set((await story_ids(store)).values()) == {story_id}
+    async with store.transaction() as session:
+        version = (await session.execute(select(StoryIndexSnapshot.version))).scalar_one()
+        deltas = (await session.execute(select(func.count()).select_from(StoryIndexDelta))).scalar_one()
+    # No delta of this version follows a base of the one before: a process of that version reading the
+    # store finds a version it does not know and rebuilds, rather than misread what it cannot.
+    assert (version, deltas) == (MEMORY_VERSION, 0)
+
+
 LOCAL_FEED = "https://feeds.example.org/orven-local.xml"
 # Only the local feed carries this report: its sentence and quote must leave the channel with the feed.
 LOCAL_REPORT = (

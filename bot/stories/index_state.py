@@ -18,6 +18,12 @@ How changes are seen, without touching the engine's decisions:
   index changes in place after reading them (an article's story on a merge, a band's list when a story
   closes) also note their reads (`get`, `[]`); a whole-container pass (`values`, `items`, iteration)
   marks every key. Postings and frequencies are only read in place, so their reads are not noted.
+- postings (feature -> the open stories it leads to, most recent last, at most `posting_cap`) are written as
+  an edit when that is shorter: the stories taken out of the list and those put at its end since the save.
+  A batch posts each article's strongest features and takes each closed story out of the lists of its 250,
+  so it changes a list by an id or two, and writing the lists whole was most of a delta. The list as it
+  was is copied when the batch first writes it (`_Postings`), and an edit is kept only when applying it to
+  that copy gives exactly the list as it is.
 """
 
 from __future__ import annotations
@@ -29,7 +35,7 @@ import zlib
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from bot.collector import collector_held_off
 from briefings.stories.index import IndexedArticle, StoryIndexState, StoryProfile
@@ -102,6 +108,11 @@ class _Tracked(dict[str, Any]):
         self.everything = True
         return super().__iter__()
 
+    def forget_changes(self) -> None:
+        """What is noted so far is saved: note from here."""
+        self.touched.clear()
+        self.everything = False
+
 
 class _ReadTracked(_Tracked):
     """A `_Tracked` whose values the index may change in place after reading them."""
@@ -109,12 +120,82 @@ class _ReadTracked(_Tracked):
     reads = True
 
 
+class _Postings(_Tracked):
+    """A `_Tracked` that also keeps, in `before`, a copy of each list as it was when first written since
+    the save (None: the key was not there), so a delta can write what changed in it (`_posting_edit`)."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        super().__init__(data)
+        self.before: dict[str, list[str] | None] = {}
+
+    def _remember(self, key: str) -> None:
+        if key not in self.before:
+            listed = dict.get(self, key)
+            self.before[key] = None if listed is None else list(listed)
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self._remember(key)
+        super().__setitem__(key, value)
+
+    def __delitem__(self, key: str) -> None:
+        self._remember(key)
+        super().__delitem__(key)
+
+    def setdefault(self, key: str, default: Any = None) -> Any:
+        self._remember(key)
+        return super().setdefault(key, default)
+
+    def pop(self, key: str, *default: Any) -> Any:
+        self._remember(key)
+        return super().pop(key, *default)
+
+    def popitem(self) -> tuple[str, Any]:
+        if self:
+            self._remember(next(reversed(dict.keys(self))))
+        return super().popitem()
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        added = dict(*args, **kwargs)
+        for key in added:
+            self._remember(key)
+        super().update(added)
+
+    def clear(self) -> None:
+        for key in dict.keys(self):
+            self._remember(key)
+        super().clear()
+
+    def forget_changes(self) -> None:
+        super().forget_changes()
+        self.before.clear()
+
+
+def _posting_edit(before: list[str], after: list[str]) -> tuple[list[str], list[str]] | None:
+    """`after` as an edit of `before`: the ids taken out of it and those then put at its end; None when
+    writing `after` whole is as short or the lists are not related so (`_edited` would not give `after`)."""
+    kept = 0
+    for story in before:
+        if kept < len(after) and after[kept] == story:
+            kept += 1
+    staying = set(after[:kept])
+    edit = ([story for story in before if story not in staying], after[kept:])
+    if len(edit[0]) + len(edit[1]) >= len(after) or _edited(before, edit) != after:
+        return None
+    return edit
+
+
+def _edited(listed: list[str], edit: tuple[list[str], list[str]]) -> list[str]:
+    removed, appended = edit
+    gone = set(removed)
+    return [story for story in listed if story not in gone] + appended
+
+
 # The containers tracked by key, and whether their reads count as changes.
 # (The stories are watched apart, by their marks: `StateTracker`.)
 _CONTAINERS: dict[str, type[_Tracked]] = {
     "articles": _ReadTracked,
     "fingerprints": _Tracked,
-    "postings": _Tracked,
+    "postings": _Postings,
     "bands": _ReadTracked,
     "df": _Tracked,
 }
@@ -204,7 +285,10 @@ class PackedProfile(BaseModel):
 
 class StateDelta(BaseModel):
     """What one batch changed in the index's state: entries set (with their values) and removed, by container,
-    and the counters as they stand after it. A base is a delta from an empty state holding every entry."""
+    and the counters as they stand after it. A base is a delta from an empty state holding every entry.
+    A field it does not know is an error (a newer version wrote it): the state is rebuilt, not misread."""
+
+    model_config = ConfigDict(extra="forbid")
 
     documents: int = 0
     clock: int | None = None
@@ -218,6 +302,8 @@ class StateDelta(BaseModel):
     fingerprints: dict[str, str] = Field(default_factory=dict)
     fingerprints_gone: list[str] = Field(default_factory=list)
     postings: dict[str, list[str]] = Field(default_factory=dict)
+    # Lists written as what changed in them: (ids taken out, ids then put at the end).
+    postings_edits: dict[str, tuple[list[str], list[str]]] = Field(default_factory=dict)
     postings_gone: list[str] = Field(default_factory=list)
     bands: dict[str, list[str]] = Field(default_factory=dict)
     # Bands holding one article (nearly all of them), apart: read as plain strings, three times faster.
@@ -293,6 +379,10 @@ def _apply(state: StoryIndexState, blobs: Iterable[bytes]) -> StoryIndexState:
             elif name == "bands":
                 container.update(delta.bands)
                 container.update({k: [article] for k, article in delta.bands_single.items()})
+            elif name == "postings":
+                container.update(delta.postings)
+                for key, edit in delta.postings_edits.items():
+                    container[key] = _edited(container.get(key, []), edit)
             else:
                 container.update(getattr(delta, name))
         state.documents, state.clock, state.sequence = delta.documents, delta.clock, delta.sequence
@@ -333,8 +423,7 @@ class StateTracker:
         for name, kind in _CONTAINERS.items():
             current = getattr(state, name)
             if isinstance(current, _Tracked) and type(current) is kind:
-                current.touched.clear()
-                current.everything = False
+                current.forget_changes()
             else:
                 # One copy (a load's containers are plain dicts of hundreds of thousands of entries).
                 setattr(state, name, kind(current if type(current) is dict else dict.copy(current)))
@@ -388,6 +477,13 @@ class StateTracker:
                     changed[key] = PackedArticle.of(value)
                 elif name == "bands":
                     _set_band(delta, key, value)
+                elif name == "postings":
+                    before = container.before.get(key) if isinstance(container, _Postings) else None
+                    edit = None if before is None else _posting_edit(before, value)
+                    if edit is None:
+                        changed[key] = value
+                    elif edit != ([], []):
+                        delta.postings_edits[key] = edit
                 else:
                     changed[key] = value
         return compress(delta.model_dump_json().encode())

@@ -52,8 +52,11 @@ from briefings.stories.remnants import set_aside_reason
 _log = logging.getLogger(__name__)
 
 # The version of what the store keeps (the engine's state version, and how it is written here).
-MEMORY_VERSION = STATE_VERSION * 100 + 3
-# The version before wrote profiles unpacked: still read (`apply_deltas` reads either).
+MEMORY_VERSION = STATE_VERSION * 100 + 4
+# The version before wrote postings whole: still read. After loading what an earlier version wrote, the
+# first save writes a base (`_base_due`): an earlier process then rebuilds rather than misread a delta.
+POSTINGS_WHOLE_VERSION = STATE_VERSION * 100 + 3
+# The version before that wrote profiles unpacked: still read (`apply_deltas` reads either).
 UNPACKED_PROFILES_VERSION = STATE_VERSION * 100 + 2
 # The earlier version wrote the engine's whole state as its own JSON, every few hundred articles: still read.
 WHOLE_STATE_VERSION = STATE_VERSION * 100 + 1
@@ -129,6 +132,8 @@ class StoryMemory:
         self._turn = asyncio.Lock()
         # Set when the index was rebuilt from the stored articles: its state is written at once.
         self._rebuilt = False
+        # Set when what was loaded was written by an earlier version: the next save writes a base.
+        self._base_due = False
         # Tests stop a transaction here to play a worker dying mid-update.
         self.before_commit: Callable[[], None] | None = None
         # The task placing a backlog in the background (`place_in_background`), while it runs.
@@ -277,10 +282,16 @@ class StoryMemory:
             return self._fresh(), 0
         started = time.perf_counter()
         try:
-            readable = (MEMORY_VERSION, UNPACKED_PROFILES_VERSION, WHOLE_STATE_VERSION)
+            readable = (
+                MEMORY_VERSION,
+                POSTINGS_WHOLE_VERSION,
+                UNPACKED_PROFILES_VERSION,
+                WHOLE_STATE_VERSION,
+            )
             if blob is not None and version not in readable:
                 raise ValueError(f"it was written by version {version}, this is {MEMORY_VERSION}")
             deltas = await story_store.read_deltas(session, seq)
+            self._base_due = (blob is not None or bool(deltas)) and version != MEMORY_VERSION
             decode = decode_whole_state if version == WHOLE_STATE_VERSION else decode_base
             # The collector held off while the state is made (millions of objects in no cycle: its passes
             # over them find nothing), until the index and its tracker are built on it.
@@ -403,7 +414,7 @@ class StoryMemory:
         started = time.perf_counter()
         delta = None
         due = self.snapshot_every is not None and head - turns.seq >= self.snapshot_every
-        if not (self._rebuilt or due or tracker.should_compact()):
+        if not (self._rebuilt or self._base_due or due or tracker.should_compact()):
             delta = await asyncio.to_thread(tracker.delta)
         if delta is not None:
             await story_store.write_delta(session, head, delta)
@@ -415,6 +426,7 @@ class StoryMemory:
         await story_store.drop_deltas(session)
         tracker.saved()
         tracker.based(len(blob))
+        self._base_due = False
         _log.info(
             "story index state written whole at turn %d: %.1f MB in %.2f s",
             head,

@@ -18,7 +18,9 @@ from bot.stories.index_state import (
     _edited,
     _posting_edit,
     apply_deltas,
+    compress,
     decode_base,
+    decompress,
     encode_base,
 )
 from briefings.stories.index import IndexSettings, StoryIndex
@@ -58,7 +60,7 @@ def test_the_base_and_its_deltas_load_as_exactly_the_live_state() -> None:
     assert list(loaded.stories) == list(live.stories)  # the same order: candidates tie the same way
     # Stories closed on the way left the state, through the deltas too.
     closed_or_merged = {
-        key for blob in deltas for key in StateDelta.model_validate_json(zlib.decompress(blob)).stories_gone
+        key for blob in deltas for key in StateDelta.model_validate_json(decompress(blob)).stories_gone
     }
     assert closed_or_merged and not closed_or_merged & set(loaded.stories)
 
@@ -91,7 +93,7 @@ def test_a_closed_story_leaves_the_postings_of_a_long_lived_index() -> None:
 
 def test_profiles_are_stored_packed_and_those_an_earlier_version_wrote_unpacked_still_load() -> None:
     index, base, deltas = _run(600, 300, 50)
-    written = StateDelta.model_validate_json(zlib.decompress(deltas[-1]))
+    written = StateDelta.model_validate_json(decompress(deltas[-1]))
     assert written.profiles and not written.stories
     weights = next(iter(written.profiles.values()))
     assert not weights.profile.centroid and weights.keys and weights.weights  # no JSON float per weight
@@ -99,7 +101,7 @@ def test_profiles_are_stored_packed_and_those_an_earlier_version_wrote_unpacked_
     earlier = written.model_copy(
         update={"stories": {k: p.unpacked() for k, p in written.profiles.items()}, "profiles": {}}
     )
-    old_blob = zlib.compress(earlier.model_dump_json().encode())
+    old_blob = compress(earlier.model_dump_json().encode())
     before = apply_deltas(decode_base(base), deltas[:-1])
     from_old = apply_deltas(before, [old_blob])
     assert from_old.model_dump() == index.state.model_dump()
@@ -135,7 +137,7 @@ def test_a_posting_list_a_batch_changed_by_a_story_or_two_is_written_as_that_cha
     state = decode_base(base)
     edited_ids = whole_ids = edits = 0
     for blob in deltas[len(deltas) // 2 :]:  # once lists are long and stories close
-        written = StateDelta.model_validate_json(zlib.decompress(blob))
+        written = StateDelta.model_validate_json(decompress(blob))
         state = apply_deltas(state, [blob])
         for key, (removed, appended) in written.postings_edits.items():
             edits += 1
@@ -165,6 +167,20 @@ def test_a_posting_edit_is_written_only_when_it_gives_the_list_exactly() -> None
 
 def test_a_delta_with_a_field_this_version_does_not_know_is_refused_not_misread() -> None:
     _, base, deltas = _run(300, 300, 50)
-    newer = zlib.decompress(deltas[-1]).replace(b'{"documents"', b'{"stories_split":{},"documents"', 1)
+    newer = decompress(deltas[-1]).replace(b'{"documents"', b'{"stories_split":{},"documents"', 1)
     with pytest.raises(ValidationError):
-        apply_deltas(decode_base(base), [zlib.compress(newer)])
+        apply_deltas(decode_base(base), [compress(newer)])
+
+
+def test_a_base_and_deltas_an_earlier_version_compressed_with_zlib_still_load() -> None:
+    index, base, deltas = _run(600, 300, 50)
+    assert base.startswith(b"\x28\xb5\x2f\xfd")  # written as Zstandard frames
+    as_before = [zlib.compress(decompress(blob), 1) for blob in (base, *deltas)]
+    loaded = apply_deltas(decode_base(as_before[0]), as_before[1:])
+    assert loaded.model_dump() == index.state.model_dump()
+
+
+def test_a_damaged_frame_is_an_error_the_memory_rebuilds_on() -> None:
+    _, base, _ = _run(300, 300, 50)
+    with pytest.raises(ValueError, match="damaged"):
+        decode_base(base[:20] + b"\x00" * 40 + base[60:])

@@ -523,6 +523,28 @@ async def test_a_loaded_index_state_is_kept_out_of_the_collectors_passes(
         await restarted.close()
 
 
+async def test_the_state_a_running_process_writes_whole_is_kept_out_of_the_collectors_passes(
+    store: Store, analyze: Any
+) -> None:
+    import gc
+
+    from bot.clock import FixedClock
+
+    feed_id = await setup_channel(store, FixedClock(DAY_ONE), NEWS)
+    await add_day(store, feed_id, analyze, 1)
+    memory = StoryMemory(store, snapshot_every=1)
+    await memory.index_pending()
+    await add_day(store, feed_id, analyze, 2)
+    await memory.index_pending()  # placed in this process, not loaded, then written whole
+    assert memory._index is not None
+    state = memory._index.state
+    profile = dict.__getitem__(state.stories, next(iter(dict.keys(state.stories))))
+    assert len(profile.articles) == 2
+    in_generations = {id(o) for o in gc.get_objects()}
+    assert id(profile) not in in_generations and id(profile.centroid) not in in_generations
+    assert gc.isenabled()
+
+
 async def test_a_corrupt_index_delta_is_rebuilt_from_the_stored_articles_with_a_log_line(
     store: Store, analyze: Any, caplog: pytest.LogCaptureFixture
 ) -> None:

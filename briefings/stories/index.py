@@ -416,7 +416,8 @@ class StoryIndex:
         # The vector is strongest first: its first participant is the one the article is most about.
         main = next((key for key, _ in vector if key in ours), None)
         # The story's: of its participants, the one that weighs most in its reports.
-        story_main = max(theirs, key=lambda key: profile.centroid.get(key, 0.0))
+        # (Sorted first: of people weighing the same, the same one whatever order the set holds them in.)
+        story_main = max(sorted(theirs), key=lambda key: profile.centroid.get(key, 0.0))
         undated = features.published_day is None and profile.first_day is None
         if (
             undated
@@ -772,7 +773,7 @@ class StoryIndex:
             self._post(self.state.postings, key, profile.id, self.settings.posting_cap)
         if vector:
             # A reprint (no vector) repeats its original's people: they count once.
-            for person in features.participants:
+            for person in sorted(features.participants):  # in one order: ties are kept alike every run
                 profile.participants[person] = profile.participants.get(person, 0) + 1
             for key in features.entities:
                 if key.startswith("p:"):

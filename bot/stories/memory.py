@@ -53,7 +53,7 @@ _log = logging.getLogger(__name__)
 
 # The version of what the store keeps (the engine's state version, and how it is written here).
 MEMORY_VERSION = STATE_VERSION * 100 + 4
-# The version before wrote postings whole: still read. After loading what an earlier version wrote, the
+# The version before wrote postings whole, and compressed with zlib: still read. After loading what an earlier version wrote, the
 # first save writes a base (`_base_due`): an earlier process then rebuilds rather than misread a delta.
 POSTINGS_WHOLE_VERSION = STATE_VERSION * 100 + 3
 # The version before that wrote profiles unpacked: still read (`apply_deltas` reads either).
@@ -219,7 +219,8 @@ class StoryMemory:
             # What the index holds now lives for days (its stories stay open a fortnight): kept out of the
             # collector's full passes, as a loaded state is. Else the state placed since start-up is in
             # them, and at 2,000 articles a day each pass went over 700 MB, twice a day, half a second each
-            # (a quarter of the placing by day 25). It is freed as ever when its stories close.
+            # (1 s of the 6.7 s of placing on day 25). It is freed as ever when its stories close: the
+            # state holds no reference cycles, and reference counting frees what is frozen too.
             gc.freeze()
         self._unvacuumed += len(pending)
         if self._unvacuumed >= self.vacuum_every:

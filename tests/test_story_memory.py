@@ -93,6 +93,16 @@ async def add_day(store: Store, feed_id: int, analyze: Any, day: int) -> datetim
     return when
 
 
+async def dam_days_stored(store: Store, analyze: Any, days: int) -> int:
+    """The channel set up on day one, with the first `days` days of the dam story stored; its feed's id."""
+    from bot.clock import FixedClock
+
+    feed_id = await setup_channel(store, FixedClock(DAY_ONE), NEWS)
+    for day in range(1, days + 1):
+        await add_day(store, feed_id, analyze, day)
+    return feed_id
+
+
 async def test_a_story_fed_for_30_days_keeps_its_id_and_its_first_day_across_a_restart(
     store: Store, store_spec: StoreSpec, analyze: Any
 ) -> None:
@@ -191,12 +201,7 @@ async def test_a_month_later_a_closed_story_is_found_by_its_words_and_a_pruned_o
 async def test_two_workers_indexing_the_same_articles_at_once_lose_none_and_double_none(
     store: Store, store_spec: StoreSpec, analyze: Any
 ) -> None:
-    from bot.clock import FixedClock
-
-    clock = FixedClock(DAY_ONE)
-    feed_id = await setup_channel(store, clock, NEWS)
-    for day in range(1, 13):
-        await add_day(store, feed_id, analyze, day)
+    feed_id = await dam_days_stored(store, analyze, 12)
     first, second = store_spec.open(), store_spec.open()  # two processes' stores
     try:
         a = StoryMemory(first, batch=3, snapshot_every=4)
@@ -221,12 +226,7 @@ async def test_two_workers_indexing_the_same_articles_at_once_lose_none_and_doub
 async def test_the_database_going_away_mid_update_indexes_nothing_twice_and_loses_nothing(
     store: Store, analyze: Any
 ) -> None:
-    from bot.clock import FixedClock
-
-    clock = FixedClock(DAY_ONE)
-    feed_id = await setup_channel(store, clock, NEWS)
-    for day in range(1, 5):
-        await add_day(store, feed_id, analyze, day)
+    await dam_days_stored(store, analyze, 4)
     memory = StoryMemory(store, batch=2)
     calls = 0
 
@@ -251,12 +251,7 @@ async def test_the_database_going_away_mid_update_indexes_nothing_twice_and_lose
 async def test_a_corrupt_index_state_is_rebuilt_from_the_stored_articles_with_a_log_line(
     store: Store, analyze: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from bot.clock import FixedClock
-
-    clock = FixedClock(DAY_ONE)
-    feed_id = await setup_channel(store, clock, NEWS)
-    for day in range(1, 4):
-        await add_day(store, feed_id, analyze, day)
+    feed_id = await dam_days_stored(store, analyze, 3)
     await StoryMemory(store, snapshot_every=1).index_pending()
     (story_id,) = set((await story_ids(store)).values())
     async with store.transaction() as session:
@@ -274,14 +269,10 @@ async def test_a_corrupt_index_state_is_rebuilt_from_the_stored_articles_with_a_
 async def test_a_state_an_earlier_version_wrote_loads_and_is_written_again_whole_at_the_first_save(
     store: Store, analyze: Any
 ) -> None:
-    from bot.clock import FixedClock
     from bot.store.models import StoryIndexDelta
     from bot.stories.memory import MEMORY_VERSION, POSTINGS_WHOLE_VERSION
 
-    clock = FixedClock(DAY_ONE)
-    feed_id = await setup_channel(store, clock, NEWS)
-    for day in range(1, 4):
-        await add_day(store, feed_id, analyze, day)
+    feed_id = await dam_days_stored(store, analyze, 3)
     await StoryMemory(store, snapshot_every=1).index_pending()
     (story_id,) = set((await story_ids(store)).values())
     async with store.transaction() as session:  # as the version before wrote it (postings whole)
@@ -440,9 +431,9 @@ async def test_a_large_backlog_is_placed_in_the_background_and_the_first_command
     from bot.stories.read_model import StoryReadModel
 
     clock = FixedClock(DAY_ONE)
-    feed_id = await setup_channel(store, clock, NEWS)
-    for day in range(1, 31):  # stored and queued, as the migration queues every stored article
-        await add_day(store, feed_id, analyze, day)
+    await dam_days_stored(
+        store, analyze, 30
+    )  # stored and queued, as the migration queues every stored article
     clock.set(DAY_ONE + timedelta(days=29, hours=1))
     # A bounded call places about `limit` articles (whole batches) and says more are queued.
     memory = StoryMemory(store, batch=3)
@@ -469,13 +460,9 @@ async def test_a_large_backlog_is_placed_in_the_background_and_the_first_command
 async def test_a_restarted_process_loads_the_saved_state_and_replays_no_article(
     store: Store, store_spec: StoreSpec, analyze: Any
 ) -> None:
-    from bot.clock import FixedClock
     from bot.store.models import StoryIndexDelta
 
-    clock = FixedClock(DAY_ONE)
-    feed_id = await setup_channel(store, clock, NEWS)
-    for day in range(1, 7):
-        await add_day(store, feed_id, analyze, day)
+    feed_id = await dam_days_stored(store, analyze, 6)
     first = StoryMemory(store, batch=2)
     await first.index_pending()
     async with store.transaction() as session:
@@ -502,11 +489,7 @@ async def test_a_loaded_index_state_is_kept_out_of_the_collectors_passes(
 ) -> None:
     import gc
 
-    from bot.clock import FixedClock
-
-    feed_id = await setup_channel(store, FixedClock(DAY_ONE), NEWS)
-    for day in range(1, 4):
-        await add_day(store, feed_id, analyze, day)
+    feed_id = await dam_days_stored(store, analyze, 3)
     await StoryMemory(store).index_pending()
     await add_day(store, feed_id, analyze, 4)
     restarted = store_spec.open()
@@ -548,13 +531,9 @@ async def test_the_state_a_running_process_writes_whole_is_kept_out_of_the_colle
 async def test_a_corrupt_index_delta_is_rebuilt_from_the_stored_articles_with_a_log_line(
     store: Store, analyze: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from bot.clock import FixedClock
     from bot.store.models import StoryIndexDelta
 
-    clock = FixedClock(DAY_ONE)
-    feed_id = await setup_channel(store, clock, NEWS)
-    for day in range(1, 5):
-        await add_day(store, feed_id, analyze, day)
+    feed_id = await dam_days_stored(store, analyze, 4)
     await StoryMemory(store, batch=2).index_pending()
     (story_id,) = set((await story_ids(store)).values())
     async with store.transaction() as session:
@@ -621,9 +600,7 @@ async def _dam_and_flood(store: Store, analyze: Any) -> tuple[Any, int, str]:
     from bot.clock import FixedClock
 
     clock = FixedClock(DAY_ONE)
-    feed_id = await setup_channel(store, clock, NEWS)
-    for day in range(1, 4):
-        await add_day(store, feed_id, analyze, day)
+    feed_id = await dam_days_stored(store, analyze, 3)
     when = DAY_ONE + timedelta(days=2, hours=2)
     await add_article(store, feed_id, analyze, FLOOD, when.isoformat(), when)
     clock.set(DAY_ONE + timedelta(days=2, hours=3))

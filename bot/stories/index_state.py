@@ -57,12 +57,16 @@ class _Tracked(dict[str, Any]):
         self.touched: set[str] = set()
         self.everything = False
 
-    def __setitem__(self, key: str, value: Any) -> None:
+    def _writing(self, key: str) -> None:
+        """Note that `key` is about to be written (set or removed)."""
         self.touched.add(key)
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self._writing(key)
         super().__setitem__(key, value)
 
     def __delitem__(self, key: str) -> None:
-        self.touched.add(key)
+        self._writing(key)
         super().__delitem__(key)
 
     def __getitem__(self, key: str) -> Any:
@@ -76,25 +80,27 @@ class _Tracked(dict[str, Any]):
         return super().get(key, default)
 
     def setdefault(self, key: str, default: Any = None) -> Any:
-        self.touched.add(key)
+        self._writing(key)
         return super().setdefault(key, default)
 
     def pop(self, key: str, *default: Any) -> Any:
-        self.touched.add(key)
+        self._writing(key)
         return super().pop(key, *default)
 
     def popitem(self) -> tuple[str, Any]:
-        item = super().popitem()
-        self.touched.add(item[0])
-        return item
+        if self:
+            self._writing(next(reversed(dict.keys(self))))
+        return super().popitem()
 
     def update(self, *args: Any, **kwargs: Any) -> None:
         added = dict(*args, **kwargs)
-        self.touched.update(added)
+        for key in added:
+            self._writing(key)
         super().update(added)
 
     def clear(self) -> None:
-        self.touched.update(super().keys())
+        for key in dict.keys(self):
+            self._writing(key)
         super().clear()
 
     def values(self) -> Any:
@@ -129,42 +135,11 @@ class _Postings(_Tracked):
         super().__init__(data)
         self.before: dict[str, list[str] | None] = {}
 
-    def _remember(self, key: str) -> None:
+    def _writing(self, key: str) -> None:
         if key not in self.before:
             listed = dict.get(self, key)
             self.before[key] = None if listed is None else list(listed)
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self._remember(key)
-        super().__setitem__(key, value)
-
-    def __delitem__(self, key: str) -> None:
-        self._remember(key)
-        super().__delitem__(key)
-
-    def setdefault(self, key: str, default: Any = None) -> Any:
-        self._remember(key)
-        return super().setdefault(key, default)
-
-    def pop(self, key: str, *default: Any) -> Any:
-        self._remember(key)
-        return super().pop(key, *default)
-
-    def popitem(self) -> tuple[str, Any]:
-        if self:
-            self._remember(next(reversed(dict.keys(self))))
-        return super().popitem()
-
-    def update(self, *args: Any, **kwargs: Any) -> None:
-        added = dict(*args, **kwargs)
-        for key in added:
-            self._remember(key)
-        super().update(added)
-
-    def clear(self) -> None:
-        for key in dict.keys(self):
-            self._remember(key)
-        super().clear()
+        super()._writing(key)
 
     def forget_changes(self) -> None:
         super().forget_changes()

@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from bench.stories import article_stream
 from bot.stories.index_state import (
+    ProfileEdit,
     StateDelta,
     StateTracker,
     _edited,
@@ -23,7 +24,7 @@ from bot.stories.index_state import (
     decompress,
     encode_base,
 )
-from briefings.stories.index import IndexSettings, StoryIndex
+from briefings.stories.index import IndexSettings, StoryIndex, StoryProfile
 
 
 def _run(
@@ -58,6 +59,10 @@ def test_the_base_and_its_deltas_load_as_exactly_the_live_state() -> None:
     loaded = apply_deltas(decode_base(base), deltas)
     assert loaded.model_dump() == live.model_dump()
     assert list(loaded.stories) == list(live.stories)  # the same order: candidates tie the same way
+    # ... and each centroid's keys in the same order (a story's strongest features tie the same way).
+    assert [list(p.centroid) for p in loaded.stories.values()] == [
+        list(p.centroid) for p in live.stories.values()
+    ]
     # Stories closed on the way left the state, through the deltas too.
     closed_or_merged = {
         key for blob in deltas for key in StateDelta.model_validate_json(decompress(blob)).stories_gone
@@ -134,7 +139,7 @@ def test_a_save_looks_at_the_stories_the_batch_touched_not_at_every_open_story(m
 
 def test_a_posting_list_a_batch_changed_by_a_story_or_two_is_written_as_that_change() -> None:
     _, base, deltas = _run(1200, 300, 50)
-    state = decode_base(base)
+    state = apply_deltas(decode_base(base), deltas[: len(deltas) // 2])
     edited_ids = whole_ids = edits = 0
     for blob in deltas[len(deltas) // 2 :]:  # once lists are long and stories close
         written = StateDelta.model_validate_json(decompress(blob))
@@ -163,6 +168,66 @@ def test_a_posting_edit_is_written_only_when_it_gives_the_list_exactly() -> None
             assert _edited(before, edit) == after
             assert len(edit[0]) + len(edit[1]) < len(after)
     assert edits > 1000
+
+
+def test_a_profile_an_article_joined_is_written_as_the_change_in_its_centroid() -> None:
+    index, base, deltas = _run(1200, 300, 50)
+    edits = whole = edited_keys = 0
+    for blob in deltas[len(deltas) // 2 :]:  # once stories hold several articles
+        written = StateDelta.model_validate_json(decompress(blob))
+        whole += len(written.profiles)
+        for edit in written.profile_edits.values():
+            edits += 1
+            edited_keys += len(edit.removed) + len(edit.keys)
+            assert not edit.profile.centroid
+    centroid = index.settings.centroid_features
+    assert edits > whole and edited_keys < edits * centroid / 2
+    assert any(
+        edit.ranked
+        for blob in deltas
+        for edit in StateDelta.model_validate_json(decompress(blob)).profile_edits.values()
+    )
+    live = index.state
+    loaded = apply_deltas(decode_base(base), deltas)
+    assert [list(p.centroid.items()) for p in loaded.stories.values()] == [
+        list(p.centroid.items()) for p in live.stories.values()
+    ]
+
+
+def test_a_centroid_edit_is_written_only_when_it_gives_the_centroid_exactly() -> None:
+    rng = random.Random(5)
+    keys = [f"w{n}" for n in range(40)]
+    edits = ranked = 0
+    for _ in range(3000):
+        before = {key: float(rng.randint(1, 6)) for key in rng.sample(keys, rng.randint(1, 20))}  # ties
+        after = dict(before)
+        for key in rng.sample(keys, rng.randint(0, 4)):
+            after[key] = after.get(key, 0.0) + rng.randint(1, 3)
+        if rng.random() < 0.5:
+            after = dict(
+                sorted(after.items(), key=lambda kv: kv[1], reverse=True)[: rng.randint(1, len(after))]
+            )
+        if rng.random() < 0.1:
+            after = dict(rng.sample(list(after.items()), len(after)))  # shuffled: no edit gives it
+        profile = StoryProfile(id="st", centroid=after)
+        edit = ProfileEdit.of(profile, (list(before), list(before.values())))  # type: ignore[arg-type]
+        if edit is not None:
+            edits += 1
+            ranked += edit.ranked
+            assert list(edit.applied(before).centroid.items()) == list(after.items())
+            assert len(edit.removed) + len(edit.keys) < len(after)
+            assert before  # the one it was made from is left as it was
+    assert edits > 1000 and ranked > 300
+
+
+def test_a_delta_that_edits_a_story_the_state_does_not_hold_is_an_error() -> None:
+    _, base, deltas = _run(600, 300, 50)
+    written = StateDelta.model_validate_json(decompress(deltas[-1]))
+    assert written.profile_edits
+    with pytest.raises(ValueError, match="does not hold"):
+        apply_deltas(
+            decode_base(base), [deltas[-1]]
+        )  # the deltas before it, which opened its stories, skipped
 
 
 def test_a_delta_with_a_field_this_version_does_not_know_is_refused_not_misread() -> None:

@@ -266,17 +266,19 @@ async def test_a_corrupt_index_state_is_rebuilt_from_the_stored_articles_with_a_
     assert [(s.id, s.articles) for s in stories] == [(story_id, 4)]
 
 
+@pytest.mark.parametrize("earlier", ["CENTROIDS_WHOLE_VERSION", "POSTINGS_WHOLE_VERSION"])
 async def test_a_state_an_earlier_version_wrote_loads_and_is_written_again_whole_at_the_first_save(
-    store: Store, analyze: Any
+    store: Store, analyze: Any, earlier: str
 ) -> None:
     from bot.store.models import StoryIndexDelta
-    from bot.stories.memory import MEMORY_VERSION, POSTINGS_WHOLE_VERSION
+    from bot.stories import memory
+    from bot.stories.memory import MEMORY_VERSION
 
     feed_id = await dam_days_stored(store, analyze, 3)
     await StoryMemory(store, snapshot_every=1).index_pending()
     (story_id,) = set((await story_ids(store)).values())
-    async with store.transaction() as session:  # as the version before wrote it (postings whole)
-        await session.execute(update(StoryIndexSnapshot).values(version=POSTINGS_WHOLE_VERSION))
+    async with store.transaction() as session:  # as an earlier version wrote it
+        await session.execute(update(StoryIndexSnapshot).values(version=getattr(memory, earlier)))
     await add_day(store, feed_id, analyze, 4)
     report = await StoryMemory(store).index_pending()
     assert (report.placed, report.replayed) == (1, 0)  # read, not rebuilt

@@ -24,6 +24,9 @@ How changes are seen, without touching the engine's decisions:
   so it changes a list by an id or two, and writing the lists whole was most of a delta. The list as it
   was is copied when the batch first writes it (`_Postings`), and an edit is kept only when applying it to
   that copy gives exactly the list as it is.
+- profiles: a story an article joined changes the weights of that article's features and keeps the rest of
+  its 250, so a changed profile's centroid is written as an edit of the centroid as saved (which the
+  tracker keeps for each open story) when that is shorter and gives it exactly (`ProfileEdit`).
 """
 
 from __future__ import annotations
@@ -162,6 +165,8 @@ def _posting_edit(before: list[str], after: list[str]) -> tuple[list[str], list[
 
 def _edited(listed: list[str], edit: tuple[list[str], list[str]]) -> list[str]:
     removed, appended = edit
+    if not removed:  # half the edits: a story posted at the end of a list not yet full
+        return listed + appended
     gone = set(removed)
     return [story for story in listed if story not in gone] + appended
 
@@ -230,6 +235,22 @@ class PackedArticle(BaseModel):
         return self.entry
 
 
+def _pack_floats(values: Iterable[float]) -> str:
+    """Floats as one base64 string of their 64-bit values (exactly the floats)."""
+    packed = array.array("d", values)
+    if sys.byteorder != "little":
+        packed.byteswap()
+    return base64.b64encode(packed.tobytes()).decode("ascii")
+
+
+def _unpack_floats(packed: str) -> list[float]:
+    values = array.array("d")
+    values.frombytes(base64.b64decode(packed))
+    if sys.byteorder != "little":
+        values.byteswap()
+    return values.tolist()
+
+
 class PackedProfile(BaseModel):
     """An open story's profile with its centroid packed: the feature keys in order, and their weights as
     one base64 string of 64-bit floats (exactly the weights). The weights are most of the state's
@@ -242,23 +263,80 @@ class PackedProfile(BaseModel):
     @classmethod
     def of(cls, profile: StoryProfile) -> PackedProfile:
         """The profile, packed."""
-        packed = array.array("d", profile.centroid.values())
-        if sys.byteorder != "little":
-            packed.byteswap()
         return cls(
             profile=profile.model_copy(update={"centroid": {}}),
             keys=list(profile.centroid),
-            weights=base64.b64encode(packed.tobytes()).decode("ascii"),
+            weights=_pack_floats(profile.centroid.values()),
         )
 
     def unpacked(self) -> StoryProfile:
         """The profile as the index keeps it."""
-        packed = array.array("d")
-        packed.frombytes(base64.b64decode(self.weights))
-        if sys.byteorder != "little":
-            packed.byteswap()
-        self.profile.centroid = dict(zip(self.keys, packed.tolist(), strict=True))
+        self.profile.centroid = dict(zip(self.keys, _unpack_floats(self.weights), strict=True))
         return self.profile
+
+
+# A story's centroid as last saved: its keys in order and their weights.
+_Centroid = tuple[list[str], "array.array[float]"]
+
+
+def _centroid_of(profile: StoryProfile) -> _Centroid:
+    return list(profile.centroid), array.array("d", profile.centroid.values())
+
+
+class ProfileEdit(BaseModel):
+    """An open story's profile with its centroid written as what changed in it since the save: the keys
+    taken out, the keys set (new or with a new weight, in the centroid's order) and their weights packed,
+    and whether the centroid was then ranked by weight (the index keeps a story's strongest features,
+    strongest first). A story joined by an article changes the weights of that article's features and
+    keeps the rest: writing the centroid whole was most of a delta."""
+
+    profile: StoryProfile
+    removed: list[str] = Field(default_factory=list)
+    keys: list[str] = Field(default_factory=list)
+    weights: str = ""
+    ranked: bool = False
+
+    @classmethod
+    def of(cls, profile: StoryProfile, saved: _Centroid) -> ProfileEdit | None:
+        """The profile as an edit of its centroid as saved; None when writing it whole is as short or the
+        edit would not give the centroid exactly (the same keys, weights and order)."""
+        centroid = profile.centroid
+        before = dict(zip(saved[0], saved[1], strict=True))
+        removed = [key for key in saved[0] if key not in centroid]
+        changed = [(key, weight) for key, weight in centroid.items() if before.get(key) != weight]
+        if len(removed) + len(changed) >= len(centroid):
+            return None
+        wanted = list(centroid.items())
+        for ranked in (False, True):
+            if list(_edited_centroid(before, removed, changed, ranked).items()) == wanted:
+                return cls(
+                    profile=profile.model_copy(update={"centroid": {}}),
+                    removed=removed,
+                    keys=[key for key, _ in changed],
+                    weights=_pack_floats(weight for _, weight in changed),
+                    ranked=ranked,
+                )
+        return None
+
+    def applied(self, before: dict[str, float]) -> StoryProfile:
+        """The profile as the index keeps it, its centroid as saved being `before`."""
+        changed = zip(self.keys, _unpack_floats(self.weights), strict=True)
+        self.profile.centroid = _edited_centroid(before, self.removed, changed, self.ranked)
+        return self.profile
+
+
+def _edited_centroid(
+    before: dict[str, float], removed: Iterable[str], changed: Iterable[tuple[str, float]], ranked: bool
+) -> dict[str, float]:
+    """The centroid with the keys removed and the weights set (a new key at the end), then, `ranked`, ordered
+    by weight, strongest first, ties in their order (as the index's `heapq.nlargest` leaves them)."""
+    centroid = dict(before)
+    for key in removed:
+        del centroid[key]
+    centroid.update(changed)
+    if ranked:
+        return dict(sorted(centroid.items(), key=lambda kv: kv[1], reverse=True))
+    return centroid
 
 
 class StateDelta(BaseModel):
@@ -274,6 +352,8 @@ class StateDelta(BaseModel):
     # Profiles as an earlier version wrote them (still read); written packed (`profiles`).
     stories: dict[str, StoryProfile] = Field(default_factory=dict)
     profiles: dict[str, PackedProfile] = Field(default_factory=dict)
+    # Profiles of stories the state holds, written as what changed in their centroids.
+    profile_edits: dict[str, ProfileEdit] = Field(default_factory=dict)
     stories_gone: list[str] = Field(default_factory=list)
     articles: dict[str, PackedArticle] = Field(default_factory=dict)
     articles_gone: list[str] = Field(default_factory=list)
@@ -369,6 +449,11 @@ def _apply(state: StoryIndexState, blobs: Iterable[bytes]) -> StoryIndexState:
             if name == "stories":
                 container.update(delta.stories)
                 container.update((k, p.unpacked()) for k, p in delta.profiles.items())
+                for key, profile_edit in delta.profile_edits.items():
+                    saved = container.get(key)
+                    if saved is None:
+                        raise ValueError(f"a delta edits story {key}, which the state does not hold")
+                    container[key] = profile_edit.applied(saved.centroid)
             elif name == "articles":
                 container.update((k, a.unpacked()) for k, a in delta.articles.items())
             elif name == "bands":
@@ -410,6 +495,8 @@ class StateTracker:
         self.base_bytes = base_bytes
         self.delta_bytes = delta_bytes
         self._marks: dict[str, _StoryMark] = {}
+        # Each open story's centroid as the store holds it (a changed one is written as an edit of it).
+        self._centroids: dict[str, _Centroid] = {}
         self.saved()
 
     def saved(self) -> None:
@@ -425,16 +512,21 @@ class StateTracker:
         stories = state.stories
         if isinstance(stories, _ReadTracked) and not stories.everything:
             # Only the stories the batch read or wrote may have changed: the others' marks stand.
-            marks = self._marks
+            marks, centroids = self._marks, self._centroids
             for story_id in stories.touched:
                 profile = dict.get(stories, story_id)
                 if profile is None:
                     marks.pop(story_id, None)
-                else:
-                    marks[story_id] = _mark(profile)
+                    centroids.pop(story_id, None)
+                    continue
+                mark = _mark(profile)
+                if marks.get(story_id) != mark:
+                    marks[story_id] = mark
+                    centroids[story_id] = _centroid_of(profile)
             stories.touched.clear()
         else:
             self._marks = {story_id: _mark(profile) for story_id, profile in dict.items(stories)}
+            self._centroids = {story_id: _centroid_of(profile) for story_id, profile in dict.items(stories)}
             if not isinstance(stories, _ReadTracked):
                 state.stories = stories = _ReadTracked(stories)
             stories.touched.clear()
@@ -455,7 +547,13 @@ class StateTracker:
             return None
         delta = _counters(state)
         changed_stories, delta.stories_gone = self._changed_stories()
-        delta.profiles = {k: PackedProfile.of(p) for k, p in changed_stories}
+        for key, profile in changed_stories:
+            saved = self._centroids.get(key)
+            profile_edit = None if saved is None else ProfileEdit.of(profile, saved)
+            if profile_edit is None:
+                delta.profiles[key] = PackedProfile.of(profile)
+            else:
+                delta.profile_edits[key] = profile_edit
         for name in _CONTAINERS:
             container: _Tracked = getattr(state, name)
             keys = (

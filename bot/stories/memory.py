@@ -52,9 +52,11 @@ from briefings.stories.remnants import set_aside_reason
 _log = logging.getLogger(__name__)
 
 # The version of what the store keeps (the engine's state version, and how it is written here).
-MEMORY_VERSION = STATE_VERSION * 100 + 4
-# The version before wrote postings whole, and compressed with zlib: still read. After loading what an earlier version wrote, the
-# first save writes a base (`_base_due`): an earlier process then rebuilds rather than misread a delta.
+MEMORY_VERSION = STATE_VERSION * 100 + 5
+# The version before wrote changed profiles whole: still read. After loading what an earlier version wrote,
+# the first save writes a base (`_base_due`): an earlier process then rebuilds rather than misread a delta.
+CENTROIDS_WHOLE_VERSION = STATE_VERSION * 100 + 4
+# The version before that wrote postings whole, and compressed with zlib: still read.
 POSTINGS_WHOLE_VERSION = STATE_VERSION * 100 + 3
 # The version before that wrote profiles unpacked: still read (`apply_deltas` reads either).
 UNPACKED_PROFILES_VERSION = STATE_VERSION * 100 + 2
@@ -290,6 +292,7 @@ class StoryMemory:
         try:
             readable = (
                 MEMORY_VERSION,
+                CENTROIDS_WHOLE_VERSION,
                 POSTINGS_WHOLE_VERSION,
                 UNPACKED_PROFILES_VERSION,
                 WHOLE_STATE_VERSION,

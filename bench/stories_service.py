@@ -8,7 +8,8 @@ story memory (`StoryMemory.index_pending`) and prunes as the scheduler's job doe
 places and words) gets an article every day, so a story lives for the whole run (as a war or a trial
 reported daily does; the engine keeps it one story: `StoryIndex._latest_news_day`). Printed: the time per
 article placed on day 10 and on the last day, how many stories the saga's articles are in, the start-up time of a fresh process with everything stored
-(load the index state, replay, place one article), `/timeline` of the saga through the command path (cold:
+(load the index state, replay, place one article; then, timed apart, the state written whole in the
+background when due) and of its load after each of the last `startups` days (median and max), `/timeline` of the saga through the command path (cold:
 a fresh library each time; warm: the kept one) and `/who` of it (cold), peak memory and the store's size. Runs on PostgreSQL
 (BRIEFBOT_TEST_POSTGRES_URL, default the local test server) in a schema of its own, dropped afterwards.
 """
@@ -248,9 +249,11 @@ async def run_service(
     schema: str,
     profile: Sequence[int] = (),
     runs: int = 10,
+    startups: int = 10,
 ) -> dict[str, Any]:
     """Store and place `days` days of `per_day` articles; the figures. `profile`: days whose placing is
-    profiled (cProfile), the stats printed and written to /tmp/bench-stories-day-N.prof."""
+    profiled (cProfile), the stats printed and written to /tmp/bench-stories-day-N.prof; `startups`: the
+    last days after each of which a fresh process's load of the stored state is timed."""
     store = Store.from_url(url, schema=schema)
     await upgrade_store(store)
     stream = article_stream(days * per_day * 2, per_day, seed)
@@ -260,6 +263,7 @@ async def run_service(
     world = _World.make(seed + 1)
     memory = StoryMemory(store)
     per_article_ms: dict[int, float] = {}
+    loads: list[float] = []
     serial = 0
     pending = [first]
     saga_articles = 0
@@ -288,20 +292,28 @@ async def run_service(
             with _in_one_thread():
                 profiler.enable()
                 report = await memory.index_pending()
+                await memory.settled()
                 profiler.disable()
             _print_profile(profiler, day)
         else:
             report = await memory.index_pending()
+            # The state written whole in the background after the call counts: it is placing's cost.
+            await memory.settled()
         spent = time.perf_counter() - started
         per_article_ms[day] = 1000 * spent / max(1, report.placed)
         await memory.prune(end, timedelta(days=90))
+        if day > days - startups:
+            if day == days - startups + 1:
+                peak_mb = _vm("VmHWM")  # a sampled load is a second index in this process for a while
+            loads.append(await _load_once(url, schema))
         if day % 5 == 0 or day in (1, 10, days):
             print(
                 f"  day {day:3d}: {report.placed} placed, {per_article_ms[day]:.2f} ms per article; "
                 f"{time.perf_counter() - day_started:.0f} s so far; RSS {_vm('VmRSS'):.0f} MB",
                 flush=True,
             )
-    peak_mb = _vm("VmHWM")
+    if not startups:
+        peak_mb = _vm("VmHWM")
     await store.close()
 
     # A fresh process's start: a new store and memory, everything stored; one article arrives.
@@ -311,8 +323,12 @@ async def run_service(
     late.article.published = clock.now() - timedelta(minutes=30)
     await _store_day(fresh, feed_ids, [late], serial)
     started = time.perf_counter()
-    startup = await StoryMemory(fresh).index_pending()
+    restarted = StoryMemory(fresh)
+    startup = await restarted.index_pending()
     startup_s = time.perf_counter() - started
+    started = time.perf_counter()
+    await restarted.settled()
+    startup_compaction_s = time.perf_counter() - started
     async with fresh.transaction() as session:
         saga_story = (
             await session.execute(
@@ -375,6 +391,12 @@ async def run_service(
         "ms_per_article_last_5_days": _mean_of(per_article_ms, range(days - 4, days + 1)),
         "startup_s": round(startup_s, 2),
         "startup_replayed": startup.replayed,
+        # The state written whole after that first call, in the background (when its deltas were due).
+        "startup_compaction_s": round(startup_compaction_s, 2),
+        # A fresh process's load of the stored state (base and deltas) at the end of each of the last days:
+        # where the deltas stand in their cycle (written whole when they outgrow the base's share) varies.
+        "startup_load_median_s": round(sorted(loads)[len(loads) // 2], 2) if loads else None,
+        "startup_load_max_s": round(max(loads), 2) if loads else None,
         "longest_story_articles": saga_story[1],
         "saga_articles": saga_articles,
         "saga_stories": saga_stories,
@@ -384,6 +406,17 @@ async def run_service(
         "store_mb_by_table": {k: round(int(v) / 1e6, 1) for k, v in sorted(by_table.items()) if int(v) > 1e6},
         "index_state_mb": round(int(state_bytes) / 1e6, 2),
     }
+
+
+async def _load_once(url: str, schema: str) -> float:
+    """Seconds a fresh process takes to load the stored index state (base and deltas), placing nothing."""
+    fresh = Store.from_url(url, schema=schema)
+    try:
+        started = time.perf_counter()
+        await StoryMemory(fresh).load()
+        return time.perf_counter() - started
+    finally:
+        await fresh.close()
 
 
 def _mean_of(per_day: dict[int, float], days: range) -> float | None:
@@ -414,7 +447,10 @@ def main_service(
         f"{figures['ms_per_article_last_5_days']}"
     )
     print(
-        f"  start-up with everything stored: {figures['startup_s']} s ({figures['startup_replayed']} replayed)"
+        f"  start-up with everything stored: {figures['startup_s']} s ({figures['startup_replayed']} replayed), "
+        f"then {figures['startup_compaction_s']} s writing the state whole in the background; the state's "
+        f"load after each of the last days: median {figures['startup_load_median_s']} s, "
+        f"max {figures['startup_load_max_s']} s"
     )
     print(
         f"  the saga: {figures['saga_articles']} articles (one a day) in {figures['saga_stories']} "

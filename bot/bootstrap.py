@@ -116,6 +116,8 @@ class Service:
         await self.stop_scheduling()
         await self.fetcher.close()
         await self.extractor.close()
+        # The story index state being written whole in the background ends first (the store closes after).
+        await memory_of(self.store).settled()
         await self.store.close()
 
 

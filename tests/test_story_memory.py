@@ -486,6 +486,87 @@ async def test_a_restarted_process_loads_the_saved_state_and_replays_no_article(
     assert len(set((await story_ids(store)).values())) == 1
 
 
+async def _state_rows(store: Store) -> tuple[int | None, int]:
+    """The turn of the stored base (None: none yet) and how many deltas follow it."""
+    from bot.store.models import StoryIndexDelta
+
+    async with store.transaction() as session:
+        base = (
+            await session.execute(select(StoryIndexSnapshot.seq).where(StoryIndexSnapshot.state.is_not(None)))
+        ).scalar_one_or_none()
+        deltas = (await session.execute(select(func.count()).select_from(StoryIndexDelta))).scalar_one()
+    return base, deltas
+
+
+async def test_deltas_outgrowing_the_base_are_written_whole_after_the_call_in_the_background(
+    store: Store, store_spec: StoreSpec, analyze: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import bot.stories.index_state as index_state
+
+    monkeypatch.setattr(index_state, "COMPACT_MIN_BYTES", 0)  # the first delta outgrows the (empty) base
+    feed_id = await dam_days_stored(store, analyze, 4)
+    memory = StoryMemory(store, batch=2)
+    await memory.index_pending()
+    # The call returned with its batches written as deltas; the base is written after it, by a task.
+    assert memory.compacting is not None and not memory.compacting.done()
+    assert await _state_rows(store) == (None, 2)
+    await memory.settled()
+    assert await _state_rows(store) == (4, 0)
+    await add_day(store, feed_id, analyze, 5)
+    restarted = store_spec.open()
+    try:
+        report = await StoryMemory(restarted).index_pending()
+        assert (report.placed, report.replayed) == (1, 0)  # the base the task wrote, loaded
+    finally:
+        await restarted.close()
+    assert len(set((await story_ids(store)).values())) == 1
+
+
+async def test_a_process_behind_the_store_leaves_the_compaction_to_the_one_ahead(
+    store: Store, store_spec: StoreSpec, analyze: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import bot.stories.index_state as index_state
+
+    feed_id = await dam_days_stored(store, analyze, 3)
+    await StoryMemory(store, snapshot_every=1).index_pending()  # a base as of turn 3
+    await add_day(store, feed_id, analyze, 4)
+    behind = StoryMemory(store)
+    await behind.index_pending()  # loads it, places day 4
+    await add_day(store, feed_id, analyze, 5)
+    other = store_spec.open()
+    try:
+        await StoryMemory(other).index_pending()  # another process places day 5
+    finally:
+        await other.close()
+    assert await _state_rows(store) == (3, 2)
+    monkeypatch.setattr(index_state, "COMPACT_MIN_BYTES", 0)
+    assert not await behind.compact()  # its state is of turn 4: written whole it would lose day 5
+    assert await _state_rows(store) == (3, 2)
+    await add_day(store, feed_id, analyze, 6)
+    await behind.index_pending()  # catches up from the other's delta, places day 6, then compacts
+    await behind.settled()
+    assert await _state_rows(store) == (6, 0)
+    assert len(set((await story_ids(store)).values())) == 1
+
+
+async def test_a_process_can_load_the_stored_state_before_it_places_anything(
+    store: Store, store_spec: StoreSpec, analyze: Any
+) -> None:
+    feed_id = await dam_days_stored(store, analyze, 3)
+    await StoryMemory(store).index_pending()
+    await add_day(store, feed_id, analyze, 4)
+    restarted = store_spec.open()
+    try:
+        memory = StoryMemory(restarted)
+        report = await memory.load()
+        assert memory.loaded and (report.placed, report.replayed) == (0, 0)
+        assert memory._index is not None and memory._index.state.documents == 3
+        assert len(await story_ids(store)) == 3  # day 4 still waits: loading places nothing
+        assert (await memory.index_pending()).placed == 1
+    finally:
+        await restarted.close()
+
+
 async def test_a_loaded_index_state_is_kept_out_of_the_collectors_passes(
     store: Store, store_spec: StoreSpec, analyze: Any
 ) -> None:

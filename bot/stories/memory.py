@@ -7,7 +7,8 @@ How it is stored (`bot.store.stories`): each article's place is a row (`story_ar
 `seq`), each story a row (`stories`); the index's own state (open stories' profiles, their articles'
 reprint signatures, postings, bands, document frequencies) is kept in parts (`bot.stories.index_state`):
 each batch writes only what it changed (a delta), and the whole state is written again as the base only
-when the deltas add up to a share of it. So a save costs what the batch changed, not the state. A process
+when the deltas add up to a share of it, in the background after the call that wrote them (`compact`): that
+call (a command's, a poll's) returns first; a batch that comes meanwhile waits. So a save costs what the batch changed, not the state. A process
 starts from the base and applies the deltas, never replaying articles (it replays only turns placed by an
 older version, after its base); closed stories leave the index's state (`IndexSettings.forget_closed`),
 and an article's reprint signature leaves it after `REPRINT_DAYS` (`IndexSettings.reprint_days`), so the
@@ -140,6 +141,8 @@ class StoryMemory:
         self.before_commit: Callable[[], None] | None = None
         # The task placing a backlog in the background (`place_in_background`), while it runs.
         self.placing: asyncio.Task[IndexingReport] | None = None
+        # The task writing the state whole in the background (`compact`), while it runs.
+        self.compacting: asyncio.Task[bool] | None = None
 
     @property
     def loaded(self) -> bool:
@@ -148,7 +151,14 @@ class StoryMemory:
 
     async def index_pending(self, limit: int | None = None) -> IndexingReport:
         """Place the queued articles in their stories, oldest first, in transactions of `batch` articles:
-        all of them, or (`limit`) about that many, `more` saying whether some are still queued."""
+        all of them, or (`limit`) about that many, `more` saying whether some are still queued. When the
+        deltas written since the base have outgrown it, the state is then written whole in the background
+        (`compact`): the caller (a command, a poll) does not wait for it."""
+        report = await self._index_queued(limit)
+        self._compact_in_background()
+        return report
+
+    async def _index_queued(self, limit: int | None) -> IndexingReport:
         report = IndexingReport()
         while True:
             async with self.store.transaction() as session:
@@ -161,6 +171,20 @@ class StoryMemory:
                 placed = await self._index_batch(report)
             if placed == 0:
                 return report
+
+    async def load(self) -> IndexingReport:
+        """Read the index's state into this process (the base, its deltas, any turn to replay), placing
+        nothing: what its first batch does first."""
+        report = IndexingReport()
+        async with self._turn:
+            try:
+                async with self.store.transaction() as session:
+                    turns = await story_store.lock_memory(session)
+                    await self._caught_up(session, turns, report)
+            except BaseException:
+                self._forget()
+                raise
+        return report
 
     def place_in_background(self) -> asyncio.Task[IndexingReport]:
         """Place every queued article in a task of its own (one at a time per process), e.g. the backlog the
@@ -182,6 +206,63 @@ class StoryMemory:
             time.perf_counter() - started,
         )
         return report
+
+    def _compact_in_background(self) -> None:
+        tracker = self._tracker
+        if tracker is None or not tracker.should_compact():
+            return
+        if self.compacting is None or self.compacting.done():
+            self.compacting = asyncio.create_task(self._compact_logged(), name="story memory compaction")
+
+    async def _compact_logged(self) -> bool:
+        try:
+            return await self.compact()
+        except Exception as exc:  # the deltas stay: the next batch asks again
+            _log.error("writing the story index state whole failed: %s", exc)
+            return False
+
+    async def settled(self) -> None:
+        """Wait for the state being written whole in the background, if it is (a bench timing what placing
+        costs, a process shutting down cleanly)."""
+        if self.compacting is not None:
+            await asyncio.shield(self.compacting)
+
+    async def compact(self) -> bool:
+        """Write the index's state whole as the new base and drop the deltas, when they add up to enough
+        (`StateTracker.should_compact`); whether it did. A batch waits while it runs (the state must not
+        change while it is written); a process that is behind the store does not (its next batch loads
+        what the other wrote, and compacts if still due)."""
+        async with self._turn:
+            tracker = self._tracker
+            if self._index is None or tracker is None or not tracker.should_compact():
+                return False
+            try:
+                async with self.store.transaction() as session:
+                    turns = await story_store.lock_memory(session)
+                    if turns.head != self._seq or turns.seq > self._seq:
+                        return False
+                    await self._write_base(session, self._seq)
+            except BaseException:
+                self._forget()
+                raise
+        await self._after_base()
+        return True
+
+    def _forget(self) -> None:
+        """A transaction that wrote the state was rolled back: the in-memory index is ahead of the store."""
+        self._index = None
+        self._tracker = None
+        self._seq = 0
+
+    async def _after_base(self) -> None:
+        # What the index holds now lives for days (its stories stay open a fortnight): kept out of the
+        # collector's full passes, as a loaded state is. Else the state placed since start-up is in them,
+        # and at 2,000 articles a day each pass went over 700 MB, twice a day, half a second each (1 s of
+        # the 6.7 s of placing on day 25). It is freed as ever when its stories close: the state holds no
+        # reference cycles, and reference counting frees what is frozen too.
+        gc.freeze()
+        # The base just replaced was megabytes, and the deltas it holds were dropped.
+        await self._reclaim(story_store.STATE_TABLES)
 
     async def _index_batch(self, report: IndexingReport) -> int:
         try:
@@ -210,26 +291,14 @@ class StoryMemory:
             report.placed += len(pending)
         except BaseException:
             # The transaction was rolled back: the in-memory index is ahead of the store. Read it again.
-            self._index = None
-            self._tracker = None
-            self._seq = 0
+            self._forget()
             raise
-        tables: list[str] = []
         if based:
-            # The base just replaced was megabytes, and the deltas it holds were dropped.
-            tables.extend(story_store.STATE_TABLES)
-            # What the index holds now lives for days (its stories stay open a fortnight): kept out of the
-            # collector's full passes, as a loaded state is. Else the state placed since start-up is in
-            # them, and at 2,000 articles a day each pass went over 700 MB, twice a day, half a second each
-            # (1 s of the 6.7 s of placing on day 25). It is freed as ever when its stories close: the
-            # state holds no reference cycles, and reference counting frees what is frozen too.
-            gc.freeze()
+            await self._after_base()
         self._unvacuumed += len(pending)
         if self._unvacuumed >= self.vacuum_every:
-            tables.extend(story_store.CHURNED_TABLES)
             self._unvacuumed = 0
-        if tables:
-            await self._reclaim(tables)
+            await self._reclaim(story_store.CHURNED_TABLES)
         return len(pending)
 
     async def _reclaim(self, tables: Sequence[str]) -> None:
@@ -416,20 +485,28 @@ class StoryMemory:
 
     async def _save(self, session: AsyncSession, turns: MemoryTurns, head: int) -> bool:
         """Store what this batch changed in the index's state, as of turn `head`: a delta, or the whole
-        state as the new base (rebuilt, a container replaced, deltas outgrowing the base, `snapshot_every`);
-        whether it was a base."""
+        state as the new base (rebuilt, written by an earlier version, a container replaced,
+        `snapshot_every`); whether it was a base. Deltas outgrowing the base are folded into a new one
+        after the batch (`compact`)."""
         tracker = self._tracker
         assert tracker is not None and self._index is not None
-        started = time.perf_counter()
         delta = None
         due = self.snapshot_every is not None and head - turns.seq >= self.snapshot_every
-        if not (self._rebuilt or self._base_due or due or tracker.should_compact()):
+        if not (self._rebuilt or self._base_due or due):
             delta = await asyncio.to_thread(tracker.delta)
         if delta is not None:
             await story_store.write_delta(session, head, delta)
             tracker.saved()
             tracker.delta_bytes += len(delta)
             return False
+        await self._write_base(session, head)
+        return True
+
+    async def _write_base(self, session: AsyncSession, head: int) -> None:
+        """Store the index's whole state as the base as of turn `head`, and drop the deltas it holds."""
+        tracker = self._tracker
+        assert tracker is not None
+        started = time.perf_counter()
         blob = await asyncio.to_thread(tracker.base)
         await story_store.write_snapshot(session, MEMORY_VERSION, head, blob, _now())
         await story_store.drop_deltas(session)
@@ -442,7 +519,6 @@ class StoryMemory:
             len(blob) / 1e6,
             time.perf_counter() - started,
         )
-        return True
 
     async def prune(self, now: datetime, keep: timedelta) -> tuple[int, int]:
         """Drop the stories (and their articles) whose last article is older than `keep`; (stories, articles).

@@ -7,12 +7,13 @@ How it is stored (`bot.store.stories`): each article's place is a row (`story_ar
 `seq`), each story a row (`stories`); the index's own state (open stories' profiles, their articles'
 reprint signatures, postings, bands, document frequencies) is kept in parts (`bot.stories.index_state`):
 each batch writes only what it changed (a delta), and the whole state is written again as the base only
-when the deltas add up to a share of it, in the background after the call that wrote them (`compact`): that
-call (a command's, a poll's) returns first; a batch that comes meanwhile waits. So a save costs what the batch changed, not the state. A process
-starts from the base and applies the deltas, never replaying articles (it replays only turns placed by an
-older version, after its base); closed stories leave the index's state (`IndexSettings.forget_closed`),
-and an article's reprint signature leaves it after `REPRINT_DAYS` (`IndexSettings.reprint_days`), so the
-state, the start-up and the cost per article follow the open stories and the last days, not the history.
+when the deltas add up to a share of it (`compact`): before the call's next batch, or in the background
+after its last, so no call (a command's, a poll's) waits for it at its end. So a save costs what the batch
+changed, not the state. A process starts from the base and applies the deltas, never replaying articles
+(it replays only turns placed by an older version, after its base); closed stories leave the index's
+state (`IndexSettings.forget_closed`), and an article's reprint signature leaves it after `REPRINT_DAYS`
+(`IndexSettings.reprint_days`), so the state, the start-up and the cost per article follow the open
+stories and the last days, not the history.
 On PostgreSQL a base written and a prune are followed by a VACUUM of the tables they rewrote or emptied,
 and every `VACUUM_EVERY` articles placed, of the story rows and queue each batch rewrites: the store's size
 and the cost of a batch follow what it keeps, not how often it was rewritten.
@@ -152,8 +153,9 @@ class StoryMemory:
     async def index_pending(self, limit: int | None = None) -> IndexingReport:
         """Place the queued articles in their stories, oldest first, in transactions of `batch` articles:
         all of them, or (`limit`) about that many, `more` saying whether some are still queued. When the
-        deltas written since the base have outgrown it, the state is then written whole in the background
-        (`compact`): the caller (a command, a poll) does not wait for it."""
+        deltas written since the base have outgrown it, the state is written whole (`compact`) before the
+        next batch, or after the last in the background: the caller (a command, a poll, a restarted
+        process placing its first article) does not wait for it."""
         report = await self._index_queued(limit)
         self._compact_in_background()
         return report
@@ -167,6 +169,10 @@ class StoryMemory:
             if limit is not None and report.placed >= limit:
                 report.more = True
                 return report
+            if self._tracker is not None and self._tracker.should_compact():
+                # More articles wait (a backlog, a busy poll): the deltas are folded now, not after all of
+                # them, so what a restart loads stays bounded by the base's share however long the call.
+                await self.compact()
             async with self._turn:
                 placed = await self._index_batch(report)
             if placed == 0:

@@ -6,7 +6,9 @@ The articles are invented for these tests (Orven, its dam and its people do not 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -550,22 +552,31 @@ async def test_a_process_behind_the_store_leaves_the_compaction_to_the_one_ahead
     assert len(set((await story_ids(store)).values())) == 1
 
 
-async def test_a_process_can_load_the_stored_state_before_it_places_anything(
+@contextlib.asynccontextmanager
+async def restarted_with_a_day_waiting(
     store: Store, store_spec: StoreSpec, analyze: Any
-) -> None:
+) -> AsyncIterator[Store]:
+    """Three days placed by one process and a fourth stored, waiting; the store as a second process opens it."""
     feed_id = await dam_days_stored(store, analyze, 3)
     await StoryMemory(store).index_pending()
     await add_day(store, feed_id, analyze, 4)
     restarted = store_spec.open()
     try:
+        yield restarted
+    finally:
+        await restarted.close()
+
+
+async def test_a_process_can_load_the_stored_state_before_it_places_anything(
+    store: Store, store_spec: StoreSpec, analyze: Any
+) -> None:
+    async with restarted_with_a_day_waiting(store, store_spec, analyze) as restarted:
         memory = StoryMemory(restarted)
         report = await memory.load()
         assert memory.loaded and (report.placed, report.replayed) == (0, 0)
         assert memory._index is not None and memory._index.state.documents == 3
         assert len(await story_ids(store)) == 3  # day 4 still waits: loading places nothing
         assert (await memory.index_pending()).placed == 1
-    finally:
-        await restarted.close()
 
 
 async def test_a_loaded_index_state_is_kept_out_of_the_collectors_passes(
@@ -573,11 +584,7 @@ async def test_a_loaded_index_state_is_kept_out_of_the_collectors_passes(
 ) -> None:
     import gc
 
-    feed_id = await dam_days_stored(store, analyze, 3)
-    await StoryMemory(store).index_pending()
-    await add_day(store, feed_id, analyze, 4)
-    restarted = store_spec.open()
-    try:
+    async with restarted_with_a_day_waiting(store, store_spec, analyze) as restarted:
         second = StoryMemory(restarted)
         await second.index_pending()
         assert second._index is not None
@@ -586,8 +593,6 @@ async def test_a_loaded_index_state_is_kept_out_of_the_collectors_passes(
         in_generations = {id(o) for o in gc.get_objects()}
         assert id(dict.__getitem__(state.stories, next(iter(dict.keys(state.stories))))) not in in_generations
         assert gc.isenabled()
-    finally:
-        await restarted.close()
 
 
 async def test_the_state_a_running_process_writes_whole_is_kept_out_of_the_collectors_passes(

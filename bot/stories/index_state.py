@@ -45,9 +45,9 @@ from bot.collector import collector_held_off
 from briefings.stories.index import IndexedArticle, StoryIndexState, StoryProfile
 
 # Deltas are folded into a new base once they add up to this share of the base's size. A restart loads the
-# base and the deltas: their share bounds that load. Written as edits, deltas are read slower per byte than
-# a base (whose bytes are mostly packed weights): at 0.5 the deltas took as long to load as the base.
-COMPACT_SHARE = 0.3
+# base and the deltas: the share bounds that load, and each base costs a second or so. 0.3 was tried (a base
+# every 1.6 days instead of 2.6): in a 90-day run per-article cost rose and loads were not faster.
+COMPACT_SHARE = 0.5
 # ... but not before this many bytes of deltas (a small state is cheap to write whole anyway).
 COMPACT_MIN_BYTES = 256 * 1024
 

@@ -461,7 +461,8 @@ def main_service(
         f"{figures['ms_per_article_last_5_days']}"
     )
     print(
-        f"  start-up with everything stored: {figures['startup_s']} s ({figures['startup_replayed']} replayed), "
+        f"  start-up with everything stored: {figures['startup_s']} s "
+        f"({figures['startup_replayed']} replayed), "
         f"then {figures['startup_compaction_s']} s writing the state whole in the background; the state's "
         f"load after each of the last days: median {figures['startup_load_median_s']} s, "
         f"max {figures['startup_load_max_s']} s"

@@ -556,7 +556,7 @@ async def test_a_process_behind_the_store_leaves_the_compaction_to_the_one_ahead
 async def restarted_with_a_day_waiting(
     store: Store, store_spec: StoreSpec, analyze: Any
 ) -> AsyncIterator[Store]:
-    """Three days placed by one process and a fourth stored, waiting; the store as a second process opens it."""
+    """Three days placed by one process and a fourth stored, waiting; the store as another process opens it."""
     feed_id = await dam_days_stored(store, analyze, 3)
     await StoryMemory(store).index_pending()
     await add_day(store, feed_id, analyze, 4)

@@ -258,7 +258,8 @@ class StoryQueueEntry(Base):
 
 
 class StoryIndexSnapshot(Base):
-    """The story index's state (compressed JSON: `bot.stories.index_state.compress`) as of one turn of `story_articles`: one row, the base.
+    """The story index's state (compressed JSON: `bot.stories.index_state.compress`) as of one turn of
+    `story_articles`: one row, the base.
 
     Written whole now and then (when the deltas after it add up to a share of it); each batch in between
     writes a `StoryIndexDelta`. A process starts from the base, applies the deltas, and replays the

@@ -236,8 +236,8 @@ class StoryMemory:
     async def compact(self) -> bool:
         """Write the index's state whole as the new base and drop the deltas, when they add up to enough
         (`StateTracker.should_compact`); whether it did. A batch waits while it runs (the state must not
-        change while it is written); a process that is behind the store does not (its next batch loads
-        what the other wrote, and compacts if still due)."""
+        change while it is written). A process behind the store writes none: its base would drop what
+        the other wrote (its next batch loads that, and compacts if still due)."""
         async with self._turn:
             tracker = self._tracker
             if self._index is None or tracker is None or not tracker.should_compact():

@@ -13,18 +13,21 @@ from pydantic import ValidationError
 
 from bench.stories import article_stream
 from bot.stories.index_state import (
+    PackedArticle,
     ProfileEdit,
     StateDelta,
     StateTracker,
     _edited,
+    _pack_signature,
     _posting_edit,
+    _unpack_signature,
     apply_deltas,
     compress,
     decode_base,
     decompress,
     encode_base,
 )
-from briefings.stories.index import IndexSettings, StoryIndex, StoryProfile
+from briefings.stories.index import IndexedArticle, IndexSettings, StoryIndex, StoryProfile
 
 
 def _run(
@@ -110,6 +113,31 @@ def test_profiles_are_stored_packed_and_those_an_earlier_version_wrote_unpacked_
     before = apply_deltas(decode_base(base), deltas[:-1])
     from_old = apply_deltas(before, [old_blob])
     assert from_old.model_dump() == index.state.model_dump()
+
+
+def test_articles_are_stored_as_rows_and_those_an_earlier_version_wrote_as_models_still_load() -> None:
+    index, base, deltas = _run(600, 300, 50, reprint_days=1)
+    written = StateDelta.model_validate_json(decompress(deltas[-1]))
+    assert written.article_rows and not written.articles
+    raw = decompress(deltas[-1])
+    assert b'"signature"' not in raw  # no JSON object, and no integer of a signature, per entry
+    # The same delta as the earlier version wrote it: a model per entry, its signature packed apart.
+    earlier_entries = {}
+    for key, (story, duplicate_of, fingerprint, day, signature) in written.article_rows.items():
+        entry = IndexedArticle(story, duplicate_of, [], fingerprint, day)
+        earlier_entries[key] = PackedArticle(entry=entry, signature=signature[1:], wide=signature[:1] == "q")
+    assert any(packed.signature for packed in earlier_entries.values())
+    earlier = written.model_copy(update={"articles": earlier_entries, "article_rows": {}})
+    before = apply_deltas(decode_base(base), deltas[:-1])
+    from_old = apply_deltas(before, [compress(earlier.model_dump_json().encode())])
+    assert from_old.model_dump() == index.state.model_dump()
+
+
+@pytest.mark.parametrize("values", [[], [0, 7, 2**32 - 1], [2**40, 3], [-5, 9], list(range(64))])
+def test_a_reprint_signature_is_packed_exactly(values: list[int]) -> None:
+    packed = _pack_signature(values)
+    assert _unpack_signature(packed) == values
+    assert packed == "" if not values else packed[0] in "Iq"
 
 
 def test_a_save_looks_at_the_stories_the_batch_touched_not_at_every_open_story(monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -268,7 +268,9 @@ async def test_a_corrupt_index_state_is_rebuilt_from_the_stored_articles_with_a_
     assert [(s.id, s.articles) for s in stories] == [(story_id, 4)]
 
 
-@pytest.mark.parametrize("earlier", ["CENTROIDS_WHOLE_VERSION", "POSTINGS_WHOLE_VERSION"])
+@pytest.mark.parametrize(
+    "earlier", ["ARTICLE_MODELS_VERSION", "CENTROIDS_WHOLE_VERSION", "POSTINGS_WHOLE_VERSION"]
+)
 async def test_a_state_an_earlier_version_wrote_loads_and_is_written_again_whole_at_the_first_save(
     store: Store, analyze: Any, earlier: str
 ) -> None:

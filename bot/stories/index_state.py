@@ -200,41 +200,57 @@ def _mark(profile: StoryProfile) -> _StoryMark:
 
 
 class PackedArticle(BaseModel):
-    """An article's entry with its reprint signature packed (64 integers as one base64 string): most of
-    the state's values are signature integers, and reading them one by one is what a load spends most on."""
+    """An article's entry as versions before `ArticleRow` wrote it (still read): the entry, its reprint
+    signature packed apart (`signature` and `wide`, as `_pack_signature` writes them)."""
 
     entry: IndexedArticle
     signature: str = ""
     # Packed as 64-bit integers (the values did not fit 32 bits).
     wide: bool = False
 
-    @classmethod
-    def of(cls, entry: IndexedArticle) -> PackedArticle:
-        """The entry, packed (one whose signature is forgotten, as most are, as it is: nothing to pack)."""
-        values = entry.signature
-        if not values:
-            return cls.model_construct(entry=entry, signature="", wide=False)
-        wide = bool(values) and (max(values) >= 1 << 32 or min(values) < 0)
-        packed = array.array("q" if wide else "I", values)
-        if sys.byteorder != "little":
-            packed.byteswap()
-        return cls(
-            entry=entry.model_copy(update={"signature": []}),
-            signature=base64.b64encode(packed.tobytes()).decode("ascii"),
-            wide=wide,
-        )
-
     def unpacked(self) -> IndexedArticle:
         """The entry as the index keeps it."""
-        if not self.signature:  # forgotten (`reprint_days`): most of a long-lived index's articles
-            self.entry.signature = []
-            return self.entry
-        packed = array.array("q" if self.wide else "I")
-        packed.frombytes(base64.b64decode(self.signature))
-        if sys.byteorder != "little":
-            packed.byteswap()
-        self.entry.signature = packed.tolist()
+        if self.signature:
+            self.entry.signature = _unpack_signature(("q" if self.wide else "I") + self.signature)
         return self.entry
+
+
+# An article's entry as a delta writes it: its story, the article it repeats, its fingerprint, the day it
+# was published and its reprint signature packed (`_pack_signature`). A JSON array read as a tuple: a
+# model per entry took most of a load's time for the articles, which are most of a state's entries.
+ArticleRow = tuple[str, str | None, str | None, int | None, str]
+
+
+def _article_row(entry: IndexedArticle) -> ArticleRow:
+    return (entry.story, entry.duplicate_of, entry.fingerprint, entry.day, _pack_signature(entry.signature))
+
+
+def _article_of(row: ArticleRow) -> IndexedArticle:
+    story, duplicate_of, fingerprint, day, signature = row
+    return IndexedArticle(story, duplicate_of, _unpack_signature(signature), fingerprint, day)
+
+
+def _pack_signature(values: list[int]) -> str:
+    """A reprint signature (64 integers) as one string: "I" or, when a value does not fit 32 bits, "q",
+    then the integers' bytes in base64; "" for none (most entries: a signature is forgotten after
+    `reprint_days`). Most of a state's numbers are signatures, and reading them one by one was slow."""
+    if not values:
+        return ""
+    kind = "q" if max(values) >= 1 << 32 or min(values) < 0 else "I"
+    packed = array.array(kind, values)
+    if sys.byteorder != "little":
+        packed.byteswap()
+    return kind + base64.b64encode(packed.tobytes()).decode("ascii")
+
+
+def _unpack_signature(packed: str) -> list[int]:
+    if not packed:
+        return []
+    values = array.array(packed[0])
+    values.frombytes(base64.b64decode(packed[1:]))
+    if sys.byteorder != "little":
+        values.byteswap()
+    return values.tolist()
 
 
 def _pack_floats(values: Iterable[float]) -> str:
@@ -357,7 +373,9 @@ class StateDelta(BaseModel):
     # Profiles of stories the state holds, written as what changed in their centroids.
     profile_edits: dict[str, ProfileEdit] = Field(default_factory=dict)
     stories_gone: list[str] = Field(default_factory=list)
+    # Articles' entries as an earlier version wrote them (still read); written as rows (`article_rows`).
     articles: dict[str, PackedArticle] = Field(default_factory=dict)
+    article_rows: dict[str, ArticleRow] = Field(default_factory=dict)
     articles_gone: list[str] = Field(default_factory=list)
     fingerprints: dict[str, str] = Field(default_factory=dict)
     fingerprints_gone: list[str] = Field(default_factory=list)
@@ -403,7 +421,7 @@ def encode_base(state: StoryIndexState) -> bytes:
     """The whole state, as a base: a delta from an empty state."""
     base = _counters(state)
     base.profiles = {k: PackedProfile.of(p) for k, p in dict.items(state.stories)}
-    base.articles = {k: PackedArticle.of(a) for k, a in dict.items(state.articles)}
+    base.article_rows = {k: _article_row(a) for k, a in dict.items(state.articles)}
     for name in ("fingerprints", "postings", "df"):
         setattr(base, name, dict(dict.items(getattr(state, name))))
     for key, listed in dict.items(state.bands):
@@ -458,6 +476,7 @@ def _apply(state: StoryIndexState, blobs: Iterable[bytes]) -> StoryIndexState:
                     container[key] = profile_edit.applied(saved.centroid)
             elif name == "articles":
                 container.update((k, a.unpacked()) for k, a in delta.articles.items())
+                container.update((k, _article_of(row)) for k, row in delta.article_rows.items())
             elif name == "bands":
                 container.update(delta.bands)
                 container.update({k: [article] for k, article in delta.bands_single.items()})
@@ -569,7 +588,7 @@ class StateTracker:
                     continue
                 value = dict.__getitem__(container, key)
                 if name == "articles":
-                    changed[key] = PackedArticle.of(value)
+                    delta.article_rows[key] = _article_row(value)
                 elif name == "bands":
                     _set_band(delta, key, value)
                 elif name == "postings":

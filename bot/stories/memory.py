@@ -54,8 +54,10 @@ from briefings.stories.remnants import set_aside_reason
 _log = logging.getLogger(__name__)
 
 # The version of what the store keeps (the engine's state version, and how it is written here).
-MEMORY_VERSION = STATE_VERSION * 100 + 5
-# The version before wrote changed profiles whole: still read. After loading what an earlier version wrote,
+MEMORY_VERSION = STATE_VERSION * 100 + 6
+# The version before wrote each article's entry as a model (`PackedArticle`): still read.
+ARTICLE_MODELS_VERSION = STATE_VERSION * 100 + 5
+# The version before that wrote changed profiles whole: still read. After loading what an earlier version wrote,
 # the first save writes a base (`_base_due`): an earlier process then rebuilds rather than misread a delta.
 CENTROIDS_WHOLE_VERSION = STATE_VERSION * 100 + 4
 # The version before that wrote postings whole, and compressed with zlib: still read.
@@ -367,6 +369,7 @@ class StoryMemory:
         try:
             readable = (
                 MEMORY_VERSION,
+                ARTICLE_MODELS_VERSION,
                 CENTROIDS_WHOLE_VERSION,
                 POSTINGS_WHOLE_VERSION,
                 UNPACKED_PROFILES_VERSION,

@@ -57,7 +57,7 @@ class _Tracked(dict[str, Any]):
 
     reads = False
 
-    def __init__(self, data: dict[str, Any]) -> None:
+    def __init__(self, data: dict[str, Any] | Iterable[tuple[str, Any]]) -> None:
         super().__init__(data)
         self.touched: set[str] = set()
         self.everything = False
@@ -136,7 +136,7 @@ class _Postings(_Tracked):
     """A `_Tracked` that also keeps, in `before`, a copy of each list as it was when first written since
     the save (None: the key was not there), so a delta can write what changed in it (`_posting_edit`)."""
 
-    def __init__(self, data: dict[str, Any]) -> None:
+    def __init__(self, data: dict[str, Any] | Iterable[tuple[str, Any]]) -> None:
         super().__init__(data)
         self.before: dict[str, list[str] | None] = {}
 
@@ -227,7 +227,9 @@ def _article_row(entry: IndexedArticle) -> ArticleRow:
 
 def _article_of(row: ArticleRow) -> IndexedArticle:
     story, duplicate_of, fingerprint, day, signature = row
-    return IndexedArticle(story, duplicate_of, _unpack_signature(signature), fingerprint, day)
+    return IndexedArticle(
+        story, duplicate_of, _unpack_signature(signature) if signature else [], fingerprint, day
+    )
 
 
 def _pack_signature(values: list[int]) -> str:
@@ -462,7 +464,9 @@ def _apply(state: StoryIndexState, blobs: Iterable[bytes]) -> StoryIndexState:
         for name in ("stories", *_CONTAINERS):
             container: dict[str, Any] = getattr(state, name)
             if isinstance(container, _Tracked):  # a live state: what is applied is saved already
-                container = dict(container)
+                # Copied from its entries as stored: a copy of the container itself would read each entry
+                # through its tracking `[]` (five times slower, at hundreds of thousands of entries).
+                container = dict(dict.items(container))
                 setattr(state, name, container)
             for key in getattr(delta, f"{name}_gone"):
                 container.pop(key, None)
@@ -529,7 +533,7 @@ class StateTracker:
                 current.forget_changes()
             else:
                 # One copy (a load's containers are plain dicts of hundreds of thousands of entries).
-                setattr(state, name, kind(current if type(current) is dict else dict.copy(current)))
+                setattr(state, name, kind(current if type(current) is dict else dict.items(current)))
         stories = state.stories
         if isinstance(stories, _ReadTracked) and not stories.everything:
             # Only the stories the batch read or wrote may have changed: the others' marks stand.

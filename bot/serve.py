@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import gc
 import logging
 import signal
 from collections.abc import Callable, Sequence
@@ -17,6 +16,7 @@ from collections.abc import Callable, Sequence
 from bot.adapters.protocol import AdapterFactory, AdapterKit, ChatAdapter
 from bot.bootstrap import Service, build_service, feed_reader, read_options
 from bot.clock import Clock, SystemClock
+from bot.collector import freeze_what_lives
 from bot.commands.catalog import COMMANDS
 from bot.commands.stories import StoryLibrary
 from bot.commands.table import CommandServices
@@ -94,7 +94,7 @@ async def serve(
             await service.start()
         # Everything alive now (modules, settings, the service) lives as long as the process: keep it out
         # of the garbage collector's full passes, which then stay short while commands are answered.
-        gc.freeze()
+        freeze_what_lives()
         tasks = [asyncio.create_task(adapter.start(), name=adapter.name) for adapter in running]
         tasks.append(asyncio.create_task(_wait(stopped), name="sigterm"))
         done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)

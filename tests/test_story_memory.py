@@ -8,7 +8,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+import weakref
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -617,6 +618,53 @@ async def test_the_state_a_running_process_writes_whole_is_kept_out_of_the_colle
     in_generations = {id(o) for o in gc.get_objects()}
     assert id(profile) not in in_generations and id(profile.centroid) not in in_generations
     assert gc.isenabled()
+
+
+class _Cycle:
+    """An object in a reference cycle: only the collector frees it."""
+
+    def __init__(self) -> None:
+        self.itself = self
+
+
+@contextlib.contextmanager
+def _garbage_waiting() -> Iterator[weakref.ref[_Cycle]]:
+    """A cycle made garbage with the collector off (it would free it any time itself): only what the code
+    does can free it, and freezing it would keep it for good."""
+    import gc
+
+    gc.disable()
+    try:
+        cycle = _Cycle()
+        ref = weakref.ref(cycle)
+        del cycle
+        yield ref
+    finally:
+        gc.enable()
+
+
+async def test_garbage_waiting_when_a_state_is_loaded_is_freed_not_frozen_with_it(
+    store: Store, store_spec: StoreSpec, analyze: Any
+) -> None:
+    async with restarted_with_a_day_waiting(store, store_spec, analyze) as restarted:
+        with _garbage_waiting() as garbage:
+            await StoryMemory(restarted).load()
+            assert garbage() is None
+
+
+async def test_garbage_waiting_when_a_state_is_written_whole_is_freed_not_frozen(
+    store: Store, analyze: Any
+) -> None:
+    from bot.clock import FixedClock
+
+    feed_id = await setup_channel(store, FixedClock(DAY_ONE), NEWS)
+    await add_day(store, feed_id, analyze, 1)
+    memory = StoryMemory(store, snapshot_every=1)
+    await memory.index_pending()
+    await add_day(store, feed_id, analyze, 2)
+    with _garbage_waiting() as garbage:
+        await memory.index_pending()  # placed in this process, not loaded, then written whole
+        assert garbage() is None
 
 
 async def test_a_corrupt_index_delta_is_rebuilt_from_the_stored_articles_with_a_log_line(

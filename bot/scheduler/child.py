@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import gc
 import json
 import logging
 import signal
@@ -28,6 +27,7 @@ from typing import TextIO
 from bot.adapters.protocol import DeliveryFactory, PlatformDelivery
 from bot.bootstrap import Service, build_service, feed_reader
 from bot.clock import SystemClock
+from bot.collector import freeze_what_lives
 from bot.config import BotSettings
 from bot.delivery import DeliveryRouter
 
@@ -118,7 +118,7 @@ async def run_scheduler(
             await service.start()
             # What lives as long as the process (modules, settings, the service) is kept out of the garbage
             # collector's full passes, as `briefbot run` does: thousands of digests make many of them.
-            gc.freeze()
+            freeze_what_lives()
             await stop.wait()
     finally:
         await service.stop_scheduling()

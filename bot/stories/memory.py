@@ -42,7 +42,7 @@ from datetime import datetime, timedelta
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.collector import collector_held_off
+from bot.collector import collector_held_off, freeze_what_lives
 from bot.store import stories as story_store
 from bot.store.db import Store
 from bot.store.stories import MemoryTurns, Placed, QueuedArticle
@@ -268,7 +268,7 @@ class StoryMemory:
         # and at 2,000 articles a day each pass went over 700 MB, twice a day, half a second each (1 s of
         # the 6.7 s of placing on day 25). It is freed as ever when its stories close: the state holds no
         # reference cycles, and reference counting frees what is frozen too.
-        gc.freeze()
+        freeze_what_lives()
         # The base just replaced was megabytes, and the deltas it holds were dropped.
         await self._reclaim(story_store.STATE_TABLES)
 
@@ -380,8 +380,11 @@ class StoryMemory:
             deltas = await story_store.read_deltas(session, seq)
             self._base_due = (blob is not None or bool(deltas)) and version != MEMORY_VERSION
             decode = decode_whole_state if version == WHOLE_STATE_VERSION else decode_base
-            # The collector held off while the state is made (millions of objects in no cycle: its passes
-            # over them find nothing), until the index and its tracker are built on it.
+            # The garbage waiting is collected now, not frozen with the state below (a pass after would go
+            # over all of the state). The collector is then held off while the state is made (millions of
+            # objects in no cycle: its passes over them find nothing), until the index and its tracker are
+            # built on it.
+            gc.collect()
             with collector_held_off():
                 # No base yet: the deltas written so far apply to an empty state.
                 state = StoryIndexState() if blob is None else await asyncio.to_thread(decode, blob)

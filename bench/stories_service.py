@@ -8,9 +8,9 @@ story memory (`StoryMemory.index_pending`) and prunes as the scheduler's job doe
 places and words) gets an article every day, so a story lives for the whole run (as a war or a trial
 reported daily does; the engine keeps it one story: `StoryIndex._latest_news_day`). Printed: the time per
 article placed on day 10 and on the last day (a base written in the background after a day's placing
-counts in it), how many stories the saga's articles are in, the start-up time of a fresh process with
-everything stored (load the index state, replay, place one article; then, timed apart, the state written
-whole in the background when due), the load alone in a fresh process after each of the last `startups`
+counts in it), how many stories the saga's articles are in, the start-up time of a fresh process (an OS
+process of its own) with everything stored (load the index state, replay, place one article; then, timed
+apart, the state written whole in the background when due), the load alone in a fresh process after each of the last `startups`
 days (median and max), `/timeline` of the saga through the command path (cold: a fresh library each time;
 warm: the kept one) and `/who` of it (cold), peak memory and the store's size. Runs on PostgreSQL
 (BRIEFBOT_TEST_POSTGRES_URL, default the local test server) in a schema of its own, dropped afterwards.
@@ -322,13 +322,9 @@ async def run_service(
     late = next(stream)[0]
     late.article.published = clock.now() - timedelta(minutes=30)
     await _store_day(fresh, feed_ids, [late], serial)
-    started = time.perf_counter()
-    restarted = StoryMemory(fresh)
-    startup = await restarted.index_pending()
-    startup_s = time.perf_counter() - started
-    started = time.perf_counter()
-    await restarted.settled()
-    startup_compaction_s = time.perf_counter() - started
+    await fresh.close()
+    startup_s, startup_replayed, startup_compaction_s = await _start_once(url, schema)
+    fresh = Store.from_url(url, schema=schema)
     async with fresh.transaction() as session:
         saga_story = (
             await session.execute(
@@ -390,7 +386,7 @@ async def run_service(
         "ms_per_article_days_6_10": _mean_of(per_article_ms, range(6, 11)),
         "ms_per_article_last_5_days": _mean_of(per_article_ms, range(days - 4, days + 1)),
         "startup_s": round(startup_s, 2),
-        "startup_replayed": startup.replayed,
+        "startup_replayed": startup_replayed,
         # The state written whole after that first call, in the background (when its deltas were due).
         "startup_compaction_s": round(startup_compaction_s, 2),
         # A fresh process's load of the stored state (base and deltas) at the end of each of the last days:
@@ -408,16 +404,30 @@ async def run_service(
     }
 
 
-async def _load_once(url: str, schema: str) -> float:
-    """Seconds a fresh process takes to load the stored index state (base and deltas), placing nothing:
-    timed in a process of its own, as a restart is (what it loads stays out of this one's memory)."""
+async def _in_a_child(mode: str, url: str, schema: str) -> list[str]:
+    """What a fresh process of this module (`mode`: "load" or "start") prints of the stored state: timed in a
+    process of its own, as a restart is (what it loads stays out of this one's memory, and its memory comes
+    fresh from the system)."""
     child = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bench.stories_service", "load", url, schema, stdout=asyncio.subprocess.PIPE
+        sys.executable, "-m", "bench.stories_service", mode, url, schema, stdout=asyncio.subprocess.PIPE
     )
     out, _ = await child.communicate()
     if child.returncode != 0:
-        raise RuntimeError(f"timing a load of the stored state failed ({child.returncode})")
-    return float(out.decode().split()[-1])
+        raise RuntimeError(f"timing a {mode} of the stored state failed ({child.returncode})")
+    return out.decode().split()
+
+
+async def _load_once(url: str, schema: str) -> float:
+    """Seconds a fresh process takes to load the stored index state (base and deltas), placing nothing."""
+    return float((await _in_a_child("load", url, schema))[-1])
+
+
+async def _start_once(url: str, schema: str) -> tuple[float, int, float]:
+    """A fresh process's start with everything stored: seconds to place what waits (loading the state and
+    replaying first), how many turns it replayed, then seconds until the state written whole in the
+    background (when due) is done."""
+    startup_s, replayed, compaction_s = (await _in_a_child("start", url, schema))[-3:]
+    return float(startup_s), int(replayed), float(compaction_s)
 
 
 def _time_a_load(url: str, schema: str) -> float:
@@ -431,6 +441,23 @@ def _time_a_load(url: str, schema: str) -> float:
             await fresh.close()
 
     return asyncio.run(load())
+
+
+def _time_a_start(url: str, schema: str) -> tuple[float, int, float]:
+    async def start() -> tuple[float, int, float]:
+        fresh = Store.from_url(url, schema=schema)
+        try:
+            started = time.perf_counter()
+            memory = StoryMemory(fresh)
+            report = await memory.index_pending()
+            startup_s = time.perf_counter() - started
+            started = time.perf_counter()
+            await memory.settled()
+            return startup_s, report.replayed, time.perf_counter() - started
+        finally:
+            await fresh.close()
+
+    return asyncio.run(start())
 
 
 def _mean_of(per_day: dict[int, float], days: range) -> float | None:
@@ -461,7 +488,7 @@ def main_service(
         f"{figures['ms_per_article_last_5_days']}"
     )
     print(
-        f"  start-up with everything stored: {figures['startup_s']} s "
+        f"  a fresh process's start-up with everything stored: {figures['startup_s']} s "
         f"({figures['startup_replayed']} replayed), "
         f"then {figures['startup_compaction_s']} s writing the state whole in the background; the state's "
         f"load after each of the last days: median {figures['startup_load_median_s']} s, "
@@ -486,3 +513,5 @@ def main_service(
 
 if __name__ == "__main__" and sys.argv[1:2] == ["load"]:
     print(_time_a_load(sys.argv[2], sys.argv[3]))
+if __name__ == "__main__" and sys.argv[1:2] == ["start"]:
+    print(*_time_a_start(sys.argv[2], sys.argv[3]))

@@ -598,11 +598,9 @@ async def test_a_loaded_index_state_is_kept_out_of_the_collectors_passes(
         assert gc.isenabled()
 
 
-async def test_the_state_a_running_process_writes_whole_is_kept_out_of_the_collectors_passes(
-    store: Store, analyze: Any
-) -> None:
-    import gc
-
+async def writing_whole_with_a_day_waiting(store: Store, analyze: Any) -> StoryMemory:
+    """A process that writes the state whole at every save, day 1 placed and day 2 stored, waiting: its next
+    call places day 2 in this process (not loaded) and writes the state whole."""
     from bot.clock import FixedClock
 
     feed_id = await setup_channel(store, FixedClock(DAY_ONE), NEWS)
@@ -610,7 +608,16 @@ async def test_the_state_a_running_process_writes_whole_is_kept_out_of_the_colle
     memory = StoryMemory(store, snapshot_every=1)
     await memory.index_pending()
     await add_day(store, feed_id, analyze, 2)
-    await memory.index_pending()  # placed in this process, not loaded, then written whole
+    return memory
+
+
+async def test_the_state_a_running_process_writes_whole_is_kept_out_of_the_collectors_passes(
+    store: Store, analyze: Any
+) -> None:
+    import gc
+
+    memory = await writing_whole_with_a_day_waiting(store, analyze)
+    await memory.index_pending()
     assert memory._index is not None
     state = memory._index.state
     profile = dict.__getitem__(state.stories, next(iter(dict.keys(state.stories))))
@@ -655,15 +662,9 @@ async def test_garbage_waiting_when_a_state_is_loaded_is_freed_not_frozen_with_i
 async def test_garbage_waiting_when_a_state_is_written_whole_is_freed_not_frozen(
     store: Store, analyze: Any
 ) -> None:
-    from bot.clock import FixedClock
-
-    feed_id = await setup_channel(store, FixedClock(DAY_ONE), NEWS)
-    await add_day(store, feed_id, analyze, 1)
-    memory = StoryMemory(store, snapshot_every=1)
-    await memory.index_pending()
-    await add_day(store, feed_id, analyze, 2)
+    memory = await writing_whole_with_a_day_waiting(store, analyze)
     with _garbage_waiting() as garbage:
-        await memory.index_pending()  # placed in this process, not loaded, then written whole
+        await memory.index_pending()
         assert garbage() is None
 
 

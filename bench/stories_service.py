@@ -3,16 +3,16 @@
     python -m bench.stories --service [--days 90] [--per-day 2000] [--feeds 20] [--seed 7]
 
 Each simulated day stores `--per-day` synthetic analysed articles (as `bench.stories` makes them: no spaCy)
-the way the poller does (row, feed link and queue entry in one transaction), then places them with the
-story memory (`StoryMemory.index_pending`) and prunes as the scheduler's job does. One saga (the same people,
-places and words) gets an article every day, so a story lives for the whole run (as a war or a trial
-reported daily does; the engine keeps it one story: `StoryIndex._latest_news_day`). Printed: the time per
-article placed on day 10 and on the last day (a base written in the background after a day's placing
-counts in it), how many stories the saga's articles are in, the start-up time of a fresh process (an OS
-process of its own) with everything stored (load the index state, replay, place one article; then, timed
-apart, the state written whole in the background when due), the load alone in a fresh process after each
-of the last `startups` days (median and max), `/timeline` of the saga through the command path (cold: a fresh library each time;
-warm: the kept one) and `/who` of it (cold), peak memory and the store's size. Runs on PostgreSQL
+the way the poller does (row, feed link and queue entry in one transaction), then places them with the story
+memory (`StoryMemory.index_pending`) and prunes as the scheduler's job does. One saga (the same people, places
+and words) gets an article every day, so a story lives for the whole run (as a war or a trial reported daily
+does; the engine keeps it one story: `StoryIndex._latest_news_day`). Printed: the time per article placed on
+day 10 and on the last day (a base written in the background after a day's placing counts in it), how many
+stories the saga's articles are in, the start-up time of a fresh process (an OS process of its own) with
+everything stored (load the index state, replay, place one article; then, timed apart, the state written whole
+in the background when due), the load alone in a fresh process after each of the last `startups` days (median
+and max), `/timeline` of the saga through the command path (cold: a fresh library each time; warm: the kept
+one) and `/who` of it (cold), peak memory and the store's size. Runs on PostgreSQL
 (BRIEFBOT_TEST_POSTGRES_URL, default the local test server) in a schema of its own, dropped afterwards.
 """
 

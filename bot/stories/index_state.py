@@ -211,7 +211,7 @@ class PackedArticle(BaseModel):
     def unpacked(self) -> IndexedArticle:
         """The entry as the index keeps it."""
         if self.signature:
-            self.entry.signature = _unpack_signature(("q" if self.wide else "I") + self.signature)
+            self.entry.signature = _from_base64("q" if self.wide else "I", self.signature)
         return self.entry
 
 
@@ -234,37 +234,30 @@ def _article_of(row: ArticleRow) -> IndexedArticle:
 
 def _pack_signature(values: list[int]) -> str:
     """A reprint signature (64 integers) as one string: "I" or, when a value does not fit 32 bits, "q",
-    then the integers' bytes in base64; "" for none (most entries: a signature is forgotten after
+    then the integers packed (`_to_base64`); "" for none (most entries: a signature is forgotten after
     `reprint_days`). Most of a state's numbers are signatures, and reading them one by one was slow."""
     if not values:
         return ""
     kind = "q" if max(values) >= 1 << 32 or min(values) < 0 else "I"
-    packed = array.array(kind, values)
-    if sys.byteorder != "little":
-        packed.byteswap()
-    return kind + base64.b64encode(packed.tobytes()).decode("ascii")
+    return kind + _to_base64(kind, values)
 
 
 def _unpack_signature(packed: str) -> list[int]:
-    if not packed:
-        return []
-    values = array.array(packed[0])
-    values.frombytes(base64.b64decode(packed[1:]))
-    if sys.byteorder != "little":
-        values.byteswap()
-    return values.tolist()
+    return _from_base64(packed[0], packed[1:]) if packed else []
 
 
-def _pack_floats(values: Iterable[float]) -> str:
-    """Floats as one base64 string of their 64-bit values (exactly the floats)."""
-    packed = array.array("d", values)
+def _to_base64(kind: str, values: Iterable[Any]) -> str:
+    """Numbers as one base64 string of their bytes as `array` type `kind`, little-endian (exactly them):
+    a JSON number is read several times slower than its bytes."""
+    packed = array.array(kind, values)
     if sys.byteorder != "little":
         packed.byteswap()
     return base64.b64encode(packed.tobytes()).decode("ascii")
 
 
-def _unpack_floats(packed: str) -> list[float]:
-    values = array.array("d")
+def _from_base64(kind: str, packed: str) -> list[Any]:
+    """The numbers `_to_base64` packed as `array` type `kind`."""
+    values = array.array(kind)
     values.frombytes(base64.b64decode(packed))
     if sys.byteorder != "little":
         values.byteswap()
@@ -286,12 +279,12 @@ class PackedProfile(BaseModel):
         return cls(
             profile=profile.model_copy(update={"centroid": {}}),
             keys=list(profile.centroid),
-            weights=_pack_floats(profile.centroid.values()),
+            weights=_to_base64("d", profile.centroid.values()),
         )
 
     def unpacked(self) -> StoryProfile:
         """The profile as the index keeps it."""
-        self.profile.centroid = dict(zip(self.keys, _unpack_floats(self.weights), strict=True))
+        self.profile.centroid = dict(zip(self.keys, _from_base64("d", self.weights), strict=True))
         return self.profile
 
 
@@ -333,14 +326,14 @@ class ProfileEdit(BaseModel):
                     profile=profile.model_copy(update={"centroid": {}}),
                     removed=removed,
                     keys=[key for key, _ in changed],
-                    weights=_pack_floats(weight for _, weight in changed),
+                    weights=_to_base64("d", (weight for _, weight in changed)),
                     ranked=ranked,
                 )
         return None
 
     def applied(self, before: dict[str, float]) -> StoryProfile:
         """The profile as the index keeps it, its centroid as saved being `before`."""
-        changed = zip(self.keys, _unpack_floats(self.weights), strict=True)
+        changed = zip(self.keys, _from_base64("d", self.weights), strict=True)
         self.profile.centroid = _edited_centroid(before, self.removed, changed, self.ranked)
         return self.profile
 

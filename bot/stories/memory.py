@@ -30,12 +30,13 @@ and this process drops its in-memory index (it is ahead of the store) and reads 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import logging
 import time
 import weakref
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -184,14 +185,9 @@ class StoryMemory:
         """Read the index's state into this process (the base, its deltas, any turn to replay), placing
         nothing: what its first batch does first."""
         report = IndexingReport()
-        async with self._turn:
-            try:
-                async with self.store.transaction() as session:
-                    turns = await story_store.lock_memory(session)
-                    await self._caught_up(session, turns, report)
-            except BaseException:
-                self._forget()
-                raise
+        async with self._turn, self._transaction() as session:
+            turns = await story_store.lock_memory(session)
+            await self._caught_up(session, turns, report)
         return report
 
     def place_in_background(self) -> asyncio.Task[IndexingReport]:
@@ -244,23 +240,26 @@ class StoryMemory:
             tracker = self._tracker
             if self._index is None or tracker is None or not tracker.should_compact():
                 return False
-            try:
-                async with self.store.transaction() as session:
-                    turns = await story_store.lock_memory(session)
-                    if turns.head != self._seq or turns.seq > self._seq:
-                        return False
-                    await self._write_base(session, self._seq)
-            except BaseException:
-                self._forget()
-                raise
+            async with self._transaction() as session:
+                turns = await story_store.lock_memory(session)
+                if turns.head != self._seq or turns.seq > self._seq:
+                    return False
+                await self._write_base(session, self._seq)
         await self._after_base()
         return True
 
-    def _forget(self) -> None:
-        """A transaction that wrote the state was rolled back: the in-memory index is ahead of the store."""
-        self._index = None
-        self._tracker = None
-        self._seq = 0
+    @contextlib.asynccontextmanager
+    async def _transaction(self) -> AsyncIterator[AsyncSession]:
+        """A transaction on the store that reads or writes the index's state. When it fails (rolled back),
+        the in-memory index may be ahead of the store, or half read: it is forgotten, and read again."""
+        try:
+            async with self.store.transaction() as session:
+                yield session
+        except BaseException:
+            self._index = None
+            self._tracker = None
+            self._seq = 0
+            raise
 
     async def _after_base(self) -> None:
         # What the index holds now lives for days (its stories stay open a fortnight): kept out of the
@@ -273,34 +272,29 @@ class StoryMemory:
         await self._reclaim(story_store.STATE_TABLES)
 
     async def _index_batch(self, report: IndexingReport) -> int:
-        try:
-            async with self.store.transaction() as session:
-                turns = await story_store.lock_memory(session)
-                index = await self._caught_up(session, turns, report)
-                pending = await story_store.queued(session, self.batch)
-                if not pending and not self._rebuilt:
-                    return 0
-                head = max(turns.head, self._seq)
-                placed: list[Placed] = []
-                analyses = [_analysis(queued) for queued in pending]
-                kept = await _KeptIds.asking(session, {story_id_for(a) for a in analyses if a is not None})
-                for queued, analysis in zip(pending, analyses, strict=True):
-                    if await self._place(session, index, queued, analysis, head + 1, report, placed, kept):
-                        head += 1
-                await story_store.place_all(session, placed)
-                await story_store.dequeue(session, [q.article_id for q in pending])
-                await self._record_changes(session, index, report)
-                await story_store.set_head(session, head)
-                based = await self._save(session, turns, head)
-                if self.before_commit is not None:
-                    self.before_commit()
-            self._seq = head
-            self._rebuilt = False
-            report.placed += len(pending)
-        except BaseException:
-            # The transaction was rolled back: the in-memory index is ahead of the store. Read it again.
-            self._forget()
-            raise
+        async with self._transaction() as session:
+            turns = await story_store.lock_memory(session)
+            index = await self._caught_up(session, turns, report)
+            pending = await story_store.queued(session, self.batch)
+            if not pending and not self._rebuilt:
+                return 0
+            head = max(turns.head, self._seq)
+            placed: list[Placed] = []
+            analyses = [_analysis(queued) for queued in pending]
+            kept = await _KeptIds.asking(session, {story_id_for(a) for a in analyses if a is not None})
+            for queued, analysis in zip(pending, analyses, strict=True):
+                if await self._place(session, index, queued, analysis, head + 1, report, placed, kept):
+                    head += 1
+            await story_store.place_all(session, placed)
+            await story_store.dequeue(session, [q.article_id for q in pending])
+            await self._record_changes(session, index, report)
+            await story_store.set_head(session, head)
+            based = await self._save(session, turns, head)
+            if self.before_commit is not None:
+                self.before_commit()
+        self._seq = head
+        self._rebuilt = False
+        report.placed += len(pending)
         if based:
             await self._after_base()
         self._unvacuumed += len(pending)

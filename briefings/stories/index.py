@@ -14,6 +14,7 @@ import logging
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import TypeVar
 
 from pydantic import BaseModel, Field
@@ -31,6 +32,8 @@ _log = logging.getLogger(__name__)
 
 STATE_VERSION = 1
 _K = TypeVar("_K", int, str)
+# The weight of a (key, weight) pair: what `heapq.nlargest` ranks features and stories by.
+_weight = itemgetter(1)
 FAR_SCALE_DAYS = 30.0
 # The event days a story keeps (bounded memory, pruned when `_LATEST_DAYS_KEPT` more have come): its busiest
 # days and, among them, its latest ones, where the news of a story still unfolding goes on.
@@ -305,7 +308,7 @@ class StoryIndex:
             if key.startswith("p:"):
                 weight *= self.settings.person_weight
             weights[key] = weight * sublinear(count) * self._idf(key)
-        top = heapq.nlargest(self.settings.article_features, weights.items(), key=lambda kv: kv[1])
+        top = heapq.nlargest(self.settings.article_features, weights.items(), key=_weight)
         norm = math.sqrt(sum(w * w for _, w in top)) or 1.0
         return [(k, w / norm) for k, w in top]
 
@@ -340,13 +343,17 @@ class StoryIndex:
     def _best_story(
         self, features: ArticleFeatures, vector: list[tuple[str, float]], exclude: str | None = None
     ) -> tuple[str | None, float]:
-        hits: dict[str, float] = {}
-        stories = self.state.stories
+        shared_by: dict[str, float] = {}
+        postings = self.state.postings
         for key, weight in vector[: self.settings.query_features]:
-            for story in self.state.postings.get(key, ()):
-                if story in stories and story != exclude:
-                    hits[story] = hits.get(story, 0.0) + weight
-        candidates = heapq.nlargest(self.settings.candidates, hits.items(), key=lambda kv: kv[1])
+            for story in postings.get(key, ()):
+                shared_by[story] = shared_by.get(story, 0.0) + weight
+        # (A posting may still name a story merged into another: only open ones are candidates.)
+        stories = self.state.stories
+        hits = [
+            (story, shared) for story, shared in shared_by.items() if story in stories and story != exclude
+        ]
+        candidates = heapq.nlargest(self.settings.candidates, hits, key=_weight)
         best: str | None = None
         best_score = 0.0
         # A story sharing only a sliver of what the best candidate shares cannot come out on top.
@@ -354,7 +361,11 @@ class StoryIndex:
         for story, shared in candidates:
             if shared < floor:
                 break
-            score = self._score(stories[story], features, vector)
+            profile = stories[story]
+            cosine = self._cosine(profile, vector)
+            if cosine <= best_score:
+                continue  # the agreements are at most 1: this story cannot come out on top
+            score = cosine * self._agreement(profile, features, vector)
             if score > best_score:
                 best, best_score = story, score
         return best, best_score
@@ -362,17 +373,28 @@ class StoryIndex:
     def _score(
         self, profile: StoryProfile, features: ArticleFeatures, vector: list[tuple[str, float]]
     ) -> float:
+        cosine = self._cosine(profile, vector)
+        return cosine * self._agreement(profile, features, vector) if cosine > 0 else 0.0
+
+    @staticmethod
+    def _cosine(profile: StoryProfile, vector: list[tuple[str, float]]) -> float:
+        """The cosine of the article's features and the story's centroid (the vector is of unit length)."""
         if profile.norm <= 0:
             return 0.0
         centroid = profile.centroid
-        dot = sum(w * centroid.get(k, 0.0) for k, w in vector)
-        if dot <= 0:
-            return 0.0
-        agreement = self._day_agreement(profile, features)
-        if not self._same_days(profile, features):
+        dot = sum(w * centroid[k] for k, w in vector if k in centroid)
+        return dot / profile.norm if dot > 0 else 0.0
+
+    def _agreement(
+        self, profile: StoryProfile, features: ArticleFeatures, vector: list[tuple[str, float]]
+    ) -> float:
+        """At most 1: how well the article's days, and without them its people, agree with the story's."""
+        same_days = self._same_days(profile, features)
+        agreement = self._day_agreement(profile, features, same_days)
+        if not same_days:
             # Days that match vouch for the story (a follow-up brings new people); without them, people must.
             agreement *= self._participant_agreement(profile, features, vector)
-        return dot / profile.norm * agreement
+        return agreement
 
     def _same_days(self, profile: StoryProfile, features: ArticleFeatures) -> bool:
         """Whether the article tells of the days the story's reports give for its news."""
@@ -456,15 +478,16 @@ class StoryIndex:
         named = self.settings.named_share * len(profile.articles)
         return {key for key, count in profile.names.items() if count >= named}
 
-    def _day_agreement(self, profile: StoryProfile, features: ArticleFeatures) -> float:
-        """1 when the article is from the story's days and tells of its days; less the further apart."""
+    def _day_agreement(self, profile: StoryProfile, features: ArticleFeatures, same_days: bool) -> float:
+        """1 when the article is from the story's days and tells of its days (`same_days`: `_same_days`);
+        less the further apart."""
         settings = self.settings
         agreement = 1.0
         if (
             features.published_day is not None
             and profile.first_day is not None
             and profile.last_day is not None
-            and not self._same_days(profile, features)
+            and not same_days
         ):
             # A report that tells of the day of the story's news is of its days, however much later it is
             # published (a victim who died weeks on, the charges, the funeral): only its own days count.
@@ -527,7 +550,7 @@ class StoryIndex:
 
     def _profile_as_article(self, profile: StoryProfile) -> tuple[ArticleFeatures, list[tuple[str, float]]]:
         """A story seen as one long article, to compare two stories the way an article is compared."""
-        top = heapq.nlargest(self.settings.article_features, profile.centroid.items(), key=lambda kv: kv[1])
+        top = heapq.nlargest(self.settings.article_features, profile.centroid.items(), key=_weight)
         norm = math.sqrt(sum(w * w for _, w in top)) or 1.0
         features = ArticleFeatures(
             article_id=profile.id,
@@ -616,9 +639,7 @@ class StoryIndex:
         if absorbed.stated_first is not None and absorbed.stated_last is not None:
             self._extend_stated(keep, (absorbed.stated_first, absorbed.stated_last))
         keep.stated_count += absorbed.stated_count
-        strongest = heapq.nlargest(
-            self.settings.posted_features, absorbed.centroid.items(), key=lambda kv: kv[1]
-        )
+        strongest = heapq.nlargest(self.settings.posted_features, absorbed.centroid.items(), key=_weight)
         for key, _ in strongest:
             self._post(self.state.postings, key, keep.id, self.settings.posting_cap)
 
@@ -815,17 +836,15 @@ class StoryIndex:
         """Keep the story's most often main participants only (bounded memory)."""
         limit = self.settings.story_participants
         if len(profile.participants) > limit:
-            kept = heapq.nlargest(limit, profile.participants.items(), key=lambda kv: kv[1])
+            kept = heapq.nlargest(limit, profile.participants.items(), key=_weight)
             profile.participants = dict(kept)
         if len(profile.names) > 2 * limit:
-            profile.names = dict(heapq.nlargest(2 * limit, profile.names.items(), key=lambda kv: kv[1]))
+            profile.names = dict(heapq.nlargest(2 * limit, profile.names.items(), key=_weight))
 
     def _prune_centroid(self, profile: StoryProfile) -> None:
         """Keep the story's strongest features only (bounded memory and comparison cost), and its norm."""
         if len(profile.centroid) > self.settings.centroid_features:
-            kept = heapq.nlargest(
-                self.settings.centroid_features, profile.centroid.items(), key=lambda kv: kv[1]
-            )
+            kept = heapq.nlargest(self.settings.centroid_features, profile.centroid.items(), key=_weight)
             profile.centroid = dict(kept)
         profile.norm = math.sqrt(sum(w * w for w in profile.centroid.values()))
 

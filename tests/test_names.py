@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from briefings.extract.lexicons import countries
 from briefings.extract.names import (
     actor_key,
     is_short_form,
@@ -11,9 +12,11 @@ from briefings.extract.names import (
     same_actor,
     same_org_name,
     same_person_name,
+    same_place,
     transliteration_variants,
 )
-from briefings.models import Actor, ActorKind
+from briefings.models import Actor, ActorKind, Place
+from briefings.stories.identity import merge_places
 
 
 def actor(name: str, kind: ActorKind = "person", aliases: list[str] | None = None) -> Actor:
@@ -95,6 +98,56 @@ def test_countries_match_by_any_of_their_names() -> None:
 )
 def test_transliteration_variants(a: str, b: str, same: bool) -> None:
     assert transliteration_variants(a, b) is same
+
+
+def _one_place(a: Place, b: Place) -> bool:
+    """What a place is, told pair by pair: a country by any of its names, else spellings of one name."""
+    country_a, country_b = countries().country_named(a.name), countries().country_named(b.name)
+    if country_a or country_b:
+        return country_a == country_b
+    return any(transliteration_variants(x, y) for x in (a.name, *a.aliases) for y in (b.name, *b.aliases))
+
+
+def test_places_are_one_exactly_when_they_share_a_key() -> None:
+    places = [
+        Place(name="Irbil"),
+        Place(name="Erbil"),
+        Place(name="Arbil", aliases=["Hawler"]),
+        Place(name="Hawler"),
+        Place(name="Mazar-i-Sharif"),
+        Place(name="Mazar-e-Sharif"),
+        Place(name="Niger"),
+        Place(name="Nigeria"),
+        Place(name="Gaza"),
+        Place(name="Giza"),
+        Place(name="United States"),
+        Place(name="U.S."),
+        Place(name="America", aliases=["Erbil"]),
+        Place(name="Georgia"),
+        Place(name="Paris"),
+        Place(name="Perth"),
+    ]
+    for a in places:
+        for b in places:
+            assert same_place(a, b) is _one_place(a, b), (a.name, b.name)
+
+
+def test_a_storys_places_are_merged_through_the_spellings_they_share() -> None:
+    places = [
+        Place(name="Irbil"),
+        Place(name="Paris"),
+        Place(name="Arbil", aliases=["Hawler"]),
+        Place(name="Erbil"),
+        Place(name="Hawler"),
+        Place(name="U.S."),
+        Place(name="United States"),
+    ]
+    merged, _ = merge_places(places)
+    assert sorted(sorted([p.name, *p.aliases]) for p in merged) == [
+        ["Arbil", "Erbil", "Hawler", "Irbil"],  # spellings of one name, and Hawler as Arbil is also called
+        ["Paris"],
+        ["U.S.", "United States"],
+    ]
 
 
 def test_actor_key_is_equal_for_every_match() -> None:

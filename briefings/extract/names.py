@@ -306,13 +306,29 @@ def actor_key(actor: Actor) -> str:
 
 def same_place(a: Place, b: Place) -> bool:
     """Whether two places are one: a country by any of its names, or spellings of one name."""
-    return _same_named_place((a.name, *a.aliases), (b.name, *b.aliases))
+    return not place_keys(a).isdisjoint(place_keys(b))
+
+
+def place_keys(place: Place) -> frozenset[tuple[str, ...]]:
+    """What a place is recognised by: two places are one (`same_place`) exactly when they share a key, so a
+    story's places are merged by the keys they share, not by comparing every pair of them.
+
+    A country's key is the country, whichever of its names the place has. Another place's keys are those of
+    each of its names (`transliteration_variants`): the name spelled without spaces, and its consonant
+    skeleton with its number of vowel groups (when the skeleton has three consonants or more)."""
+    return _keys_of_names((place.name, *place.aliases))
 
 
 @functools.lru_cache(maxsize=65536)
-def _same_named_place(names_a: tuple[str, ...], names_b: tuple[str, ...]) -> bool:
-    """`same_place` of two places known by these names (the first being the place's name)."""
-    country_a, country_b = countries().country_named(names_a[0]), countries().country_named(names_b[0])
-    if country_a or country_b:
-        return country_a == country_b
-    return any(transliteration_variants(x, y) for x in names_a for y in names_b)
+def _keys_of_names(names: tuple[str, ...]) -> frozenset[tuple[str, ...]]:
+    country = countries().country_named(names[0])
+    if country:
+        return frozenset({("country", country)})
+    keys: set[tuple[str, ...]] = set()
+    for name in names:
+        spelled = normalise_name(name).replace(" ", "")
+        keys.add(("spelled", spelled))
+        skeleton = consonant_skeleton(spelled)
+        if len(skeleton) >= 3:
+            keys.add(("skeleton", skeleton, str(len(_VOWEL_GROUP.findall(spelled)))))
+    return frozenset(keys)

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from briefings.extract.names import actor_key, normalise_name, person_core, same_actor, same_place
+from briefings.extract.names import actor_key, normalise_name, person_core, place_keys, same_actor
 from briefings.models import Actor, ActorKind, Place
 
 _T = TypeVar("_T")
@@ -230,11 +230,11 @@ def merge_places(places: Sequence[Place], articles: int = 2) -> tuple[list[Place
     items = list(places)
     uf = _UnionFind(len(items))
     _group_by_exact_name(range(len(items)), lambda i: [items[i].name, *items[i].aliases], uf)
-    representatives = _one_per_group(list(range(len(items))), uf)
-    for n, i in enumerate(representatives):
-        for j in representatives[n + 1 :]:
-            if uf.find(i) != uf.find(j) and same_place(items[i], items[j]):
-                uf.union(i, j)
+    # Places sharing a key are one (`place_keys`): each joins the first place found with each of its keys.
+    first_with: dict[tuple[str, ...], int] = {}
+    for i in _one_per_group(list(range(len(items))), uf):
+        for key in place_keys(items[i]):
+            uf.union(first_with.setdefault(key, i), i)
     merged: list[Place] = []
     for group in uf.groups():
         members = [items[i] for i in group]

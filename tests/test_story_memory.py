@@ -711,7 +711,7 @@ async def test_timeline_of_a_story_by_its_id_reads_that_story_alone(store: Store
     assert whole.read_model.views.merged == 2
 
 
-async def test_who_of_a_story_by_its_id_merges_no_digest_and_answers_the_same(
+async def test_who_where_and_quotes_of_a_story_by_its_id_merge_no_digest_and_answer_the_same(
     store: Store, analyze: Any
 ) -> None:
     from bot.stories.read_model import StoryReadModel
@@ -720,17 +720,28 @@ async def test_who_of_a_story_by_its_id_merges_no_digest_and_answers_the_same(
     read_model = StoryReadModel(store)
     library = StoryLibrary(store, clock, read_model=read_model)
     services = CommandServices(stories=library, admin=services_of(store, clock).admin)
-    who = (await run(services, "who", story=dam)).reply.model_dump_json()
-    card = (await run(services, "who", story=dam, name="Teodor Vance")).reply.model_dump_json()
+    asked: list[tuple[str, dict[str, str]]] = [
+        ("who", {}),
+        ("who", {"name": "Teodor Vance"}),
+        ("where", {}),
+        ("quotes", {}),
+        ("quotes", {"who": "Teodor Vance"}),
+    ]
+    answers = [
+        (await run(services, path, story=dam, **options)).reply.model_dump_json() for path, options in asked
+    ]
+    who, card, where, quotes, his_quotes = answers
     assert "Teodor Vance" in who and "Teodor Vance" in card and card != who
-    # Of the dam story only what `/who` shows is merged: no whole view (its digest is the costly part).
+    assert "Orven" in where and quotes != his_quotes
+    # Of the dam story only its people, places, quotes and claims are merged: no whole view (its digest is
+    # the costly part).
     assert read_model.views.merged == 0
     # The same answers as from the channel's stories read whole (what a channel that listed them first sees).
     whole = StoryLibrary(store, clock, read_model=StoryReadModel(store))
     whole_services = CommandServices(stories=whole, admin=services_of(store, clock).admin)
     await run(whole_services, "stories")
-    assert (await run(whole_services, "who", story=dam)).reply.model_dump_json() == who
-    assert (await run(whole_services, "who", story=dam, name="Teodor Vance")).reply.model_dump_json() == card
+    for (path, options), answer in zip(asked, answers, strict=True):
+        assert (await run(whole_services, path, story=dam, **options)).reply.model_dump_json() == answer
 
 
 async def _dam_and_flood(store: Store, analyze: Any) -> tuple[Any, int, str]:

@@ -64,8 +64,8 @@ async def who(ctx: CommandContext, options: WhoOptions) -> Reply:
     """The people and organisations of a story, or one actor's card (the closest names when none match)."""
     name = options.name
     if name is None:
-        return await ctx.who(options.story, ("who",), who_answer)
-    return await ctx.who(
+        return await ctx.people_answer(options.story, ("who",), who_answer)
+    return await ctx.people_answer(
         options.story,
         ("who", name.casefold()),
         lambda story, analyses: actor_card(story, name, analyses),
@@ -79,16 +79,14 @@ async def timeline(ctx: CommandContext, options: StoryOptions) -> Reply:
 
 async def where(ctx: CommandContext, options: StoryOptions) -> Reply:
     """A story's places, their other spellings, and what happened at each."""
-    news, story = await ctx.story(options.story)
-    return news.answer(("where", story.id), lambda: where_answer(story, news.analyses_of(story)))
+    return await ctx.people_answer(options.story, ("where",), where_answer)
 
 
 async def quotes(ctx: CommandContext, options: QuotesOptions) -> Reply:
     """Who said what in a story, or one speaker's words."""
-    news, story = await ctx.story(options.story)
     speaker = options.who
-    return news.answer(
-        ("quotes", story.id, (speaker or "").casefold()), lambda: quotes_answer(story, speaker)
+    return await ctx.people_answer(
+        options.story, ("quotes", (speaker or "").casefold()), lambda story, _: quotes_answer(story, speaker)
     )
 
 

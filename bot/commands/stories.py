@@ -347,13 +347,14 @@ class StoryLibrary:
         answers nothing else, so it is kept here, apart from the channel's news."""
         return await self._answer(ref, query, ("timeline",), lambda story, _: answer(story), people=False)
 
-    async def who(
+    async def people_answer(
         self, ref: ChannelRef, query: str | None, question: tuple[str, ...], answer: StoryAnswer
     ) -> Reply:
-        """`/who` of the story `query` means: `question` is what is asked ("who", and the name asked for if
-        any), `answer` builds the reply from the story and its articles' analyses. As `timeline`, a story
-        named by its id while the channel's stories are not read yet is read from its own rows with only
-        what `/who` shows merged (`StoryReadModel.people_of`: not its digest)."""
+        """An answer about the people, places or words of the story `query` means (`/who`, `/where`,
+        `/quotes`): `question` is what is asked (the command, and the name asked for if any), `answer`
+        builds the reply from the story and its articles' analyses. As `timeline`, a story named by its id
+        while the channel's stories are not read yet is read from its own rows with only its people,
+        places, quotes and claims merged (`StoryReadModel.people_of`: not its digest)."""
         return await self._answer(ref, query, question, answer, people=True)
 
     async def _answer(

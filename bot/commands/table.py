@@ -68,15 +68,15 @@ class CommandContext:
         """`/timeline` of the story a member means, built by `answer` (`StoryLibrary.timeline`)."""
         return await self.services.stories.timeline(self.channel, query, answer)
 
-    async def who(
+    async def people_answer(
         self,
         query: str | None,
         question: tuple[str, ...],
         answer: Callable[[Story, list[ArticleAnalysis]], Reply],
     ) -> Reply:
-        """`/who` of the story a member means, built by `answer` from the story and its articles' analyses
-        (`StoryLibrary.who`)."""
-        return await self.services.stories.who(self.channel, query, question, answer)
+        """An answer about the people, places or words of the story a member means, built by `answer` from
+        the story and its articles' analyses (`StoryLibrary.people_answer`)."""
+        return await self.services.stories.people_answer(self.channel, query, question, answer)
 
 
 Handler = Callable[[CommandContext, OptionsT], Awaitable[Reply]]

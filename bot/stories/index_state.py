@@ -166,11 +166,20 @@ def _posting_edit(before: list[str], after: list[str]) -> tuple[list[str], list[
 
 
 def _edited(listed: list[str], edit: tuple[list[str], list[str]]) -> list[str]:
+    """A copy of the list with the edit made (`_edit`)."""
+    copy = list(listed)
+    _edit(copy, edit)
+    return copy
+
+
+def _edit(listed: list[str], edit: tuple[list[str], list[str]]) -> None:
+    """Make the edit in the list itself: take out each id removed, then put the ids appended at its end. A
+    posting list names a story once, so taking out its first mention takes it out."""
     removed, appended = edit
-    if not removed:  # half the edits: a story posted at the end of a list not yet full
-        return listed + appended
-    gone = set(removed)
-    return [story for story in listed if story not in gone] + appended
+    for story in removed:
+        if story in listed:
+            listed.remove(story)
+    listed.extend(appended)
 
 
 # The containers tracked by key, and whether their reads count as changes.
@@ -480,7 +489,12 @@ def _apply(state: StoryIndexState, blobs: Iterable[bytes]) -> StoryIndexState:
             elif name == "postings":
                 container.update(delta.postings)
                 for key, edit in delta.postings_edits.items():
-                    container[key] = _edited(container.get(key, []), edit)
+                    # In place: the lists are the state's own (a live state's containers are copied above,
+                    # their lists shared with nothing else).
+                    listed = container.get(key)
+                    if listed is None:
+                        container[key] = listed = []
+                    _edit(listed, edit)
             else:
                 container.update(getattr(delta, name))
         state.documents, state.clock, state.sequence = delta.documents, delta.clock, delta.sequence

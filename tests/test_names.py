@@ -108,41 +108,35 @@ def _one_place(a: Place, b: Place) -> bool:
     return any(transliteration_variants(x, y) for x in (a.name, *a.aliases) for y in (b.name, *b.aliases))
 
 
+PLACES = [
+    Place(name="Irbil"),
+    Place(name="Erbil"),
+    Place(name="Arbil", aliases=["Hawler"]),
+    Place(name="Hawler"),
+    Place(name="Mazar-i-Sharif"),
+    Place(name="Mazar-e-Sharif"),
+    Place(name="Niger"),
+    Place(name="Nigeria"),
+    Place(name="Gaza"),
+    Place(name="Giza"),
+    Place(name="United States"),
+    Place(name="U.S."),
+    Place(name="America", aliases=["Erbil"]),  # a country is known by its name, whatever its aliases
+    Place(name="Georgia"),
+    Place(name="Paris"),
+    Place(name="Perth"),
+]
+
+
 def test_places_are_one_exactly_when_they_share_a_key() -> None:
-    places = [
-        Place(name="Irbil"),
-        Place(name="Erbil"),
-        Place(name="Arbil", aliases=["Hawler"]),
-        Place(name="Hawler"),
-        Place(name="Mazar-i-Sharif"),
-        Place(name="Mazar-e-Sharif"),
-        Place(name="Niger"),
-        Place(name="Nigeria"),
-        Place(name="Gaza"),
-        Place(name="Giza"),
-        Place(name="United States"),
-        Place(name="U.S."),
-        Place(name="America", aliases=["Erbil"]),
-        Place(name="Georgia"),
-        Place(name="Paris"),
-        Place(name="Perth"),
-    ]
-    for a in places:
-        for b in places:
+    for a in PLACES:
+        for b in PLACES:
             assert same_place(a, b) is _one_place(a, b), (a.name, b.name)
 
 
 def test_a_storys_places_are_merged_through_the_spellings_they_share() -> None:
-    places = [
-        Place(name="Irbil"),
-        Place(name="Paris"),
-        Place(name="Arbil", aliases=["Hawler"]),
-        Place(name="Erbil"),
-        Place(name="Hawler"),
-        Place(name="U.S."),
-        Place(name="United States"),
-    ]
-    merged, _ = merge_places(places)
+    kept = {"Irbil", "Paris", "Arbil", "Erbil", "Hawler", "U.S.", "United States"}
+    merged, _ = merge_places([place for place in PLACES if place.name in kept])
     assert sorted(sorted([p.name, *p.aliases]) for p in merged) == [
         ["Arbil", "Erbil", "Hawler", "Irbil"],  # spellings of one name, and Hawler as Arbil is also called
         ["Paris"],

@@ -212,7 +212,10 @@ def test_a_worker_stopped_mid_poll_loses_nothing_and_stores_nothing_twice(
     worker = start_worker(tmp_path, pg_schema, grace=120.0 if how == "sigterm-grace" else 0.0)
     wait_until(lambda: feed_server.reads > 0, worker)  # read: the articles are being extracted now
     code, err = ended(worker, signal.SIGKILL if how == "sigkill" else signal.SIGTERM)
-    assert "Traceback" not in err
+    if how != "sigkill":
+        # A stop it is told of ends cleanly. (Killed, it cannot: an extraction process it was starting
+        # just then finds its parent gone and says so on the stderr they share, and that is no fault.)
+        assert "Traceback" not in err
     after_stop = asyncio.run(figures(pg_schema))
     if how == "sigterm-grace":
         assert code == 0, err

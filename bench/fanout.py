@@ -547,8 +547,8 @@ async def run(
             await discord.wait_for(lambda: len(discord.identified) >= bots and discord.synced_commands, 300)
             async with aiohttp.ClientSession() as http:
                 commands = Commands(discord, slack, http, ports, guilds, titles)
-                for _, channel in commands.targets:
-                    titles[f"discord:{channel}"] = story_title(schema, str(channel)) or titles["discord"]
+                for _, target in commands.targets:
+                    titles[f"discord:{target}"] = story_title(schema, str(target)) or titles["discord"]
                 for port in ports:  # a Slack bot is up once it answers
                     for _ in range(600):
                         try:

@@ -72,6 +72,16 @@ async def has_queued(session: AsyncSession) -> bool:
     return (await session.execute(select(StoryQueueEntry.article_id).limit(1))).first() is not None
 
 
+async def stored_state_bytes(session: AsyncSession) -> int:
+    """How many bytes the stored index state takes (its base and the deltas after it, compressed): what a
+    process loads before it places its first article."""
+    base = (await session.execute(select(func.coalesce(func.length(StoryIndexSnapshot.state), 0)))).scalar()
+    deltas = (
+        await session.execute(select(func.coalesce(func.sum(func.length(StoryIndexDelta.state)), 0)))
+    ).scalar()
+    return int(base or 0) + int(deltas or 0)
+
+
 async def lock_memory(session: AsyncSession) -> MemoryTurns:
     """Take the memory's lock for this transaction (one indexer at a time, across processes) and read its turns.
 

@@ -8,7 +8,7 @@ lists them all).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
@@ -44,9 +44,16 @@ _WHO_KINDS = ("person", "organization", "group")
 # ------------------------------------------------------------------------------------------ citing
 
 
-def cite(story: Story, articles: Sequence[str]) -> str:
-    """'[Reuters, BBC]' for the articles given (their ids where an article has no outlet)."""
-    outlets = {ref.id: ref.outlet or ref.id for ref in story.sources}
+def source_outlets(story: Story) -> dict[str, str]:
+    """Each of the story's articles' outlet (its id where it has none): what `cite` names."""
+    return {ref.id: ref.outlet or ref.id for ref in story.sources}
+
+
+def cite(story: Story, articles: Sequence[str], outlets: Mapping[str, str] | None = None) -> str:
+    """'[Reuters, BBC]' for the articles given (their ids where an article has no outlet). An answer citing
+    many lines of one story passes its `source_outlets`, made once (a long story has hundreds of sources)."""
+    if outlets is None:
+        outlets = source_outlets(story)
     names = list(dict.fromkeys(outlets.get(a, a) for a in articles))
     return f"[{', '.join(names)}]" if names else ""
 
@@ -241,7 +248,11 @@ def timeline_answer(story: Story) -> Reply:
     heading = Heading(text=f"Timeline — {story_title(story)}")
     if not story.timeline:
         return Reply(blocks=[heading, Paragraph(text="No dated events in this story yet.")])
-    items = [f"{describe_when(e.when)} — {e.what} {cite(story, e.articles)}".rstrip() for e in story.timeline]
+    outlets = source_outlets(story)
+    items = [
+        f"{describe_when(e.when)} — {e.what} {cite(story, e.articles, outlets)}".rstrip()
+        for e in story.timeline
+    ]
     return Reply(blocks=[heading, BulletList(items=items)])
 
 

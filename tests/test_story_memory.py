@@ -37,6 +37,8 @@ from bot.store.models import (
 )
 from bot.stories.memory import StoryMemory
 from bot.stories.read_model import KEEP_DAYS
+from briefings.models import Story
+from briefings.render import Reply
 
 MEMBER = Caller(user_id="member-1", is_channel_admin=False)
 DAY_ONE = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday
@@ -463,6 +465,30 @@ async def test_a_large_backlog_is_placed_in_the_background_and_the_first_command
     assert len(await story_ids(store)) == 30
     timeline = (await run(services, "timeline")).reply.model_dump_json()
     assert WITNESSES[29] in timeline  # day 30, placed in the background, is in the next answer
+
+
+async def test_the_collector_is_held_off_while_a_story_answer_is_made_and_back_on_after(
+    store: Store, analyze: Any
+) -> None:
+    import gc
+
+    from bot.clock import FixedClock
+    from briefings.digest.answers import timeline_answer
+
+    await dam_days_stored(store, analyze, 3)
+    library = services_of(store, FixedClock(DAY_ONE + timedelta(days=2, hours=1))).stories
+    assert isinstance(library, StoryLibrary)
+    collector_on: list[bool] = []
+
+    def answer(story: Story) -> Reply:
+        collector_on.append(gc.isenabled())
+        return timeline_answer(story)
+
+    assert gc.isenabled()
+    reply = await library.timeline(NEWS, None, answer)
+    # A long story's rows, analyses and merge are read and made with no pass of the collector over them.
+    assert collector_on == [False] and WITNESSES[2] in reply.model_dump_json()
+    assert gc.isenabled()
 
 
 async def test_a_restarted_process_answers_without_waiting_for_a_large_stored_state_to_load(

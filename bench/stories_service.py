@@ -186,8 +186,9 @@ async def _timeline(store: Store, clock: FixedClock, story: str, runs: int) -> d
         outcome = await run_command(asked, {"story": story}, CommandContext(CHANNEL, MEMBER, kept))
         return time.perf_counter() - started, outcome.reply.model_dump_json()
 
-    # The process's first answer of each kind is timed apart: it pays for what a process does once (its
-    # first queries of that shape prepared and planned, its first reads of those rows from disk), not per read.
+    # The process's first answer of each kind is set apart (timed for /timeline and /who): it pays for what a
+    # process does once (its first queries of that shape prepared and planned, its first reads of those rows
+    # from disk), not per read.
     first_timeline = (await once(services()))[0]
     cold: list[float] = []
     entries = 0

@@ -12,11 +12,15 @@ when the last of them ends, and only if it was on when the first began.
 
 from __future__ import annotations
 
+import functools
 import gc
 import threading
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
+from typing import ParamSpec, TypeVar
 
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
 _lock = threading.Lock()
 _holders = 0
 _was_enabled = False
@@ -38,6 +42,18 @@ def collector_held_off() -> Iterator[None]:
             _holders -= 1
             if _holders == 0 and _was_enabled:
                 gc.enable()
+
+
+def holding_collector_off(function: Callable[_P, Awaitable[_R]]) -> Callable[_P, Awaitable[_R]]:
+    """An async function run with the collector held off (`collector_held_off`) until it has returned and
+    its locals are gone: what it made and dropped is freed by reference counting, never passed over."""
+
+    @functools.wraps(function)
+    async def held(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with collector_held_off():
+            return await function(*args, **kwargs)
+
+    return held
 
 
 def freeze_what_lives() -> None:

@@ -26,7 +26,7 @@ from bot.channels.config import TopicFilter, topics_of
 from bot.channels.errors import ChannelNotSetUp, StoreDown
 from bot.channels.topics import matching_topics, story_actor_names
 from bot.clock import Clock
-from bot.collector import collector_held_off
+from bot.collector import holding_collector_off
 from bot.commands.errors import NoStories, UnknownStory
 from bot.identity import ChannelRef
 from bot.store import channels as channel_store
@@ -358,6 +358,7 @@ class StoryLibrary:
         places, quotes and claims merged (`StoryReadModel.people_of`: not its digest)."""
         return await self._answer(ref, query, question, answer, people=True)
 
+    @holding_collector_off
     async def _answer(
         self,
         ref: ChannelRef,
@@ -369,22 +370,11 @@ class StoryLibrary:
         """The answer to `question` about the story `query` means, kept per question (under the story's
         id after the question's first word, as `ChannelNews.answer` keeps every answer).
 
-        The cyclic garbage collector is held off until the answer is made and what it read is freed: the
-        rows, analyses and merged story of a long story are hundreds of thousands of objects in no cycle,
-        and a pass of the collector started by them while they lived went over all of them. Measured on
-        `/timeline` of a 302-article story, 60 fresh reads: two or three a run took 150-230 ms, each in a
-        full pass of 110-130 ms; held off to the end, none did."""
-        with collector_held_off():
-            return await self._answer_made(ref, query, question, answer, people)
-
-    async def _answer_made(
-        self,
-        ref: ChannelRef,
-        query: str | None,
-        question: tuple[str, ...],
-        answer: StoryAnswer,
-        people: bool,
-    ) -> Reply:
+        The cyclic garbage collector is held off until the answer is made and what it read is freed
+        (`holding_collector_off`): the rows, analyses and merged story of a long story are hundreds of
+        thousands of objects in no cycle, and a pass of the collector started by them while they lived
+        went over all of them. Measured on `/timeline` of a 302-article story, 60 fresh reads: two or three
+        a run took 150-230 ms, each in a full pass of 110-130 ms; held off to the end, none did."""
         if query is None or not is_story_id(query) or self._kept_recently(ref):
             return await self._answer_of_news(ref, query, question, answer)
         key = (ref.key(), query.strip())

@@ -50,7 +50,7 @@ from bot.store.models import (
     StoryQueueEntry,
     Workspace,
 )
-from bot.stories.memory import StoryMemory
+from bot.stories.memory import StoryMemory, memory_settings
 from briefings.models import ArticleAnalysis, Sentence
 
 CHANNEL = ChannelRef(platform="bench", workspace="w", channel="all")
@@ -381,6 +381,7 @@ async def run_service(
             )
         ).scalar_one()
     await fresh.close()
+    full = memory_settings().window_days
     answer_s, startup_s, startup_replayed, startup_compaction_s = await _start_once(
         url, schema, clock, saga_story[0]
     )
@@ -400,6 +401,9 @@ async def run_service(
         # with it. The means of the five days ending on day 10 and on the last day do not.
         "ms_per_article_days_6_10": _mean_of(per_article_ms, range(6, 11)),
         "ms_per_article_last_5_days": _mean_of(per_article_ms, range(days - 4, days + 1)),
+        # ... and of the five days from the first on which stories close (idle for the window's days): day
+        # 10 comes before it, while the open stories and their postings still grow; from then on they level.
+        "ms_per_article_window_full": _mean_of(per_article_ms, range(full + 2, full + 7)),
         # The restarted process's first command (`/timeline` of the saga), answered while the state loads.
         "startup_first_answer_s": round(answer_s, 2),
         "startup_s": round(startup_s, 2),
@@ -530,7 +534,8 @@ def main_service(
         f"  per article placed: {figures['ms_per_article_day_10']} ms on day 10, "
         f"{figures['ms_per_article_last_day']} ms on day {days} (×{figures['last_over_day_10']}); "
         f"days 6-10 {figures['ms_per_article_days_6_10']}, days {days - 4}-{days} "
-        f"{figures['ms_per_article_last_5_days']}"
+        f"{figures['ms_per_article_last_5_days']}; the first five days on which stories close "
+        f"{figures['ms_per_article_window_full']}"
     )
     print(
         f"  a fresh process's first answer with everything stored: {figures['startup_first_answer_s']} s; "

@@ -107,7 +107,7 @@ class IndexingReport:
     merged: int = 0
     closed: int = 0
     replayed: int = 0
-    # Articles were still queued when the call stopped at its limit.
+    # Articles were still queued when the call stopped at its limit (or before a long load: `index_pending`).
     more: bool = False
 
 
@@ -163,7 +163,9 @@ class StoryMemory:
 
     async def index_pending(self, limit: int | None = None) -> IndexingReport:
         """Place the queued articles in their stories, oldest first, in transactions of `batch` articles:
-        all of them, or (`limit`) about that many, `more` saying whether some are still queued. When the
+        all of them, or (`limit`: a caller waiting, such as a command) about that many, `more` saying whether
+        some are still queued; none when this process holds no index yet and the stored state is larger
+        than `load_before_answer_bytes` (a restart: the load is not waited for either). When the
         deltas written since the base have outgrown it, the state is written whole (`compact`) before the
         next batch, or after the last in the background: the caller (a command, a poll, a restarted
         process placing its first article) does not wait for it."""
@@ -177,6 +179,9 @@ class StoryMemory:
             async with self.store.transaction() as session:
                 if not await story_store.has_queued(session):
                     return report
+                if limit is not None and await self._long_load_ahead(session):
+                    report.more = True
+                    return report
             if limit is not None and report.placed >= limit:
                 report.more = True
                 return report
@@ -189,6 +194,12 @@ class StoryMemory:
             if placed == 0:
                 return report
 
+    async def _long_load_ahead(self, session: AsyncSession) -> bool:
+        """Whether the next batch would first load a stored state too large for a caller to wait for."""
+        if self.loaded:
+            return False
+        return await story_store.stored_state_bytes(session) > self.load_before_answer_bytes
+
     async def load(self) -> IndexingReport:
         """Read the index's state into this process (the base, its deltas, any turn to replay), placing
         nothing: what its first batch does first."""
@@ -197,16 +208,6 @@ class StoryMemory:
             turns = await story_store.lock_memory(session)
             await self._caught_up(session, turns, report)
         return report
-
-    async def long_load_ahead(self) -> bool:
-        """Whether placing the queued articles now would first load a stored state too large for a command
-        to wait for (`load_before_answer_bytes`): this process holds no index yet, and articles wait."""
-        if self.loaded:
-            return False
-        async with self.store.transaction() as session:
-            if not await story_store.has_queued(session):
-                return False
-            return await story_store.stored_state_bytes(session) > self.load_before_answer_bytes
 
     def place_in_background(self) -> asyncio.Task[IndexingReport]:
         """Place every queued article in a task of its own (one at a time per process), e.g. the backlog the

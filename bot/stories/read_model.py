@@ -217,11 +217,8 @@ class StoryReadModel:
     async def catch_up(self, limit: int | None = None) -> None:
         """Place the articles stored but not yet in a story (the poller places its own as it stores them):
         all of them, or (`limit`: a command about to answer) about that many here and the rest in the
-        background. A command does not wait for a large stored state to load either (a restarted process's
-        first command, `StoryMemory.long_load_ahead`): all of them are then placed in the background."""
-        if limit is not None and await self.memory.long_load_ahead():
-            self.memory.place_in_background()
-            return
+        background; all of them there when this process would first have to load a large stored state (a
+        restart: `StoryMemory.index_pending`)."""
         report = await self.memory.index_pending(limit)
         if report.more:
             self.memory.place_in_background()

@@ -7,6 +7,7 @@ from datetime import datetime
 import pytest
 from stories_builders import analysis
 
+from bench.stories import article_stream
 from briefings.models import ArticleAnalysis
 from briefings.stories.index import IndexSettings, StoryIndex, StoryIndexState, story_id_for
 
@@ -131,6 +132,30 @@ def test_a_long_lived_index_forgets_reprint_signatures_after_reprint_days(strike
         assert ("kessa" in banded) is kept
         late = index.add(reprint("Coast Herald reprinted this.", "2024-03-11T12:00:00"))
         assert (late.duplicate_of is not None) is kept
+
+
+def _letters(n: int) -> str:
+    """A number spelled in consonants (no ending the stemmer would cut)."""
+    return "".join("bcdfghklmn"[int(digit)] for digit in str(n))
+
+
+@pytest.mark.parametrize("stretch", [None, 100])
+def test_a_long_lived_index_keeps_the_frequencies_of_its_latest_articles_not_of_its_history(stretch):
+    index = StoryIndex(IndexSettings(forget_closed=True, frequency_documents=stretch))
+    for n, (article, _) in enumerate(article_stream(1_050, 100, 5)):
+        # Every article names Quillenport, and one name no other article gives (news brings new ones daily).
+        article.article.text += f" Quillenport heard Zorblat{_letters(n)}."
+        index.add(article)
+    state = index.state
+    once = [key for key in state.df if key.startswith("zorblat")]
+    if stretch is None:
+        assert state.documents == 1_050 and len(once) == 1_050
+        return
+    # Halved whenever 200 articles were counted (nine times): what is kept follows the last hundred or two.
+    assert state.documents == 150
+    assert len(once) == 50  # the names given once since the last halving, no earlier one
+    # A word every article gives keeps its weight: counted in every document still counted.
+    assert state.df["quillenport"] == state.documents
 
 
 def test_story_ids_come_from_the_first_article():

@@ -89,6 +89,26 @@ def test_a_container_the_index_replaced_whole_asks_for_a_base() -> None:
     assert tracker.delta() is None
 
 
+def test_frequencies_halved_ask_for_a_base_and_it_loads_as_the_live_state() -> None:
+    # Halved whenever 80 articles were counted: seven times over 350, the last before the last save.
+    index = StoryIndex(IndexSettings(forget_closed=True, window_days=2, frequency_documents=40))
+    tracker = StateTracker(index.state)
+    base, deltas, bases = tracker.base(), [], 0
+    for n, (analysis, _) in enumerate(article_stream(350, 100, 3)):
+        index.add(analysis)
+        if (n + 1) % 25 == 0:
+            index.state.closed.clear()
+            index.state.merged.clear()
+            delta = tracker.delta()
+            if delta is None:  # the frequencies were replaced whole: what went is not known
+                base, deltas, bases = tracker.base(), [], bases + 1
+            else:
+                deltas.append(delta)
+            tracker.saved()
+    assert bases >= 3 and deltas
+    assert apply_deltas(decode_base(base), deltas).model_dump() == index.state.model_dump()
+
+
 def test_a_closed_story_leaves_the_postings_of_a_long_lived_index() -> None:
     index, _, _ = _run(1200, 300, 50)
     open_stories = set(index.state.stories)

@@ -639,6 +639,33 @@ async def test_a_process_can_load_the_stored_state_before_it_places_anything(
         assert (await memory.index_pending()).placed == 1
 
 
+async def test_frequencies_halved_on_the_way_are_stored_and_a_restart_loads_them(
+    store: Store, store_spec: StoreSpec, analyze: Any
+) -> None:
+    from briefings.stories.index import IndexSettings
+
+    # Halved each time four articles were counted: twice in six days.
+    settings = IndexSettings(forget_closed=True, frequency_documents=2)
+    feed_id = await dam_days_stored(store, analyze, 6)
+    first = StoryMemory(store, settings=settings, batch=2)
+    await first.index_pending()
+    assert first._index is not None
+    live = first._index.state
+    assert live.documents == 2  # 4 → 2, then 4 → 2 again
+    await add_day(store, feed_id, analyze, 7)
+    restarted = store_spec.open()
+    try:
+        second = StoryMemory(restarted, settings=settings)
+        await second.load()
+        assert second._index is not None
+        loaded = second._index.state
+        assert (loaded.documents, dict(loaded.df)) == (live.documents, dict(live.df))
+        assert (await second.index_pending()).placed == 1
+    finally:
+        await restarted.close()
+    assert len(set((await story_ids(store)).values())) == 1
+
+
 async def test_a_loaded_index_state_is_kept_out_of_the_collectors_passes(
     store: Store, store_spec: StoreSpec, analyze: Any
 ) -> None:

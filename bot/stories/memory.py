@@ -12,8 +12,9 @@ after its last, so no call (a command's, a poll's) waits for it at its end. So a
 changed, not the state. A process starts from the base and applies the deltas, never replaying articles
 (it replays only turns placed by an older version, after its base); closed stories leave the index's
 state (`IndexSettings.forget_closed`), and an article's reprint signature leaves it after `REPRINT_DAYS`
-(`IndexSettings.reprint_days`), so the state, the start-up and the cost per article follow the open
-stories and the last days, not the history.
+(`IndexSettings.reprint_days`), and the document frequencies follow the last `FREQUENCY_DOCUMENTS` or so
+articles (`IndexSettings.frequency_documents`), so the state, the start-up and the cost per article follow
+the open stories and the last days, not the history.
 On PostgreSQL a base written and a prune are followed by a VACUUM of the tables they rewrote or emptied,
 and every `VACUUM_EVERY` articles placed, of the story rows and queue each batch rewrites: the store's size
 and the cost of a batch follow what it keeps, not how often it was rewritten.
@@ -71,6 +72,11 @@ BATCH = 100
 # An article's reprint signature is kept this many days after its publication: reprints come within days,
 # and a follow-up worded like an earlier report (a story quiet for five days) still finds it a week on.
 REPRINT_DAYS = 7
+# The document frequencies follow about this many articles (`IndexSettings.frequency_documents`): a month of
+# a busy deployment's news. News brings new names and words every day: counted for ever, they grew with the
+# weeks kept (some 22 new words an article, on the Multi-News dev set), in memory, in every base written
+# and in what a start loads.
+FREQUENCY_DOCUMENTS = 50_000
 REPLAY_BATCH = 500
 # The tables every batch rewrites rows of (`story_store.CHURNED_TABLES`) are vacuumed after this many
 # articles placed: each batch leaves dead versions of the story rows it updated and of the queue entries it
@@ -112,10 +118,12 @@ class IndexingReport:
 
 
 def memory_settings() -> IndexSettings:
-    """The index settings of the persisted memory: the engine's defaults, forgetting closed stories and,
-    after a few days, the reprint signatures of open ones (what start-up loads follows the days, not the
-    fortnight a story stays open)."""
-    return IndexSettings(forget_closed=True, reprint_days=REPRINT_DAYS)
+    """The index settings of the persisted memory: the engine's defaults, forgetting closed stories,
+    after a few days the reprint signatures of open ones (what start-up loads follows the days, not the
+    fortnight a story stays open), and the frequencies of features not seen for many articles."""
+    return IndexSettings(
+        forget_closed=True, reprint_days=REPRINT_DAYS, frequency_documents=FREQUENCY_DOCUMENTS
+    )
 
 
 class StoryMemory:

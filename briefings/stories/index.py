@@ -99,6 +99,11 @@ class IndexSettings:
     # published, its story open or not: reprints come within days, and the signatures and bands of a
     # fortnight of open stories are most of what such an index keeps (and loads at start).
     reprint_days: int | None = None
+    # ... and (None: never) halves its document frequencies, and its count of documents, each time it has
+    # counted twice this many: the weights follow the news of the latest such stretch, and the features
+    # counted once that long ago (names and words of forgotten stories: most of the distinct ones) are
+    # forgotten, so what the index keeps does not grow with its history.
+    frequency_documents: int | None = None
 
 
 class StoryProfile(BaseModel):
@@ -286,10 +291,22 @@ class StoryIndex:
     # ------------------------------------------------------------------ features
 
     def _count(self, features: ArticleFeatures) -> None:
-        self.state.documents += 1
-        df = self.state.df
+        state = self.state
+        state.documents += 1
+        df = state.df
         for key in features.feature_keys():
             df[key] = df.get(key, 0) + 1
+        stretch = self.settings.frequency_documents
+        if stretch is not None and state.documents >= 2 * stretch:
+            self._halve_frequencies()
+
+    def _halve_frequencies(self) -> None:
+        """Halve the count of documents and every document frequency, dropping the features counted once
+        (`frequency_documents`). A feature's weight is about the same after (both halves of its ratio are
+        halved), and one seen once is weighed as one never seen."""
+        state = self.state
+        state.documents //= 2
+        state.df = {key: count // 2 for key, count in state.df.items() if count > 1}
 
     def _idf(self, key: str) -> float:
         # The prior documents (which hold none of the features) keep a small collection's weights level.

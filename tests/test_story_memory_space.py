@@ -224,3 +224,59 @@ async def test_a_story_read_over_its_whole_life_reads_its_own_articles_not_the_f
         return own + sum(links_read(child) for child in node.get("Plans", []))
 
     assert links_read(plan[0]["Plan"]) <= 10, plan
+
+
+@pytest.mark.parametrize("merges", [3, 60])
+async def test_a_batchs_merges_follow_their_chains_in_as_many_statements_however_many(
+    store: Store, merges: int
+) -> None:
+    # The stories an index closes each day are first offered to the stories still open: hundreds of merges
+    # a day. A batch's merges are written in a few statements, not a few per merge; and a merge absorbing a
+    # story that absorbed another earlier in the batch (a chain) leaves every article, count and pointer
+    # at the chain's end, as one merge after another did.
+    from sqlalchemy import event
+
+    from bot.store.models import ArticleRow, StoryArticle, StoryRow
+    from bot.store.stories import merge_all
+
+    later = START + timedelta(days=3)
+    async with store.transaction() as session:
+        for n in range(1, 2 * merges + 3):
+            session.add(ArticleRow(id=n, content_hash=f"h{n}", fetched_at=START, analysis="{}"))
+            opened = START if n == 1 else later
+            session.add(StoryRow(id=f"st-{n}", opened_at=opened, last_article_at=opened, articles=1))
+        # A story merged into st-2 in an earlier batch points at it.
+        session.add(
+            StoryRow(id="st-old", opened_at=START, last_article_at=START, closed=True, merged_into="st-2")
+        )
+        await session.flush()
+        await session.execute(
+            StoryArticle.__table__.insert(),
+            [{"article_id": n, "story_id": f"st-{n}", "seq": n} for n in range(1, 2 * merges + 3)],
+        )
+    # st-1 into st-2, then st-2 into st-3 (a chain), then pairs of stories apart from it.
+    made = [("st-1", "st-2"), ("st-2", "st-3")]
+    made += [(f"st-{n}", f"st-{n + 1}") for n in range(4, 2 * merges, 2)][: merges - 2]
+    statements: list[str] = []
+
+    def counted(conn, cursor, statement, *args) -> None:  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    engine = store.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", counted)
+    try:
+        async with store.transaction() as session:
+            await merge_all(session, made)
+    finally:
+        event.remove(engine, "before_cursor_execute", counted)
+    assert len(statements) <= 8, statements
+    async with store.transaction() as session:
+        placed = dict((await session.execute(select(StoryArticle.article_id, StoryArticle.story_id))).all())
+        rows = {row.id: row for row in (await session.execute(select(StoryRow))).scalars()}
+    assert placed[1] == placed[2] == placed[3] == "st-3"
+    assert rows["st-3"].articles == 3 and rows["st-3"].opened_at.replace(tzinfo=UTC) == START
+    assert rows["st-1"].merged_into == rows["st-2"].merged_into == rows["st-old"].merged_into == "st-3"
+    assert rows["st-1"].articles == rows["st-2"].articles == 0 and rows["st-2"].closed
+    for absorbed, kept in made[2:]:
+        assert placed[int(absorbed[3:])] == kept and rows[kept].articles == 2
+        assert rows[absorbed].merged_into == kept

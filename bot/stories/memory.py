@@ -505,10 +505,9 @@ class StoryMemory:
     ) -> None:
         """Write the merges and closings the index made, and drop them from its state (it keeps open stories)."""
         state = index.state
-        for absorbed, kept in list(state.merged.items()):
-            await story_store.merge(session, absorbed, kept)
-            if not replay:
-                report.merged += 1
+        await story_store.merge_all(session, list(state.merged.items()))
+        if not replay:
+            report.merged += len(state.merged)
         if state.closed:
             await story_store.close(session, state.closed)
             if not replay:

@@ -7,7 +7,9 @@ the way the poller does (row, feed link and queue entry in one transaction), the
 memory (`StoryMemory.index_pending`) and prunes as the scheduler's job does. One saga (the same people, places
 and words) gets an article every day, so a story lives for the whole run (as a war or a trial reported daily
 does; the engine keeps it one story: `StoryIndex._latest_news_day`). Printed: the time per article placed on
-day 10 and on the last day (a base written in the background after a day's placing counts in it), how many
+day 10 and on the last day (a base written in the background after a day's placing counts in it), the same
+as if the machine had kept the speed it started at (`_SpeedGauge`: this host's speed swings by up to 2× for
+seconds at a time, enough to move one day's figure by a third), how many
 stories the saga's articles are in, a fresh process's start (an OS process of its own) with everything stored
 and one article queued: its first answer (`/timeline` of the saga, which does not wait for a large state to
 load) and its start-up (load the index state, replay, place the article; then, timed apart, the state written
@@ -23,9 +25,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import cProfile
+import gc
 import json
 import os
 import pstats
+import statistics
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -52,6 +56,13 @@ from bot.store.models import (
 )
 from bot.stories.memory import StoryMemory, memory_settings
 from briefings.models import ArticleAnalysis, Sentence
+from briefings.stories.index import StoryIndex
+
+# The machine's speed is read (`_SpeedGauge`) by placing this many articles, before every this many placed,
+# and against the median of this many readings at the start.
+GAUGE_ARTICLES = 80
+GAUGE_EVERY = 400
+GAUGE_START_READINGS = 9
 
 CHANNEL = ChannelRef(platform="bench", workspace="w", channel="all")
 MEMBER = Caller(user_id="m", is_channel_admin=False)
@@ -231,6 +242,58 @@ async def _timeline(store: Store, clock: FixedClock, story: str, runs: int) -> d
     }
 
 
+class _SpeedGauge:
+    """How fast this machine runs now, against when the run began: the same piece of the engine's own work
+    (`GAUGE_ARTICLES` synthetic articles placed in a fresh in-memory index) timed before each part of a day's
+    placing. The host's speed swings here: a fixed loop took from 60 to 120 ms within a minute on an idle
+    machine, in stretches of seconds, CPU time as much as wall time. A day's time divided by the gauge's
+    reading compares days as if they ran at one speed; the raw times are printed beside it."""
+
+    def __init__(self, sample: list[ArticleAnalysis]) -> None:
+        self.sample = sample
+        self.base = statistics.median(self.read() for _ in range(GAUGE_START_READINGS))
+        self.readings: list[float] = []
+
+    def read(self) -> float:
+        """Seconds the sample takes, with the collector held off: a full pass over the bench's own heap (the
+        memory's state, hundreds of MB) is not the machine's speed."""
+        index = StoryIndex(memory_settings())
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            started = time.perf_counter()
+            for analysis in self.sample:
+                index.add(analysis)
+            return time.perf_counter() - started
+        finally:
+            if collecting:
+                gc.enable()
+
+    def slowness(self) -> float:
+        """How much slower than at the start the machine runs now (1.0: as fast); kept for the summary."""
+        factor = self.read() / self.base
+        self.readings.append(factor)
+        return factor
+
+
+async def _place_day(memory: StoryMemory, gauge: _SpeedGauge) -> tuple[int, float, float]:
+    """Place every queued article, in parts of `GAUGE_EVERY` with the gauge read before each (a base written
+    in the background after a part counts in it): (articles placed, seconds, seconds at the start's speed)."""
+    placed = 0
+    spent = steady = 0.0
+    while True:
+        slowness = gauge.slowness()
+        started = time.perf_counter()
+        report = await memory.index_pending(limit=GAUGE_EVERY)
+        await memory.settled()
+        took = time.perf_counter() - started
+        placed += report.placed
+        spent += took
+        steady += took / slowness
+        if not report.more:
+            return placed, spent, steady
+
+
 @contextlib.contextmanager
 def _in_one_thread() -> Iterator[None]:
     """Run what the memory hands to a thread (`asyncio.to_thread`) in the event loop's thread instead: the
@@ -276,7 +339,10 @@ async def run_service(
     feed_ids = await _setup(store, feeds, start - timedelta(days=1))
     world = _World.make(seed + 1)
     memory = StoryMemory(store)
+    gauge = _SpeedGauge([analysis for analysis, _ in article_stream(GAUGE_ARTICLES, per_day, seed + 2)])
     per_article_ms: dict[int, float] = {}
+    # ... and at the start's speed (`_SpeedGauge`): a profiled day's is its raw time.
+    steady_ms: dict[int, float] = {}
     loads: list[float] = []
     serial = 0
     pending = [first]
@@ -301,26 +367,27 @@ async def run_service(
         serial += len(todays)
         saga_hashes.append(f"h{serial - 1:012d}")
         profiler = cProfile.Profile() if day in profile else None
-        started = time.perf_counter()
         if profiler is not None:
+            started = time.perf_counter()
             with _in_one_thread():
                 profiler.enable()
                 report = await memory.index_pending()
                 await memory.settled()
                 profiler.disable()
             _print_profile(profiler, day)
+            placed, spent = report.placed, time.perf_counter() - started
+            steady = spent
         else:
-            report = await memory.index_pending()
-            # The state written whole in the background after the call counts: it is placing's cost.
-            await memory.settled()
-        spent = time.perf_counter() - started
-        per_article_ms[day] = 1000 * spent / max(1, report.placed)
+            placed, spent, steady = await _place_day(memory, gauge)
+        per_article_ms[day] = 1000 * spent / max(1, placed)
+        steady_ms[day] = 1000 * steady / max(1, placed)
         await memory.prune(end, timedelta(days=90))
         if day > days - startups:
             loads.append(await _load_once(url, schema))
         if day % 5 == 0 or day in (1, 10, days):
             print(
-                f"  day {day:3d}: {report.placed} placed, {per_article_ms[day]:.2f} ms per article; "
+                f"  day {day:3d}: {placed} placed, {per_article_ms[day]:.2f} ms per article "
+                f"({steady_ms[day]:.2f} at the start's speed); "
                 f"{time.perf_counter() - day_started:.0f} s so far; RSS {_vm('VmRSS'):.0f} MB",
                 flush=True,
             )
@@ -404,6 +471,15 @@ async def run_service(
         # ... and of the five days from the first on which stories close (idle for the window's days): day
         # 10 comes before it, while the open stories and their postings still grow; from then on they level.
         "ms_per_article_window_full": _mean_of(per_article_ms, range(full + 2, full + 7)),
+        # The same at the start's speed (`_SpeedGauge`), and how far the machine's speed swung meanwhile.
+        "steady_ms_per_article_day_10": round(steady_ms.get(10, 0.0), 2),
+        "steady_ms_per_article_last_day": round(steady_ms[days], 2),
+        "steady_last_over_day_10": round(steady_ms[days] / steady_ms[10], 2) if 10 in steady_ms else None,
+        "steady_ms_per_article_days_6_10": _mean_of(steady_ms, range(6, 11)),
+        "steady_ms_per_article_last_5_days": _mean_of(steady_ms, range(days - 4, days + 1)),
+        "steady_ms_per_article_window_full": _mean_of(steady_ms, range(full + 2, full + 7)),
+        "slowness_median": round(statistics.median(gauge.readings), 2) if gauge.readings else None,
+        "slowness_max": round(max(gauge.readings), 2) if gauge.readings else None,
         # The restarted process's first command (`/timeline` of the saga), answered while the state loads.
         "startup_first_answer_s": round(answer_s, 2),
         "startup_s": round(startup_s, 2),
@@ -536,6 +612,14 @@ def main_service(
         f"days 6-10 {figures['ms_per_article_days_6_10']}, days {days - 4}-{days} "
         f"{figures['ms_per_article_last_5_days']}; the first five days on which stories close "
         f"{figures['ms_per_article_window_full']}"
+    )
+    print(
+        f"  the same at the run's first speed: {figures['steady_ms_per_article_day_10']} ms on day 10, "
+        f"{figures['steady_ms_per_article_last_day']} ms on day {days} (×{figures['steady_last_over_day_10']}); "
+        f"days 6-10 {figures['steady_ms_per_article_days_6_10']}, days {days - 4}-{days} "
+        f"{figures['steady_ms_per_article_last_5_days']}; the first five days on which stories close "
+        f"{figures['steady_ms_per_article_window_full']} (the machine ran up to "
+        f"{figures['slowness_max']}× slower than at the start, median {figures['slowness_median']}×)"
     )
     print(
         f"  a fresh process's first answer with everything stored: {figures['startup_first_answer_s']} s; "

@@ -284,6 +284,9 @@ async def _place_day(memory: StoryMemory, gauge: _SpeedGauge) -> tuple[int, floa
     while True:
         slowness = gauge.slowness()
         started = time.perf_counter()
+        if not memory.loaded:
+            # A bounded call would not load a large stored state (it leaves that to the background).
+            await memory.load()
         report = await memory.index_pending(limit=GAUGE_EVERY)
         await memory.settled()
         took = time.perf_counter() - started

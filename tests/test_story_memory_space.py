@@ -238,6 +238,7 @@ async def test_a_batchs_merges_follow_their_chains_in_as_many_statements_however
 
     from bot.store.models import ArticleRow, StoryArticle, StoryRow
     from bot.store.stories import merge_all
+    from briefings.stories.index import StoryIndex, StoryIndexState
 
     later = START + timedelta(days=3)
     async with store.transaction() as session:
@@ -257,6 +258,8 @@ async def test_a_batchs_merges_follow_their_chains_in_as_many_statements_however
     # st-1 into st-2, then st-2 into st-3 (a chain), then pairs of stories apart from it.
     made = [("st-1", "st-2"), ("st-2", "st-3")]
     made += [(f"st-{n}", f"st-{n + 1}") for n in range(4, 2 * merges, 2)][: merges - 2]
+    # Where each absorbed story's articles end, as the memory asks the index that made the merges.
+    index = StoryIndex(state=StoryIndexState(merged=dict(made)))
     statements: list[str] = []
 
     def counted(conn, cursor, statement, *args) -> None:  # type: ignore[no-untyped-def]
@@ -266,7 +269,7 @@ async def test_a_batchs_merges_follow_their_chains_in_as_many_statements_however
     event.listen(engine, "before_cursor_execute", counted)
     try:
         async with store.transaction() as session:
-            await merge_all(session, made)
+            await merge_all(session, made, {absorbed: index.merged_into(absorbed) for absorbed, _ in made})
     finally:
         event.remove(engine, "before_cursor_execute", counted)
     assert len(statements) <= 8, statements

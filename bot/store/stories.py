@@ -6,7 +6,7 @@ of a story is read here only through its own feeds' links (`story_findings`), as
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import cast
@@ -280,16 +280,17 @@ async def move(session: AsyncSession, article_id: int, story_id: str) -> None:
     )
 
 
-async def merge_all(session: AsyncSession, merges: Sequence[tuple[str, str]]) -> None:
+async def merge_all(
+    session: AsyncSession, merges: Sequence[tuple[str, str]], ends: Mapping[str, str]
+) -> None:
     """Move every article of each absorbed story into the story that kept it, each (absorbed, kept) in the
-    order the index made them (a story kept by one merge may be absorbed by a later one); an absorbed story,
-    and any story pointing at it, then points at where its articles went. A few statements for a batch's
-    merges, whatever their number: one round trip each used to cost about a millisecond, and the stories
-    an index closes each day (each first offered to a story still open) made hundreds of merges a day."""
+    order the index made them (a story kept by one merge may be absorbed by a later one): its articles, and
+    any story pointing at it, end at `ends[absorbed]` (`StoryIndex.merged_into`). A few statements for a
+    batch's merges, whatever their number: one round trip each used to cost about a millisecond, and the
+    stories an index closes each day (each first offered to a story still open) made hundreds of merges a day."""
     if not merges:
         return
-    kept_by = dict(merges)
-    final = {absorbed: _followed(kept_by, absorbed) for absorbed in kept_by}
+    final = {absorbed: ends[absorbed] for absorbed, _ in merges}
     for chunk in _chunks(final):
         moved = {str(absorbed): final[str(absorbed)] for absorbed in chunk}
         await session.execute(
@@ -371,15 +372,6 @@ class _MergedRow:
     last_article_at: datetime
     closed: bool
     merged_into: str | None
-
-
-def _followed(kept_by: dict[str, str], story: str) -> str:
-    """Where a story's articles end up after merges made one after another (a chain, never a loop)."""
-    seen = {story}
-    while story in kept_by and kept_by[story] not in seen:
-        story = kept_by[story]
-        seen.add(story)
-    return story
 
 
 async def close(session: AsyncSession, story_ids: Sequence[str]) -> None:

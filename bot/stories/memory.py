@@ -505,7 +505,8 @@ class StoryMemory:
     ) -> None:
         """Write the merges and closings the index made, and drop them from its state (it keeps open stories)."""
         state = index.state
-        await story_store.merge_all(session, list(state.merged.items()))
+        ends = {absorbed: index.merged_into(absorbed) for absorbed in state.merged}
+        await story_store.merge_all(session, list(state.merged.items()), ends)
         if not replay:
             report.merged += len(state.merged)
         if state.closed:

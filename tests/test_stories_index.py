@@ -304,3 +304,45 @@ RETIREMENT = {
 def test_undated_reports_about_the_same_people_are_not_kept_apart_by_their_background_dates(analyze):
     placed = _placed(StoryIndex(), analyze, RETIREMENT, published=None)
     assert placed["history"] == placed["farewell"]
+
+
+def _posting_faults(index: StoryIndex) -> tuple[int, int]:
+    """(ids in the postings of no open story, open stories posted under a feature their centroid dropped)."""
+    stories = index.state.stories
+    gone = dropped = 0
+    for key, listed in index.state.postings.items():
+        for story in listed:
+            if story not in stories:
+                gone += 1
+            elif key not in stories[story].centroid:
+                dropped += 1
+    return gone, dropped
+
+
+def test_postings_lead_only_to_open_stories_under_the_features_they_keep():
+    # A short window and centroids smaller than an article's features: over six days stories merge before
+    # closing, close, and drop features as they grow. What the postings keep (and what each article walks)
+    # must follow the open stories only.
+    settings = IndexSettings(forget_closed=True, window_days=2, centroid_features=60)
+    index = StoryIndex(settings)
+    for article, _ in article_stream(1_200, 200, 11):
+        index.add(article)
+    assert index.state.merged and index.state.closed
+    assert _posting_faults(index) == (0, 0)
+
+
+def test_a_state_kept_with_stray_postings_is_tidied():
+    index = StoryIndex(IndexSettings(forget_closed=True, window_days=2))
+    for article, _ in article_stream(400, 200, 3):
+        index.add(article)
+    state = index.state
+    story, profile = next(iter(state.stories.items()))
+    # As an index that did not keep its postings so left them: a story merged away, another closed, and a
+    # feature an open story's centroid dropped.
+    state.postings["only-strays"] = ["st-merged-away", "st-closed-long-ago"]
+    state.postings.setdefault(next(iter(profile.centroid)), []).insert(0, "st-merged-away")
+    state.postings.setdefault("a-dropped-feature", []).append(story)
+    assert _posting_faults(index) == (3, 1)
+    assert index.tidy_postings() == 4
+    assert _posting_faults(index) == (0, 0) and "only-strays" not in state.postings
+    assert "a-dropped-feature" not in state.postings and index.tidy_postings() == 0

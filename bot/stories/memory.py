@@ -56,8 +56,12 @@ from briefings.stories.remnants import set_aside_reason
 _log = logging.getLogger(__name__)
 
 # The version of what the store keeps (the engine's state version, and how it is written here).
-MEMORY_VERSION = STATE_VERSION * 100 + 6
-# The version before wrote each article's entry as a model (`PackedArticle`): still read.
+MEMORY_VERSION = STATE_VERSION * 100 + 7
+# The version before wrote the same parts, but could leave in its postings stories merged away and features
+# a story's centroid had dropped (never emptied: they grew with every story ever merged): still read, and
+# its postings tidied once (`StoryIndex.tidy_postings`).
+STRAY_POSTINGS_VERSION = STATE_VERSION * 100 + 6
+# The version before that wrote each article's entry as a model (`PackedArticle`): still read.
 ARTICLE_MODELS_VERSION = STATE_VERSION * 100 + 5
 # The version before that wrote changed profiles whole: still read. After loading what an earlier version wrote,
 # the first save writes a base (`_base_due`): an earlier process then rebuilds rather than misread a delta.
@@ -390,6 +394,7 @@ class StoryMemory:
         try:
             readable = (
                 MEMORY_VERSION,
+                STRAY_POSTINGS_VERSION,
                 ARTICLE_MODELS_VERSION,
                 CENTROIDS_WHOLE_VERSION,
                 POSTINGS_WHOLE_VERSION,
@@ -410,6 +415,13 @@ class StoryMemory:
                 # No base yet: the deltas written so far apply to an empty state.
                 state = StoryIndexState() if blob is None else await asyncio.to_thread(decode, blob)
                 index, last = await self._applied(state, seq, deltas, len(blob or b""))
+                if self._base_due:
+                    # Kept by an earlier version: written whole at the first save, with its postings tidy.
+                    stray = index.tidy_postings()
+                    if stray:
+                        _log.info(
+                            "story index: %d stray posting entries of an earlier version dropped", stray
+                        )
             # What was loaded lives as long as the index: kept out of the collector's full passes (as
             # `briefbot run` keeps what it starts with), which would otherwise go over all of it several
             # times in the first batches, and again now and then; it is freed as ever when forgotten.

@@ -630,6 +630,7 @@ class StoryIndex:
     def _absorb(self, keep: StoryProfile, absorbed: StoryProfile) -> None:
         """Move every article of `absorbed` into `keep`, with its features and days."""
         del self.state.stories[absorbed.id]
+        self._unpost(absorbed)
         for article in absorbed.articles:
             indexed = self.state.articles.get(article)
             if indexed is not None:
@@ -658,7 +659,8 @@ class StoryIndex:
         keep.stated_count += absorbed.stated_count
         strongest = heapq.nlargest(self.settings.posted_features, absorbed.centroid.items(), key=_weight)
         for key, _ in strongest:
-            self._post(self.state.postings, key, keep.id, self.settings.posting_cap)
+            if key in keep.centroid:
+                self._post(self.state.postings, key, keep.id, self.settings.posting_cap)
 
     # ------------------------------------------------------------------ refinement
 
@@ -749,8 +751,10 @@ class StoryIndex:
         """Take an article out of its story (left as `rest`, or gone when empty) and into `other`."""
         if rest.articles:
             self.state.stories[own.id] = rest
+            self._unpost_keys(own.id, [key for key in own.centroid if key not in rest.centroid])
         else:
             del self.state.stories[own.id]
+            self._unpost(own)
             self.state.merged[own.id] = other
         target = self.state.stories[other]
         target.articles.append(article_id)
@@ -813,7 +817,8 @@ class StoryIndex:
         if len(profile.days) > _DAYS_KEPT + _LATEST_DAYS_KEPT:
             profile.days = self._pruned_days(profile.days, profile.last_day)
         for key, _ in vector[: self.settings.posted_features]:
-            self._post(self.state.postings, key, profile.id, self.settings.posting_cap)
+            if key in profile.centroid:  # posted only under what it keeps (`_unpost_keys`)
+                self._post(self.state.postings, key, profile.id, self.settings.posting_cap)
         if vector:
             # A reprint (no vector) repeats its original's people: they count once.
             for person in sorted(features.participants):  # in one order: ties are kept alike every run
@@ -861,8 +866,11 @@ class StoryIndex:
     def _prune_centroid(self, profile: StoryProfile) -> None:
         """Keep the story's strongest features only (bounded memory and comparison cost), and its norm."""
         if len(profile.centroid) > self.settings.centroid_features:
-            kept = heapq.nlargest(self.settings.centroid_features, profile.centroid.items(), key=_weight)
-            profile.centroid = dict(kept)
+            kept = dict(
+                heapq.nlargest(self.settings.centroid_features, profile.centroid.items(), key=_weight)
+            )
+            self._unpost_keys(profile.id, [key for key in profile.centroid if key not in kept])
+            profile.centroid = kept
         profile.norm = math.sqrt(sum(w * w for w in profile.centroid.values()))
 
     @staticmethod
@@ -910,18 +918,46 @@ class StoryIndex:
         _log.debug("story %s closed after %d articles", profile.id, len(profile.articles))
 
     def _unpost(self, profile: StoryProfile) -> None:
-        """Take a closed story out of the postings of its features: they lead to open stories only, so the
-        work per article follows the open stories, not every story ever closed (its id is skipped anyway)."""
+        """Take a story that leaves the open set (closed, or absorbed by another) out of the postings of its
+        features: they lead to open stories only, so the work per article, and what the index keeps, follow
+        the open stories, not every story ever closed or merged (its id is skipped anyway)."""
+        self._unpost_keys(profile.id, profile.centroid)
+
+    def _unpost_keys(self, story: str, keys: Iterable[str]) -> None:
+        """Take a story out of the postings of these features. A story is posted only under features its
+        centroid keeps (`_prune_centroid` takes it out of those it drops), so its centroid finds them all."""
         postings = self.state.postings
-        for key in profile.centroid:
+        for key in keys:
             listed = postings.get(key)
-            if listed is None or profile.id not in listed:
+            if listed is None or story not in listed:
                 continue
-            kept = [story for story in listed if story != profile.id]
-            if kept:
-                postings[key] = kept
-            else:
-                del postings[key]
+            self._keep_posted(key, [other for other in listed if other != story])
+
+    def tidy_postings(self) -> int:
+        """Take out of the postings every story that is not open, and every open story under a feature its
+        centroid no longer keeps; returns how many entries went. An index keeps its postings so as it goes
+        (`_unpost_keys`): this is for a state kept by one that did not (a stray entry is skipped when met,
+        but the postings it holds would never be emptied, and would grow with every story ever merged).
+        (dict.items, dict.get: a saved state's containers may be watched for changes; this reads, and writes
+        only the lists it changes.)"""
+        stories = self.state.stories
+        postings = self.state.postings
+        removed = 0
+        for key, listed in list(dict.items(postings)):
+            profiles = [(story, dict.get(stories, story)) for story in listed]
+            kept = [story for story, profile in profiles if profile is not None and key in profile.centroid]
+            if len(kept) == len(listed):
+                continue
+            removed += len(listed) - len(kept)
+            self._keep_posted(key, kept)
+        return removed
+
+    def _keep_posted(self, key: str, stories: list[str]) -> None:
+        """Make these the stories a feature leads to (none: the feature leaves the postings)."""
+        if stories:
+            self.state.postings[key] = stories
+        else:
+            del self.state.postings[key]
 
     def _forget_signatures(self, today: int) -> None:
         """Forget the reprint signatures (and bands) of the articles published over `reprint_days` ago."""

@@ -229,6 +229,24 @@ def test_a_town_comes_with_the_state_the_text_writes_beside_it(analyze):
     assert parsed.w.where == "Sterling Heights, Michigan"
 
 
+def test_an_event_named_after_its_town_is_placed_in_that_town_within_the_larger_place(analyze):
+    parsed = analyze(
+        "Bradford bus crash: driver named\n\n"
+        "The driver of the Bradford bus crash has been named by police. Eleven people were hurt when the "
+        "bus left the road on Friday in West Yorkshire."
+    )
+    assert parsed.w.where == "Bradford, West Yorkshire"
+
+
+def test_a_town_the_title_names_without_naming_the_event_does_not_place_it(analyze):
+    parsed = analyze(
+        "Bradford driver named after crash\n\n"
+        "A driver from Bradford has been named by police. Eleven people were hurt when the bus left the road "
+        "on Friday in West Yorkshire."
+    )
+    assert parsed.w.where == "West Yorkshire"
+
+
 def test_an_article_that_names_no_place_has_no_where(analyze):
     parsed = analyze(
         "Council approves longer library hours\n\n"

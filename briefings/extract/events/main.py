@@ -20,7 +20,7 @@ from briefings.extract.events.main_when import (
     whole_time_phrase,
     with_clock_time,
 )
-from briefings.extract.events.placing import located_mentions
+from briefings.extract.events.placing import placing_mentions
 from briefings.extract.events.specific_place import most_specific_where
 from briefings.models import Actor, Event, FiveW, Place, Sentence, TimeExpression
 
@@ -154,7 +154,7 @@ def main_event(
     event = max(events, key=lambda e: (e.salience, -min(e.mentions or [e.sentence])))
     mentioned = set(event.mentions or [event.sentence])
     who = _who(event, actors) or _actor_in(actors, mentioned) or _actor_in(actors, lead)
-    located = located_mentions(doc, places) if doc is not None else None
+    located, naming = placing_mentions(doc, places) if doc is not None else (None, set())
     where = (
         event.where_text
         or event.where
@@ -178,7 +178,7 @@ def main_event(
             for e in events
             if e.where and lead.union(mentioned).intersection(e.mentions or [e.sentence])
         }
-        where = most_specific_where(where, places, mentioned, lead, located, doc.text, happened_at)
+        where = most_specific_where(where, places, mentioned, lead, located, doc.text, happened_at, naming)
     return FiveW(
         who=who,
         what=event.action,

@@ -53,15 +53,20 @@ def _names_an_event(token: Token) -> bool:
     return False
 
 
-def located_mentions(doc: Doc, places: list[Place]) -> set[int]:
-    """The start offsets of the place mentions that stand where a place of something stands."""
-    found: set[int] = set()
+def placing_mentions(doc: Doc, places: list[Place]) -> tuple[set[int], set[int]]:
+    """The start offsets of the place mentions that stand where a place of something stands, and of those
+    among them that name an event after its place ("the Croydon tram crash")."""
+    located: set[int] = set()
+    naming: set[int] = set()
     for place in places:
         for mention in place.mentions:
             span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
             if span is None or len(span) == 0:
                 continue
             root = span.root
-            if _in_locative_phrase(root) or _names_an_event(root):
-                found.add(mention.start)
-    return found
+            if _names_an_event(root):
+                naming.add(mention.start)
+                located.add(mention.start)
+            elif _in_locative_phrase(root):
+                located.add(mention.start)
+    return located, naming

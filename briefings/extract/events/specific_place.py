@@ -83,6 +83,7 @@ def most_specific_where(
     located: set[int],
     text: str,
     happened_at: Collection[str] = (),
+    naming: Collection[int] = (),
 ) -> str:
     """Narrow a country to the town the report places the event in, put a venue in its city, and give a
     town its larger place when the text writes it beside the town. `happened_at` holds the places (lower
@@ -108,10 +109,21 @@ def most_specific_where(
             return f"{where}, {city[0].text}"
         return where
     if kind in _TOWN_KINDS:
-        for place in places:
-            for mention in place.mentions:
-                if _key(mention.text) == _key(where) and mention.start in located:
-                    return _with_larger(mention, place, places, text)
+        answer = next(
+            (
+                _with_larger(mention, place, places, text)
+                for place in places
+                for mention in place.mentions
+                if _key(mention.text) == _key(where) and mention.start in located
+            ),
+            where,
+        )
+        # The top of the report names the event after a town ("the Croydon tram crash") and the text
+        # places it in another (a larger place: "in south London"): the town it is named after, in it.
+        named = _first_located(places, _TOWN_KINDS, range(_TOP_SENTENCES), set(naming))
+        if named is not None and _key(named[0].text) not in _key(answer):
+            return f"{named[0].text}, {answer}"
+        return answer
     return where
 
 

@@ -13,6 +13,7 @@ from datetime import datetime
 
 from spacy.tokens import Doc
 
+from briefings.extract.events.lexicon import related_families
 from briefings.extract.events.main_when import (
     main_when,
     offsets_from_events,
@@ -154,7 +155,7 @@ def main_event(
     event = max(events, key=lambda e: (e.salience, -min(e.mentions or [e.sentence])))
     mentioned = set(event.mentions or [event.sentence])
     who = _who(event, actors) or _actor_in(actors, mentioned) or _actor_in(actors, lead)
-    located, naming = placing_mentions(doc, places) if doc is not None else (None, set())
+    located, naming = placing_mentions(doc, places) if doc is not None else (None, {})
     where = (
         event.where_text
         or event.where
@@ -178,7 +179,12 @@ def main_event(
             for e in events
             if e.where and lead.union(mentioned).intersection(e.mentions or [e.sentence])
         }
-        where = most_specific_where(where, places, mentioned, lead, located, doc.text, happened_at, naming)
+        # The places the top of the report names an event of the main event's kind after.
+        related = related_families(event.type)
+        named_after = {start for start, family in naming.items() if family in related}
+        where = most_specific_where(
+            where, places, mentioned, lead, located, doc.text, happened_at, named_after
+        )
     return FiveW(
         who=who,
         what=event.action,

@@ -13,10 +13,18 @@ from briefings.extract.events.lexicon import LOCATIVE_PREPOSITIONS, NOUN_SENSES
 from briefings.models import Place
 
 _MODIFIER_DEPS = frozenset({"compound", "nmod", "amod"})
-# Happenings that a place's name may stand before, besides the event nouns ("the Croydon tram tragedy").
-_HAPPENING_NOUNS = frozenset(
-    ["tragedy", "disaster", "fire", "flood", "earthquake", "quake", "storm", "siege"]
-)
+# Happenings that a place's name may stand before, besides the event nouns ("the Croydon tram tragedy"),
+# with the family of events each tells of (`lexicon.RELATED_FAMILIES`).
+_HAPPENING_NOUNS: dict[str, str] = {
+    "tragedy": "harm",
+    "disaster": "harm",
+    "fire": "accident",
+    "flood": "accident",
+    "earthquake": "accident",
+    "quake": "accident",
+    "storm": "accident",
+    "siege": "violence",
+}
 # How far up a noun compound ("Croydon tram crash victims") an event noun is looked for.
 _COMPOUND_REACH = 3
 
@@ -41,31 +49,35 @@ def _in_locative_phrase(token: Token) -> bool:
     return False
 
 
-def _names_an_event(token: Token) -> bool:
-    """A name before an event noun: "the Croydon tram crash", "a Kabul bombing"."""
+def _event_named(token: Token) -> str | None:
+    """The family of the event a name stands before ("the Croydon tram crash", "a Kabul bombing"), if any."""
     for _ in range(_COMPOUND_REACH):
         if token.dep_ not in _MODIFIER_DEPS or token.head.i <= token.i:
-            return False
+            return None
         token = token.head
         lemma = token.lemma_.lower()
-        if token.pos_ == "NOUN" and (lemma in NOUN_SENSES or lemma in _HAPPENING_NOUNS):
-            return True
-    return False
+        if token.pos_ == "NOUN":
+            sense = NOUN_SENSES.get(lemma)
+            family = sense.family if sense is not None else _HAPPENING_NOUNS.get(lemma)
+            if family is not None:
+                return family
+    return None
 
 
-def placing_mentions(doc: Doc, places: list[Place]) -> tuple[set[int], set[int]]:
+def placing_mentions(doc: Doc, places: list[Place]) -> tuple[set[int], dict[int, str]]:
     """The start offsets of the place mentions that stand where a place of something stands, and of those
-    among them that name an event after its place ("the Croydon tram crash")."""
+    among them that name an event after its place ("the Croydon tram crash"), with that event's family."""
     located: set[int] = set()
-    naming: set[int] = set()
+    naming: dict[int, str] = {}
     for place in places:
         for mention in place.mentions:
             span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
             if span is None or len(span) == 0:
                 continue
             root = span.root
-            if _names_an_event(root):
-                naming.add(mention.start)
+            family = _event_named(root)
+            if family is not None:
+                naming[mention.start] = family
                 located.add(mention.start)
             elif _in_locative_phrase(root):
                 located.add(mention.start)

@@ -86,8 +86,10 @@ def most_specific_where(
     naming: Collection[int] = (),
 ) -> str:
     """Narrow a country to the town the report places the event in, put a venue in its city, and give a
-    town its larger place when the text writes it beside the town. `happened_at` holds the places (lower
-    case) where events of the lead happened."""
+    town its larger place when the text writes it beside the town, or put it in the town the top of the
+    report names the main event after. `happened_at` holds the places (lower case) where events of the
+    lead happened; `naming`, the start offsets of the place mentions that name an event of the main
+    event's kind ("the Croydon tram crash")."""
     kind = _kind_of(where, places)
     if kind == "country":
         # Only a town where something of the lead happened: the tagger's "places" inside a country are as
@@ -118,8 +120,10 @@ def most_specific_where(
             ),
             where,
         )
-        # The top of the report names the event after a town ("the Croydon tram crash") and the text
-        # places it in another (a larger place: "in south London"): the town it is named after, in it.
+        # The top of the report names the main event after a town ("the Croydon tram crash", a happening of
+        # its kind) and the text places it in another (a larger place: "in south London"): the town it is
+        # named after, in it. (An event of another kind named at the top, "after the Paris attacks", is
+        # background: its town is not where the main event happened.)
         named = _first_located(places, _TOWN_KINDS, range(_TOP_SENTENCES), set(naming))
         if named is not None and _key(named[0].text) not in _key(answer):
             return f"{named[0].text}, {answer}"

@@ -253,6 +253,15 @@ def test_a_town_the_top_names_other_than_as_the_main_event_s_name_does_not_place
     assert parsed.w.where == "West Yorkshire"
 
 
+def test_a_town_the_event_is_named_after_does_not_hold_a_place_the_text_writes_plainly(analyze):
+    # "in Bradford" may be a part of the town the event is named after: it is not put in that town.
+    parsed = analyze(
+        "Leeds tram crash: four killed\n\n"
+        "Four people were killed when a crowded tram derailed on Tuesday in Bradford, transport police said."
+    )
+    assert parsed.w.where == "Bradford"
+
+
 def test_an_article_that_names_no_place_has_no_where(analyze):
     parsed = analyze(
         "Council approves longer library hours\n\n"

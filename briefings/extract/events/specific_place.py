@@ -18,6 +18,35 @@ from briefings.models import Mention, Place, PlaceKind
 _TOP_SENTENCES = 2
 # A larger place written right after a smaller one: "Sterling Heights, Michigan", "Lixian County in Hebei".
 _JOIN = re.compile(r"(?:,\s*|\s+(?:in|of)\s+)(?:the\s+)?")
+# Words that make a place name an area's: "south London", "West Yorkshire", "Hebei Province".
+_COMPASS = frozenset(
+    [
+        "north",
+        "south",
+        "east",
+        "west",
+        "northern",
+        "southern",
+        "eastern",
+        "western",
+        "central",
+        "north-east",
+        "north-west",
+        "south-east",
+        "south-west",
+        "northeast",
+        "northwest",
+        "southeast",
+        "southwest",
+        "northeastern",
+        "northwestern",
+        "southeastern",
+        "southwestern",
+    ]
+)
+_REGION_WORDS = frozenset(
+    ["county", "province", "region", "state", "district", "prefecture", "oblast", "shire"]
+)
 _TOWN_KINDS: frozenset[PlaceKind] = frozenset({"city_or_region"})
 _VENUE_KINDS: frozenset[PlaceKind] = frozenset({"facility", "location"})
 
@@ -111,24 +140,38 @@ def most_specific_where(
             return f"{where}, {city[0].text}"
         return where
     if kind in _TOWN_KINDS:
-        answer = next(
+        found = next(
             (
-                _with_larger(mention, place, places, text)
+                (mention, place)
                 for place in places
                 for mention in place.mentions
                 if _key(mention.text) == _key(where) and mention.start in located
             ),
-            where,
+            None,
         )
+        if found is None:
+            return where
+        mention, place = found
+        answer = _with_larger(mention, place, places, text)
         # The top of the report names the main event after a town ("the Croydon tram crash", a happening of
-        # its kind) and the text places it in another (a larger place: "in south London"): the town it is
-        # named after, in it. (An event of another kind named at the top, "after the Paris attacks", is
-        # background: its town is not where the main event happened.)
+        # its kind) and the text places it in an area ("in south London", "in West Yorkshire"): the town it
+        # is named after, in that area. (An event of another kind named at the top, "after the Paris
+        # attacks", is background; and a place written plainly, "in Whitechapel", may be the smaller one.)
         named = _first_located(places, _TOWN_KINDS, range(_TOP_SENTENCES), set(naming))
-        if named is not None and _key(named[0].text) not in _key(answer):
+        if named is not None and _key(named[0].text) not in _key(answer) and _written_as_area(mention, text):
             return f"{named[0].text}, {answer}"
         return answer
     return where
+
+
+def _written_as_area(mention: Mention, text: str) -> bool:
+    """Whether the text writes a place as an area holding smaller ones: a part of it ("south London",
+    "northern Kabul"), or a region by its name ("West Yorkshire", "Hebei Province", "Orange County")."""
+    words = mention.text.split()
+    before = text[max(0, mention.start - 20) : mention.start].split()
+    return bool(before and before[-1].lower() in _COMPASS) or (
+        len(words) > 1 and (words[0].lower() in _COMPASS or words[-1].lower() in _REGION_WORDS)
+    )
 
 
 def _country_in_sentence(answer: str, places: list[Place], sentence: int) -> bool:

@@ -230,36 +230,26 @@ def test_a_town_comes_with_the_state_the_text_writes_beside_it(analyze):
     assert parsed.w.where == "Sterling Heights, Michigan"
 
 
-def test_an_event_named_after_its_town_is_placed_in_that_town_within_the_larger_place(analyze):
-    parsed = analyze(
-        "Bradford tram crash: four killed\n\n"
-        "Four people were killed when a crowded tram derailed on Tuesday in West Yorkshire, transport police said."
-    )
-    assert parsed.w.where == "Bradford, West Yorkshire"
-
-
 @pytest.mark.parametrize(
-    "title",
+    ("title", "place", "where"),
     [
-        "Bradford driver among four killed",  # where someone is from
-        "After the Bradford protest, four killed",  # an event of another kind, named after its town
+        # The town the main event is named after, in the area where the text places it.
+        ("Bradford tram crash: four killed", "West Yorkshire", "Bradford, West Yorkshire"),
+        ("Bradford driver among four killed", "West Yorkshire", "West Yorkshire"),  # where someone is from
+        # An event of another kind, named after its town: background, not the main event's place.
+        ("After the Bradford protest, four killed", "West Yorkshire", "West Yorkshire"),
+        # A place written plainly may be a part of the named town: it is not put in that town.
+        ("Leeds tram crash: four killed", "Bradford", "Bradford"),
     ],
 )
-def test_a_town_the_top_names_other_than_as_the_main_event_s_name_does_not_place_it(analyze, title):
+def test_an_event_named_after_a_town_is_placed_in_it_within_the_area_the_text_gives(
+    analyze, title, place, where
+):
     parsed = analyze(
         f"{title}\n\n"
-        "Four people were killed when a crowded tram derailed on Tuesday in West Yorkshire, transport police said."
+        f"Four people were killed when a crowded tram derailed on Tuesday in {place}, transport police said."
     )
-    assert parsed.w.where == "West Yorkshire"
-
-
-def test_a_town_the_event_is_named_after_does_not_hold_a_place_the_text_writes_plainly(analyze):
-    # "in Bradford" may be a part of the town the event is named after: it is not put in that town.
-    parsed = analyze(
-        "Leeds tram crash: four killed\n\n"
-        "Four people were killed when a crowded tram derailed on Tuesday in Bradford, transport police said."
-    )
-    assert parsed.w.where == "Bradford"
+    assert parsed.w.where == where
 
 
 def test_an_article_that_names_no_place_has_no_where(analyze):

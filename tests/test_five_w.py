@@ -252,6 +252,27 @@ def test_an_event_named_after_a_town_is_placed_in_it_within_the_area_the_text_gi
     assert parsed.w.where == where
 
 
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        # A place in a locative phrase inside a phrase that is no place: the place.
+        ("Two men marched at the head of a rally in Leeds on Saturday before fighting broke out.", "Leeds"),
+        # A place that only describes a person places nothing: the article's place, not the person.
+        (
+            "Angry fans jeered at former Newcastle captain Alan Dorsey on Saturday after the defeat.",
+            "Newcastle",
+        ),
+        # A time after "at" is no place.
+        (
+            "A shop was robbed at about 02:15 GMT on Friday, police said. Two men took cash from the till.",
+            None,
+        ),
+    ],
+)
+def test_a_where_is_a_place_not_the_phrase_that_holds_one(analyze, text, where):
+    assert analyze(f"Police appeal\n\n{text}").w.where == where
+
+
 def test_an_article_that_names_no_place_has_no_where(analyze):
     parsed = analyze(
         "Council approves longer library hours\n\n"

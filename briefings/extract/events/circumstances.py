@@ -13,6 +13,7 @@ from briefings.extract.events.lexicon import (
     LOCATIVE_PREPOSITIONS,
     MEANS_PREPOSITIONS,
     NOUN_SENSES,
+    PLACE_HEAD_NOUNS,
     PLACE_NOUNS,
     PURPOSE_STRENGTH,
     REASON_OPENERS,
@@ -154,11 +155,12 @@ def _in_locative_phrase(index: TokenIndex, token: Token) -> bool:
     head = root.head
     if head.dep_ == "prep" and head.lower_ in LOCATIVE_PREPOSITIONS:
         return True
-    # "in the city of Mazar-i-Sharif", "in northern Kabul": the place inside a locative noun phrase.
+    # "in the city of Mazar-i-Sharif", "in northern Kabul", "in St George's Street": the place inside a
+    # locative noun phrase.
     return (
         head.head.dep_ == "prep"
         and head.head.lower_ in LOCATIVE_PREPOSITIONS
-        and root.dep_ in ("pobj", "compound", "amod")
+        and root.dep_ in ("pobj", "compound", "amod", "poss")
     )
 
 
@@ -171,6 +173,40 @@ def core(token: Token) -> set[int]:
         for t in child.subtree
     }
     return {t.i for t in token.subtree} - left_out
+
+
+# What a place's phrase leaves out: its clauses and what is joined or set beside it ("a hospital, his son
+# and daughter", "court in Derry accused of theft"), unless that is a place too ("the school, Kempston");
+# its times are left out apart (`_place_phrase`).
+_PLACE_PHRASE_DROP = SIDE_CLAUSES | {"acl", "conj", "cc", "appos"}
+
+
+def _is_place_word(index: TokenIndex, token: Token) -> bool:
+    """Whether a noun names a place: a place's name, or a word for one ("court", "a Portsmouth garage")."""
+    return (
+        index.place[token.i] is not None
+        or token.lemma_.lower() in PLACE_HEAD_NOUNS
+        or (token.pos_ == "PROPN" and token.lower_ in word_list("facility_words"))
+    )
+
+
+def _place_phrase(index: TokenIndex, pobj: Token, place: Token) -> str | None:
+    """The phrase of a locative object that holds a place: the object's phrase when the object is itself a
+    place, without its clauses, joined words and times ("a Portsmouth garage", not "... in the autumn");
+    the place alone when it stands in a locative phrase inside the object ("at the head of a march in
+    Leeds"); else None: a place that only describes someone ("at former Newcastle captain Michael Owen")
+    places nothing."""
+    if _is_place_word(index, pobj):
+        times = [c.i for c in pobj.children if c.dep_ in ("prep", "npadvmod") and is_time(index, c)]
+        places = frozenset(
+            t.i
+            for t in pobj.subtree
+            if t.dep_ == "appos" and any(index.place[u.i] is not None for u in t.subtree)
+        )
+        return render(phrase_tokens(pobj, 8, _PLACE_PHRASE_DROP, times, places))
+    if place.i != pobj.i and _in_locative_phrase(index, place):
+        return entity_text(place)
+    return None
 
 
 def locate(
@@ -194,11 +230,15 @@ def locate(
                 continue
             found = first_place(index, doc, subtree_range(pobj), exclude)
             if found is not None:
-                return index.place[found.i], phrase(pobj, limit=8)
+                where = _place_phrase(index, pobj, found)
+                if where is not None:
+                    return index.place[found.i], where
+                continue
             if (
                 named is None
                 and pobj.pos_ == "PROPN"
                 and index.actor_kind[pobj.i] not in ("person", "group")
+                and index.time[pobj.i] is None  # "at about 02:15 GMT"
                 and not _is_event_name(pobj)
             ):
                 named = phrase(pobj, limit=8)  # a venue the entity tagger missed: "at Interlagos"

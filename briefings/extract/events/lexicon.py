@@ -292,6 +292,42 @@ PLACE_NOUNS = frozenset(
         "village",
     ]
 )
+# Nouns that head a place's phrase when a named place stands in it ("a beach in Koh Tao", "a Portsmouth
+# garage"): the place nouns and these, too vague to answer "where" on their own ("the area", "his garden").
+PLACE_HEAD_NOUNS = PLACE_NOUNS | frozenset(
+    [
+        "apartment",
+        "area",
+        "bay",
+        "beach",
+        "building",
+        "campus",
+        "cemetery",
+        "college",
+        "desert",
+        "estate",
+        "farm",
+        "forest",
+        "garage",
+        "garden",
+        "lake",
+        "library",
+        "mall",
+        "mine",
+        "mountain",
+        "museum",
+        "ocean",
+        "pub",
+        "river",
+        "sea",
+        "shop",
+        "shore",
+        "site",
+        "theatre",
+        "theater",
+        "warehouse",
+    ]
+)
 
 # Phrases that open a reason, by their first lower-cased words, with how surely each says "why":
 # an explicit cause beats a purpose, which beats a bare "after" or "for".

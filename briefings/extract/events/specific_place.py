@@ -12,41 +12,13 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterable
 
+from briefings.extract.lexicons import word_list
 from briefings.models import Mention, Place, PlaceKind
 
 # The title and its first sentence: where a report names the city of a venue it reports from.
 _TOP_SENTENCES = 2
 # A larger place written right after a smaller one: "Sterling Heights, Michigan", "Lixian County in Hebei".
 _JOIN = re.compile(r"(?:,\s*|\s+(?:in|of)\s+)(?:the\s+)?")
-# Words that make a place name an area's: "south London", "West Yorkshire", "Hebei Province".
-_COMPASS = frozenset(
-    [
-        "north",
-        "south",
-        "east",
-        "west",
-        "northern",
-        "southern",
-        "eastern",
-        "western",
-        "central",
-        "north-east",
-        "north-west",
-        "south-east",
-        "south-west",
-        "northeast",
-        "northwest",
-        "southeast",
-        "southwest",
-        "northeastern",
-        "northwestern",
-        "southeastern",
-        "southwestern",
-    ]
-)
-_REGION_WORDS = frozenset(
-    ["county", "province", "region", "state", "district", "prefecture", "oblast", "shire"]
-)
 _TOWN_KINDS: frozenset[PlaceKind] = frozenset({"city_or_region"})
 _VENUE_KINDS: frozenset[PlaceKind] = frozenset({"facility", "location"})
 
@@ -169,8 +141,9 @@ def _written_as_area(mention: Mention, text: str) -> bool:
     "northern Kabul"), or a region by its name ("West Yorkshire", "Hebei Province", "Orange County")."""
     words = mention.text.split()
     before = text[max(0, mention.start - 20) : mention.start].split()
-    return bool(before and before[-1].lower() in _COMPASS) or (
-        len(words) > 1 and (words[0].lower() in _COMPASS or words[-1].lower() in _REGION_WORDS)
+    compass = word_list("compass_words")
+    return bool(before and before[-1].lower() in compass) or (
+        len(words) > 1 and (words[0].lower() in compass or words[-1].lower() in word_list("region_words"))
     )
 
 

@@ -114,3 +114,53 @@ def test_a_town_the_model_takes_for_an_organisation_before_a_noun_is_a_place(nlp
     )
     (town,) = [p for p in places if p.name == "Brantley"]
     assert town.kind == "city_or_region" and len(town.mentions) == 3
+
+
+def test_a_name_ending_in_a_word_for_a_happening_is_no_place(nlp: Language) -> None:
+    # The tagger's label and the "in" before it would make each a place; their last word says they name
+    # what happened (a shooting, accidents), and the place is the one named beside them.
+    text = (
+        "Worker held in Orvale Mill Shooting. Two staff were shot at the mill in Lower Orvale on Friday. "
+        "City lists rise in Pedestrian Accidents after a driver hit a cyclist near Tarbil."
+    )
+    places = places_of(
+        nlp,
+        text,
+        [
+            ("Orvale Mill Shooting", "ORG"),
+            ("Lower Orvale", "GPE"),
+            ("Pedestrian Accidents", "ORG"),
+            ("Tarbil", "GPE"),
+        ],
+    )
+    assert sorted(p.name for p in places) == ["Lower Orvale", "Tarbil"]
+
+
+def test_a_title_in_quotation_marks_is_no_place(nlp: Language) -> None:
+    text = "Dana Vell starred in \u201cMarrow Lane\u201d and in \u201cCold Harbour,\u201d before moving to Tarbil."
+    places = places_of(nlp, text, [("Marrow Lane", "GPE"), ("Cold Harbour", "LOC"), ("Tarbil", "GPE")])
+    assert [p.name for p in places] == ["Tarbil"]
+
+
+def test_a_generational_suffix_after_a_name_is_no_dateline(nlp: Language) -> None:
+    text = "Police said Anthony Brell III, 38, said nothing after officers surrounded him near Tarbil."
+    places = places_of(nlp, text, [("Anthony Brell III", "PERSON"), ("Tarbil", "GPE")])
+    assert [p.name for p in places] == ["Tarbil"]
+
+
+def test_a_person_s_surname_taken_for_a_building_is_that_person(nlp: Language) -> None:
+    text = (
+        "Raj K. Brannoch was walking home when a car struck her. Brannoch had visited a friend, and "
+        "neighbours said they saw Brannoch fall. The driver later called Brannoch's family."
+    )
+    places = places_of(nlp, text, [("Raj K. Brannoch", "PERSON"), ("Brannoch", "FAC")])
+    assert places == []
+
+
+def test_a_name_given_an_age_is_a_person_not_a_place(nlp: Language) -> None:
+    text = (
+        "Crowds marched through Tarbil on Sunday. \u201cWe are tired,\u201d said 40-year-old Tsamira Olvek, "
+        "a nurse. Beside her, Dovan Hesk, 52, a teacher, said the same."
+    )
+    places = places_of(nlp, text, [("Tarbil", "GPE"), ("Tsamira Olvek", "FAC"), ("Dovan Hesk", "GPE")])
+    assert [p.name for p in places] == ["Tarbil"]

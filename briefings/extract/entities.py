@@ -31,7 +31,7 @@ from spacy.tokens import Doc, Span, Token
 
 from briefings.extract.english_words import common_nouns, common_words, is_common_word
 from briefings.extract.lexicons import countries, word_list
-from briefings.extract.names import PARTICLES, known_given_name, normalise_name, person_core
+from briefings.extract.names import NAME_SUFFIXES, PARTICLES, known_given_name, normalise_name, person_core
 
 _log = logging.getLogger(__name__)
 
@@ -39,6 +39,7 @@ MentionKind = Literal["person", "organization", "country", "group", "place", "lo
 
 _CACHE_KEY = "briefbot.named_mentions"
 _LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "EVENT"})
+_PLACE_KINDS = frozenset({"place", "location", "facility"})
 _LOCATIVE = frozenset({"in", "near", "outside", "inside", "across", "throughout"})
 _LIST_LOCATIVE = frozenset({"at", "from", "to", "into", "toward", "towards", "between", "via", "around"})
 # Prepositions before a name that show it is used as a place ("in Paris", "from Paris").
@@ -381,6 +382,8 @@ def _dateline_after_byline(doc: Doc, start: int, end: int) -> tuple[int, int] | 
         first -= 1
     if first in (end, start) or not any(doc[i].is_title for i in range(start, first)):
         return None
+    if all(_lower_key(doc[i]) in NAME_SUFFIXES for i in range(first, end)):
+        return None  # "Anthony Roe III, 38, said": a generational suffix closes the name
     if any(_lower_key(doc[i]) in word_list("org_words") for i in range(first, end)):
         return None
     following = doc[end] if end < len(doc) else None
@@ -474,6 +477,25 @@ class _Corrector:
 
     def classify(self, span: Span, label: str) -> MentionKind | None:
         """The kind of one entity, or None when it names no actor and no place."""
+        kind = self._kind(span, label)
+        if kind in _PLACE_KINDS and (self._names_a_happening(span) or _quoted_title(self.doc, span)):
+            return None
+        if kind in _PLACE_KINDS and _given_an_age(self.doc, span):
+            return "person"  # "said 40-year-old Tsikala Stephania": an age is said of a person
+        return kind
+
+    def _names_a_happening(self, span: Span) -> bool:
+        """ "Kraft Factory Shooting", "the Brazilian Grand Prix": a name ending in a word for an event
+        (a shooting, a crash, a festival) names the happening, not the place it happened at."""
+        last = self.doc[span.end - 1]
+        if len(span) < 2:
+            return False
+        words = word_list("event_words")
+        key = _lower_key(last)
+        # The tagger leaves a plural name's last word as written ("Pedestrian Accidents").
+        return key in words or last.lemma_.lower() in words or (key.endswith("s") and key[:-1] in words)
+
+    def _kind(self, span: Span, label: str) -> MentionKind | None:
         doc = self.doc
         text = span.text
         if not any(ch.isupper() for ch in text) or any(ch.isdigit() for ch in text):
@@ -503,8 +525,6 @@ class _Corrector:
             return "organization"  # "Joseph Rowntree Foundation" tagged as a building
         if label == "EVENT":
             return None
-        if label in ("FAC", "GPE", "LOC") and len(span) > 1 and _lower_key(last) in word_list("event_words"):
-            return None  # "the Brazilian Grand Prix" tagged as a building: an event, no place
         if label in ("GPE", "NORP", "ORG", "LOC") and (
             self.index.country_named(text) or self.index.country_of_demonym(text)
         ):
@@ -716,6 +736,32 @@ class _Corrector:
         return False
 
 
+def _given_an_age(doc: Doc, span: Span) -> bool:
+    """ "40-year-old Dana Vell", "Dana Vell, 40,": a name given an age, as reports give people's."""
+    before = doc[max(0, span.start - 4) : span.start]
+    if len(before) and before[-1].lower_ == "old" and any(t.lower_ in ("year", "years") for t in before):
+        return True
+    after = doc[span.end : span.end + 3]
+    return (
+        len(after) == 3
+        and after[0].text == ","
+        and after[1].like_num
+        and after[1].text.isdigit()
+        and int(after[1].text) < 120
+        and after[2].text in (",", ")")
+    )
+
+
+def _quoted_title(doc: Doc, span: Span) -> bool:
+    """ "starred in “Van Wilder”": a name that is all a quotation holds is the title of a work."""
+    if span.start == 0 or not doc[span.start - 1].is_quote:
+        return False
+    after = span.end
+    if after < len(doc) and doc[after].is_punct and not doc[after].is_quote:
+        after += 1  # “Van Wilder,” with the comma inside the quotation marks
+    return after < len(doc) and doc[after].is_quote
+
+
 def _conjuncts(first: Token) -> list[Token]:
     """The heads of a coordination ("A, B and C"), starting at its first member."""
     found = [first]
@@ -902,7 +948,7 @@ def _relabel_by_consistency(doc: Doc, mentions: list[NamedMention]) -> list[Name
             kind = "person"  # "Julia Louis-Dreyfus" tagged once as a building
         elif kind in ("organization", "place") and key in towns:
             kind = "place"
-        elif kind in ("organization", "place", "group", "location") and len(core) <= 2:
+        elif kind in ("organization", "place", "group", "location", "facility") and len(core) <= 2:
             places = tally["place"] + tally["location"]
             if (key in short_forms or " ".join(core) in short_forms) and (
                 kind in ("organization", "group") or places < tally["person"] or not _locative(doc, m)

@@ -58,7 +58,7 @@ PARTICLES = frozenset(
     ]
 )
 # Generational suffixes that are no part of the name people are called by.
-_SUFFIXES = frozenset(["jr", "sr", "ii", "iii", "iv", "v"])
+NAME_SUFFIXES = frozenset(["jr", "sr", "ii", "iii", "iv", "v"])
 # Words that do not count toward an organisation's initials ("Federal Bureau of Investigation" → FBI).
 _ACRONYM_SKIP = frozenset(["of", "the", "and", "for", "on", "in", "at", "to", "a", "an", "&"])
 # British spellings folded to one form so that "Department of Defence" = "Department of Defense".
@@ -113,7 +113,7 @@ def person_core(text: str) -> tuple[str, ...]:
     honorifics = _honorific_words()
     while len(words) > 1 and words[0] in honorifics:
         words = words[1:]
-    while len(words) > 1 and words[-1] in _SUFFIXES:
+    while len(words) > 1 and words[-1] in NAME_SUFFIXES:
         words = words[:-1]
     # A particle opening a capitalised name is a given name ("Ben Zobrist", "Al Gore"); elsewhere it
     # is written or dropped at will ("Osama bin Laden", "al-Muhandis").

@@ -309,6 +309,16 @@ def test_a_recent_day_in_the_lead_still_answers_when(analyze):
     assert parsed.w.when == "Tuesday"
 
 
+def test_an_undated_text_answers_the_day_it_names_for_its_event_not_a_background_year(analyze):
+    # No publication date to read "on Friday" from: the event's own day still beats a year told as background.
+    parsed = analyze(
+        "The singer Mara Quell checked into a clinic in Tarbil on Friday, her agent said. The clinic has "
+        "treated many stars since it opened in 2006, and Quell's last tour ended in 2019.",
+        published=None,
+    )
+    assert parsed.w.when == "Friday"
+
+
 def test_the_part_of_the_day_the_text_gives_stays_with_its_day(analyze):
     parsed = analyze(
         "Fire destroys warehouse in Leeds\n\n"

@@ -244,6 +244,9 @@ def main_when(
     own = None
     if event is not None and event.when and event.when_text and in_news_window(event.when, published):
         own = event.when_text
+    elif event is not None and published is None and _names_a_day(event.when_text):
+        # An undated text gives no day to read "on Friday" from: the day it names is still the event's own.
+        own = event.when_text
     if own is not None and _names_a_day(own):
         return own
     lead = set(range(LEAD_SENTENCES))

@@ -1,13 +1,14 @@
-"""A second check of "where" and "when", from the ECB+ dev documents' annotations (a developer's tool).
+"""A second check of "who", "where" and "when", from the ECB+ dev documents' annotations (a developer's tool).
 
 Giveme5W1H dev holds 48 articles, too few to tell a principle from a fit. ECB+ annotates, in each document,
-the locations and times of its events and joins the mentions of one location (or time) across documents.
+the participants, locations and times of its events and joins the mentions of one of them across documents.
 The location of a story's seminal event is taken as the ones named in most of its documents (in at least
-two and a quarter of them), and so is its time; each document that names one is asked for its main event's
-where (or when: `briefbot analyze`, one article at a time), which counts as right when it shares at least
-half of its content words with one of the document's mentions of it, as `score.py who` counts.
+two and a quarter of them), and so are its participants and its time; each document that names one is
+asked for its main event's where (or who, or when: `briefbot analyze`, one article at a time), which counts
+as right when it shares at least half of its content words with one of the document's mentions of it, as
+`score.py who` counts.
 
-    python scripts/ecb_where.py ../shared/eval --fold 1 [--field when] [-v] [--dump answers.json]
+    python scripts/ecb_w_check.py ../shared/eval --fold 1 [--field who|when] [-v] [--dump answers.json]
 
 The gold is loose: ECB+ also marks rooms and body parts ("in the head") as locations, its documents carry
 no dates (a when is read as the text writes it: "Tuesday"), and a document's main event is not always the
@@ -28,7 +29,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("eval_dir", help="the shared eval folder (score.py and data/ecbplus-dev.jsonl)")
     parser.add_argument("--fold", type=int, choices=[1, 2], default=0)
-    parser.add_argument("--field", choices=["where", "when"], default="where")
+    parser.add_argument("--field", choices=["who", "where", "when"], default="where")
     parser.add_argument("-v", "--verbose", action="store_true", help="print each miss")
     parser.add_argument("--dump", help="write each document's answer, whether it hit, and its gold")
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -41,7 +42,7 @@ def main() -> int:
     with open(path, encoding="utf-8") as lines:
         rows = [json.loads(line) for line in lines if line.strip()]
     rows = score.pick(rows, lambda r: r["topic"], SimpleNamespace(fold=args.fold, limit=0))
-    kind = "LOC" if args.field == "where" else "TIME"
+    kind = {"who": "HUMAN_PART", "where": "LOC", "when": "TIME"}[args.field]
     by_story: dict[str, list[dict]] = defaultdict(list)
     for row in rows:
         by_story[row["story_id"]].append(row)

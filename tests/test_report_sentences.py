@@ -43,6 +43,10 @@ NOT_NEWS = [
     "The scanned files are not available to the public yet.",
     "Each credit can be spent in the shop or saved for later.",
     "The library hopes that old links will point to the saved copies.",
+    # What a thing holds, or the state it stands in now: how it is, not what happened to it.
+    "The collection contains scans of the town's papers made by the library.",
+    "These scans are available to the general public.",
+    "Rating is available when the video has been rented.",
     # What will happen whenever something does: a rule, no occasion.
     "This way, as the pages that are linked are moved or taken off the web, a copy of the version that was up "
     "when the story was written will be saved.",

@@ -66,6 +66,22 @@ def test_an_archive_note_saying_what_its_scans_are_stays_out_of_every_story(anal
     assert [s.article for s in set_aside(analyses)] == ["note"]
 
 
+# What a video page keeps once its player is gone, and an archive's note on what a collection holds and
+# how it stands.
+VIDEO_REMNANT = "Rating is available when the video has been rented."
+COLLECTION_NOTE = (
+    "The collection contains scans of the town's papers made by the library. They include pages from "
+    "partner sites. These scans are available to the general public."
+)
+
+
+def test_pages_saying_what_a_collection_holds_or_how_it_stands_stay_out_of_every_story(analyze):
+    analyses = _batch(analyze, {**REPORTS, "video": VIDEO_REMNANT, "collection": COLLECTION_NOTE})
+    placed = {analyses[i].article.id: g.id for g in cluster_articles(analyses) for i in g.members}
+    assert placed["first"] == placed["second"] == placed["third"]
+    assert [s.article for s in set_aside(analyses)] == ["video", "collection"]
+
+
 # A page of furniture around one sentence of news: the sentence is news, so the page is in a story.
 ONE_LINE = (
     "Sign in to your account. Subscribe to our newsletter. A footbridge over the Tarnel collapsed in "

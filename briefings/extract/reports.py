@@ -10,8 +10,9 @@ scans since 2004").
 
 What counts is what the sentence asserts: its main clause (and the clauses joined to it), not a clause
 that only describes one of its nouns or says when or why ("pages as they are created"). And a report tells
-of something done or happening, which a main clause does not when it says what a thing is ("the crawls are
-part of an effort", "the goal is to fix links"), that a state does not hold ("the files are not
+of something done or happening, which a main clause does not when it says what a thing is or holds ("the
+crawls are part of an effort", "the goal is to fix links", "the collection contains crawls"), the state it
+is in now ("the captures are available to the public") or that a state does not hold ("the files are not
 available"), what can or may be ("the credit can be used"), or a wish or a need ("the archive hopes
 that").
 """
@@ -28,6 +29,8 @@ _THE_READER = frozenset(["you", "your", "yours", "yourself", "yourselves"])
 _SUBJECTS = frozenset(["nsubj", "nsubjpass", "expl"])
 # Modals of what can or may be: a possibility, not a happening ("the credit can be used").
 _POSSIBLE = frozenset(["can", "could", "may", "might"])
+# Verbs that say, in the present, what a thing holds ("the collection contains", "they include"): no happening.
+_HOLDING = frozenset(["include", "contain", "comprise", "consist"])
 # Verbs of a wish, a need or a liking: a state of mind, not something done.
 _STATES_OF_MIND = frozenset(["hope", "wish", "want", "need", "like", "love"])
 # A line this short is a label, a notice or a headline ("All rights reserved.", "Bridge falls in Oskby."),
@@ -95,15 +98,20 @@ def _asserted(sentence: Span) -> list[Token]:
 
 
 def _no_happening(verb: Token) -> bool:
-    """Whether the clause tells of no happening: what a thing is, a state that does not hold, what can or
-    may be, a wish or a need."""
+    """Whether the clause tells of no happening: what a thing is or holds, a state it is in or that does
+    not hold, what can or may be, a wish or a need."""
     deps = {child.dep_ for child in verb.children}
+    present = verb.tag_ in ("VBZ", "VBP")
+    if present and verb.lemma_ in _HOLDING:
+        return True
     if verb.lemma_ == "be" and "expl" not in deps:
         subject = _subject(verb)
         # "There was an explosion" tells of one, and "Linde is the new pilot" of someone named; "the
-        # crawls are part of an effort" says what they are.
+        # crawls are part of an effort" says what they are, and "the captures are available" how they stand.
         named = subject is not None and subject.pos_ == "PROPN"
         if (deps & {"attr", "xcomp", "ccomp"} and not named) or "neg" in deps:
+            return True
+        if present and "acomp" in deps and not named:
             return True
     clause = verb
     while True:

@@ -31,6 +31,8 @@ NOT_NEWS = [
     "Subscribe to our newsletter and get the top stories in your inbox.",
     "You can add your location to your posts from the settings page.",
     "We have updated our privacy policy.",
+    "Free archives of stories are kept on our site for one month.",
+    "Our video team edited together the best moments of the final season.",
     "When you post from a phone, Brightline stores where you were.",
     # What goes on in general, or will: no happening.
     "Since 2004 partner libraries have been sending their scans to the archive.",

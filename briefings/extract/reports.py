@@ -4,9 +4,9 @@ A report states something of a third party on a particular occasion: a clause wh
 someone or something other than the page and its reader ("police arrested", "the election is over",
 "the mayor will speak this afternoon"). What a page says besides (navigation, notices, share boxes, an
 archive's note about its crawl, a sign-up form) talks to its reader ("you", a command without a
-subject), speaks as the page ("we"), is a label or a headline too short to say who did what where, or
-tells of a standing habit rather than an occasion ("data are added every day", "has been sending its
-scans since 2004").
+subject), speaks as the page ("we", "our team", "on our site"), is a label or a headline too short to
+say who did what where, or tells of a standing habit rather than an occasion ("data are added every
+day", "has been sending its scans since 2004").
 
 What counts is what the sentence asserts: its main clause (and the clauses joined to it), not a clause
 that only describes one of its nouns or says when or why ("pages as they are created"). And a report tells
@@ -132,13 +132,18 @@ def _reports(sentence: Span, recurring: list[int]) -> bool:
         if token.pos_ not in ("VERB", "AUX") or _going_on_since(token) or _no_happening(token):
             continue
         subject = _subject(token)
-        if (
-            subject is not None
-            and subject.lower_ not in _FIRST_AND_SECOND_PERSON
-            and not _habitual(token, recurring)
-        ):
+        if subject is not None and not _the_page_speaks(token, subject) and not _habitual(token, recurring):
             return True
     return False
+
+
+def _the_page_speaks(verb: Token, subject: Token) -> bool:
+    """Whether the clause is the page's about itself: "we" or "I" do it, "our team" does, or it is done "on
+    our site"."""
+    if subject.lower_ in _FIRST_AND_SECOND_PERSON:
+        return True
+    held = [subject, *(c for p in verb.children if p.dep_ == "prep" for c in p.children if c.dep_ == "pobj")]
+    return any(c.dep_ == "poss" and c.lower_ == "our" for noun in held for c in noun.children)
 
 
 def report_sentences(doc: Doc, sentences: list[Sentence], times: list[TimeExpression]) -> list[int]:

@@ -24,6 +24,8 @@ NEWS = [
     "There was an explosion at the Verlo gasworks on Friday.",
     "Mara Linde is the new harbour pilot of Oskby.",
     "Police say the man may have fled across the border.",
+    # An outlet's own reporter is a witness like any other.
+    "Our correspondent saw soldiers fire on the crowd in Verlo.",
     "The mayor hopes to reopen the bridge by Friday, her office said.",
 ]
 NOT_NEWS = [
@@ -32,7 +34,6 @@ NOT_NEWS = [
     "You can add your location to your posts from the settings page.",
     "We have updated our privacy policy.",
     "Free archives of stories are kept on our site for one month.",
-    "Our video team edited together the best moments of the final season.",
     "When you post from a phone, Brightline stores where you were.",
     # What goes on in general, or will: no happening.
     "Since 2004 partner libraries have been sending their scans to the archive.",

@@ -4,7 +4,7 @@ A report states something of a third party on a particular occasion: a clause wh
 someone or something other than the page and its reader ("police arrested", "the election is over",
 "the mayor will speak this afternoon"). What a page says besides (navigation, notices, share boxes, an
 archive's note about its crawl, a sign-up form) talks to its reader ("you", a command without a
-subject), speaks as the page ("we", "our team", "on our site"), is a label or a headline too short to
+subject), speaks as the page ("we", "on our site"), is a label or a headline too short to
 say who did what where, or tells of a standing habit rather than an occasion ("data are added every
 day", "has been sending its scans since 2004").
 
@@ -27,6 +27,8 @@ from briefings.models import Sentence, TimeExpression
 _FIRST_AND_SECOND_PERSON = frozenset(["i", "me", "we", "us", "you"])
 _THE_READER = frozenset(["you", "your", "yours", "yourself", "yourselves"])
 _SUBJECTS = frozenset(["nsubj", "nsubjpass", "expl"])
+# Where a page's own things are ("on our site", "in our archive"): a clause placed there is the page's.
+_ON_THE_PAGE = frozenset(["on", "in", "at"])
 # Modals of what can or may be: a possibility, not a happening ("the credit can be used").
 _POSSIBLE = frozenset(["can", "could", "may", "might"])
 # Verbs that say, in the present, what a thing holds ("the collection contains", "they include"): no happening.
@@ -138,12 +140,16 @@ def _reports(sentence: Span, recurring: list[int]) -> bool:
 
 
 def _the_page_speaks(verb: Token, subject: Token) -> bool:
-    """Whether the clause is the page's about itself: "we" or "I" do it, "our team" does, or it is done "on
-    our site"."""
+    """Whether the clause is the page's about itself: "we" or "I" do it, or it is done "on our site"."""
     if subject.lower_ in _FIRST_AND_SECOND_PERSON:
         return True
-    held = [subject, *(c for p in verb.children if p.dep_ == "prep" for c in p.children if c.dep_ == "pobj")]
-    return any(c.dep_ == "poss" and c.lower_ == "our" for noun in held for c in noun.children)
+    places = (c for p in verb.children if p.dep_ == "prep" and p.lower_ in _ON_THE_PAGE for c in p.children)
+    return any(
+        c.dep_ == "poss" and c.lower_ == "our"
+        for noun in places
+        if noun.dep_ == "pobj"
+        for c in noun.children
+    )
 
 
 def report_sentences(doc: Doc, sentences: list[Sentence], times: list[TimeExpression]) -> list[int]:

@@ -487,9 +487,9 @@ class _Corrector:
     def _names_a_happening(self, span: Span) -> bool:
         """ "Kraft Factory Shooting", "the Brazilian Grand Prix": a name ending in a word for an event
         (a shooting, a crash, a festival) names the happening, not the place it happened at."""
-        last = self.doc[span.end - 1]
         if len(span) < 2:
             return False
+        last = self.doc[span.end - 1]
         words = word_list("event_words")
         key = _lower_key(last)
         # The tagger leaves a plural name's last word as written ("Pedestrian Accidents").

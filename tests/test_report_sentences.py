@@ -33,7 +33,7 @@ NOT_NEWS = [
     "Subscribe to our newsletter and get the top stories in your inbox.",
     "You can add your location to your posts from the settings page.",
     "We have updated our privacy policy.",
-    "Free archives of stories are kept on our site for one month.",
+    "Older reports are stored on our site for a year.",
     "When you post from a phone, Brightline stores where you were.",
     # What goes on in general, or will: no happening.
     "Since 2004 partner libraries have been sending their scans to the archive.",
@@ -49,7 +49,7 @@ NOT_NEWS = [
     # What a thing holds, or the state it stands in now: how it is, not what happened to it.
     "The collection contains scans of the town's papers made by the library.",
     "These scans are available to the general public.",
-    "Rating is available when the video has been rented.",
+    "The replay is available once the stream has ended.",
     # What will happen whenever something does: a rule, no occasion.
     "This way, as the pages that are linked are moved or taken off the web, a copy of the version that was up "
     "when the story was written will be saved.",

@@ -68,7 +68,7 @@ def test_an_archive_note_saying_what_its_scans_are_stays_out_of_every_story(anal
 
 # What a video page keeps once its player is gone, and an archive's note on what a collection holds and
 # how it stands.
-VIDEO_REMNANT = "Rating is available when the video has been rented."
+VIDEO_REMNANT = "The replay is available once the stream has ended."
 COLLECTION_NOTE = (
     "The collection contains scans of the town's papers made by the library. They include pages from "
     "partner sites. These scans are available to the general public."

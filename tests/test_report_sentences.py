@@ -25,7 +25,7 @@ NEWS = [
     "Mara Linde is the new harbour pilot of Oskby.",
     "Police say the man may have fled across the border.",
     # An outlet's own reporter is a witness like any other.
-    "Our correspondent saw soldiers fire on the crowd in Verlo.",
+    "Our correspondent reached the flooded village of Verlo on Tuesday.",
     "The mayor hopes to reopen the bridge by Friday, her office said.",
 ]
 NOT_NEWS = [

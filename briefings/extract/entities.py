@@ -490,7 +490,7 @@ class _Corrector:
         if len(span) < 2:
             return False
         last = self.doc[span.end - 1]
-        words = word_list("event_words")
+        words = _happening_words()
         key = _lower_key(last)
         # The tagger leaves a plural name's last word as written ("Pedestrian Accidents").
         return key in words or last.lemma_.lower() in words or (key.endswith("s") and key[:-1] in words)
@@ -734,6 +734,16 @@ class _Corrector:
             others = {t.ent_type_ for t in _conjuncts(first) if t.i not in own and t.ent_type_}
             return bool(others - {span.root.ent_type_ or ""})
         return False
+
+
+@functools.cache
+def _happening_words() -> frozenset[str]:
+    """The last words of a happening's name: the event lexicon's nouns ("shooting", "crash") and the other
+    endings of events' names (`lexicons/event_words.txt`: "Grand Prix", "festival", "spree")."""
+    # Imported when first asked: the events package reads this module's names as it loads.
+    from briefings.extract.events.lexicon import NOUN_SENSES
+
+    return word_list("event_words") | frozenset(NOUN_SENSES)
 
 
 def _given_an_age(doc: Doc, span: Span) -> bool:

@@ -145,7 +145,7 @@ def main_event(
     if not sentences:
         return FiveW()
     if doc is not None:
-        times = told_times(times, doc, sentences)
+        times = told_times(times, doc, sentences, events)
     if not events:
         return FiveW(
             who=_actor_in(actors, lead),

@@ -45,6 +45,8 @@ _HAPPENING_VERBS = frozenset({"happen", "occur", "unfold"})
 _EVENT_PRONOUNS = frozenset({"it", "this", "that"})
 # How many sentences back a pronoun's happening may have been told ("It happened at dawn").
 _PRONOUN_REACH = 2
+# How a word hangs on the noun it describes inside a noun phrase.
+_NOUN_MODIFIERS = frozenset({"compound", "amod", "nummod", "poss", "nmod"})
 
 
 def _subject_event(verb: Token, triggers: dict[int, EventSense]) -> int | None:
@@ -90,6 +92,18 @@ def _dates_a_participant(verb: Token, triggers: dict[int, EventSense]) -> bool:
     )
 
 
+def modifies_a_noun(token: Token) -> bool:
+    """Whether a time (its head word) stands inside a noun phrase as its modifier: "his 2005 rampage", "a
+    Christmas party", "last year's budget"."""
+    return token.dep_ in _NOUN_MODIFIERS and token.head.pos_ in ("NOUN", "PROPN") and token.head.i != token.i
+
+
+def _names_a_thing(node: Token, triggers: dict[int, EventSense]) -> bool:
+    """Whether a time modifies a noun that is no event: it says which thing is meant, not when the clause
+    around it happened ("sentenced him Saturday for his 2005 rampage" was not sentenced in 2005)."""
+    return modifies_a_noun(node) and node.head.i not in triggers
+
+
 def _first_inner_trigger(clause: Token, triggers: dict[int, EventSense]) -> int | None:
     for child in clause.children:
         if child.dep_ == "ccomp":
@@ -122,6 +136,8 @@ def time_anchors(index: TokenIndex, doc: Doc, triggers: dict[int, EventSense]) -
             parent = node.head
             if parent.i == node.i:
                 break
+            if _names_a_thing(node, triggers):
+                break  # "his 2005 rampage", "a Christmas party": the time tells which thing, not when
             if parent.dep_ == "prep" and parent.lower_ in BOUND_PREPOSITIONS:
                 break  # "days before Election Day" bounds the event, it does not date it
             if triggers.get(parent.i) is SAY and node.dep_ in ("ccomp", "parataxis"):

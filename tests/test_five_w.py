@@ -523,3 +523,12 @@ def test_a_holiday_that_names_a_party_is_not_when_it_happened(analyze):
     )
     assert parsed.w.when == "Friday night"
 
+
+def test_a_headline_in_title_case_names_no_venue_after_in(analyze):
+    # Title case capitalises every word: "In A Daring Operation Posted on March 3" is no venue's name.
+    parsed = analyze(
+        "Lifeboat Crew Saves Four Fishermen In A Daring Operation Posted on March 3, 2021 The crew of the "
+        "Carnlough lifeboat saved four fishermen whose boat sank in heavy seas on Tuesday.",
+        published=None,
+    )
+    assert parsed.w.where is None or "Operation" not in parsed.w.where

@@ -125,6 +125,18 @@ def _is_event_name(token: Token) -> bool:
     return token.ent_type_ == "EVENT" or token.lower_ in word_list("event_words")
 
 
+def _could_be_a_venue_name(index: TokenIndex, pobj: Token) -> bool:
+    """Whether a capitalised object could be a place's name: a name holds no time ("at about 02:15 GMT";
+    "In A Single Operation Posted on November 15", a headline in title case)."""
+    own_times = {
+        t.i
+        for child in pobj.children
+        if child.dep_ in ("prep", "npadvmod") and is_time(index, child)
+        for t in child.subtree
+    }  # "at Interlagos on Sunday": the time is the event's, hung on the venue by the parser
+    return not any(index.time[i] is not None and i not in own_times for i in subtree_range(pobj))
+
+
 def first_place(
     index: TokenIndex, doc: Doc, indices: Iterable[int], exclude: set[int], modifiers: bool = True
 ) -> Token | None:
@@ -238,8 +250,8 @@ def locate(
                 named is None
                 and pobj.pos_ == "PROPN"
                 and index.actor_kind[pobj.i] not in ("person", "group")
-                and index.time[pobj.i] is None  # "at about 02:15 GMT"
                 and not _is_event_name(pobj)
+                and _could_be_a_venue_name(index, pobj)
             ):
                 named = phrase(pobj, limit=8)  # a venue the entity tagger missed: "at Interlagos"
             if noun_place is None and pobj.lemma_.lower() in PLACE_NOUNS:

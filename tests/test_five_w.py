@@ -532,3 +532,13 @@ def test_a_headline_in_title_case_names_no_venue_after_in(analyze):
         published=None,
     )
     assert parsed.w.where is None or "Operation" not in parsed.w.where
+
+
+def test_a_day_s_possessive_dates_the_occasion_it_names(analyze):
+    # "Sunday's Kestrel Grand Prix" tells when the race was run, though the race's name is no event word.
+    parsed = analyze(
+        "Team boss Ben Arlo has described Lena Dorr's drive in Sunday's Kestrel Grand Prix as one of the "
+        "best he has ever seen. Dorr climbed from last to third in the rain.",
+        published="2016-11-14T09:00:00",
+    )
+    assert parsed.w.when == "Sunday"

@@ -46,7 +46,7 @@ _EVENT_PRONOUNS = frozenset({"it", "this", "that"})
 # How many sentences back a pronoun's happening may have been told ("It happened at dawn").
 _PRONOUN_REACH = 2
 # How a word hangs on the noun it describes inside a noun phrase.
-_NOUN_MODIFIERS = frozenset({"compound", "amod", "nummod", "poss", "nmod"})
+_NOUN_MODIFIERS = frozenset({"compound", "amod", "nummod", "nmod"})
 
 
 def _subject_event(verb: Token, triggers: dict[int, EventSense]) -> int | None:
@@ -94,7 +94,8 @@ def _dates_a_participant(verb: Token, triggers: dict[int, EventSense]) -> bool:
 
 def modifies_a_noun(token: Token) -> bool:
     """Whether a time (its head word) stands inside a noun phrase as its modifier: "his 2005 rampage", "a
-    Christmas party", "last year's budget"."""
+    Christmas party". Not a day's possessive: "Sunday's Grand Prix", "Friday's vote" tell when the
+    occasion took place, whatever word names it."""
     return token.dep_ in _NOUN_MODIFIERS and token.head.pos_ in ("NOUN", "PROPN") and token.head.i != token.i
 
 

@@ -542,3 +542,13 @@ def test_a_day_s_possessive_dates_the_occasion_it_names(analyze):
         published="2016-11-14T09:00:00",
     )
     assert parsed.w.when == "Sunday"
+
+
+def test_a_description_beside_a_name_is_who_the_name_names(analyze):
+    # "who died" hangs on the descriptions set beside the name: the one who died is Mara Quell.
+    parsed = analyze(
+        "Mara Quell, the folk singer and radio host who died on Friday, will be remembered for her songs "
+        "about the northern coast.",
+        published="2021-03-15T09:00:00",
+    )
+    assert parsed.w.who == "Mara Quell"

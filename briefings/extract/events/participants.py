@@ -30,10 +30,18 @@ class Namer:
         self.index = index
 
     def actor_near(self, token: Token) -> str | None:
-        """The actor named by the token, else by an apposition in its phrase ("the commander of ..., General X")."""
+        """The actor named by the token, else the one it describes in apposition, else by an apposition in
+        its phrase ("the commander of ..., General X")."""
         name = self.index.actor[token.i]
         if name is not None:
             return name
+        # A description set beside a name ("Bettie Page, the pin-up queen and icon who ...") is who or what
+        # the name names, however many descriptions are joined.
+        described = token
+        while described.dep_ == "conj" and described.head.i != described.i:
+            described = described.head
+        if described.dep_ == "appos" and self.index.actor[described.head.i] is not None:
+            return self.index.actor[described.head.i]
         for inner in token.subtree:
             if (
                 inner.dep_ == "appos"

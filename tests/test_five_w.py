@@ -552,3 +552,23 @@ def test_a_description_beside_a_name_is_who_the_name_names(analyze):
         published="2021-03-15T09:00:00",
     )
     assert parsed.w.who == "Mara Quell"
+
+
+@pytest.mark.parametrize(
+    ("text", "who"),
+    [
+        (
+            "A bomb wounded two police officers outside a bank in Sarlow on Friday, police said. The bomb "
+            "had been left in a bag near the door.",
+            "two police officers",
+        ),
+        (
+            "Explosion kills six workers at Marrow chemical plant\n\nAn explosion killed six workers at a "
+            "chemical plant in Marrow on Tuesday, the company said.",
+            "six workers",
+        ),
+    ],
+)
+def test_a_happening_or_a_weapon_is_no_who_those_it_struck_are(analyze, text, who):
+    parsed = analyze(text, published="2021-03-15T09:00:00")
+    assert parsed.w.who == who

@@ -736,14 +736,12 @@ class _Corrector:
         return False
 
 
-@functools.cache
 def _happening_words() -> frozenset[str]:
-    """The last words of a happening's name: the event lexicon's nouns ("shooting", "crash") and the other
-    endings of events' names (`lexicons/event_words.txt`: "Grand Prix", "festival", "spree")."""
+    """The last words of a happening's name (`events.lexicon.happening_words`)."""
     # Imported when first asked: the events package reads this module's names as it loads.
-    from briefings.extract.events.lexicon import NOUN_SENSES
+    from briefings.extract.events.lexicon import happening_words
 
-    return word_list("event_words") | frozenset(NOUN_SENSES)
+    return happening_words()
 
 
 def _given_an_age(doc: Doc, span: Span) -> bool:

@@ -6,7 +6,10 @@ so that two mentions of one real event ("Iran launched missiles", "the attacks",
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
+
+from briefings.extract.lexicons import word_list
 
 
 @dataclass(frozen=True)
@@ -371,3 +374,10 @@ def related_families(event_type: str) -> frozenset[str]:
     """The families whose events may tell the same happening as an event of this type."""
     family = FAMILY_OF_TYPE.get(event_type, event_type)
     return RELATED_FAMILIES.get(family, frozenset({family}))
+
+
+@functools.cache
+def happening_words() -> frozenset[str]:
+    """The last words of a happening's name: the nouns above ("shooting", "crash") and the other endings of
+    events' names (`lexicons/event_words.txt`: "Grand Prix", "festival", "spree")."""
+    return word_list("event_words") | frozenset(NOUN_SENSES)

@@ -567,6 +567,11 @@ def test_a_description_beside_a_name_is_who_the_name_names(analyze):
             "chemical plant in Marrow on Tuesday, the company said.",
             "six workers",
         ),
+        (
+            # An earthquake is a happening too, and the island it hit is no one: who tells of it.
+            "A powerful earthquake hit the island of Verla on Sunday, the Verla Red Cross said.",
+            "Verla Red Cross",
+        ),
     ],
 )
 def test_a_happening_or_a_weapon_is_no_who_those_it_struck_are(analyze, text, who):

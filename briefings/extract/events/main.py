@@ -13,7 +13,12 @@ from datetime import datetime
 
 from spacy.tokens import Doc
 
-from briefings.extract.events.lexicon import WEAPON_LEMMAS, happening_words, related_families
+from briefings.extract.events.lexicon import (
+    PLACE_HEAD_NOUNS,
+    WEAPON_LEMMAS,
+    happening_words,
+    related_families,
+)
 from briefings.extract.events.main_when import (
     main_when,
     offsets_from_events,
@@ -117,37 +122,37 @@ def _as_written(actor: Actor) -> str:
     return Counter(_without_article(m.text) for m in actor.mentions).most_common(1)[0][0]
 
 
-def _who(event: Event, actors: list[Actor], mentioned: set[int]) -> str | None:
+def _who(event: Event, actors: list[Actor], places: list[Place], mentioned: set[int]) -> str | None:
     """Who did it: a named agent ("in a Taliban raid"), else the subject ("Seven people were killed"). A
     happening or a weapon is no one ("Quake kills five", "A bomb wounded an officer"): those it happened
-    to are, else the people or bodies its sentences name; with none named, the happening is still what
-    acted ("Explosion outside the town hall")."""
+    to are (not the places it struck: "Quake hits island"), else the people or bodies its sentences name;
+    with none named, the happening is still what acted ("Explosion outside the town hall")."""
     agent = next(iter(event.who), None)
     actor = next((a for a in actors if a.name == agent), None) if agent else None
     if actor is not None:
         names = {actor.name, *actor.aliases, *(m.text for m in actor.mentions)}
         return event.subject if event.subject in names else _as_written(actor)
     doer = event.subject or agent
-    if doer is not None and _names_a_happening_or_weapon(doer):
-        # (Not a country: "the German consulate" names a country, not someone who was there.)
-        someone = [a for a in actors if a.kind != "country"]
-        return next(iter(event.whom), None) or _actor_in(someone, mentioned) or doer
-    return doer
+    if doer is None or not _head_in(doer, happening_words() | WEAPON_LEMMAS):
+        return doer
+    spellings = {m.text for p in places for m in p.mentions} | {p.name for p in places}
+    struck = (n for n in event.whom if n not in spellings and not _head_in(n, PLACE_HEAD_NOUNS))
+    # (Not a country: "the German consulate" names a country, not someone who was there.)
+    someone = [a for a in actors if a.kind != "country"]
+    return next(struck, None) or _actor_in(someone, mentioned) or doer
 
 
-_HUNG_ON = re.compile(r"\s(?:of|in|at|on|for|from|with|by|near|after|during|over)\s", re.IGNORECASE)
+_HUNG_ON = re.compile(r"\s(?:of|in|at|on|for|from|with|by|near|after|during|over|around)\s", re.IGNORECASE)
 
 
-def _names_a_happening_or_weapon(phrase: str) -> bool:
-    """Whether a phrase's last word is a word for a happening ("the Croydon tram crash", "a blast") or for
-    a weapon ("a bomb"); a plural is read by its singular."""
-    # The head word: the last before what is hung on it ("the suspect in the death" is a suspect).
-    words = re.findall(r"[A-Za-z]+", _HUNG_ON.split(phrase, maxsplit=1)[0])
-    if not words:
+def _head_in(phrase: str, words: frozenset[str]) -> bool:
+    """Whether a phrase's head word is one of these: its last word before what is hung on it ("the suspect
+    in the death" is a suspect, "the Croydon tram crash" a crash); a plural is read by its singular."""
+    found = re.findall(r"[A-Za-z]+", _HUNG_ON.split(phrase, maxsplit=1)[0])
+    if not found:
         return False
-    last = words[-1].lower()
-    things = happening_words() | WEAPON_LEMMAS
-    return last in things or (last.endswith("s") and last[:-1] in things)
+    head = found[-1].lower()
+    return head in words or (head.endswith("s") and head[:-1] in words)
 
 
 def main_event(
@@ -177,7 +182,7 @@ def main_event(
         )
     event = max(events, key=lambda e: (e.salience, -min(e.mentions or [e.sentence])))
     mentioned = set(event.mentions or [event.sentence])
-    who = _who(event, actors, mentioned) or _actor_in(actors, mentioned) or _actor_in(actors, lead)
+    who = _who(event, actors, places, mentioned) or _actor_in(actors, mentioned) or _actor_in(actors, lead)
     located, naming = placing_mentions(doc, places) if doc is not None else (None, {})
     where = (
         event.where_text

@@ -504,24 +504,25 @@ def test_an_offset_of_years_from_another_event_is_background_not_the_news_time(a
     assert parsed.w.when != "Ten years after the flood"
 
 
-def test_a_year_that_says_which_thing_is_meant_does_not_date_the_event(analyze):
-    # "his 2014 pension scheme": the year tells which scheme, not when the sentencing happened.
-    parsed = analyze(
-        "A judge in Harwick sentenced Tom Dellow on Saturday to twelve years in prison for his 2014 pension "
-        "scheme, which cost savers millions.",
-        published=None,
-    )
-    assert parsed.w.when == "Saturday"
-
-
-def test_a_holiday_that_names_a_party_is_not_when_it_happened(analyze):
-    # "a Christmas party" names the party; the text says the shooting happened on Friday night.
-    parsed = analyze(
-        "One man is dead after being shot by a gunman who burst into an office Christmas party Friday "
-        "night in Corvale. Police arrested a former employee.",
-        published=None,
-    )
-    assert parsed.w.when == "Friday night"
+@pytest.mark.parametrize(
+    ("text", "when"),
+    [
+        # "his 2014 pension scheme": the year tells which scheme, not when the sentencing happened.
+        (
+            "A judge in Harwick sentenced Tom Dellow on Saturday to twelve years in prison for his 2014 "
+            "pension scheme, which cost savers millions.",
+            "Saturday",
+        ),
+        # "a Christmas party" names the party; the text says the shooting happened on Friday night.
+        (
+            "One man is dead after being shot by a gunman who burst into an office Christmas party Friday "
+            "night in Corvale. Police arrested a former employee.",
+            "Friday night",
+        ),
+    ],
+)
+def test_a_time_that_says_which_thing_is_meant_does_not_date_the_event(analyze, text, when):
+    assert analyze(text, published=None).w.when == when
 
 
 def test_a_headline_in_title_case_names_no_venue_after_in(analyze):

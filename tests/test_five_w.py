@@ -578,3 +578,25 @@ def test_a_description_beside_a_name_is_who_the_name_names(analyze):
 def test_a_happening_or_a_weapon_is_no_who_those_it_struck_are(analyze, text, who):
     parsed = analyze(text, published="2021-03-15T09:00:00")
     assert parsed.w.who == who
+
+
+@pytest.mark.parametrize(
+    ("text", "when"),
+    [
+        # A posting label's date and time are the page's, not the reopening's.
+        (
+            "Harbour bridge reopens PUBLISHED: 14:05 GMT, 2 March 2024 The Kell harbour bridge reopened on "
+            "Friday after two months of repairs, the council said.",
+            "Friday",
+        ),
+        # A page copied with its address: the headline's date is the page's; "yesterday" is read from it.
+        (
+            "http://news.example.org/2013/06/07/singer-rena-hollis-dies Singer Rena Hollis dies Friday, June "
+            "7, 2013 Rena Hollis, whose songs topped the charts in the 1950s, died yesterday at her home in "
+            "Corvale.",
+            "yesterday",
+        ),
+    ],
+)
+def test_a_page_s_own_stamp_is_not_when_its_news_happened(analyze, text, when):
+    assert analyze(text, published=None).w.when == when

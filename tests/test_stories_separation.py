@@ -6,11 +6,11 @@ from datetime import date
 
 import pytest
 
+from briefings.extract.page_dates import stated_days, url_days, url_header_end
 from briefings.models import ArticleAnalysis
 from briefings.stories.clustering import cluster_articles
 from briefings.stories.features import extract_features
 from briefings.stories.index import IndexSettings, StoryIndex
-from briefings.stories.page_dates import stated_days, url_days, url_header_end
 
 # Two earthquakes on one island, seven years apart: same kind, same place, same officials' words.
 QUAKE_2011 = (

@@ -12,8 +12,8 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from briefings.extract.lexicons import countries
 from briefings.extract.names import normalise_name, org_key, person_core
+from briefings.extract.page_dates import day_of_value, stated_days, to_day, url_header_end
 from briefings.models import ArticleAnalysis, Mention
-from briefings.stories.page_dates import day_of_value, stated_days, to_day, url_header_end
 
 # Words read from the text: letters (with inner apostrophes or hyphens) and four-digit years; other
 # numbers (counts, times of day) differ between reports of one event, so they say nothing of identity.

@@ -28,6 +28,7 @@ from briefings.extract.events.main_when import (
 )
 from briefings.extract.events.placing import placing_mentions
 from briefings.extract.events.specific_place import most_specific_where
+from briefings.extract.page_dates import page_stamps, stamped_publication
 from briefings.models import Actor, Event, FiveW, Place, Sentence, TimeExpression
 
 # The title and the first sentences of the body: where a missing "when" or "where" is looked for last.
@@ -173,6 +174,10 @@ def main_event(
     if not sentences:
         return FiveW()
     if doc is not None:
+        if published is None:
+            # A page that carries no publication time may still state it ("PUBLISHED: 7 July 2012"): the
+            # news is that day's, and dates far from it are its background.
+            published = stamped_publication(page_stamps(times, doc.text))
         times = told_times(times, doc, sentences, events)
     if not events:
         return FiveW(

@@ -13,8 +13,10 @@ from briefings.extract.events.lexicon import (
 )
 from briefings.extract.events.syntax import own_subject
 from briefings.extract.events.triggers import BOUND_PREPOSITIONS, MEANS_MARKS, OTHER, SAY
+from briefings.extract.page_dates import page_stamps
 
 _UNTIMED_TYPES = frozenset({"DURATION", "SET"})
+
 # How far back (in tokens) a dateline's date may stand from the start of its line ("LIMA, Peru, March 12").
 _DATELINE_REACH = 14
 
@@ -121,12 +123,17 @@ def time_anchors(index: TokenIndex, doc: Doc, triggers: dict[int, EventSense]) -
     January 7, 'Iran launched ...'") borrows it, and uses it only when it has no time of its own.
     """
     anchors: dict[int, TimeAnchor] = {}
+    stamps = {(t.start, t.end) for t in page_stamps(index.times, doc.text)}
     spans: dict[int, list[int]] = {}
     for i, number in enumerate(index.time):
         if number is not None:
             spans.setdefault(number, []).append(i)
     for number, token_ids in spans.items():
-        if index.times[number].type in _UNTIMED_TYPES or in_dateline(doc, token_ids[0]):
+        if (
+            index.times[number].type in _UNTIMED_TYPES
+            or in_dateline(doc, token_ids[0])
+            or (index.times[number].start, index.times[number].end) in stamps
+        ):
             continue
         inside = set(token_ids)
         node = next(

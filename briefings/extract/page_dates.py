@@ -1,4 +1,5 @@
-"""The day an article says it is from when it has no publication time: its address or its header line.
+"""The day an article says it is from when it has no publication time: its address or its header line; and
+which of its dates is the page's own stamp rather than the date of anything it tells.
 
 A text copied from a web page may open with the page's address ("http: / / www. example. com / 2013 / 08 /
 02 / …") and a posting line ("Posted 11 / 27 / 2005"). Two reports years apart are two events, however alike
@@ -8,9 +9,9 @@ they read; these dates are what tells them apart when no publication time does.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
-from briefings.models import ArticleAnalysis
+from briefings.models import ArticleAnalysis, TimeExpression
 
 _DAY_VALUE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
 # A text copied from a web page may open with the page's address, often with spaces around its
@@ -64,6 +65,16 @@ _DATE_PREPOSITIONS = frozenset(
 )
 # How far into its text (past an opening address) an article says when it was written.
 HEADER_CHARS = 350
+# A year written out, and what may stand between a stamp's date and its clock time (", 2: ").
+_YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
+_STAMP_GAP = 12
+_STAMP_JOINER = re.compile(r"[\s,.:;\d-]*")
+# The labels a page writes just before its own date ("PUBLISHED: 22:07 GMT, 7 July 2012", "Updated 11/27/2005",
+# "Last updated at 15:41 GMT"), capitalised as labels are: "police posted on Friday" is a happening's date.
+_POSTING_WORDS = re.compile(
+    r"(?:\b(?:Published|Updated|Posted|Modified|PUBLISHED|UPDATED|POSTED|MODIFIED)"
+    r"|\b(?:Last|LAST) (?:updated|UPDATED))\s*(?:on|at|ON|AT)?\s*:?\s*$"
+)
 
 
 def to_day(value: datetime | date) -> int:
@@ -192,3 +203,37 @@ def stated_days(analysis: ArticleAnalysis, header_end: int) -> tuple[int, int] |
     if header is not None and (from_url is None or from_url[0] <= header[0] <= from_url[1]):
         return header
     return from_url or header
+
+
+def _is_page_stamp(text: str, start: int, header_end: int, full_date: bool) -> bool:
+    if _POSTING_WORDS.search(text, max(0, start - 30), start):
+        return True
+    return full_date and 0 < header_end <= start < header_end + HEADER_CHARS and _bare(text, start)
+
+
+def page_stamps(times: list[TimeExpression], text: str) -> list[TimeExpression]:
+    """The times that are the page's own stamp, not the time of anything it tells: one after a posting label
+    ("Published: 7 July 2012", "UPDATED: 22:07 GMT"); a full date standing bare in the header of a text that
+    opens with its address (the headline and its date before the report: "… / esther - williams - dies
+    Hollywood's mermaid dies Friday, June 7, 2013 Esther Williams, …"); and the clock time written just
+    after a stamp ("July 21, 2013, 2:21 pm BST")."""
+    header_end = url_header_end(text)
+    stamps: list[TimeExpression] = []
+    for time in times:
+        full_date = bool(_DAY_VALUE.match(time.value)) and bool(_YEAR.search(time.text))
+        follows = bool(stamps) and 0 <= time.start - stamps[-1].end <= _STAMP_GAP
+        if (follows and _STAMP_JOINER.fullmatch(text[stamps[-1].end : time.start])) or _is_page_stamp(
+            text, time.start, header_end, full_date
+        ):
+            stamps.append(time)
+    return stamps
+
+
+def stamped_publication(stamps: list[TimeExpression]) -> datetime | None:
+    """The day a page's stamps say it was published (the first that names a day), for a text that carries
+    no publication time of its own."""
+    for stamp in stamps:
+        day = day_of_value(stamp.value)
+        if day is not None:
+            return datetime.combine(date.fromordinal(day), datetime.min.time(), tzinfo=UTC)
+    return None

@@ -215,13 +215,16 @@ def page_stamps(times: list[TimeExpression], text: str) -> list[TimeExpression]:
     """The times that are the page's own stamp, not the time of anything it tells: one after a posting label
     ("Published: 7 July 2012", "UPDATED: 22:07 GMT"); a full date standing bare in the header of a text that
     opens with its address (the headline and its date before the report: "… / esther - williams - dies
-    Hollywood's mermaid dies Friday, June 7, 2013 Esther Williams, …"); and the clock time written just
-    after a stamp ("July 21, 2013, 2:21 pm BST")."""
+    Hollywood's mermaid dies Friday, June 7, 2013 Esther Williams, …"); and the clock time or full date
+    written just after a stamp ("July 21, 2013, 2:21 pm BST", "UPDATED: 22:07 GMT, 7 July 2012")."""
     header_end = url_header_end(text)
     stamps: list[TimeExpression] = []
     for time in times:
         full_date = bool(_DAY_VALUE.match(time.value)) and bool(_YEAR.search(time.text))
-        follows = bool(stamps) and 0 <= time.start - stamps[-1].end <= _STAMP_GAP
+        # (Only a clock time or a full date: "June 7, 2013 Yesterday, the singer …" opens the report with
+        # its own day; "22:07 GMT, 7 July 2012" is one stamp.)
+        joins = time.type == "TIME" or full_date
+        follows = joins and bool(stamps) and 0 <= time.start - stamps[-1].end <= _STAMP_GAP
         if (follows and _STAMP_JOINER.fullmatch(text[stamps[-1].end : time.start])) or _is_page_stamp(
             text, time.start, header_end, full_date
         ):

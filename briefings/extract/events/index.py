@@ -8,6 +8,7 @@ from spacy.attrs import IDX, ORTH
 from spacy.strings import get_string_id
 from spacy.tokens import Doc
 
+from briefings.extract.page_dates import page_stamps
 from briefings.models import Actor, ActorKind, Mention, Place, Sentence, TimeExpression
 
 # How many words a label before a colon may have.
@@ -29,6 +30,8 @@ class TokenIndex:
     place_tokens: list[int]
     # Per sentence with a short label before a colon ("Croydon tram crash: ..."), the colon's token index.
     label_end: dict[int, int]
+    # The numbers of the times that are the page's own stamp (`page_dates.page_stamps`): they date no event.
+    stamps: frozenset[int]
 
 
 def _token_range(doc: Doc, start: int, end: int) -> range:
@@ -83,4 +86,6 @@ def build_index(
         if int(columns[i, 1]) == _COLON and i - first_token <= LABEL_WORDS and number not in label_end:
             label_end[number] = i
     place_tokens = [i for i, name in enumerate(place) if name is not None]
-    return TokenIndex(actor, actor_kind, place, time, sentence, times, place_tokens, label_end)
+    stamped = {(t.start, t.end) for t in page_stamps(times, doc.text)}
+    stamps = frozenset(n for n, t in enumerate(times) if (t.start, t.end) in stamped)
+    return TokenIndex(actor, actor_kind, place, time, sentence, times, place_tokens, label_end, stamps)

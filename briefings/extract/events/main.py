@@ -174,11 +174,12 @@ def main_event(
     if not sentences:
         return FiveW()
     if doc is not None:
+        stamps = page_stamps(times, doc.text)
         if published is None:
             # A page that carries no publication time may still state it ("PUBLISHED: 7 July 2012"): the
             # news is that day's, and dates far from it are its background.
-            published = stamped_publication(page_stamps(times, doc.text))
-        times = told_times(times, doc, sentences, events)
+            published = stamped_publication(stamps)
+        times = told_times(times, doc, sentences, events, stamps)
     if not events:
         return FiveW(
             who=_actor_in(actors, lead),

@@ -22,7 +22,6 @@ from spacy.tokens import Doc
 from briefings.extract.events.dating import in_news_window
 from briefings.extract.events.lexicon import FAMILY_OF_TYPE, related_families
 from briefings.extract.events.timing import in_dateline, modifies_a_noun
-from briefings.extract.page_dates import page_stamps
 from briefings.models import Event, Sentence, TimeExpression
 
 # The title and the first sentences of the body: where a missing "when" is looked for last.
@@ -176,22 +175,26 @@ def _names_a_day(text: str | None) -> bool:
 
 
 def told_times(
-    times: list[TimeExpression], doc: Doc, sentences: list[Sentence], events: Iterable[Event] = ()
+    times: list[TimeExpression],
+    doc: Doc,
+    sentences: list[Sentence],
+    events: Iterable[Event],
+    stamps: Iterable[TimeExpression],
 ) -> list[TimeExpression]:
     """The times that stand in a clause or a dateline: not a caption's date, a page's "Posted: March 2,
-    2024 10:42 AM" or a byline's stamp, which stand in lines without a verb or after a posting label and
-    date no happening (`page_stamps`); nor a
-    time that only says which thing a noun means ("a Christmas party", "his 2005 rampage"), unless an event
-    (`events`) has it for its own ("Friday night's fire")."""
+    2024 10:42 AM" or a byline's stamp, which stand in lines without a verb or after a posting label
+    (`stamps`, from `page_dates.page_stamps`) and date no happening; nor a time that only says which thing
+    a noun means ("a Christmas party", "his 2005 rampage"), unless an event (`events`) has it for its own
+    ("Friday night's fire")."""
     starts = [s.start for s in sentences]
     tags = doc.to_array([POS, IDX])  # one array, no token objects for the many words that are no verbs
     verbs = tags[numpy.isin(tags[:, 0], (VERB_TAG, AUX_TAG)), 1] if len(doc) else []
     with_verb = {bisect_right(starts, int(offset)) - 1 for offset in verbs}
     owned = {e.when_text for e in events if e.when_text}
-    stamps = {(t.start, t.end) for t in page_stamps(times, doc.text)}
+    stamped = {(t.start, t.end) for t in stamps}
     kept = []
     for t in times:
-        if (t.start, t.end) in stamps:
+        if (t.start, t.end) in stamped:
             continue
         span = doc.char_span(t.start, t.end, alignment_mode="expand")
         if span is not None and len(span) and t.text not in owned and modifies_a_noun(span.root):

@@ -13,7 +13,6 @@ from briefings.extract.events.lexicon import (
 )
 from briefings.extract.events.syntax import own_subject
 from briefings.extract.events.triggers import BOUND_PREPOSITIONS, MEANS_MARKS, OTHER, SAY
-from briefings.extract.page_dates import page_stamps
 
 _UNTIMED_TYPES = frozenset({"DURATION", "SET"})
 
@@ -123,7 +122,6 @@ def time_anchors(index: TokenIndex, doc: Doc, triggers: dict[int, EventSense]) -
     January 7, 'Iran launched ...'") borrows it, and uses it only when it has no time of its own.
     """
     anchors: dict[int, TimeAnchor] = {}
-    stamps = {(t.start, t.end) for t in page_stamps(index.times, doc.text)}
     spans: dict[int, list[int]] = {}
     for i, number in enumerate(index.time):
         if number is not None:
@@ -132,7 +130,7 @@ def time_anchors(index: TokenIndex, doc: Doc, triggers: dict[int, EventSense]) -
         if (
             index.times[number].type in _UNTIMED_TYPES
             or in_dateline(doc, token_ids[0])
-            or (index.times[number].start, index.times[number].end) in stamps
+            or number in index.stamps
         ):
             continue
         inside = set(token_ids)

@@ -423,6 +423,15 @@ def test_a_month_naming_a_thing_takes_no_tense_from_the_clause(nlp: Language) ->
     assert result["October"] == ("DATE", "2019-10")
 
 
+def test_a_day_something_is_set_for_is_ahead_even_in_a_headline(nlp: Language) -> None:
+    # A headline drops "are": "Talks set for Friday" is a schedule; "the record set on Friday" was set.
+    assert found(nlp, "Talks to end the Orrby dock strike set for Friday")["Friday"] == ("DATE", "2020-01-10")
+    assert found(nlp, "The Orrby record set on Friday still stands.")["Friday"] == ("DATE", "2020-01-03")
+    # ... and the plan a past clause tells of was for a day already gone.
+    planned = found(nlp, "A memorial service planned at Orrby for Saturday was cancelled.")
+    assert planned["Saturday"] == ("DATE", "2020-01-04")
+
+
 def test_a_year_after_pre_or_post_is_that_year(nlp: Language) -> None:
     result = found(nlp, "The post-1962 trade rules of Vellmark split many families.")
     assert result["post-1962"] == ("DATE", "1962")

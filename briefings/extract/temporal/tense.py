@@ -49,6 +49,10 @@ _SCHEDULING = frozenset(
 _AHEAD_MARKERS = ("as soon as", "as early as", "no later than", "not before", "in time for", "effective")
 
 
+# The word before a date that makes it the time something is set for: "the vote set for Friday", where a
+# headline's participle ("Talks set for Friday") is a schedule, not a record ("the record set on Aug. 6").
+_TARGET_MARKER = "for"
+
 # Words before a date that end a stretch of time: ahead when the stretch reaches the present.
 _UNTIL_MARKERS = ("until", "till", "up to")
 
@@ -193,7 +197,7 @@ def clause_tense(doc: Doc, start: int, end: int, text: str | None = None) -> Ten
                 tense == "past"
                 and token.lemma_ in _SCHEDULING
                 and not _perfect(token)
-                and not _reduced_relative(token)
+                and (not _reduced_relative(token) or _set_for_ahead(token, before))
             ):
                 return "future"
             if tense is not None and before.rstrip().endswith(_UNTIL_MARKERS) and _reaches_now(token, tense):
@@ -212,6 +216,23 @@ def clause_tense(doc: Doc, start: int, end: int, text: str | None = None) -> Ten
             if tense is not None:
                 return tense
     return None
+
+
+def _set_for_ahead(participle: Token, before: str) -> bool:
+    """Whether "the vote set for Friday" puts Friday ahead: a reduced relative's "for" names the time it is
+    set for, ahead unless the clause its noun stands in is told in the past ("a service planned for
+    Saturday was cancelled"). A headline's noun stands in no clause ("Talks set for Friday")."""
+    words = before.split()
+    if not words or words[-1] != _TARGET_MARKER:
+        return False
+    governor = participle.head
+    for _ in range(6):
+        if governor.pos_ in _VERBAL and governor.dep_ not in ("aux", "auxpass"):
+            return verb_tense(governor) != "past"
+        if governor.head is governor:
+            break
+        governor = governor.head
+    return True
 
 
 def _sentence_tokens(doc: Doc, index: int, limit: int = 120) -> list[Token]:

@@ -117,6 +117,35 @@ def test_name_after_a_person_title_is_a_person_whatever_the_label(nlp: Language)
     assert whitlock.roles == ["State Department spokesperson"]
 
 
+def test_name_after_an_occupation_is_a_person_and_so_is_its_surname(nlp: Language) -> None:
+    text = 'Head librarian Sofia Brandvik said the shelves were full. "Come early," Brandvik said.'
+    actors = actors_of(nlp, text, [("Sofia Brandvik", "ORG"), ("Brandvik", "ORG")])
+    brandvik = named(actors, "Sofia Brandvik")
+    assert brandvik.kind == "person"
+    assert [m.text for m in brandvik.mentions] == ["Sofia Brandvik", "Brandvik"]
+
+
+def test_a_name_that_who_describes_is_a_person_not_a_place(nlp: Language) -> None:
+    text = "Ines Okarro, who leads the dockers, said the strike would go on."
+    actors = actors_of(nlp, text, [("Ines Okarro", "GPE")])
+    assert named(actors, "Ines Okarro").kind == "person"
+
+
+def test_a_name_beside_a_singular_noun_is_one_person_however_plural_it_looks(nlp: Language) -> None:
+    text = "The cooperative's director, Piet Aalvers, asked the town for help."
+    doc = parse(nlp, text, [("Piet Aalvers", "PERSON")])
+    doc[6].tag_ = "NNPS"  # the tagger reads some surnames ending in -s as plurals ("Aalders")
+    assert doc[6].text == "Aalvers" and doc[6].dep_ == "appos"
+    actors = extract_actors(doc, extract_sentences(doc))
+    assert named(actors, "Piet Aalvers").kind == "person"
+
+
+def test_a_cooperative_is_an_organisation_whatever_the_label(nlp: Language) -> None:
+    text = "The barn belonged to Velmar Grain Cooperative, which said it held 3,000 tonnes of barley."
+    actors = actors_of(nlp, text, [("Velmar Grain Cooperative", "PERSON")])
+    assert named(actors, "Velmar Grain Cooperative").kind == "organization"
+
+
 def test_demonym_counts_toward_its_country(nlp: Language) -> None:
     text = "Norwegian officials said the ship was safe. Norway will send a second ship."
     actors = actors_of(nlp, text, [("Norwegian", "NORP"), ("Norway", "GPE")])

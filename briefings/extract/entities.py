@@ -482,6 +482,8 @@ class _Corrector:
             return None
         if kind in _PLACE_KINDS and _given_an_age(self.doc, span):
             return "person"  # "said 40-year-old Tsikala Stephania": an age is said of a person
+        if kind in _PLACE_KINDS and _described_as_someone(span):
+            return "person"  # "Ines Okafor, who leads the union,": places are described with "which"
         return kind
 
     def _names_a_happening(self, span: Span) -> bool:
@@ -648,7 +650,12 @@ class _Corrector:
             return "organization"
         if len(span) > 1 and span[-1].is_title and _lower_key(span[-1]) in PLACE_GENERICS | _GEOGRAPHY:
             return "place"  # "Utah County", "Niagara Falls"
-        if len(span) > 1 and span[-1].tag_ == "NNPS" and not span[-1].lower_.endswith("ss"):
+        if (
+            len(span) > 1
+            and span[-1].tag_ == "NNPS"
+            and not span[-1].lower_.endswith("ss")
+            and not _one_of_a_kind(span)
+        ):
             return "group"  # "Cleveland Cavaliers", "the Obamas": a plural name is a team or a family
         if len(span) == 1 and self._is_common_word_name(span):
             return None
@@ -758,6 +765,33 @@ def _given_an_age(doc: Doc, span: Span) -> bool:
         and int(after[1].text) < 120
         and after[2].text in (",", ")")
     )
+
+
+# Relative words that refer to people: a clause they open describes someone, never a place.
+_PERSONAL_RELATIVES = frozenset(["who", "whom", "whose"])
+
+
+def _described_as_someone(span: Span) -> bool:
+    """ "Ines Okafor, who leads the union, said": a name of two or three capitalised words that a relative
+    clause opened by "who" describes names someone (a place or a building takes "which" or "where")."""
+    words = [t for t in span if t.is_alpha]
+    if not 2 <= len(words) <= 3 or not all(t.is_title for t in words):
+        return False
+    if any(_lower_key(t) in word_list("org_words") or _lower_key(t) in PLACE_GENERICS for t in words):
+        return False
+    return any(
+        child.dep_ == "relcl" and child.left_edge.lower_ in _PERSONAL_RELATIVES
+        for child in span.root.children
+    )
+
+
+def _one_of_a_kind(span: Span) -> bool:
+    """ "The cooperative's director, Piet Aalders,": a name set beside a singular noun names one, however
+    plural its last word looks to the tagger."""
+    root = span.root
+    if root.dep_ == "appos" and root.head.tag_ == "NN":
+        return True
+    return any(child.dep_ == "appos" and child.tag_ == "NN" for child in root.children)
 
 
 def _quoted_title(doc: Doc, span: Span) -> bool:

@@ -34,3 +34,16 @@ def test_a_posting_label_marks_a_stamp_and_prose_does_not():
     text = "Updated: 14:05 GMT The council said the video was posted on Friday by a resident."
     times = _times(text, ("14:05 GMT", "TIME", "XXXX-XX-XXT14:05"), ("Friday", "DATE", "XXXX-WXX-5"))
     assert [t.text for t in page_stamps(times, text)] == ["14:05 GMT"]
+
+
+def test_a_date_a_sentence_sets_something_for_is_no_stamp():
+    text = (
+        "http://news.example.org/vellmark/4471.html Vellmark votes on two parties 26 September 2013, 10:00 "
+        "The Vellmark elections, which are planned for December 15, 2013, will be held on a two-party basis."
+    )
+    times = _times(
+        text,
+        ("26 September 2013", "DATE", "2013-09-26"),
+        ("December 15, 2013", "DATE", "2013-12-15"),
+    )
+    assert [t.text for t in page_stamps(times, text)] == ["26 September 2013"]

@@ -61,6 +61,9 @@ _DATE_PREPOSITIONS = frozenset(
         "between",
         "and",
         "to",
+        "for",
+        "during",
+        "through",
     ]
 )
 # How far into its text (past an opening address) an article says when it was written.

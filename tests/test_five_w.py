@@ -319,6 +319,16 @@ def test_an_undated_text_answers_the_day_it_names_for_its_event_not_a_background
     assert parsed.w.when == "Friday"
 
 
+def test_an_undated_text_answers_yesterday_for_its_event_not_a_year_of_its_background(analyze):
+    # "yesterday" points at the event's day from a day the text does not give; "in 1950" is a career's start.
+    parsed = analyze(
+        "Mara Quell, the 1950s torch singer, died yesterday in Tarbil at the age of 91. Born in Orrby, Quell "
+        "left her job as a typist to sing in 1950.",
+        published=None,
+    )
+    assert parsed.w.when == "yesterday"
+
+
 def test_the_part_of_the_day_the_text_gives_stays_with_its_day(analyze):
     parsed = analyze(
         "Fire destroys warehouse in Leeds\n\n"

@@ -174,6 +174,18 @@ def _names_a_day(text: str | None) -> bool:
     )
 
 
+# A day told by pointing at it from the day of writing ("yesterday", "this morning", "last night").
+_DEICTIC_DAY = re.compile(
+    r"^(?:yesterday|today|tonight|tomorrow|(?:this|last|yesterday|tomorrow) (?:morning|afternoon|evening|night))$",
+    re.IGNORECASE,
+)
+
+
+def _points_at_its_day(event: Event) -> bool:
+    """Whether the event's own time points at its day from the day of writing ("yesterday")."""
+    return bool(event.when_text and _DEICTIC_DAY.match(event.when_text.strip()))
+
+
 def told_times(
     times: list[TimeExpression],
     doc: Doc,
@@ -264,6 +276,10 @@ def main_when(
         own = event.when_text
     if own is not None and _names_a_day(own):
         return own
+    # An undated text's "died yesterday": the day the event is told to have happened. Only a day named
+    # beside it says it better ("today, Sunday, February 22"); the years of its background ("began
+    # modelling in 1950") name theirs, not its.
+    deictic = event is not None and published is None and _points_at_its_day(event)
     lead = set(range(LEAD_SENTENCES))
     # A date beside the event or in the lead answers only when it is news, not background ("first proposed
     # in 2009", "a similar strike ten years ago").
@@ -275,7 +291,7 @@ def main_when(
     if event is not None:
         mentioned = set(event.mentions or [event.sentence])
         beside = _dated_event_in(others, mentioned)
-        if beside is not None:
+        if beside is not None and (not deictic or _is_day(beside.when)):
             return _said_day(beside, all_times)
         # The happening behind it, told nearest the top: the crash behind the deaths, the blast behind the raid.
         families = related_families(event.type) if event.type in FAMILY_OF_TYPE else frozenset()
@@ -285,8 +301,10 @@ def main_when(
         if related:
             return _said_day(min(related, key=lambda e: min(e.mentions or [e.sentence])), all_times)
         time = _concrete_time_in(times, mentioned)
-        if time is not None:
+        if time is not None and (not deictic or _is_day(time.value)):
             return time.text
+        if deictic:
+            return event.when_text
     if own is not None and event is not None and event.when:
         return _named_same_day(event.when, times) or own
     in_lead = _dated_event_in(others, lead) or _concrete_time_in(times, lead)

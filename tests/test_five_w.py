@@ -329,6 +329,15 @@ def test_an_undated_text_answers_yesterday_for_its_event_not_a_year_of_its_backg
     assert parsed.w.when == "yesterday"
 
 
+def test_what_did_not_happen_is_not_the_main_event(analyze):
+    parsed = analyze(
+        "An arsonist has badly damaged the church attended by the mayor of Tarbil, Vela Orr.\n\n"
+        "No one was hurt in the fire at Tarbil Bible Church on Friday night."
+    )
+    assert parsed.w.who == "An arsonist"
+    assert parsed.w.what is not None and "damaged" in parsed.w.what
+
+
 def test_the_part_of_the_day_the_text_gives_stays_with_its_day(analyze):
     parsed = analyze(
         "Fire destroys warehouse in Leeds\n\n"

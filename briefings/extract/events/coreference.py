@@ -256,7 +256,32 @@ def salience_of(group: EventGroup) -> float:
         score *= 0.6
     if all(m.sense is DATED for m in group.mentions):
         score *= 0.5  # told only because it is dated: background to the news, rarely the news itself
+    if all(_denied(m) for m in group.mentions):
+        score *= DENIED_WEIGHT  # "No one was hurt": what did not happen is not the news
     return round(score, 4)
+
+
+# How much an event counts that the text only denies ("no one was hurt", "police did not arrest anyone").
+DENIED_WEIGHT = 0.5
+# Subjects that deny the happening of the clause they lead.
+_NEGATIVE_SUBJECTS = frozenset(["nobody", "none", "nothing", "neither"])
+
+
+def _denied(mention: EventMention) -> bool:
+    """Whether the clause says the event did not happen: negated ("did not strike"), or with a subject that
+    is no one ("No one was hurt", "no injuries were reported", "Nobody died")."""
+    if mention.is_noun:
+        return False
+    trigger = mention.trigger
+    for child in trigger.children:
+        if child.dep_ == "neg":
+            return True
+        if child.dep_ in ("nsubj", "nsubjpass"):
+            if child.lower_ in _NEGATIVE_SUBJECTS:
+                return True
+            if any(c.dep_ == "det" and c.lower_ == "no" for c in child.children):
+                return True  # "No one", "no injuries"
+    return False
 
 
 def _first(values: list[str | None]) -> str | None:

@@ -121,6 +121,18 @@ def test_a_light_verb_carries_its_event_noun(nlp: Language):
     assert talks.where == "Varno"
 
 
+def test_a_verb_with_its_particle_names_the_event(nlp: Language):
+    parsed = run_events(
+        nlp,
+        "The singer Vera Quell passed away in Tarbil.\n"
+        "The mayor of Orrby stepped down after the vote.\n"
+        "Dock workers in Varno walked out over pay.",
+    )
+    assert parsed.of_type("die").action == "passed away in Tarbil"
+    assert parsed.of_type("resign").action.startswith("stepped down")
+    assert parsed.of_type("protest").trigger == "walked"
+
+
 def test_negated_and_planned_events_are_not_events(nlp: Language):
     parsed = run_events(
         nlp,

@@ -61,6 +61,14 @@ VERB_SENSES: dict[str, EventSense] = {
     **_senses("ban", "policy", "ban sanction", 0.8),
 }
 
+# Verbs that name a news event only with their particle ("passed away", "stepped down", "walked out").
+PHRASAL_SENSES: dict[tuple[str, str], EventSense] = {
+    ("pass", "away"): VERB_SENSES["die"],
+    ("step", "down"): VERB_SENSES["resign"],
+    ("walk", "out"): VERB_SENSES["protest"],
+    ("gun", "down"): VERB_SENSES["kill"],
+}
+
 NOUN_SENSES: dict[str, EventSense] = {
     **_senses("attack", "violence", "attack assault raid ambush bombing shelling invasion offensive", 1.0),
     **_senses("strike", "violence", "strike airstrike", 0.9),

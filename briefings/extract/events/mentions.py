@@ -18,6 +18,7 @@ from briefings.extract.events.index import TokenIndex
 from briefings.extract.events.lexicon import (
     HYPOTHETICAL_GOVERNORS,
     MODAL_LEMMAS,
+    PHRASAL_SENSES,
     REPORTING_LEMMAS,
     WEAPON_LEMMAS,
     EventSense,
@@ -101,7 +102,11 @@ def _action(trigger: Token, passive: bool, obj: Token | None, index: TokenIndex)
         return phrase(trigger, limit=8, drop=SIDE_CLAUSES | {"appos"})
     keep: list[Token] = [trigger]
     for child in trigger.children:
-        if child.dep_ in ("prt", "neg", "acomp", "oprd") or (passive and child.dep_ == "auxpass"):
+        if (
+            child.dep_ in ("prt", "neg", "acomp", "oprd")
+            or (passive and child.dep_ == "auxpass")
+            or (child.dep_ == "advmod" and (trigger.lemma_.lower(), child.lower_) in PHRASAL_SENSES)
+        ):
             keep.extend(child.subtree if child.dep_ in ("acomp", "oprd") else [child])
     if obj is not None:
         keep.extend(phrase_tokens(obj, limit=6, drop=SIDE_CLAUSES | {"acl", "appos"}))

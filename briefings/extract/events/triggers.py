@@ -11,6 +11,7 @@ from spacy.tokens import Doc, Token
 from briefings.extract.events.index import TokenIndex
 from briefings.extract.events.lexicon import (
     NOUN_SENSES,
+    PHRASAL_SENSES,
     REPORTING_LEMMAS,
     TARGET_PREPOSITIONS,
     VERB_SENSES,
@@ -88,6 +89,10 @@ def _verb_sense(token: Token) -> EventSense | None:
     obj = child_of(token, "dobj")
     if lemma == "open" and obj is not None and obj.lemma_.lower() == "fire":
         return _SHOOT
+    for child in token.rights:
+        # The particle, which the parser may read as an adverb ("stepped down", "passed away").
+        if child.dep_ in ("prt", "advmod") and (lemma, child.lower_) in PHRASAL_SENSES:
+            return PHRASAL_SENSES[(lemma, child.lower_)]
     sense = VERB_SENSES.get(lemma)
     if sense is None:
         return None
@@ -173,6 +178,7 @@ _TRIGGER_WORDS = (
     | frozenset(GERUND_SENSES)
     | REPORTING_LEMMAS
     | LIGHT_VERBS
+    | {verb for verb, _ in PHRASAL_SENSES}
     | {"open"}
 )
 

@@ -338,6 +338,11 @@ def test_what_did_not_happen_is_not_the_main_event(analyze):
     assert parsed.w.what is not None and "damaged" in parsed.w.what
 
 
+def test_an_undated_text_that_only_looks_ahead_has_no_when(analyze):
+    parsed = analyze("The Orrby choir sang of a future full of good things at the harvest feast.", published=None)
+    assert parsed.w.when is None
+
+
 def test_the_part_of_the_day_the_text_gives_stays_with_its_day(analyze):
     parsed = analyze(
         "Fire destroys warehouse in Leeds\n\n"

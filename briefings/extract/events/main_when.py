@@ -318,15 +318,33 @@ def main_when(
     offset = next((t for t in offsets or [] if t.sentence in lead), None)
     if offset is not None:
         return offset.text
+    # A vague time that only looks ahead ("a future full of good things") dates nothing that happened.
+    vague_own = (
+        event.when_text
+        if event is not None and event.when_text and not _looks_ahead(event.when_text, all_times)
+        else None
+    )
     if (
-        event is not None
-        and event.when_text
+        vague_own is not None
+        and event is not None
         and (event.when is None or in_news_window(event.when, published))
     ):
-        return event.when_text
+        return vague_own
     if published is not None:
         return _publication_day(published)
-    if event is not None and event.when_text:
-        return event.when_text
-    vague = next((t for t in times if t.sentence in lead and t.type in _DATED_TYPES), None)
+    if vague_own is not None:
+        return vague_own
+    vague = next(
+        (
+            t
+            for t in times
+            if t.sentence in lead and t.type in _DATED_TYPES and not _looks_ahead(t.text, all_times)
+        ),
+        None,
+    )
     return vague.text if vague is not None else None
+
+
+def _looks_ahead(text: str, times: list[TimeExpression]) -> bool:
+    """Whether a time phrase only says "ahead" ("the future"), naming no time (its value is FUTURE_REF)."""
+    return any(t.text == text and t.value == "FUTURE_REF" for t in times)

@@ -786,12 +786,14 @@ def _described_as_someone(span: Span) -> bool:
 
 
 def _one_of_a_kind(span: Span) -> bool:
-    """ "The cooperative's director, Piet Aalders,": a name set beside a singular noun names one, however
-    plural its last word looks to the tagger."""
+    """ "The cooperative's director, Piet Aalders,": a name set beside a person's title names that one
+    person, however plural its last word looks to the tagger ("The operator, Tejo Terminals," is a firm)."""
     root = span.root
-    if root.dep_ == "appos" and root.head.tag_ == "NN":
+    if root.dep_ == "appos" and root.head.tag_ == "NN" and _is_titleword(root.head):
         return True
-    return any(child.dep_ == "appos" and child.tag_ == "NN" for child in root.children)
+    return any(
+        child.dep_ == "appos" and child.tag_ == "NN" and _is_titleword(child) for child in root.children
+    )
 
 
 def _quoted_title(doc: Doc, span: Span) -> bool:

@@ -339,7 +339,9 @@ def test_what_did_not_happen_is_not_the_main_event(analyze):
 
 
 def test_an_undated_text_that_only_looks_ahead_has_no_when(analyze):
-    parsed = analyze("The Orrby choir sang of a future full of good things at the harvest feast.", published=None)
+    parsed = analyze(
+        "The Orrby choir sang of a future full of good things at the harvest feast.", published=None
+    )
     assert parsed.w.when is None
 
 

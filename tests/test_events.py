@@ -144,6 +144,16 @@ def test_a_fire_or_a_flood_is_an_event_and_gunfire_is_not_a_blaze(nlp: Language)
     assert [e.trigger for e in parsed.events if e.type == "disaster"] == ["blaze"]
 
 
+def test_who_does_an_ing_after_a_preposition_is_the_one_it_is_said_of(nlp: Language):
+    parsed = run_events(
+        nlp,
+        "A Tarbil gang member accused of gunning down a deputy appeared in court.\n"
+        "The Orrby driver retired after crashing in his last race.",
+    )
+    assert parsed.of_type("kill").who == ["A Tarbil gang member"]
+    assert parsed.of_type("crash").who == ["The Orrby driver"]
+
+
 def test_negated_and_planned_events_are_not_events(nlp: Language):
     parsed = run_events(
         nlp,

@@ -75,6 +75,10 @@ def is_passive(index: TokenIndex, verb: Token) -> bool:
     return index.sentence[verb.i] == 0 and not any(c.dep_ in ("aux", "dobj") for c in verb.children)
 
 
+# Prepositions after which a verb's object does what the -ing form says ("accused him of lying").
+_OBJECT_CONTROL = frozenset(["of", "for", "with", "from"])
+
+
 def subject_of(verb: Token, depth: int = 0) -> Token | None:
     """The subject of a verb, taken from the clause it hangs on when it has none of its own."""
     own = own_subject(verb)
@@ -89,6 +93,20 @@ def subject_of(verb: Token, depth: int = 0) -> Token | None:
         return subject_of(verb.head, depth + 1)
     if verb.dep_ == "advcl" and verb.tag_ in ("VBG", "VBN", "VB") and verb.head.pos_ == "VERB":
         return subject_of(verb.head, depth + 1)
+    if (
+        verb.dep_ == "pcomp"
+        and verb.tag_ == "VBG"
+        and verb.head.dep_ == "prep"
+        and verb.head.head.pos_ == "VERB"
+    ):
+        # "a gang member accused of gunning down a deputy", "police arrested the man for stealing", "he quit
+        # after crashing": the verb's object does the -ing after "of", "for", "with" or "from" (what it is
+        # accused or arrested for), its subject after the others.
+        governor = verb.head.head
+        obj = next((c for c in governor.children if c.dep_ == "dobj"), None)
+        if obj is not None and verb.head.lower_ in _OBJECT_CONTROL:
+            return obj
+        return subject_of(governor, depth + 1)
     infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
     if (verb.dep_ == "relcl" and not infinitive) or (verb.dep_ == "acl" and verb.tag_ in ("VBN", "VBG")):
         return verb.head

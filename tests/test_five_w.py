@@ -309,24 +309,25 @@ def test_a_recent_day_in_the_lead_still_answers_when(analyze):
     assert parsed.w.when == "Tuesday"
 
 
-def test_an_undated_text_answers_the_day_it_names_for_its_event_not_a_background_year(analyze):
-    # No publication date to read "on Friday" from: the event's own day still beats a year told as background.
-    parsed = analyze(
-        "The singer Mara Quell checked into a clinic in Tarbil on Friday, her agent said. The clinic has "
-        "treated many stars since it opened in 2006, and Quell's last tour ended in 2019.",
-        published=None,
-    )
-    assert parsed.w.when == "Friday"
-
-
-def test_an_undated_text_answers_yesterday_for_its_event_not_a_year_of_its_background(analyze):
-    # "yesterday" points at the event's day from a day the text does not give; "in 1950" is a career's start.
-    parsed = analyze(
-        "Mara Quell, the 1950s torch singer, died yesterday in Tarbil at the age of 91. Born in Orrby, Quell "
-        "left her job as a typist to sing in 1950.",
-        published=None,
-    )
-    assert parsed.w.when == "yesterday"
+@pytest.mark.parametrize(
+    ("text", "when"),
+    [
+        # No publication date to read "on Friday" from: the event's own day still beats a background year.
+        (
+            "The singer Mara Quell checked into a clinic in Tarbil on Friday, her agent said. The clinic has "
+            "treated many stars since it opened in 2006, and Quell's last tour ended in 2019.",
+            "Friday",
+        ),
+        # "yesterday" points at the event's day from a day the text does not give; 1950 is a career's start.
+        (
+            "Mara Quell, the 1950s torch singer, died yesterday in Tarbil at the age of 91. Born in Orrby, "
+            "Quell left her job as a typist to sing in 1950.",
+            "yesterday",
+        ),
+    ],
+)
+def test_an_undated_text_answers_the_day_it_gives_its_event_not_a_background_year(analyze, text, when):
+    assert analyze(text, published=None).w.when == when
 
 
 def test_what_did_not_happen_is_not_the_main_event(analyze):

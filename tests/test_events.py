@@ -133,17 +133,6 @@ def test_a_verb_with_its_particle_names_the_event(nlp: Language):
     assert parsed.of_type("protest").trigger == "walked"
 
 
-def test_a_fire_or_a_flood_is_an_event_and_gunfire_is_not_a_blaze(nlp: Language):
-    parsed = run_events(
-        nlp,
-        "The blaze at the Orrby mill forced forty families from their homes.\n"
-        "Troops opened fire on the crowd in Varno.\n"
-        "The minister came under fire for the plan.",
-    )
-    assert parsed.of_type("disaster").trigger == "blaze"
-    assert [e.trigger for e in parsed.events if e.type == "disaster"] == ["blaze"]
-
-
 def test_who_does_an_ing_after_a_preposition_is_the_one_it_is_said_of(nlp: Language):
     parsed = run_events(
         nlp,

@@ -87,13 +87,6 @@ NOUN_SENSES: dict[str, EventSense] = {
     **_senses("announce", "statement", "announcement statement declaration", 0.6),
     **_senses("crash", "accident", "crash derailment collision accident", 1.0),
     **_senses("explode", "accident", "explosion blast", 1.0),
-    **_senses(
-        "disaster",
-        "accident",
-        "fire blaze wildfire earthquake quake flood flooding storm hurricane typhoon cyclone tornado "
-        "landslide mudslide avalanche tsunami eruption",
-        0.9,
-    ),
     **_senses("rescue", "rescue", "rescue evacuation", 0.8),
 }
 

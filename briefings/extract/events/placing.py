@@ -18,6 +18,11 @@ _MODIFIER_DEPS = frozenset({"compound", "nmod", "amod"})
 _HAPPENING_NOUNS: dict[str, str] = {
     "tragedy": "harm",
     "disaster": "harm",
+    "fire": "accident",
+    "flood": "accident",
+    "earthquake": "accident",
+    "quake": "accident",
+    "storm": "accident",
     "siege": "violence",
 }
 # How far up a noun compound ("Croydon tram crash victims") an event noun is looked for.

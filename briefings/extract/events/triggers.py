@@ -69,10 +69,6 @@ _LABOUR_WORDS = frozenset(
 )
 
 
-# Verbs whose object "fire" is shooting, not a blaze.
-_GUNFIRE_VERBS = frozenset(["open", "return", "exchange", "hold", "cease"])
-
-
 _AGREEMENT_WORDS = frozenset(["deal", "agreement", "accord", "pact", "bargain"])
 
 
@@ -147,10 +143,6 @@ def noun_sense(token: Token) -> EventSense | None:
         sense = GERUND_SENSES.get(token.lower_)
     if sense is None:
         return None
-    if token.lemma_.lower() == "fire" and (
-        token.head.lemma_.lower() in _GUNFIRE_VERBS or token.head.lower_ == "under"
-    ):
-        return None  # "opened fire" (the verb is the shooting), "came under fire" (criticism or an attack)
     if sense.type == "strike" and any(c.lower_ in _LABOUR_WORDS for c in token.lefts):
         return _LABOUR_STRIKE
     return sense

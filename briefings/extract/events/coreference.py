@@ -261,26 +261,24 @@ def salience_of(group: EventGroup) -> float:
     return round(score, 4)
 
 
-# How much an event counts that the text only denies ("no one was hurt", "police did not arrest anyone").
+# How much an event counts whose clause says no one took part ("No one was hurt", "Nobody died").
 DENIED_WEIGHT = 0.5
 # Subjects that deny the happening of the clause they lead.
 _NEGATIVE_SUBJECTS = frozenset(["nobody", "none", "nothing", "neither"])
 
 
 def _denied(mention: EventMention) -> bool:
-    """Whether the clause says the event did not happen: negated ("did not strike"), or with a subject that
-    is no one ("No one was hurt", "no injuries were reported", "Nobody died")."""
+    """Whether the clause's subject is no one ("No one was hurt", "no injuries were reported", "Nobody
+    died"). A clause negated with "not" is no mention at all (`mentions.asserted`)."""
     if mention.is_noun:
         return False
-    trigger = mention.trigger
-    for child in trigger.children:
-        if child.dep_ == "neg":
+    for child in mention.trigger.children:
+        if child.dep_ not in ("nsubj", "nsubjpass"):
+            continue
+        if child.lower_ in _NEGATIVE_SUBJECTS or any(
+            c.dep_ == "det" and c.lower_ == "no" for c in child.children
+        ):
             return True
-        if child.dep_ in ("nsubj", "nsubjpass"):
-            if child.lower_ in _NEGATIVE_SUBJECTS:
-                return True
-            if any(c.dep_ == "det" and c.lower_ == "no" for c in child.children):
-                return True  # "No one", "no injuries"
     return False
 
 

@@ -627,3 +627,44 @@ def test_a_happening_or_a_weapon_is_no_who_those_it_struck_are(analyze, text, wh
 )
 def test_a_page_s_own_stamp_is_not_when_its_news_happened(analyze, text, when):
     assert analyze(text, published=None).w.when == when
+
+
+def test_the_lead_names_the_person_the_title_only_describes(analyze):
+    parsed = analyze(
+        "Sailing great bows out in tears after capsizing in his last home regatta\n\n"
+        "Crowds cheered along the harbour wall. Tomas Veller did not get the send-off he hoped for after "
+        "capsizing in fierce gusts off Port Arlen. Veller's boat went over on the final leg.",
+        published="2024-06-02T18:00:00",
+    )
+    assert parsed.w.who == "Tomas Veller"
+
+
+def test_an_organisation_is_not_the_person_a_title_describes(analyze):
+    parsed = analyze(
+        "Veteran skipper capsizes in final regatta\n\nCrowds cheered along the harbour wall. The Arlen "
+        "Yacht Club capsized a training dinghy on Sunday.",
+        published="2024-06-02T18:00:00",
+    )
+    clubs = [e for e in parsed.events if "Arlen Yacht Club" in e.who]
+    assert clubs and all("Veteran skipper" not in e.who for e in clubs)
+    assert parsed.w.who == "Veteran skipper"
+
+
+def test_a_person_named_in_the_lead_does_not_take_over_another_kind_of_deed(analyze):
+    parsed = analyze(
+        "Port Arlen harbour reopens as inquiry begins\n\nPort Arlen harbour reopened to shipping on Thursday. "
+        "Mayor Ilse Marr named a retired judge to lead the inquiry.",
+        published="2024-06-06T18:00:00",
+    )
+    reopened = next(e for e in parsed.events if e.trigger.startswith("reopen"))
+    assert "Ilse Marr" not in reopened.who
+
+
+def test_the_one_who_died_is_not_named_as_the_one_who_killed(analyze):
+    # Dying is a death as killing is, but the named one died: he is no name for "A gunman".
+    parsed = analyze(
+        "Gunman kills guard at Arlen bank\n\nA gunman killed a guard at a bank in Arlen on Monday. The "
+        "guard, Tomas Lind, died in hospital.",
+        published="2024-06-04T18:00:00",
+    )
+    assert parsed.w.who in ("Gunman", "A gunman")

@@ -103,7 +103,18 @@ def _compatible(group: EventGroup, mention: EventMention) -> bool:
     ):
         return False
     if mention.agent_is_actor and agents:
-        return any(_same_actor(a, b) for a in mention.agents for b in agents)
+        if any(_same_actor(a, b) for a in mention.agents for b in agents):
+            return True
+        # The title's "F1 legend crashes", then the lead's "Felipe Massa crashed": the lead names the person
+        # the title only described. A name never joins another name's event.
+        return (
+            near
+            and group.first.sentence < _LEAD
+            and mention.sense.type != "other"
+            and any(m.sense.type == mention.sense.type for m in group.mentions)
+            and _agent_is_person(mention)
+            and not any(m.agent_is_actor for m in group.mentions)
+        )
     if mention.sense is SAY:
         return False
     if mention.agents and not agents:
@@ -119,6 +130,11 @@ def _compatible(group: EventGroup, mention: EventMention) -> bool:
         # Only unnamed victims or targets ("two military bases"): an event with the same kind of them.
         return near and bool(_content_words(mention.patients) & _content_words(patients))
     return False
+
+
+def _agent_is_person(mention: EventMention) -> bool:
+    """Whether the mention's agent is a named person (not a country: "Dane" may be read as Denmark's)."""
+    return mention.index is not None and any(name in mention.index.people for name in mention.agents)
 
 
 def _content_words(phrases: list[str] | set[str]) -> set[str]:

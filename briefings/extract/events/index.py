@@ -32,6 +32,8 @@ class TokenIndex:
     label_end: dict[int, int]
     # The numbers of the times that are the page's own stamp (`page_dates.page_stamps`): they date no event.
     stamps: frozenset[int]
+    # The names of the actors that are people.
+    people: frozenset[str] = frozenset()
 
 
 def _token_range(doc: Doc, start: int, end: int) -> range:
@@ -88,4 +90,7 @@ def build_index(
     place_tokens = [i for i, name in enumerate(place) if name is not None]
     stamped = {(t.start, t.end) for t in page_stamps(times, doc.text)}
     stamps = frozenset(n for n, t in enumerate(times) if (t.start, t.end) in stamped)
-    return TokenIndex(actor, actor_kind, place, time, sentence, times, place_tokens, label_end, stamps)
+    people = frozenset(found.name for found in actors if found.kind == "person")
+    return TokenIndex(
+        actor, actor_kind, place, time, sentence, times, place_tokens, label_end, stamps, people
+    )

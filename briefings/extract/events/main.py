@@ -128,7 +128,9 @@ def _who(event: Event, actors: list[Actor], places: list[Place], mentioned: set[
     happening or a weapon is no one ("Quake kills five", "A bomb wounded an officer"): those it happened
     to are (not the places it struck: "Quake hits island"), else the people or bodies its sentences name;
     with none named, the happening is still what acted ("Explosion outside the town hall")."""
-    agent = next(iter(event.who), None)
+    # A person named among the agents says who a described one is ("F1 legend" ... "Felipe Massa").
+    people = {a.name for a in actors if a.kind == "person"}
+    agent = next((n for n in event.who if n in people), None) or next(iter(event.who), None)
     actor = next((a for a in actors if a.name == agent), None) if agent else None
     if actor is not None:
         names = {actor.name, *actor.aliases, *(m.text for m in actor.mentions)}

@@ -125,6 +125,44 @@ def test_name_after_an_occupation_is_a_person_and_so_is_its_surname(nlp: Languag
     assert [m.text for m in brandvik.mentions] == ["Sofia Brandvik", "Brandvik"]
 
 
+@pytest.mark.parametrize(
+    ("text", "ents", "actor", "kept"),
+    [
+        (
+            # The text writes "harbour" as a word: before a title it says what the office is of (a
+            # sentence's first word is read so already, `_is_common_word_at_start`).
+            "Ships waited outside the harbour. On Monday, Harbour master Jona Felde said the quay would stay shut.",
+            [("Harbour", "NORP"), ("Jona Felde", "PERSON")],
+            "Harbour",
+            False,
+        ),
+        (
+            # A name the text never writes in lower case stays the organisation it is.
+            "Shares rose. On Monday, Orchard chief Lina Moreau said sales had doubled.",
+            [("Orchard", "ORG"), ("Lina Moreau", "PERSON")],
+            "Orchard",
+            True,
+        ),
+    ],
+)
+def test_a_common_word_before_a_title_is_part_of_the_title(
+    nlp: Language, text: str, ents: list[tuple[str, str]], actor: str, kept: bool
+) -> None:
+    actors = actors_of(nlp, text, ents)
+    assert (actor in [a.name for a in actors]) is kept
+    person = next(a for a in actors if a.kind == "person")
+    assert person.roles[0] in ("Harbour master", "Orchard chief")
+
+
+def test_a_title_s_first_word_read_as_a_verb_still_begins_the_title(nlp: Language) -> None:
+    text = "Ships waited outside the harbour. Harbour master Jona Felde said the quay would stay shut."
+    doc = parse(nlp, text, [("Harbour", "NORP"), ("Jona Felde", "PERSON")])
+    first = next(t for t in doc if t.text == "Harbour")
+    first.tag_, first.pos_ = "VB", "VERB"  # as the small model reads it at a sentence's start
+    actors = extract_actors(doc, extract_sentences(doc))
+    assert named(actors, "Jona Felde").roles[0] == "Harbour master"
+
+
 def test_a_name_that_who_describes_is_a_person_not_a_place(nlp: Language) -> None:
     text = "Ines Okarro, who leads the dockers, said the strike would go on."
     actors = actors_of(nlp, text, [("Ines Okarro", "GPE")])

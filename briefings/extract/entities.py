@@ -531,7 +531,7 @@ class _Corrector:
             self.index.country_named(text) or self.index.country_of_demonym(text)
         ):
             return "country"
-        if self._belongs_to_title(span):
+        if self._belongs_to_title(span, label):
             return None
         if len(span) == 1 and label != "PERSON" and self._is_common_word_at_start(span):
             return None
@@ -595,7 +595,7 @@ class _Corrector:
             return False
         return not any(_lower_key(t) in _not_person_words() for t in words)
 
-    def _belongs_to_title(self, span: Span) -> bool:
+    def _belongs_to_title(self, span: Span, label: str) -> bool:
         """ "Supreme" in "the Supreme Leader", "State" in "Secretary of State": part of a title."""
         doc = self.doc
         if len(span) != 1:
@@ -615,6 +615,17 @@ class _Corrector:
         ):
             return True  # "Home Minister", "Health Secretary": the office's domain is part of the title
         if key in word_list("titles") or key in word_list("honorifics"):
+            return True
+        if (
+            label in ("NORP", "ORG")
+            and key in self.lower_words
+            and following is not None
+            and _is_titleword(following)
+            and span.end + 1 < len(doc)
+            and doc[span.end + 1].is_title
+        ):
+            # "Harbour master Jonas Feld" in a text that speaks of the harbour: a noun the text writes in lower
+            # case says what the office is of ("Apple chief Tim Cook" keeps Apple).
             return True
         if key in word_list("office_domains") and span.start >= 2:
             before, title = doc[span.start - 1], doc[span.start - 2]

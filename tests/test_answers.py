@@ -204,6 +204,8 @@ def test_who_lists_people_then_organisations_with_titles_deeds_and_words(story, 
     assert "praised" not in varga
     assert fields[1].value == "“We have never seen the river rise this fast” [Valley Post]"
     assert fields[2].value == "named 1 time"
+    # No deed and no words of their own: what they said, with the verb the report used.
+    assert fields[3].value == "said the dam itself was not damaged [Ostra Herald] · 2 statements"
 
 
 def test_who_without_analyses_finds_deeds_on_the_timeline(story: Story) -> None:

@@ -180,6 +180,10 @@ def _who_value(actor: Actor, story: Story, analyses: Sequence[ArticleAnalysis]) 
     if direct:
         q = direct[0]
         parts.append(f"“{first_sentence(q.quote.text)}” {cite(story, _quote_articles(q))}")
+    elif quotes and not deeds:
+        # One said in their own words is what they are in the story for ("said the quay would stay shut").
+        q = quotes[0]
+        parts.append(f"{reported_speech(q.quote, speaker=False)} {cite(story, _quote_articles(q))}")
     if len(quotes) > 1:
         parts.append(f"{len(quotes)} statements")
     if not parts:

@@ -668,3 +668,28 @@ def test_the_one_who_died_is_not_named_as_the_one_who_killed(analyze):
         published="2024-06-04T18:00:00",
     )
     assert parsed.w.who in ("Gunman", "A gunman")
+
+
+@pytest.mark.parametrize(
+    ("text", "who"),
+    [
+        (
+            "Two fishermen killed in Arlen storm\n\nTwo fishermen were killed when their boat sank off Arlen "
+            "on Monday. The two fishermen who died were named as Pavel Dunne and Oskar Veit.",
+            "Pavel Dunne and Oskar Veit",
+        ),
+        (
+            "Two fishermen killed in Arlen storm\n\nTwo fishermen were killed when their boat sank off Arlen "
+            "on Monday. Police named the two fishermen as Pavel Dunne and Oskar Veit.",
+            "Pavel Dunne and Oskar Veit",
+        ),
+        (
+            # A description named as a thing, not a person, stays as written.
+            "Arlen ferry sinks in storm\n\nA ferry sank off Arlen on Monday. The ferry was identified as the "
+            "Northern Star.",
+            "A ferry",
+        ),
+    ],
+)
+def test_a_description_named_as_people_is_answered_by_their_names(analyze, text, who):
+    assert analyze(text, published="2024-06-04T18:00:00").w.who == who

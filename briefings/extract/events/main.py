@@ -11,7 +11,7 @@ import re
 from collections import Counter
 from datetime import datetime
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from briefings.extract.events.lexicon import (
     PLACE_HEAD_NOUNS,
@@ -28,6 +28,7 @@ from briefings.extract.events.main_when import (
 )
 from briefings.extract.events.placing import placing_mentions
 from briefings.extract.events.specific_place import most_specific_where
+from briefings.extract.events.syntax import child_of
 from briefings.extract.page_dates import page_stamps, stamped_publication
 from briefings.models import Actor, Event, FiveW, Place, Sentence, TimeExpression
 
@@ -145,6 +146,42 @@ def _who(event: Event, actors: list[Actor], places: list[Place], mentioned: set[
     return next(struck, None) or _actor_in(someone, mentioned) or doer
 
 
+# Verbs that say who a description is: "The three victims have been named as A, B and C".
+_IDENTIFYING_LEMMAS = frozenset(["name", "identify"])
+
+
+def _named_as(doc: Doc, actors: list[Actor], who: str) -> str | None:
+    """The people a description is named as, when the text says so ("The other three people killed have
+    been named as Donald Collett, Philip Logan and Robert Huxley"): who they are, by name."""
+    for token in doc:
+        if token.lemma_.lower() not in _IDENTIFYING_LEMMAS or token.pos_ != "VERB":
+            continue
+        subject = child_of(token, "nsubjpass", "dobj")
+        as_prep = next((c for c in token.children if c.dep_ == "prep" and c.lower_ == "as"), None)
+        named = child_of(as_prep, "pobj") if as_prep is not None else None
+        if subject is None or named is None or _person_at(actors, named) is None:
+            continue
+        described = _bare(doc[subject.left_edge.i : subject.i + 1].text)
+        if _bare(who) not in (described, _bare(doc[subject.left_edge.i : subject.right_edge.i + 1].text)):
+            continue
+        names = [n for t in (named, *named.conjuncts) if (n := _person_at(actors, t)) is not None]
+        return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return None
+
+
+def _bare(phrase: str) -> str:
+    """A phrase without its article and case, to tell it in another sentence ("Two fishermen")."""
+    return re.sub(r"^(?:the|a|an)\s+", "", phrase.lower())
+
+
+def _person_at(actors: list[Actor], token: Token) -> str | None:
+    """The person a token names, by the actors' mentions."""
+    for actor in actors:
+        if actor.kind == "person" and any(m.start <= token.idx < m.end for m in actor.mentions):
+            return actor.name
+    return None
+
+
 _HUNG_ON = re.compile(r"\s(?:of|in|at|on|for|from|with|by|near|after|during|over|around)\s", re.IGNORECASE)
 
 
@@ -191,6 +228,8 @@ def main_event(
     event = max(events, key=lambda e: (e.salience, -min(e.mentions or [e.sentence])))
     mentioned = set(event.mentions or [event.sentence])
     who = _who(event, actors, places, mentioned) or _actor_in(actors, mentioned) or _actor_in(actors, lead)
+    if who is not None and doc is not None:
+        who = _named_as(doc, actors, who) or who
     located, naming = placing_mentions(doc, places) if doc is not None else (None, {})
     where = (
         event.where_text

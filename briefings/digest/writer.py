@@ -12,6 +12,7 @@ from typing import Literal, Protocol
 
 from briefings.digest.disagreements import dispute_lines, repeats_a_figure
 from briefings.digest.headline import make_headline
+from briefings.digest.references import shorten_second_references
 from briefings.digest.scoring import latest_articles, score_candidates
 from briefings.digest.selection import select_sentences
 from briefings.digest.text import word_count
@@ -87,7 +88,11 @@ class ExtractiveWriter:
             if not repeats_a_figure(shown, c.article, c.sentence, c.source)
         ]
         chosen = select_sentences(candidates, self.max_words - dispute_words, lead_from=latest)
-        extracts = [DigestSentence(text=c.text, articles=(c.article,), source=c.source) for c in chosen]
+        texts = shorten_second_references([c.text for c in chosen], story.actors)
+        extracts = [
+            DigestSentence(text=text, articles=(c.article,), source=c.source)
+            for c, text in zip(chosen, texts, strict=True)
+        ]
         return DigestDraft(headline=make_headline(analyses, chosen), sentences=extracts + disputes)
 
 

@@ -8,6 +8,7 @@ they read; these dates are what tells them apart when no publication time does.
 
 from __future__ import annotations
 
+import itertools
 import re
 from datetime import UTC, date, datetime
 
@@ -20,6 +21,7 @@ _LEADING_URL = re.compile(r"\s*https?\s*:\s*/\s*/", re.IGNORECASE)
 _TOKEN = re.compile(r"\S+")
 _URL_JOINERS = frozenset("/.-_?=&#:%+~")
 MAX_URL_CHARS = 400
+_MAX_URL_TOKENS = MAX_URL_CHARS // 2
 _MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _MONTH = (
     "(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?"
@@ -103,10 +105,14 @@ def url_header_end(text: str) -> int:
         return 0
     end = match.end()
     previous = "/"
-    for token in _TOKEN.finditer(text, end):
+    tokens = list(itertools.islice(_TOKEN.finditer(text, end), _MAX_URL_TOKENS))
+    for n, token in enumerate(tokens):
         word = token.group()
         if token.end() > MAX_URL_CHARS or not (previous[-1] in _URL_JOINERS or word[0] in _URL_JOINERS):
             break
+        following = tokens[n + 1].group() if n + 1 < len(tokens) else ""
+        if n > 0 and word[0].isupper() and word[-1] not in _URL_JOINERS and following[:1] not in _URL_JOINERS:
+            break  # "/ 2128651 / Lindsay Lohan checks …": the title after the address's last slash
         end, previous = token.end(), word
     return end
 

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from spacy.tokens import Token
+from spacy.tokens import Doc, Token
+
+from briefings.extract.page_dates import MAX_URL_CHARS, url_header_end
 
 # Side clauses that never belong in a short phrase.
 SIDE_CLAUSES = frozenset({"relcl", "parataxis", "advcl", "ccomp", "csubj", "punct_edge"})
@@ -110,6 +112,26 @@ def render(tokens: Iterable[Token]) -> str:
     return " ".join("".join(parts).split())
 
 
+_ADDRESS_END_KEY = "briefbot.address_end"
+
+
+def address_end(doc: Doc) -> int:
+    """The first token after a web address the text opens with ("http: / / site. com / a - b Title …"),
+    0 when it opens with none: a spaced-out address is parsed as words of the title that follows it."""
+    found = doc.user_data.get(_ADDRESS_END_KEY)
+    if isinstance(found, int):
+        return found
+    first = next((t for t in doc[:3] if not t.is_space), None)
+    end = (
+        url_header_end(doc[: min(len(doc), MAX_URL_CHARS)].text)
+        if first and first.lower_.startswith("http")
+        else 0
+    )
+    token = next((t.i for t in doc if t.idx >= end), len(doc)) if end else 0
+    doc.user_data[_ADDRESS_END_KEY] = token
+    return token
+
+
 def phrase_tokens(
     root: Token,
     limit: int = 12,
@@ -117,8 +139,14 @@ def phrase_tokens(
     skip: Iterable[int] = (),
     keep: frozenset[int] = frozenset(),
 ) -> list[Token]:
-    """The tokens of a short phrase headed by `root` (see `phrase`)."""
+    """The tokens of a short phrase headed by `root` (see `phrase`); never words of the web address the
+    text opens with (none at all when the root is one)."""
     tokens = _collect(root, set(skip), drop, keep)
+    start = address_end(root.doc)
+    if start and root.i < start:
+        return []  # a word of the address ("com / celebrities") names no one and nothing that happened
+    if start:
+        tokens = [t for t in tokens if t.i >= start]
     tokens = _trim(tokens)
     tokens = _shrink(root, tokens, limit)
     return _trim(tokens)

@@ -241,7 +241,13 @@ class RoleReader:
             word = token.pos_ in ("PROPN", "NOUN", "ADJ") and (
                 token.is_alpha or (token.text[:1].isupper() and token.text.isalnum())
             )
-            if not word and token.is_title and token.is_alpha and indexes and _is_title(doc[indexes[0]]):
+            if (
+                not word
+                and token.pos_ == "VERB"
+                and token.is_title
+                and indexes
+                and _is_title(doc[indexes[0]])
+            ):
                 word = True  # "Harbour master Jonas Feld": the tagger may read a title's first word as a verb
             if word and capitalised_seen and token.is_lower and token.pos_ == "NOUN":
                 # "shooting Harborview Medical Center spokeswoman": a common noun before a name's

@@ -588,17 +588,19 @@ def test_figures_of_different_orders_of_size_count_different_things(analyze) -> 
 
 def test_a_person_named_in_full_is_named_again_by_surname(analyze) -> None:
     first = analyze(
-        "Harbour reopens after fire\n\nArlen harbour reopened to shipping on Thursday, two days after a fire "
-        "destroyed a grain store. Mayor Tomas Vell named a retired judge to lead an inquiry into the fire."
+        "Arlen names judge to lead fire inquiry\n\nMayor Tomas Vell named a retired judge on Wednesday to "
+        "lead an inquiry into the fire that destroyed the grain store.",
+        published="2024-03-13T10:00:00",
     )
     other = analyze(
-        "Arlen to pay for fire inquiry\n\nMayor Tomas Vell said on Thursday that the town would pay for an "
-        "independent inquiry into the grain store fire."
+        "Arlen to pay for fire inquiry\n\nMayor Tomas Vell said on Thursday that the town would pay for the "
+        "independent inquiry, which will report in April.",
+        published="2024-03-14T10:00:00",
     )
     other = other.model_copy(update={"article": other.article.model_copy(update={"id": "a2"})})
     story = _story(first, other, actors=[*first.actors, *other.actors])
     _, digest = summarize(story, [first, other])
     text = " ".join(digest)
     assert text.count("Mayor Tomas Vell") == 1
-    assert "Vell said" in text
+    assert "Vell named a retired judge" in text
     _assert_nothing_invented(digest, [first, other])

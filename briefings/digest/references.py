@@ -12,15 +12,14 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
+from briefings.extract.names import NAME_SUFFIXES
 from briefings.models import Actor
-
-# What may follow a surname in a full name ("Martin Luther King Jr.").
-_SUFFIXES = frozenset(["jr", "jr.", "sr", "sr.", "ii", "iii", "iv"])
 
 
 def _surname(name: str) -> str:
+    """The last word of a name that is no generational suffix ("Martin Luther King Jr." → "King")."""
     words = name.split()
-    while len(words) > 2 and words[-1].lower() in _SUFFIXES:
+    while len(words) > 2 and words[-1].rstrip(".").lower() in NAME_SUFFIXES:
         words.pop()
     return words[-1]
 

@@ -17,6 +17,7 @@ from spacy.tokens import Doc
 from briefings.extract.events.index import TokenIndex
 from briefings.extract.events.mentions import EventMention
 from briefings.extract.events.triggers import DATED, SAY
+from briefings.extract.lexicons import word_list
 from briefings.models import Event, TimeExpression
 
 _CONCRETE = re.compile(r"^\d{4}")
@@ -279,8 +280,6 @@ def salience_of(group: EventGroup) -> float:
 
 # How much an event counts whose clause says no one took part ("No one was hurt", "Nobody died").
 DENIED_WEIGHT = 0.5
-# Subjects that deny the happening of the clause they lead.
-_NEGATIVE_SUBJECTS = frozenset(["nobody", "none", "nothing", "neither"])
 
 
 def _denied(mention: EventMention) -> bool:
@@ -291,7 +290,7 @@ def _denied(mention: EventMention) -> bool:
     for child in mention.trigger.children:
         if child.dep_ not in ("nsubj", "nsubjpass"):
             continue
-        if child.lower_ in _NEGATIVE_SUBJECTS or any(
+        if child.lower_ in word_list("negative_subjects") or any(
             c.dep_ == "det" and c.lower_ == "no" for c in child.children
         ):
             return True

@@ -6,6 +6,7 @@ from typing import Literal
 
 from spacy.tokens import Doc, Token
 
+from briefings.extract.lexicons import word_list
 from briefings.extract.temporal.lexicon import MONTHS
 
 Tense = Literal["past", "present", "future"]
@@ -126,16 +127,13 @@ def verb_tense(verb: Token, depth: int = 0) -> Tense | None:
     return None
 
 
-_NEGATIVE_SUBJECTS = frozenset({"neither", "nor", "nobody", "none", "no one", "nothing"})
-
-
 def _negated(verb: Token) -> bool:
     """Whether a clause is negated: "could not", "couldn't", "Neither he nor his aides could ..."."""
     for child in verb.children:
         if child.dep_ == "neg":
             return True
         if child.dep_ in ("nsubj", "nsubjpass") and any(
-            t.lower_ in _NEGATIVE_SUBJECTS for t in (child, *child.children)
+            t.lower_ in word_list("negative_subjects") for t in (child, *child.children)
         ):
             return True
     return False

@@ -228,6 +228,37 @@ def test_a_report_about_the_story_s_main_person_may_bring_other_side_players(ana
     assert similarity(IndexSettings()) >= IndexSettings().join_similarity
 
 
+# One find, two reports: each quotes its own expert, named only after the lead.
+HOARD_DEALER = (
+    "A farming couple found a buried pot of silver coins while clearing their orchard near Kellan, the county "
+    "museum said. The pot held more than 600 coins struck under King Edric. The couple reported the find to "
+    "the museum the same day. Coin dealer Mira Sollen said the hoard was among the largest ever found in the "
+    "county. Sollen said collectors would pay well for coins of that reign, and Sollen expects the museum to "
+    "bid for them."
+)
+HOARD_CURATOR = (
+    "Hundreds of silver coins in a clay pot were found by a couple clearing their orchard near Kellan, the "
+    "county museum said. The coins were struck under King Edric. The museum will clean and study the hoard. "
+    "Curator Tomas Reyes said the find could change what historians know of the town. Reyes said Reyes hopes "
+    "to show the coins next spring."
+)
+
+
+def test_people_named_only_after_the_lead_are_not_whom_a_report_is_about(analyze):
+    dealer, curator = analyze(HOARD_DEALER, published=None), analyze(HOARD_CURATOR, published=None)
+    curator.article.id = "curator"
+    assert extract_features(dealer).background_people == {"p:sollen"}
+
+    def similarity(settings: IndexSettings) -> float:
+        index = StoryIndex(settings)
+        return index.similarity(curator, index.add(dealer).story)
+
+    # Each report's own expert is no other side of the event: no discount for the one the other lacks.
+    no_conflict = IndexSettings(participant_conflict=1.0, main_participant_conflict=1.0)
+    assert similarity(IndexSettings()) == pytest.approx(similarity(no_conflict))
+    assert similarity(IndexSettings()) >= IndexSettings().join_similarity
+
+
 def test_a_name_read_from_the_opening_address_is_no_mention(analyze):
     text = (
         "http: / / www. example. com / sport / 2012 / 07 / 07 / Marek - Lorca - Stops - Ivo - Venn / index. html "

@@ -88,6 +88,9 @@ class ArticleFeatures:
     words: list[str] = field(default_factory=list)
     # The people the article is mostly about (person keys), chosen by the index from their weights.
     participants: set[str] = field(default_factory=set)
+    # The people it names only after its lead (not in its title either): an expert it quotes, a witness, a
+    # name from the background. Not whom its news is about, so never among its `participants`.
+    background_people: set[str] = field(default_factory=set)
     # The people it names, when not read from its entities and words (a story seen as one article).
     named: set[str] | None = None
     # The days the article says it is from (first, last): its publication day, else a date in its address
@@ -129,7 +132,7 @@ def _event_days(analysis: ArticleAnalysis, header_end: int) -> list[int]:
     The lead is the first sentences after the address the text may open with (a date in the address is
     the page's, not its news's).
     """
-    first_lead = next((s.index for s in analysis.sentences if s.end > header_end), 0) if header_end else 0
+    first_lead = _first_lead_sentence(analysis, header_end)
     lead: set[int] = set()
     anywhere: list[int] = []
     for time in analysis.times:
@@ -148,6 +151,25 @@ def _event_days(analysis: ArticleAnalysis, header_end: int) -> list[int]:
         return sorted(set(anywhere))
     published = analysis.article.published
     return [to_day(published)] if published else []
+
+
+def _first_lead_sentence(analysis: ArticleAnalysis, header_end: int) -> int:
+    """The index of the lead's first sentence: the first after the address the text may open with."""
+    return next((s.index for s in analysis.sentences if s.end > header_end), 0) if header_end else 0
+
+
+def _background_people(analysis: ArticleAnalysis, header_end: int) -> set[str]:
+    """The person keys of the people that neither the article's title nor its lead names."""
+    first_lead = _first_lead_sentence(analysis, header_end)
+    title = set(normalise_name(analysis.article.title or "").split())
+    background: set[str] = set()
+    for actor in analysis.actors:
+        key = _entity_key("person", actor.name) if actor.kind == "person" else None
+        if key is None or key[2:] in title:
+            continue
+        if not any(first_lead <= m.sentence < first_lead + LEAD_SENTENCES for m in actor.mentions):
+            background.add(key)
+    return background
 
 
 def _entity_key(kind: str, name: str) -> str | None:
@@ -203,6 +225,7 @@ def extract_features(analysis: ArticleAnalysis) -> ArticleFeatures:
         if len(mentions) > 1 or any(m.sentence < LEAD_SENTENCES for m in mentions):
             salient.add(entity)
     event_days = _event_days(analysis, header_end)
+    background_people = _background_people(analysis, header_end)
     if article.published is not None:
         stated: tuple[int, int] | None = (to_day(article.published), to_day(article.published))
     else:
@@ -220,6 +243,7 @@ def extract_features(analysis: ArticleAnalysis) -> ArticleFeatures:
         stated=stated,
         event_types=events,
         words=words,
+        background_people=background_people,
     )
 
 

@@ -257,7 +257,7 @@ class StoryIndex:
         signature = minhash_signature(features.words)
         reprint_of = self._find_reprint(signature)
         vector = self._vector(features)
-        features.participants = self._main_participants(vector)
+        features.participants = self._main_participants(vector, features)
         if reprint_of is not None:
             story = self.state.articles[reprint_of].story
             return self._join(story, analysis, features, fingerprint, signature, reprint_of, 1.0, vector)
@@ -285,7 +285,7 @@ class StoryIndex:
             return 0.0
         features = extract_features(analysis)
         vector = self._vector(features)
-        features.participants = self._main_participants(vector)
+        features.participants = self._main_participants(vector, features)
         return self._score(profile, features, vector)
 
     # ------------------------------------------------------------------ features
@@ -329,9 +329,15 @@ class StoryIndex:
         norm = math.sqrt(sum(w * w for _, w in top)) or 1.0
         return [(k, w / norm) for k, w in top]
 
-    def _main_participants(self, vector: list[tuple[str, float]]) -> set[str]:
-        """The people an article is mostly about: its strongest person keys (the vector is strongest first)."""
-        people = [(key, weight) for key, weight in vector if key.startswith("p:")]
+    def _main_participants(self, vector: list[tuple[str, float]], features: ArticleFeatures) -> set[str]:
+        """The people an article is mostly about: the strongest person keys (the vector is strongest first)
+        of those its title or lead names (a report's own experts and witnesses, named further down, differ
+        from one report of an event to another)."""
+        people = [
+            (key, weight)
+            for key, weight in vector
+            if key.startswith("p:") and key not in features.background_people
+        ]
         if not people:
             return set()
         floor = people[0][1] * self.settings.participant_share
@@ -677,7 +683,7 @@ class StoryIndex:
         vectors: dict[str, list[tuple[str, float]]] = {}
         for article_id, features in placed.items():
             vector = self._vector(features)
-            features.participants = self._main_participants(vector)
+            features.participants = self._main_participants(vector, features)
             vectors[article_id] = vector
         for _ in range(self.settings.refine_rounds):
             moves = 0

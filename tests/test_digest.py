@@ -122,6 +122,34 @@ def test_disputed_figures_are_said_with_who_gives_them(analyze) -> None:
     _assert_nothing_invented(digest, [analysis])
 
 
+def test_a_disputed_figure_is_its_amount_and_what_it_counts_not_the_clause_around_them(analyze) -> None:
+    analysis = analyze(FLOOD)
+    chief = SourcedClaim(
+        claim=Claim(
+            text="about 40 firefighters fought",
+            quantity="about 40",
+            what="firefighters fought",
+            attributed_to="the fire chief",
+        ),
+        article="a1",
+    )
+    service = SourcedClaim(
+        claim=Claim(
+            text="leaving more than 60 firefighters on the quay",
+            quantity="more than 60",
+            what="firefighters left",
+            attributed_to="the fire service",
+        ),
+        article="a1",
+    )
+    story = _story(analysis, disagreements=[Disagreement(about="firefighters", claims=[chief, service])])
+    _, digest = summarize(story, [analysis])
+    assert digest[-1] == (
+        "Sources disagree: firefighters — “about 40 firefighters” (the fire chief) vs. "
+        "“more than 60 firefighters” (the fire service)."
+    )
+
+
 def test_one_source_own_figures_are_no_dispute_and_long_lists_are_counted(analyze) -> None:
     analysis = analyze(FLOOD)
 

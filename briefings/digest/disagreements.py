@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import PurePath
 from urllib.parse import urlsplit
@@ -48,9 +49,23 @@ def _read_from(source: str) -> str:
 
 
 def _figure(claim: SourcedClaim) -> str:
-    # "no victims" says more than "no"; a whole clause ("at least 80 soldiers were killed") is too long.
+    """The figure as its source gives it: the amount and what it counts ("about 40 firefighters"), not the
+    clause around them ("leaving about 5,000 commuters", "40 firefighters fought"); "no victims" says
+    more than "no", and a whole clause ("at least 80 soldiers were killed") is too long."""
     text = " ".join(claim.claim.text.split())
+    counted = _amount_and_noun(text, claim.claim.quantity, claim.claim.what)
+    if counted is not None:
+        return counted
     return text if len(text.split()) <= SHORT_CLAIM_WORDS else claim.claim.quantity
+
+
+def _amount_and_noun(text: str, quantity: str, what: str | None) -> str | None:
+    """The amount and the noun it counts as the text writes them, when the noun follows the amount."""
+    if not what or not quantity:
+        return None
+    noun = what.split()[0]
+    found = re.search(rf"{re.escape(quantity)}\s+(?:\S+\s+){{0,2}}?{re.escape(noun)}\b", text, re.IGNORECASE)
+    return found.group() if found else None
 
 
 def _figures(

@@ -54,6 +54,13 @@ def test_clock_time_takes_the_date_written_beside_it(nlp: Language) -> None:
     assert result["January 7"] == ("DATE", "2020-01-07")
 
 
+def test_a_clock_time_copied_with_a_space_after_its_colon_is_still_one(nlp: Language) -> None:
+    # Text taken from a page word by word ("11: 42 GMT", "3: 33 a. m.") keeps its clock times.
+    assert found(nlp, "Last updated at 11: 42 GMT")["11: 42 GMT"] == ("TIME", "2020-01-08T11:42")
+    result = found(nlp, "The alarm was raised at 3: 33 a. m. on January 7.")
+    assert result["3: 33 a. m."] == ("TIME", "2020-01-07T03:33")
+
+
 def test_clock_time_without_a_date_is_on_the_publication_day(nlp: Language) -> None:
     assert found(nlp, "Polls close at 8 p.m. local time.")["8 p.m. local time"] == (
         "TIME",

@@ -98,7 +98,7 @@ for _kind, _words in _TRIGGER_WORDS.items():
     for _word in _words:
         _WORD_KINDS[_word] = _WORD_KINDS.get(_word, frozenset()) | {_kind}
 _WORD = re.compile(r"[A-Za-z]+|\d+")
-_CLOCK_TAIL = re.compile(r"[:.][0-5]\d|\s?[ap]\.?\s?m\b", re.IGNORECASE)
+_CLOCK_TAIL = re.compile(r"(?:[:.]|: )[0-5]\d|\s?[ap]\.?\s?m\b", re.IGNORECASE)
 
 
 def _trigger_kinds(text: str, m: re.Match[str]) -> frozenset[str] | None:

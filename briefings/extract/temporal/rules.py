@@ -102,7 +102,7 @@ _DATE_AFTER_CLOCK = (
     rf"(?:\s+(?:{ZONE}))?(?:,?\s+(?:(?P<wd>{WEEKDAY})|(?P<relday>today|tonight|yesterday|tomorrow)|"
     rf"(?P<mon>{MONTH})\s+(?P<day>{DAYNUM})(?:,?\s+(?P<yr>{YEAR}))?))?"
 )
-_CLOCK_CORE = rf"(?P<h>[01]?\d|2[0-3])(?:[:.](?P<mi>[0-5]\d))?\s*(?P<ampm>{AMPM})"
+_CLOCK_CORE = rf"(?P<h>[01]?\d|2[0-3])(?:(?:[:.]|: )(?P<mi>[0-5]\d))?\s*(?P<ampm>{AMPM})"
 
 _QUARTER_ORD = r"(?:first|second|third|fourth|1st|2nd|3rd|4th)"
 
@@ -129,7 +129,7 @@ _RULES_SOURCE: list[tuple[str, str, Builder, int]] = [
     ),
     (
         "clock24",
-        rf"{B}(?:{APPROX}\s+)?(?P<h>[01]?\d|2[0-3]):(?P<mi>[0-5]\d)(?:\s*(?:h|hrs|hours)\b)?(?=\s+(?:{ZONE})|\s*(?:h|hrs|hours)\b|\s+(?:on|today|yesterday|tomorrow|local)\b){_DATE_AFTER_CLOCK}",
+        rf"{B}(?:{APPROX}\s+)?(?P<h>[01]?\d|2[0-3]):\s?(?P<mi>[0-5]\d)(?:\s*(?:h|hrs|hours)\b)?(?=\s+(?:{ZONE})|\s*(?:h|hrs|hours)\b|\s+(?:on|today|yesterday|tomorrow|local)\b){_DATE_AFTER_CLOCK}",
         build_clock,
         5,
     ),

@@ -693,3 +693,21 @@ def test_the_one_who_died_is_not_named_as_the_one_who_killed(analyze):
 )
 def test_a_description_named_as_people_is_answered_by_their_names(analyze, text, who):
     assert analyze(text, published="2024-06-04T18:00:00").w.who == who
+
+
+def test_a_page_s_stamp_is_no_event_and_names_no_one(analyze):
+    stamped = analyze(
+        "22 May 2024 Last updated at 10:05 GMT Warehouse fire in Lundby tackled Crews from the county fire "
+        "service tackled a blaze at a timber warehouse in Lundby on Tuesday. Nobody was hurt.",
+        published=None,
+    )
+    assert "updated" not in [e.trigger for e in stamped.events]
+    assert stamped.w.who != "Last"
+    glued = analyze(
+        "PUBLISHED: 09:15 GMT, 4 May 2024 Harbour pilot Ana Ruiz guided the damaged ferry into Kell harbour "
+        "on Sunday. The ferry had lost power in a storm.",
+        published=None,
+    )
+    # The stamp's date before the subject is no part of its name.
+    assert glued.w.who == "Harbour pilot Ana Ruiz"
+

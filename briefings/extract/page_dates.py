@@ -214,8 +214,14 @@ def stated_days(analysis: ArticleAnalysis, header_end: int) -> tuple[int, int] |
     return from_url or header
 
 
+def stamp_label_start(text: str, start: int) -> int | None:
+    """Where the posting label just before a time at `start` begins ("Last updated at " 11:11 GMT), or None."""
+    match = _POSTING_WORDS.search(text, max(0, start - 30), start)
+    return match.start() if match else None
+
+
 def _is_page_stamp(text: str, start: int, header_end: int, full_date: bool) -> bool:
-    if _POSTING_WORDS.search(text, max(0, start - 30), start):
+    if stamp_label_start(text, start) is not None:
         return True
     return full_date and 0 < header_end <= start < header_end + HEADER_CHARS and _bare(text, start)
 

@@ -100,6 +100,8 @@ def extract_events(
     namer = Namer(index)
     mentions: list[EventMention] = []
     for i in sorted(triggers):
+        if i in index.stamp_tokens:
+            continue  # "Last updated at 11:11 GMT": the page's stamp, not a happening
         mention = build_mention(namer, doc[i], triggers[i], {means[i]} if i in means else set(), triggers)
         if mention is None:
             continue

@@ -8,7 +8,7 @@ from spacy.attrs import IDX, ORTH
 from spacy.strings import get_string_id
 from spacy.tokens import Doc
 
-from briefings.extract.page_dates import page_stamps
+from briefings.extract.page_dates import page_stamps, stamp_label_start
 from briefings.models import Actor, ActorKind, Mention, Place, Sentence, TimeExpression
 
 # How many words a label before a colon may have.
@@ -34,6 +34,18 @@ class TokenIndex:
     stamps: frozenset[int]
     # The names of the actors that are people.
     people: frozenset[str] = frozenset()
+    # The tokens of the page's stamps and of their labels ("PUBLISHED: 22:07 GMT"): no event, no one's name.
+    stamp_tokens: frozenset[int] = frozenset()
+
+    def stamp_before(self, i: int) -> int | None:
+        """The last stamp token of token i's sentence before it, or None."""
+        sentence = self.sentence[i]
+        for j in range(i - 1, -1, -1):
+            if self.sentence[j] != sentence:
+                return None
+            if j in self.stamp_tokens:
+                return j
+        return None
 
 
 def _token_range(doc: Doc, start: int, end: int) -> range:
@@ -88,9 +100,24 @@ def build_index(
         if int(columns[i, 1]) == _COLON and i - first_token <= LABEL_WORDS and number not in label_end:
             label_end[number] = i
     place_tokens = [i for i, name in enumerate(place) if name is not None]
-    stamped = {(t.start, t.end) for t in page_stamps(times, doc.text)}
-    stamps = frozenset(n for n, t in enumerate(times) if (t.start, t.end) in stamped)
+    stamped = page_stamps(times, doc.text)
+    spans = {(t.start, t.end) for t in stamped}
+    stamps = frozenset(n for n, t in enumerate(times) if (t.start, t.end) in spans)
+    stamp_tokens: set[int] = set()
+    for stamp in stamped:
+        label = stamp_label_start(doc.text, stamp.start)
+        stamp_tokens.update(_token_range(doc, stamp.start if label is None else label, stamp.end))
     people = frozenset(found.name for found in actors if found.kind == "person")
     return TokenIndex(
-        actor, actor_kind, place, time, sentence, times, place_tokens, label_end, stamps, people
+        actor,
+        actor_kind,
+        place,
+        time,
+        sentence,
+        times,
+        place_tokens,
+        label_end,
+        stamps,
+        people,
+        frozenset(stamp_tokens),
     )

@@ -69,15 +69,25 @@ class Namer:
         if token.pos_ == "PRON":
             resolved = self._pronoun(token)
             return resolved, resolved is not None
+        if token.i in self.index.stamp_tokens:
+            return None, False  # "PUBLISHED: 22:07 GMT" names no one
         actor = self.actor_near(token)
         if actor is not None:
             return actor, True
         sentence_start = token.sent.start
         dateline = dateline_end(token.doc, sentence_start)
-        # A subject the parse glued to the dateline ("OSLO, Oct 24 - Shares ...") is named without it.
-        skip = range(sentence_start, dateline + 1) if dateline is not None and dateline < token.i else ()
+        # A subject the parse glued to the dateline ("OSLO, Oct 24 - Shares ...") or to the page's stamp
+        # ("Updated 8:28 PM Texas escapee ...") is named without it.
+        glued = max(
+            dateline if dateline is not None and dateline < token.i else -1, self._stamp_before(token)
+        )
+        skip = range(sentence_start, glued + 1) if glued >= 0 else ()
         text = phrase(token, limit=6, drop=SIDE_CLAUSES | {"appos", "acl"}, skip=skip)
         return (text or None), False
+
+    def _stamp_before(self, token: Token) -> int:
+        found = self.index.stamp_before(token.i)
+        return -1 if found is None else found
 
     def as_written(self, token: Token) -> str | None:
         """A subject as the text names it: a person's full name, but a country as written ("UK", "US")."""

@@ -711,3 +711,12 @@ def test_a_page_s_stamp_is_no_event_and_names_no_one(analyze):
     # The stamp's date before the subject is no part of its name.
     assert glued.w.who == "Harbour pilot Ana Ruiz"
 
+
+def test_the_day_of_the_news_is_said_by_its_name_not_only_by_the_hour_beside_it(analyze):
+    text = (
+        "Firefighters were called at 06:00 GMT to a blaze at the Lundby timber mill on Sunday. "
+        "Nobody was hurt."
+    )
+    assert analyze(text).w.when == "Sunday, 06:00 GMT"
+    # Without a publication date no calendar day can be read, but the text still names the day.
+    assert analyze(text, published=None).w.when == "Sunday"

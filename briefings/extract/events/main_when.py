@@ -22,6 +22,7 @@ from spacy.tokens import Doc
 from briefings.extract.events.dating import in_news_window
 from briefings.extract.events.lexicon import FAMILY_OF_TYPE, related_families
 from briefings.extract.events.timing import in_dateline, modifies_a_noun
+from briefings.extract.temporal.fragments import AMPM, ZONE
 from briefings.models import Event, Sentence, TimeExpression
 
 # The title and the first sentences of the body: where a missing "when" is looked for last.
@@ -60,7 +61,9 @@ def _is_day(value: str | None) -> bool:
 
 
 def _concrete_time_in(times: list[TimeExpression], sentences: set[int] | None) -> TimeExpression | None:
-    """The first time in these sentences (or anywhere) that names a day, else the first on the calendar."""
+    """The first date in these sentences (or anywhere) that names a day, else the first time that does (a
+    clock time on a day: "06:00 BST" beside "on Sunday" is that Sunday's, and the day is said by its
+    name), else the first on the calendar."""
     concrete = [
         t
         for t in times
@@ -68,7 +71,8 @@ def _concrete_time_in(times: list[TimeExpression], sentences: set[int] | None) -
         and t.type in _DATED_TYPES
         and _CONCRETE.match(t.value)
     ]
-    return next((t for t in concrete if _is_day(t.value)), concrete[0] if concrete else None)
+    days = [t for t in concrete if _is_day(t.value)]
+    return next((t for t in days if t.type == "DATE"), days[0] if days else concrete[0] if concrete else None)
 
 
 def _dated_event_in(events: Iterable[Event], sentences: set[int] | None) -> Event | None:
@@ -164,11 +168,18 @@ def _publication_day(published: datetime | None) -> str | None:
     return f"{published.day} {published:%B %Y}" if published else None
 
 
+_CLOCK_TEXT = re.compile(
+    rf"\b\d{{1,2}}(?:[:.]\s?\d\d\s*(?:{AMPM})?|\s*(?:{AMPM}))(?:\s*(?:{ZONE}))?", re.IGNORECASE
+)
+
+
 def _names_a_day(text: str | None) -> bool:
     """Whether a time phrase names its day ("Saturday", "Nov. 6", "2016"), not only points at it ("today",
     "the night", "now")."""
     if not text:
         return False
+    # A clock time ("06:00 BST", "8 p.m.") tells the hour, not the day.
+    text = _CLOCK_TEXT.sub(" ", text)
     return any(ch.isdigit() for ch in text) or any(
         word[:1].isupper() and word.lower() not in _POINTING_WORDS for word in text.split()
     )
@@ -305,6 +316,14 @@ def main_when(
             return time.text
         if deictic:
             return event.when_text
+        # A text without a date of its own still names the day its news happened ("on Thursday"), though
+        # no calendar date can be read from it: the day by its name, not the hour beside it.
+        named = next(
+            (t for t in times if t.sentence in mentioned and t.type == "DATE" and _names_a_day(t.text)),
+            None,
+        )
+        if named is not None and own is None:
+            return named.text
     if own is not None and event is not None and event.when:
         return _named_same_day(event.when, times) or own
     in_lead = _dated_event_in(others, lead) or _concrete_time_in(times, lead)

@@ -23,6 +23,7 @@ from __future__ import annotations
 import functools
 import itertools
 import logging
+import re
 from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Literal
@@ -32,6 +33,7 @@ from spacy.tokens import Doc, Span, Token
 from briefings.extract.english_words import common_nouns, common_words, is_common_word
 from briefings.extract.lexicons import countries, word_list
 from briefings.extract.names import NAME_SUFFIXES, PARTICLES, known_given_name, normalise_name, person_core
+from briefings.extract.temporal.fragments import ZONE
 
 _log = logging.getLogger(__name__)
 
@@ -840,6 +842,9 @@ def _media_pairs(doc: Doc, ents: list[Span]) -> dict[int, tuple[int, int]]:
     return pairs
 
 
+_TIME_ZONE = re.compile(ZONE)
+
+
 def _mention(doc: Doc, start: int, end: int, kind: MentionKind, label: str) -> NamedMention | None:
     start, end = _trim(doc, start, end)
     if start >= end:
@@ -854,7 +859,8 @@ def _mention(doc: Doc, start: int, end: int, kind: MentionKind, label: str) -> N
     if "(" in text:
         text = text[: text.index("(")].rstrip()
         end_char = start_char + len(text)
-    if not text:
+    if not text or (len(text) > 2 and _TIME_ZONE.fullmatch(text)):
+        # "GMT" in "22:07 GMT": part of a time, not a name ("CT" and "ET" may be a state or a show).
         return None
     if "/" in text:  # "Steve Parsons/PA": a photo credit after the name
         cut = text.index("/")

@@ -720,3 +720,13 @@ def test_the_day_of_the_news_is_said_by_its_name_not_only_by_the_hour_beside_it(
     assert analyze(text).w.when == "Sunday, 06:00 GMT"
     # Without a publication date no calendar day can be read, but the text still names the day.
     assert analyze(text, published=None).w.when == "Sunday"
+
+
+def test_a_place_that_ends_an_organisation_s_name_is_not_where_anything_happened(analyze):
+    article = analyze(
+        "The parliamentary election of Varenia ended on Sunday evening as planned. About 40 observers from "
+        "the Organization for Security and Cooperation in Europe watched the election. The election "
+        "commission declared the election valid."
+    )
+    assert article.w.where == "Varenia"
+

@@ -37,7 +37,7 @@ def _in_locative_phrase(token: Token) -> bool:
             return False
         if token.dep_ == "pobj" and head.dep_ == "prep":
             if head.lower_ in LOCATIVE_PREPOSITIONS:
-                return True
+                return not _within_a_name(head.head)
             if head.lower_ != "of":  # "a village of Hebei": look further up; "from X", "to X": no place
                 return False
             token = head.head
@@ -47,6 +47,21 @@ def _in_locative_phrase(token: Token) -> bool:
             continue
         return False
     return False
+
+
+def _within_a_name(word: Token) -> bool:
+    """Whether a word is part of an organisation's name that is itself a phrase ("the Organization for
+    Security and Cooperation"): "in Europe" after it ends the name, and places nothing there."""
+    if word.ent_type_ != "ORG":
+        return False
+    start = word.i
+    while start > 0 and word.doc[start].ent_iob_ == "I":
+        start -= 1
+    end = word.i + 1
+    while end < len(word.doc) and word.doc[end].ent_iob_ == "I":
+        end += 1
+    # (A locative word the tagger took into the name, "Thompson in" before "Berne", does not make it one.)
+    return any(t.dep_ == "prep" and t.lower_ not in LOCATIVE_PREPOSITIONS for t in word.doc[start:end])
 
 
 def _event_named(token: Token) -> str | None:

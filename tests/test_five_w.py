@@ -730,3 +730,13 @@ def test_a_place_that_ends_an_organisation_s_name_is_not_where_anything_happened
     )
     assert article.w.where == "Varenia"
 
+
+def test_a_place_in_the_clause_about_a_participant_is_where_its_event_happened(analyze):
+    article = analyze(
+        "The Varenian navy captured 12 pirates who threatened a cargo ship in the waters of the Gulf of Aden "
+        "on Saturday. A helicopter later chased two more boats off Yemen."
+    )
+    threatened = next(e for e in article.events if e.trigger == "threatened")
+    # "in the waters of the Gulf of Aden": the place of a locative object, and not the pirates' own words.
+    assert threatened.where == "Gulf of Aden"
+    assert article.w.where == "Gulf of Aden"

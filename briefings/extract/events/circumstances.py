@@ -167,21 +167,32 @@ def _in_locative_phrase(index: TokenIndex, token: Token) -> bool:
     head = root.head
     if head.dep_ == "prep" and head.lower_ in LOCATIVE_PREPOSITIONS:
         return True
-    # "in the city of Mazar-i-Sharif", "in northern Kabul", "in St George's Street": the place inside a
-    # locative noun phrase.
-    return (
+    # "in northern Kabul", "in St George's Street": the place inside a locative noun phrase.
+    if (
         head.head.dep_ == "prep"
         and head.head.lower_ in LOCATIVE_PREPOSITIONS
         and root.dep_ in ("pobj", "compound", "amod", "poss")
+    ):
+        return True
+    # "in the waters of the Gulf of Aden", "on the outskirts of Kabul": the place of a locative object.
+    area = head.head
+    return (
+        head.lower_ == "of"
+        and root.dep_ == "pobj"
+        and area.dep_ == "pobj"
+        and area.lemma_.lower() not in FIGURATIVE_PLACE_NOUNS
+        and area.head.dep_ == "prep"
+        and area.head.lower_ in LOCATIVE_PREPOSITIONS
     )
 
 
 def core(token: Token) -> set[int]:
-    """A participant's words without the locative phrases hung on it ("the Front near the border")."""
+    """A participant's words without the locative phrases hung on it ("the Front near the border") and the
+    clauses that tell of it ("pirates who threatened a ship in the Gulf of Aden": their own event)."""
     left_out = {
         t.i
         for child in token.children
-        if child.dep_ == "prep" and child.lower_ in LOCATIVE_PREPOSITIONS
+        if (child.dep_ == "prep" and child.lower_ in LOCATIVE_PREPOSITIONS) or child.dep_ == "relcl"
         for t in child.subtree
     }
     return {t.i for t in token.subtree} - left_out

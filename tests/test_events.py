@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from spacy.lang.en import English
 from spacy.language import Language
+from spacy.tokens import Doc
 from test_events_support import run_events
 
 from briefings.extract.events import extract_events
+from briefings.extract.events.syntax import subject_of
 from briefings.extract.sentences import extract_sentences
 
 
@@ -195,3 +198,47 @@ def test_a_time_inside_a_quote_does_not_date_the_saying(nlp: Language):
         times={"Last night": "2024-03-13TNI"},
     )
     assert parsed.of_type("blame").when is None
+
+
+def _parsed(rows: list[tuple[str, int, str, str]]) -> Doc:
+    """A parse as (word, head index, dependency, part of speech) rows: the parse a model may give."""
+    words, heads, deps, pos = (list(column) for column in zip(*rows, strict=True))
+    return Doc(English().vocab, words=words, heads=heads, deps=deps, pos=pos)
+
+
+def test_a_verb_joined_to_one_the_parse_gave_two_subjects_shares_the_sentence_s_first():
+    # "Ana Ruiz, whose photos made her famous, died on Friday.": the relative clause's subject hung on "made".
+    doc = _parsed(
+        [
+            ("Ana", 1, "compound", "PROPN"),
+            ("Ruiz", 5, "nsubj", "PROPN"),
+            (",", 1, "punct", "PUNCT"),
+            ("whose", 4, "poss", "DET"),
+            ("photos", 5, "nsubj", "NOUN"),
+            ("made", 5, "ROOT", "VERB"),
+            ("her", 7, "nsubj", "PRON"),
+            ("famous", 5, "ccomp", "ADJ"),
+            (",", 5, "punct", "PUNCT"),
+            ("died", 5, "conj", "VERB"),
+            ("on", 9, "prep", "ADP"),
+            ("Friday", 10, "pobj", "PROPN"),
+            (".", 5, "punct", "PUNCT"),
+        ]
+    )
+    assert subject_of(doc[9]).text == "Ruiz"
+    assert subject_of(doc[5]).text == "photos"  # the verb's own: the nearer one
+    # A label before a colon names no one: the verb joined to "identify" shares its nearer subject.
+    label = _parsed(
+        [
+            ("Tram", 1, "compound", "NOUN"),
+            ("crash", 4, "nsubj", "NOUN"),
+            (":", 4, "punct", "PUNCT"),
+            ("Police", 4, "nsubj", "NOUN"),
+            ("identify", 4, "ROOT", "VERB"),
+            ("victims", 4, "dobj", "NOUN"),
+            ("and", 4, "cc", "CCONJ"),
+            ("release", 4, "conj", "VERB"),
+            ("names", 7, "dobj", "NOUN"),
+        ]
+    )
+    assert subject_of(label[7]).text == "Police"

@@ -79,6 +79,20 @@ def is_passive(index: TokenIndex, verb: Token) -> bool:
 _OBJECT_CONTROL = frozenset(["of", "for", "with", "from"])
 
 
+def _sentence_subject(verb: Token) -> Token | None:
+    """Of two subjects the parse gave a verb before it ("Bettie Page, whose photos made her a star, died"),
+    the first: the sentence's subject, which the verbs joined to this one share (the nearer one belongs to
+    the clause read into it). None when the verb has one, or when a label's colon stands between them
+    ("Tram crash: Police identify ... and release ...": the label names no one)."""
+    subjects = [c for c in verb.children if c.dep_ in _SUBJECTS and c.i < verb.i]
+    if len(subjects) < 2:
+        return None
+    first, nearer = subjects[0], subjects[-1]
+    if any(t.text == ":" for t in verb.doc[first.i : nearer.i]):
+        return None
+    return first
+
+
 def subject_of(verb: Token, depth: int = 0) -> Token | None:
     """The subject of a verb, taken from the clause it hangs on when it has none of its own."""
     own = own_subject(verb)
@@ -89,7 +103,9 @@ def subject_of(verb: Token, depth: int = 0) -> Token | None:
     if depth > 3 or verb.head.i == verb.i:
         return None
     # Only from a full verb: "it was an honour to meet him" says nothing of who met.
-    if verb.dep_ in ("conj", "xcomp") and verb.head.pos_ == "VERB":
+    if verb.dep_ == "conj" and verb.head.pos_ == "VERB":
+        return _sentence_subject(verb.head) or subject_of(verb.head, depth + 1)
+    if verb.dep_ == "xcomp" and verb.head.pos_ == "VERB":
         return subject_of(verb.head, depth + 1)
     if verb.dep_ == "advcl" and verb.tag_ in ("VBG", "VBN", "VB") and verb.head.pos_ == "VERB":
         return subject_of(verb.head, depth + 1)

@@ -740,3 +740,12 @@ def test_a_place_in_the_clause_about_a_participant_is_where_its_event_happened(a
     # "in the waters of the Gulf of Aden": the place of a locative object, and not the pirates' own words.
     assert threatened.where == "Gulf of Aden"
     assert article.w.where == "Gulf of Aden"
+
+
+def test_a_subject_glued_to_a_clock_time_is_named_without_it(analyze):
+    article = analyze(
+        "Updated 11/30/09 05:40 PM ET A convicted robber serving 20 years in prison escaped from a van near "
+        "Kell on Monday, officials said.",
+        published=None,
+    )
+    assert article.w.who == "A convicted robber"

@@ -47,3 +47,14 @@ def test_a_date_a_sentence_sets_something_for_is_no_stamp():
         ("December 15, 2013", "DATE", "2013-12-15"),
     )
     assert [t.text for t in page_stamps(times, text)] == ["26 September 2013"]
+
+
+def test_a_stamp_s_clock_time_may_follow_its_date_after_at():
+    text = "Published: 11 Nov 2011 at 09:56 IST The navy said on Friday that it had seized two boats."
+    times = _times(
+        text,
+        ("11 Nov 2011", "DATE", "2011-11-11"),
+        ("09:56 IST", "TIME", "2011-11-11T09:56"),
+        ("Friday", "DATE", "2011-11-11"),
+    )
+    assert [t.text for t in page_stamps(times, text)] == ["11 Nov 2011", "09:56 IST"]

@@ -70,10 +70,10 @@ _DATE_PREPOSITIONS = frozenset(
 )
 # How far into its text (past an opening address) an article says when it was written.
 HEADER_CHARS = 350
-# A year written out, and what may stand between a stamp's date and its clock time (", 2: ").
+# A year written out, and what may stand between a stamp's date and its clock time (", 2: ", " at ").
 _YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
 _STAMP_GAP = 12
-_STAMP_JOINER = re.compile(r"[\s,.:;\d-]*")
+_STAMP_JOINER = re.compile(r"[\s,.:;\d-]*(?:(?:at|@)[\s,.:;\d-]*)?", re.IGNORECASE)
 # The labels a page writes just before its own date ("PUBLISHED: 22:07 GMT, 7 July 2012", "Updated 11/27/2005",
 # "Last updated at 15:41 GMT"), capitalised as labels are: "police posted on Friday" is a happening's date.
 _POSTING_WORDS = re.compile(

@@ -76,10 +76,13 @@ class Namer:
             return actor, True
         sentence_start = token.sent.start
         dateline = dateline_end(token.doc, sentence_start)
-        # A subject the parse glued to the dateline ("OSLO, Oct 24 - Shares ...") or to the page's stamp
-        # ("Updated 8:28 PM Texas escapee ...") is named without it.
+        # A subject the parse glued to the dateline ("OSLO, Oct 24 - Shares ..."), to the page's stamp
+        # ("Updated 8:28 PM Texas escapee ...") or to a clock time ("05:40 PM ET A convicted sex offender")
+        # is named without it.
         glued = max(
-            dateline if dateline is not None and dateline < token.i else -1, self._stamp_before(token)
+            dateline if dateline is not None and dateline < token.i else -1,
+            self._stamp_before(token),
+            self._clock_before(token),
         )
         skip = range(sentence_start, glued + 1) if glued >= 0 else ()
         text = phrase(token, limit=6, drop=SIDE_CLAUSES | {"appos", "acl"}, skip=skip)
@@ -88,6 +91,15 @@ class Namer:
     def _stamp_before(self, token: Token) -> int:
         found = self.index.stamp_before(token.i)
         return -1 if found is None else found
+
+    def _clock_before(self, token: Token) -> int:
+        """The last word of a clock time inside the phrase, before its head word; -1 when none."""
+        index = self.index
+        for i in range(token.i - 1, token.left_edge.i - 1, -1):
+            number = index.time[i]
+            if number is not None and index.times[number].type == "TIME":
+                return i
+        return -1
 
     def as_written(self, token: Token) -> str | None:
         """A subject as the text names it: a person's full name, but a country as written ("UK", "US")."""

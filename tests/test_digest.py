@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from briefings.digest.disagreements import describe_disagreement
 from briefings.digest.summary import summarize
 from briefings.digest.trimming import is_compression_of, trim_sentence
 from briefings.digest.writer import (
@@ -148,6 +149,24 @@ def test_a_disputed_figure_is_its_amount_and_what_it_counts_not_the_clause_aroun
         "Sources disagree: firefighters — “about 40 firefighters” (the fire chief) vs. "
         "“more than 60 firefighters” (the fire service)."
     )
+
+
+def test_a_disputed_amount_is_not_read_inside_a_larger_number() -> None:
+    crew = SourcedClaim(
+        claim=Claim(
+            text="joined the 140 firefighters and 40 more fought on",
+            quantity="40",
+            what="firefighters fought",
+            attributed_to="the union",
+        ),
+        article="a1",
+    )
+    chief = SourcedClaim(
+        claim=Claim(text="60", quantity="60", attributed_to="the chief"),
+        article="a2",
+    )
+    line = describe_disagreement(Disagreement(about="firefighters", claims=[crew, chief]), {})
+    assert line == "Sources disagree: firefighters — “40” (the union) vs. “60” (the chief)."
 
 
 def test_one_source_own_figures_are_no_dispute_and_long_lists_are_counted(analyze) -> None:

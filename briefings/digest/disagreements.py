@@ -64,7 +64,9 @@ def _amount_and_noun(text: str, quantity: str, what: str | None) -> str | None:
     if not what or not quantity:
         return None
     noun = what.split()[0]
-    found = re.search(rf"{re.escape(quantity)}\s+(?:\S+\s+){{0,2}}?{re.escape(noun)}\b", text, re.IGNORECASE)
+    found = re.search(
+        rf"(?<![\w.,]){re.escape(quantity)}\s+(?:\S+\s+){{0,2}}?{re.escape(noun)}\b", text, re.I
+    )
     return found.group() if found else None
 
 

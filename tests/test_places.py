@@ -164,3 +164,9 @@ def test_a_name_given_an_age_is_a_person_not_a_place(nlp: Language) -> None:
     )
     places = places_of(nlp, text, [("Tarbil", "GPE"), ("Tsamira Olvek", "FAC"), ("Dovan Hesk", "GPE")])
     assert [p.name for p in places] == ["Tarbil"]
+
+
+def test_a_name_that_puts_the_kind_of_place_first_is_a_facility(nlp: Language) -> None:
+    text = "The champion stopped the challenger at Stade de Varo in Lunmor on Saturday."
+    places = places_of(nlp, text, [("Stade de Varo", "ORG"), ("Lunmor", "GPE")])
+    assert ("Stade de Varo", "facility") in [(p.name, p.kind) for p in places]

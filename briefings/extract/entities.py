@@ -523,7 +523,10 @@ class _Corrector:
             return "person"  # "Mr Hussen", "Dr Jane Roe", whatever the label
         if label != "PERSON" and self._looks_like_full_name(span):
             return "person"  # "Julia Louis-Dreyfus" tagged as a building, "Caleb Barnes" as an army
-        if last.is_title and _lower_key(last) in word_list("facility_words") and len(span) > 1:
+        if len(span) > 1 and (
+            (last.is_title and _lower_key(last) in word_list("facility_words"))
+            or (first.is_title and _lower_key(first) in word_list("facility_first_words"))
+        ):
             return "facility"
         if label in ("FAC", "GPE", "LOC") and len(span) > 1 and _lower_key(last) in word_list("org_words"):
             return "organization"  # "Joseph Rowntree Foundation" tagged as a building

@@ -123,25 +123,21 @@ def test_disputed_figures_are_said_with_who_gives_them(analyze) -> None:
     _assert_nothing_invented(digest, [analysis])
 
 
+def _counted(text: str, quantity: str, what: str | None, by: str, article: str = "a1") -> SourcedClaim:
+    """A figure a source gives: the claim's words, its amount, what it counts (noun and verb) and who."""
+    return SourcedClaim(
+        claim=Claim(text=text, quantity=quantity, what=what, attributed_to=by), article=article
+    )
+
+
 def test_a_disputed_figure_is_its_amount_and_what_it_counts_not_the_clause_around_them(analyze) -> None:
     analysis = analyze(FLOOD)
-    chief = SourcedClaim(
-        claim=Claim(
-            text="about 40 firefighters fought",
-            quantity="about 40",
-            what="firefighters fought",
-            attributed_to="the fire chief",
-        ),
-        article="a1",
-    )
-    service = SourcedClaim(
-        claim=Claim(
-            text="leaving more than 60 firefighters on the quay",
-            quantity="more than 60",
-            what="firefighters left",
-            attributed_to="the fire service",
-        ),
-        article="a1",
+    chief = _counted("about 40 firefighters fought", "about 40", "firefighters fought", "the fire chief")
+    service = _counted(
+        "leaving more than 60 firefighters on the quay",
+        "more than 60",
+        "firefighters left",
+        "the fire service",
     )
     story = _story(analysis, disagreements=[Disagreement(about="firefighters", claims=[chief, service])])
     _, digest = summarize(story, [analysis])
@@ -152,19 +148,10 @@ def test_a_disputed_figure_is_its_amount_and_what_it_counts_not_the_clause_aroun
 
 
 def test_a_disputed_amount_is_not_read_inside_a_larger_number() -> None:
-    crew = SourcedClaim(
-        claim=Claim(
-            text="joined the 140 firefighters and 40 more fought on",
-            quantity="40",
-            what="firefighters fought",
-            attributed_to="the union",
-        ),
-        article="a1",
+    crew = _counted(
+        "joined the 140 firefighters and 40 more fought on", "40", "firefighters fought", "the union"
     )
-    chief = SourcedClaim(
-        claim=Claim(text="60", quantity="60", attributed_to="the chief"),
-        article="a2",
-    )
+    chief = _counted("60", "60", None, "the chief", article="a2")
     line = describe_disagreement(Disagreement(about="firefighters", claims=[crew, chief]), {})
     assert line == "Sources disagree: firefighters — “40” (the union) vs. “60” (the chief)."
 
